@@ -1,0 +1,3 @@
+module github.com/watt-wasm/watt
+
+go 1.26
