@@ -1,3 +1,8 @@
 module github.com/watt-wasm/watt
 
 go 1.26
+
+require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	github.com/rogpeppe/go-internal v1.16.0 // indirect
+)
