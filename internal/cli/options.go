@@ -1,0 +1,259 @@
+// Package cli implements watt's command-line tools. Each tool is one function
+// with the signature of a main that does not exit, so tests can run it
+// in-process and the cmd/ mains stay one line long.
+//
+// Options are parsed the way wabt parses them (GNU style), so scripts written
+// for wabt keep working: "--output=FILE", "--output FILE", "-o FILE",
+// "-oFILE", grouped short flags ("-vv"), "--" to end options, and "-" as a
+// file name meaning standard input.
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// option is one command-line option.
+type option struct {
+	short   byte   // 'o' for -o; 0 if the option has no short form
+	long    string // "output" for --output
+	metavar string // argument name shown in help; "" if the option takes none
+	help    string
+	hidden  bool // accepted but not listed by --help
+	// set is called with the option's argument ("" for flags).
+	set func(arg string) error
+}
+
+// command describes one tool: its help text, options and positional
+// arguments.
+type command struct {
+	name        string // "wat2wasm"
+	usage       string // "[options] filename"
+	description string // paragraph under the usage line
+	examples    string // preformatted example lines
+	opts        []option
+	// positional receives each non-option argument in order; an error
+	// (e.g. "unexpected argument") stops parsing.
+	positional func(arg string) error
+
+	stdout, stderr io.Writer
+}
+
+// errHelp reports that --help or --version was handled: exit 0 without
+// doing anything else.
+type errHelp struct{}
+
+func (errHelp) Error() string { return "help requested" }
+
+// usageError is a command-line mistake; it is printed with a hint to --help.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
+// parse processes args. It returns (true, 0) when the tool should go on,
+// otherwise (false, exit code) after printing help, version or an error.
+func (c *command) parse(args []string) (ok bool, code int) {
+	err := c.parseArgs(args)
+	switch e := err.(type) {
+	case nil:
+		return true, 0
+	case errHelp:
+		return false, 0
+	case usageError:
+		fmt.Fprintf(c.stderr, "%s: %s\nTry '--help' for more information.\n", c.name, e.msg)
+		return false, 1
+	default:
+		fmt.Fprintf(c.stderr, "%s: %v\n", c.name, err)
+		return false, 1
+	}
+}
+
+func (c *command) parseArgs(args []string) error {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		// next consumes the following argument as the value of opt.
+		next := func(opt string) (string, error) {
+			if i+1 >= len(args) {
+				return "", usagef("option '%s' requires argument", opt)
+			}
+			i++
+			return args[i], nil
+		}
+		switch {
+		case arg == "--":
+			for _, rest := range args[i+1:] {
+				if err := c.positional(rest); err != nil {
+					return err
+				}
+			}
+			return nil
+		case strings.HasPrefix(arg, "--"):
+			name, value, hasValue := strings.Cut(arg[2:], "=")
+			opt := c.lookupLong(name)
+			if opt == nil {
+				return usagef("unknown option '--%s'", name)
+			}
+			if opt.metavar == "" {
+				if hasValue {
+					return usagef("option '--%s' does not take an argument", name)
+				}
+			} else if !hasValue {
+				v, err := next("--" + name)
+				if err != nil {
+					return err
+				}
+				value = v
+			}
+			if err := opt.set(value); err != nil {
+				return err
+			}
+		case len(arg) > 1 && arg[0] == '-':
+			// One or more short options: "-v", "-vv", "-o FILE", "-oFILE".
+			for j := 1; j < len(arg); j++ {
+				opt := c.lookupShort(arg[j])
+				if opt == nil {
+					return usagef("unknown option '-%c'", arg[j])
+				}
+				if opt.metavar == "" {
+					if err := opt.set(""); err != nil {
+						return err
+					}
+					continue
+				}
+				value := arg[j+1:]
+				if value == "" {
+					v, err := next("-" + string(arg[j]))
+					if err != nil {
+						return err
+					}
+					value = v
+				}
+				if err := opt.set(value); err != nil {
+					return err
+				}
+				break
+			}
+		default:
+			if err := c.positional(arg); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *command) lookupLong(name string) *option {
+	for i := range c.opts {
+		if c.opts[i].long == name {
+			return &c.opts[i]
+		}
+	}
+	return nil
+}
+
+func (c *command) lookupShort(b byte) *option {
+	for i := range c.opts {
+		if c.opts[i].short == b && b != 0 {
+			return &c.opts[i]
+		}
+	}
+	return nil
+}
+
+// printHelp writes wabt's help layout: usage, description, examples and
+// one aligned line per option.
+func (c *command) printHelp() {
+	w := c.stdout
+	fmt.Fprintf(w, "usage: %s %s\n\n", c.name, c.usage)
+	fmt.Fprintf(w, "%s\n", indent(c.description, "  "))
+	if c.examples != "" {
+		fmt.Fprintf(w, "\nexamples:\n%s\n", indent(c.examples, "  "))
+	}
+	fmt.Fprintf(w, "\noptions:\n")
+	for _, o := range c.opts {
+		if o.hidden {
+			continue
+		}
+		var left strings.Builder
+		if o.short != 0 {
+			fmt.Fprintf(&left, "  -%c, ", o.short)
+		} else {
+			left.WriteString("      ")
+		}
+		left.WriteString("--" + o.long)
+		if o.metavar != "" {
+			left.WriteString("=" + o.metavar)
+		}
+		fmt.Fprintf(w, "%-47s%s\n", left.String(), o.help)
+	}
+}
+
+// indent prefixes every non-empty line of s.
+func indent(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// commonOptions are --help, --version and -v/--verbose, first in every
+// tool's option list as in wabt.
+func (c *command) commonOptions(verbose *int) []option {
+	return []option{
+		{long: "help", help: "Print this help message", set: func(string) error {
+			c.printHelp()
+			return errHelp{}
+		}},
+		{long: "version", help: "Print version information", set: func(string) error {
+			fmt.Fprintln(c.stdout, versionString())
+			return errHelp{}
+		}},
+		{short: 'v', long: "verbose", help: "Use multiple times for more info", set: func(string) error {
+			*verbose++
+			return nil
+		}},
+	}
+}
+
+// featureOptions returns one option per feature, listed as wabt lists them:
+// "--enable-X" for features off by default, "--disable-X" for those on. The
+// other spelling is accepted too (hidden), so "--enable-simd" is harmless.
+func featureOptions(f *ir.Features) []option {
+	var opts []option
+	for _, fi := range ir.AllFeatures {
+		fi := fi
+		enable := option{long: "enable-" + fi.Name, help: "Enable " + fi.Help, hidden: fi.Default,
+			set: func(string) error { *f = f.With(fi.Feature, true); return nil }}
+		disable := option{long: "disable-" + fi.Name, help: "Disable " + fi.Help, hidden: !fi.Default,
+			set: func(string) error { *f = f.With(fi.Feature, false); return nil }}
+		if fi.Default {
+			opts = append(opts, disable, enable)
+		} else {
+			opts = append(opts, enable, disable)
+		}
+	}
+	opts = append(opts, option{long: "enable-all", help: "Enable all features",
+		set: func(string) error { *f = ir.AllFeaturesOn(); return nil }})
+	return opts
+}
+
+// singleFile returns a positional handler accepting exactly one file name.
+func singleFile(dst *string) func(string) error {
+	return func(arg string) error {
+		if *dst != "" {
+			return usagef("unexpected argument '%s'", arg)
+		}
+		*dst = arg
+		return nil
+	}
+}

@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/watt-wasm/watt/binary"
+	"github.com/watt-wasm/watt/ir"
+	"github.com/watt-wasm/watt/validate"
+	"github.com/watt-wasm/watt/wat"
+)
+
+const wat2wasmDescription = `read a file in the wasm text format, check it for errors, and
+convert it to the wasm binary format.
+
+Unless --no-check is given the module is validated as the spec defines:
+types of every instruction, indices, limits, constant expressions, imports
+and exports, and the threads proposal's rules (a shared memory must have a
+maximum; atomic accesses must use their natural alignment and need a
+memory). Features that are off (threads is off by default) are reported
+with the flag that enables them. "-" as filename reads standard input.`
+
+const wat2wasmExamples = `# parse test.wat and write to .wasm binary file with the same name
+$ wat2wasm test.wat
+
+# parse test.wat and write to binary file test.wasm
+$ wat2wasm test.wat -o test.wasm
+
+# compile a threads program, writing the binary to stdout
+$ wat2wasm --enable-threads mandelbrot.wat -o -
+
+# parse test.wat and print the sizes of the sections written
+$ wat2wasm test.wat -v`
+
+// Wat2Wasm is the wat2wasm tool: text module in, binary module out.
+func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var (
+		input, output string
+		verbose       int
+		features      = ir.DefaultFeatures()
+		debugNames    bool
+		noCheck       bool
+	)
+	cmd := &command{
+		name:        "wat2wasm",
+		usage:       "[options] filename",
+		description: wat2wasmDescription,
+		examples:    wat2wasmExamples,
+		positional:  singleFile(&input),
+		stdout:      stdout,
+		stderr:      stderr,
+	}
+	cmd.opts = cmd.commonOptions(&verbose)
+	cmd.opts = append(cmd.opts, unsupportedOptions(
+		option{long: "debug-parser", help: "Turn on debugging the parser of wat files"},
+		option{short: 'd', long: "dump-module", help: "Print a hexdump of the module to stdout"},
+	)...)
+	cmd.opts = append(cmd.opts, featureOptions(&features)...)
+	cmd.opts = append(cmd.opts,
+		option{short: 'o', long: "output", metavar: "FILE",
+			help: `Output wasm binary file. Use "-" to write to stdout.`,
+			set:  func(v string) error { output = v; return nil }},
+	)
+	cmd.opts = append(cmd.opts, unsupportedOptions(
+		option{short: 'r', long: "relocatable", help: "Create a relocatable wasm binary (not supported by watt)"},
+		option{long: "no-canonicalize-leb128s", help: "Write all LEB128 sizes as 5-bytes (not supported by watt)"},
+	)...)
+	cmd.opts = append(cmd.opts,
+		option{long: "debug-names", help: "Write debug names to the generated binary file",
+			set: func(string) error { debugNames = true; return nil }},
+		option{long: "no-check", help: "Don't check for invalid modules",
+			set: func(string) error { noCheck = true; return nil }},
+	)
+	if ok, code := cmd.parse(args); !ok {
+		return code
+	}
+	if input == "" {
+		fmt.Fprintf(stderr, "wat2wasm: expected filename argument.\nTry '--help' for more information.\n")
+		return 1
+	}
+	if output == "" {
+		output = stdinName // stdin in, stdout out
+		if input != stdinName {
+			output = defaultOutputName(input, ".wasm")
+		}
+	}
+
+	name, data, err := readInput(input, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "wat2wasm: %v\n", err)
+		return 1
+	}
+	src := ir.NewSource(name, data, false)
+	m, err := wat.ParseModule(src, features)
+	if err != nil {
+		fmt.Fprint(stderr, ir.Format(err))
+		return 1
+	}
+	if !noCheck {
+		if err := validate.Module(m, src, features); err != nil {
+			fmt.Fprint(stderr, ir.Format(err))
+			return 1
+		}
+	}
+	wasm, err := binary.Encode(m, binary.EncodeOptions{DebugNames: debugNames})
+	if err != nil {
+		fmt.Fprint(stderr, ir.Format(err))
+		return 1
+	}
+	if err := writeOutput(output, wasm, stdout); err != nil {
+		fmt.Fprintf(stderr, "wat2wasm: %v\n", err)
+		return 1
+	}
+	if verbose > 0 {
+		// Keep stdout clean when it carries the binary.
+		w := stdout
+		if output == stdinName {
+			w = stderr
+		}
+		fmt.Fprintf(w, "%s: %d bytes of text -> %s: %d bytes of wasm (features: %s)\n",
+			name, len(data), displayOutput(output), len(wasm), features)
+		printSections(w, wasm)
+	}
+	return 0
+}
+
+// displayOutput names an output in messages.
+func displayOutput(name string) string {
+	if name == stdinName {
+		return "<stdout>"
+	}
+	return name
+}
+
+// unsupportedOptions marks wabt options watt recognises but does not
+// implement: using one is an error that says so, rather than "unknown
+// option" or a silently different result. They are not listed by --help.
+func unsupportedOptions(opts ...option) []option {
+	for i := range opts {
+		o := &opts[i]
+		o.hidden = true
+		flag := "--" + o.long
+		o.set = func(string) error {
+			return usagef("option '%s' is not supported by watt", flag)
+		}
+	}
+	return opts
+}
