@@ -8,11 +8,23 @@ import "github.com/watt-wasm/watt/ir"
 // EncodeOptions controls Encode.
 type EncodeOptions struct {
 	// DebugNames writes the "name" custom section (wat2wasm --debug-names).
+	// A custom section named "name" in Module.Customs is then left out, so
+	// the module never gets two of them.
 	DebugNames bool
 }
 
 // Encode writes m in the binary format. It does not validate m, but reports
-// an error for things the format cannot represent.
+// an error for things the format cannot represent (unknown opcodes or value
+// types, limits beyond 32 bits on a 32-bit memory, ...). On error it returns
+// no bytes at all, never a partial module.
 func Encode(m *ir.Module, opts EncodeOptions) ([]byte, error) {
-	return nil, ir.Errorf(nil, ir.NoPos, ir.Malformed, "binary: encoder not implemented yet")
+	if m == nil {
+		return nil, ir.Errorf(nil, ir.NoPos, ir.Malformed, "binary: cannot encode a nil module")
+	}
+	e := moduleEncoder{m: m, opts: opts}
+	e.encodeModule()
+	if e.err != nil {
+		return nil, e.err
+	}
+	return e.buf, nil
 }

@@ -1,0 +1,561 @@
+package binary
+
+import (
+	"math"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// Binary section ids.
+const (
+	sectionCustom    = 0
+	sectionType      = 1
+	sectionImport    = 2
+	sectionFunction  = 3
+	sectionTable     = 4
+	sectionMemory    = 5
+	sectionGlobal    = 6
+	sectionExport    = 7
+	sectionStart     = 8
+	sectionElem      = 9
+	sectionCode      = 10
+	sectionData      = 11
+	sectionDataCount = 12
+)
+
+// encodeSectionOrder is the order known sections appear in a module; the
+// data count section sits between elements and code.
+var encodeSectionOrder = [...]byte{
+	sectionType, sectionImport, sectionFunction, sectionTable, sectionMemory,
+	sectionGlobal, sectionExport, sectionStart, sectionElem, sectionDataCount,
+	sectionCode, sectionData,
+}
+
+// Element segment flag bits of the binary format.
+const (
+	elemFlagPassive       = 1 // passive or declarative (with elemFlagExplicit)
+	elemFlagExplicitTable = 2 // active: table index written; else declarative
+	elemFlagExprs         = 4 // elements are expressions, not function indices
+)
+
+// Limits flag bits (memory and table types).
+const (
+	limitsFlagMax    = 1
+	limitsFlagShared = 2
+	limitsFlagIs64   = 4
+)
+
+// Data segment flags.
+const (
+	dataFlagPassive        = 1
+	dataFlagExplicitMemory = 2
+)
+
+const (
+	encodeFuncTypeForm  = 0x60 // starts a function type
+	encodeBlockTypeNone = 0x40 // empty block type
+	encodeElemKindFunc  = 0x00 // elemkind of the function-index element forms
+	encodeSizeReserve   = 5    // bytes reserved for a u32 size, fixed up later
+)
+
+// moduleEncoder writes one module into a single growing buffer. Sizes of
+// sections and function bodies are reserved as 5 bytes and fixed up to their
+// shortest LEB128 once the contents are written.
+type moduleEncoder struct {
+	buf  []byte
+	m    *ir.Module
+	opts EncodeOptions
+	err  *ir.Error // first error; output is discarded once set
+
+	// usesDataCount records that a memory.init or data.drop was written:
+	// only then does wabt keep the data count section.
+	usesDataCount bool
+}
+
+// fail records the first error.
+func (e *moduleEncoder) fail(pos ir.Pos, format string, args ...any) {
+	if e.err == nil {
+		e.err = ir.Errorf(nil, pos, ir.Malformed, "binary: "+format, args...)
+	}
+}
+
+func (e *moduleEncoder) encodeModule() {
+	m := e.m
+	e.buf = make([]byte, 0, encodeEstimateSize(m))
+	e.buf = append(e.buf, 0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00)
+	for i := range m.Customs {
+		if c := &m.Customs[i]; c.After > sectionDataCount {
+			e.fail(c.Pos, "custom section %q placed after unknown section id %d", c.Name, c.After)
+			return
+		}
+	}
+	e.writeCustomsAfter(0)
+	dataCountStart, dataCountEnd := -1, -1
+	for _, id := range encodeSectionOrder {
+		switch id {
+		case sectionType:
+			e.writeTypeSection()
+		case sectionImport:
+			e.writeImportSection()
+		case sectionFunction:
+			e.writeFunctionSection()
+		case sectionTable:
+			e.writeTableSection()
+		case sectionMemory:
+			e.writeMemorySection()
+		case sectionGlobal:
+			e.writeGlobalSection()
+		case sectionExport:
+			e.writeExportSection()
+		case sectionStart:
+			e.writeStartSection()
+		case sectionElem:
+			e.writeElemSection()
+		case sectionDataCount:
+			if len(m.Datas) > 0 {
+				dataCountStart = len(e.buf)
+				start := e.beginSection(sectionDataCount)
+				e.buf = appendULEB128(e.buf, uint64(len(m.Datas)))
+				e.endSized(start, ir.NoPos)
+				dataCountEnd = len(e.buf)
+			}
+		case sectionCode:
+			e.writeCodeSection()
+			// wabt keeps the data count section only when an instruction
+			// needs it; drop the one written above otherwise.
+			if dataCountStart >= 0 && !e.usesDataCount {
+				e.buf = append(e.buf[:dataCountStart], e.buf[dataCountEnd:]...)
+			}
+		case sectionData:
+			e.writeDataSection()
+		}
+		if e.err != nil {
+			return
+		}
+		e.writeCustomsAfter(id)
+	}
+	if e.opts.DebugNames {
+		e.writeNameSection()
+	}
+}
+
+// encodeEstimateSize guesses the output size from the instruction counts
+// of the top-level bodies, so that large modules rarely regrow the buffer.
+func encodeEstimateSize(m *ir.Module) int {
+	n := 64 + 16*len(m.Types) + 16*len(m.Imports)
+	for i := range m.Funcs {
+		n += 4 + 3*len(m.Funcs[i].Body)
+	}
+	for i := range m.Datas {
+		n += 8 + len(m.Datas[i].Init)
+	}
+	for i := range m.Customs {
+		n += 8 + len(m.Customs[i].Name) + len(m.Customs[i].Data)
+	}
+	return n
+}
+
+// beginSection writes a section id and reserves its size.
+func (e *moduleEncoder) beginSection(id byte) int {
+	e.buf = append(e.buf, id)
+	return e.beginSized()
+}
+
+// beginSized reserves room for a size and returns where the sized contents
+// start.
+func (e *moduleEncoder) beginSized() int {
+	e.buf = append(e.buf, 0, 0, 0, 0, 0)
+	return len(e.buf)
+}
+
+// endSized writes the size of the contents begun at start in the shortest
+// LEB128 and moves the contents down over the unused reserved bytes.
+func (e *moduleEncoder) endSized(start int, pos ir.Pos) {
+	size := len(e.buf) - start
+	if uint64(size) > math.MaxUint32 {
+		e.fail(pos, "section or function body of %d bytes exceeds the 4 GiB limit", size)
+		return
+	}
+	at := start - encodeSizeReserve
+	n := putULEB128(e.buf[at:], uint64(size))
+	if n < encodeSizeReserve {
+		copy(e.buf[at+n:], e.buf[start:])
+		e.buf = e.buf[:len(e.buf)-(encodeSizeReserve-n)]
+	}
+}
+
+// writeCustomsAfter writes the custom sections that followed section id.
+func (e *moduleEncoder) writeCustomsAfter(id byte) {
+	for i := range e.m.Customs {
+		c := &e.m.Customs[i]
+		if c.After != id || (e.opts.DebugNames && c.Name == "name") {
+			continue
+		}
+		start := e.beginSection(sectionCustom)
+		e.writeName(c.Name)
+		e.buf = append(e.buf, c.Data...)
+		e.endSized(start, c.Pos)
+	}
+}
+
+func (e *moduleEncoder) writeName(s string) {
+	e.buf = appendULEB128(e.buf, uint64(len(s)))
+	e.buf = append(e.buf, s...)
+}
+
+func (e *moduleEncoder) writeCount(n int) {
+	e.buf = appendULEB128(e.buf, uint64(n))
+}
+
+// writeValType writes a value type, failing on anything the format has no
+// byte for.
+func (e *moduleEncoder) writeValType(t ir.ValType, pos ir.Pos, where string) {
+	if !t.IsValid() {
+		e.fail(pos, "invalid value type 0x%02x in %s", byte(t), where)
+		return
+	}
+	e.buf = append(e.buf, byte(t))
+}
+
+func (e *moduleEncoder) writeRefType(t ir.ValType, pos ir.Pos, where string) {
+	if !t.IsRef() {
+		e.fail(pos, "%s is not a reference type (0x%02x) in %s", t, byte(t), where)
+		return
+	}
+	e.buf = append(e.buf, byte(t))
+}
+
+func (e *moduleEncoder) writeValTypes(ts []ir.ValType, pos ir.Pos, where string) {
+	e.writeCount(len(ts))
+	for _, t := range ts {
+		e.writeValType(t, pos, where)
+	}
+}
+
+func (e *moduleEncoder) writeTypeSection() {
+	if len(e.m.Types) == 0 {
+		return
+	}
+	start := e.beginSection(sectionType)
+	e.writeCount(len(e.m.Types))
+	for i := range e.m.Types {
+		ft := &e.m.Types[i]
+		e.buf = append(e.buf, encodeFuncTypeForm)
+		e.writeValTypes(ft.Params, ir.NoPos, "a function type")
+		e.writeValTypes(ft.Results, ir.NoPos, "a function type")
+	}
+	e.endSized(start, ir.NoPos)
+}
+
+func (e *moduleEncoder) writeImportSection() {
+	if len(e.m.Imports) == 0 {
+		return
+	}
+	start := e.beginSection(sectionImport)
+	e.writeCount(len(e.m.Imports))
+	for i := range e.m.Imports {
+		im := &e.m.Imports[i]
+		e.writeName(im.Module)
+		e.writeName(im.Name)
+		e.buf = append(e.buf, byte(im.Kind))
+		switch im.Kind {
+		case ir.ExternFunc:
+			e.buf = appendULEB128(e.buf, uint64(im.Func))
+		case ir.ExternTable:
+			e.writeTableType(im.Table, im.Pos)
+		case ir.ExternMemory:
+			e.writeMemoryType(im.Memory, im.Pos)
+		case ir.ExternGlobal:
+			e.writeGlobalType(im.Global, im.Pos)
+		default:
+			e.fail(im.Pos, "invalid import kind %d", im.Kind)
+		}
+	}
+	e.endSized(start, ir.NoPos)
+}
+
+func (e *moduleEncoder) writeFunctionSection() {
+	if len(e.m.Funcs) == 0 {
+		return
+	}
+	start := e.beginSection(sectionFunction)
+	e.writeCount(len(e.m.Funcs))
+	for i := range e.m.Funcs {
+		e.buf = appendULEB128(e.buf, uint64(e.m.Funcs[i].Type))
+	}
+	e.endSized(start, ir.NoPos)
+}
+
+func (e *moduleEncoder) writeTableSection() {
+	if len(e.m.Tables) == 0 {
+		return
+	}
+	start := e.beginSection(sectionTable)
+	e.writeCount(len(e.m.Tables))
+	for i := range e.m.Tables {
+		e.writeTableType(e.m.Tables[i].Type, e.m.Tables[i].Pos)
+	}
+	e.endSized(start, ir.NoPos)
+}
+
+func (e *moduleEncoder) writeMemorySection() {
+	if len(e.m.Memories) == 0 {
+		return
+	}
+	start := e.beginSection(sectionMemory)
+	e.writeCount(len(e.m.Memories))
+	for i := range e.m.Memories {
+		e.writeMemoryType(e.m.Memories[i].Type, e.m.Memories[i].Pos)
+	}
+	e.endSized(start, ir.NoPos)
+}
+
+func (e *moduleEncoder) writeGlobalSection() {
+	if len(e.m.Globals) == 0 {
+		return
+	}
+	start := e.beginSection(sectionGlobal)
+	e.writeCount(len(e.m.Globals))
+	for i := range e.m.Globals {
+		g := &e.m.Globals[i]
+		e.writeGlobalType(g.Type, g.Pos)
+		e.writeExpr(g.Init)
+	}
+	e.endSized(start, ir.NoPos)
+}
+
+func (e *moduleEncoder) writeExportSection() {
+	if len(e.m.Exports) == 0 {
+		return
+	}
+	start := e.beginSection(sectionExport)
+	e.writeCount(len(e.m.Exports))
+	for i := range e.m.Exports {
+		ex := &e.m.Exports[i]
+		if ex.Kind > ir.ExternGlobal {
+			e.fail(ex.Pos, "invalid export kind %d", ex.Kind)
+			return
+		}
+		e.writeName(ex.Name)
+		e.buf = append(e.buf, byte(ex.Kind))
+		e.buf = appendULEB128(e.buf, uint64(ex.Index))
+	}
+	e.endSized(start, ir.NoPos)
+}
+
+func (e *moduleEncoder) writeStartSection() {
+	if e.m.Start == nil {
+		return
+	}
+	start := e.beginSection(sectionStart)
+	e.buf = appendULEB128(e.buf, uint64(e.m.Start.Func))
+	e.endSized(start, ir.NoPos)
+}
+
+// writeTableType writes an element type and u32 limits.
+func (e *moduleEncoder) writeTableType(t ir.TableType, pos ir.Pos) {
+	e.writeRefType(t.Elem, pos, "a table type")
+	if t.Min > math.MaxUint32 || (t.HasMax && t.Max > math.MaxUint32) {
+		e.fail(pos, "table limits %d..%d do not fit in 32 bits", t.Min, t.Max)
+		return
+	}
+	flags := byte(0)
+	if t.HasMax {
+		flags |= limitsFlagMax
+	}
+	e.buf = append(e.buf, flags)
+	e.buf = appendULEB128(e.buf, t.Min)
+	if t.HasMax {
+		e.buf = appendULEB128(e.buf, t.Max)
+	}
+}
+
+// writeMemoryType writes memory limits; the flags byte carries the threads
+// proposal's shared bit (0x02) and memory64's index type bit (0x04).
+func (e *moduleEncoder) writeMemoryType(t ir.MemoryType, pos ir.Pos) {
+	if !t.Is64 && (t.Min > math.MaxUint32 || (t.HasMax && t.Max > math.MaxUint32)) {
+		e.fail(pos, "memory limits %d..%d do not fit in 32 bits", t.Min, t.Max)
+		return
+	}
+	flags := byte(0)
+	if t.HasMax {
+		flags |= limitsFlagMax
+	}
+	if t.Shared {
+		flags |= limitsFlagShared
+	}
+	if t.Is64 {
+		flags |= limitsFlagIs64
+	}
+	e.buf = append(e.buf, flags)
+	e.buf = appendULEB128(e.buf, t.Min)
+	if t.HasMax {
+		e.buf = appendULEB128(e.buf, t.Max)
+	}
+}
+
+func (e *moduleEncoder) writeGlobalType(t ir.GlobalType, pos ir.Pos) {
+	e.writeValType(t.Type, pos, "a global type")
+	if t.Mutable {
+		e.buf = append(e.buf, 1)
+	} else {
+		e.buf = append(e.buf, 0)
+	}
+}
+
+func (e *moduleEncoder) writeElemSection() {
+	if len(e.m.Elems) == 0 {
+		return
+	}
+	start := e.beginSection(sectionElem)
+	e.writeCount(len(e.m.Elems))
+	for i := range e.m.Elems {
+		e.writeElem(&e.m.Elems[i])
+		if e.err != nil {
+			return
+		}
+	}
+	e.endSized(start, ir.NoPos)
+}
+
+// writeElem picks the segment's form as wabt does: function indices when
+// the type is funcref and every element is a single ref.func, expressions
+// otherwise; an explicit table index (flag 2) for an active segment only
+// when the table is not 0 or the type is not funcref, because the short
+// active forms imply funcref.
+func (e *moduleEncoder) writeElem(el *ir.Elem) {
+	if !el.Type.IsRef() {
+		e.fail(el.Pos, "element segment type %s (0x%02x) is not a reference type", el.Type, byte(el.Type))
+		return
+	}
+	funcIndices := el.Type == ir.FuncRef
+	for _, init := range el.Init {
+		if len(init) != 1 || init[0].Op != ir.OpRefFunc {
+			funcIndices = false
+			break
+		}
+	}
+	var flags byte
+	switch el.Mode {
+	case ir.SegmentActive:
+		if el.Table != 0 || el.Type != ir.FuncRef {
+			flags |= elemFlagExplicitTable
+		}
+	case ir.SegmentPassive:
+		flags |= elemFlagPassive
+	case ir.SegmentDeclarative:
+		flags |= elemFlagPassive | elemFlagExplicitTable
+	default:
+		e.fail(el.Pos, "invalid element segment mode %d", el.Mode)
+		return
+	}
+	if !funcIndices {
+		flags |= elemFlagExprs
+	}
+	e.buf = append(e.buf, flags)
+	if el.Mode == ir.SegmentActive {
+		if flags&elemFlagExplicitTable != 0 {
+			e.buf = appendULEB128(e.buf, uint64(el.Table))
+		}
+		e.writeExpr(el.Offset)
+	}
+	if flags&(elemFlagPassive|elemFlagExplicitTable) != 0 {
+		if funcIndices {
+			e.buf = append(e.buf, encodeElemKindFunc)
+		} else {
+			e.buf = append(e.buf, byte(el.Type))
+		}
+	}
+	e.writeCount(len(el.Init))
+	for _, init := range el.Init {
+		if funcIndices {
+			e.buf = appendULEB128(e.buf, uint64(init[0].Index))
+		} else {
+			e.writeExpr(init)
+		}
+	}
+}
+
+func (e *moduleEncoder) writeCodeSection() {
+	if len(e.m.Funcs) == 0 {
+		return
+	}
+	start := e.beginSection(sectionCode)
+	e.writeCount(len(e.m.Funcs))
+	for i := range e.m.Funcs {
+		f := &e.m.Funcs[i]
+		body := e.beginSized()
+		e.writeLocals(f)
+		e.writeInstrs(f.Body)
+		e.buf = append(e.buf, encodeOpEnd)
+		if e.err != nil {
+			return
+		}
+		e.endSized(body, f.Pos)
+	}
+	e.endSized(start, ir.NoPos)
+}
+
+// writeLocals writes the local declarations as runs. Runs are normalised
+// again here (zero counts skipped, neighbours of one type merged) because
+// wabt writes exactly one run per maximal group of equal types.
+func (e *moduleEncoder) writeLocals(f *ir.Func) {
+	runs := 0
+	forEachLocalRun(f.Locals, func(uint32, ir.ValType) { runs++ })
+	e.writeCount(runs)
+	forEachLocalRun(f.Locals, func(n uint32, t ir.ValType) {
+		e.buf = appendULEB128(e.buf, uint64(n))
+		e.writeValType(t, f.Pos, "local declarations")
+	})
+}
+
+// forEachLocalRun calls fn for each maximal run of one type (split only
+// where a count would overflow 32 bits).
+func forEachLocalRun(runs []ir.LocalRun, fn func(n uint32, t ir.ValType)) {
+	var cur ir.LocalRun
+	for _, r := range runs {
+		if r.Count == 0 {
+			continue
+		}
+		if cur.Count > 0 && r.Type == cur.Type && uint64(cur.Count)+uint64(r.Count) <= math.MaxUint32 {
+			cur.Count += r.Count
+			continue
+		}
+		if cur.Count > 0 {
+			fn(cur.Count, cur.Type)
+		}
+		cur = r
+	}
+	if cur.Count > 0 {
+		fn(cur.Count, cur.Type)
+	}
+}
+
+func (e *moduleEncoder) writeDataSection() {
+	if len(e.m.Datas) == 0 {
+		return
+	}
+	start := e.beginSection(sectionData)
+	e.writeCount(len(e.m.Datas))
+	for i := range e.m.Datas {
+		d := &e.m.Datas[i]
+		switch d.Mode {
+		case ir.SegmentActive:
+			if d.Memory != 0 {
+				e.buf = append(e.buf, dataFlagExplicitMemory)
+				e.buf = appendULEB128(e.buf, uint64(d.Memory))
+			} else {
+				e.buf = append(e.buf, 0)
+			}
+			e.writeExpr(d.Offset)
+		case ir.SegmentPassive:
+			e.buf = append(e.buf, dataFlagPassive)
+		default:
+			e.fail(d.Pos, "invalid data segment mode %d", d.Mode)
+			return
+		}
+		e.writeCount(len(d.Init))
+		e.buf = append(e.buf, d.Init...)
+	}
+	e.endSized(start, ir.NoPos)
+}

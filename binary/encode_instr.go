@@ -1,0 +1,175 @@
+package binary
+
+import "github.com/watt-wasm/watt/ir"
+
+// Structural opcodes, read once from the opcode table.
+var (
+	encodeOpElse = byte(ir.OpElse.Info().Code)
+	encodeOpEnd  = byte(ir.OpEnd.Info().Code)
+)
+
+// memArgFlagMemory is set in a memarg's alignment field when a memory index
+// follows (multi-memory); alignments must stay below it.
+const memArgFlagMemory = 1 << 6
+
+// writeExpr writes a constant expression (global initialiser, segment
+// offset, element) and its end.
+func (e *moduleEncoder) writeExpr(body []ir.Instr) {
+	e.writeInstrs(body)
+	e.buf = append(e.buf, encodeOpEnd)
+}
+
+// writeInstrs writes an instruction sequence, recursing into blocks.
+func (e *moduleEncoder) writeInstrs(body []ir.Instr) {
+	for i := range body {
+		if e.err != nil {
+			return
+		}
+		e.writeInstr(&body[i])
+	}
+}
+
+// writeOpcode writes op's prefix and code as the opcode table gives them.
+func (e *moduleEncoder) writeOpcode(info *ir.OpInfo) {
+	if info.Prefix == 0 {
+		e.buf = append(e.buf, byte(info.Code))
+		return
+	}
+	e.buf = append(e.buf, info.Prefix)
+	e.buf = appendULEB128(e.buf, uint64(info.Code))
+}
+
+// writeInstr writes one instruction: the opcode from the table, then the
+// immediates its shape calls for.
+func (e *moduleEncoder) writeInstr(in *ir.Instr) {
+	if in.Op >= ir.NumOps {
+		e.fail(in.Pos, "invalid instruction (opcode table index %d)", in.Op)
+		return
+	}
+	if in.Op == ir.OpElse || in.Op == ir.OpEnd {
+		// The tree carries bodies; these bytes are written by the block.
+		e.fail(in.Pos, "%s cannot appear as an instruction in the IR tree", in.Op)
+		return
+	}
+	info := in.Op.Info()
+	if info.Imm == ir.ImmSelect && len(in.Types) == 0 {
+		// wabt writes a typed select without types as plain select.
+		info = ir.OpSelect.Info()
+	}
+	e.writeOpcode(info)
+	b := e.buf
+	switch info.Imm {
+	case ir.ImmNone:
+	case ir.ImmBlock:
+		e.writeBlock(in)
+		return
+	case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmMemory, ir.ImmElem:
+		b = appendULEB128(b, uint64(in.Index))
+	case ir.ImmData:
+		e.usesDataCount = true
+		b = appendULEB128(b, uint64(in.Index))
+	case ir.ImmMemoryInit:
+		e.usesDataCount = true
+		b = appendULEB128(b, uint64(in.Index))
+		b = appendULEB128(b, uint64(in.Index2))
+	case ir.ImmCallIndirect, ir.ImmTablePair, ir.ImmMemoryPair, ir.ImmTableInit:
+		b = appendULEB128(b, uint64(in.Index))
+		b = appendULEB128(b, uint64(in.Index2))
+	case ir.ImmBrTable:
+		b = appendULEB128(b, uint64(len(in.Labels)))
+		for _, l := range in.Labels {
+			b = appendULEB128(b, uint64(l))
+		}
+		b = appendULEB128(b, uint64(in.Index))
+	case ir.ImmMemArg, ir.ImmMemArgLane:
+		if in.Mem.Align >= memArgFlagMemory {
+			e.fail(in.Pos, "%s: alignment 2**%d cannot be encoded", info.Name, in.Mem.Align)
+			return
+		}
+		if in.Mem.Memory != 0 {
+			b = append(b, byte(in.Mem.Align)|memArgFlagMemory)
+			b = appendULEB128(b, uint64(in.Mem.Memory))
+		} else {
+			b = append(b, byte(in.Mem.Align))
+		}
+		b = appendULEB128(b, in.Mem.Offset)
+		if info.Imm == ir.ImmMemArgLane {
+			b = append(b, in.Lane)
+		}
+	case ir.ImmLane:
+		b = append(b, in.Lane)
+	case ir.ImmI32:
+		b = appendSLEB128(b, int64(int32(uint32(in.Value))))
+	case ir.ImmI64:
+		b = appendSLEB128(b, int64(in.Value))
+	case ir.ImmF32:
+		v := uint32(in.Value)
+		b = append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+	case ir.ImmF64:
+		b = appendLE64(b, in.Value)
+	case ir.ImmV128, ir.ImmShuffle:
+		b = appendLE64(b, in.Value)
+		b = appendLE64(b, in.Value2)
+	case ir.ImmSelect:
+		e.writeValTypes(in.Types, in.Pos, "select's result types")
+		return
+	case ir.ImmRefType:
+		e.writeRefType(in.Ref, in.Pos, in.Op.String())
+		return
+	case ir.ImmFence:
+		b = append(b, 0) // reserved memory-ordering byte
+	default:
+		e.fail(in.Pos, "%s: unknown immediate shape %d", info.Name, info.Imm)
+		return
+	}
+	e.buf = b
+}
+
+func appendLE64(b []byte, v uint64) []byte {
+	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24),
+		byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
+}
+
+// writeBlock writes a block type, the body, the else arm of an if when it
+// has instructions (wabt omits an empty one), and end.
+func (e *moduleEncoder) writeBlock(in *ir.Instr) {
+	e.writeBlockType(in)
+	e.writeInstrs(in.Body)
+	if len(in.Else) > 0 {
+		if in.Op != ir.OpIf {
+			e.fail(in.Pos, "%s has an else arm", in.Op)
+			return
+		}
+		e.buf = append(e.buf, encodeOpElse)
+		e.writeInstrs(in.Else)
+	}
+	e.buf = append(e.buf, encodeOpEnd)
+}
+
+// writeBlockType writes the short forms (0x40 or a value type) whenever the
+// signature allows, even when it was named by a type index, as wabt does;
+// otherwise the type index as a signed 33-bit LEB128.
+func (e *moduleEncoder) writeBlockType(in *ir.Instr) {
+	bt := in.Block
+	switch bt.Kind {
+	case ir.BlockEmpty:
+		e.buf = append(e.buf, encodeBlockTypeNone)
+	case ir.BlockValue:
+		e.writeValType(bt.Value, in.Pos, "a block type")
+	case ir.BlockIndex:
+		if int(bt.Index) < len(e.m.Types) {
+			ft := &e.m.Types[bt.Index]
+			if len(ft.Params) == 0 && len(ft.Results) == 0 {
+				e.buf = append(e.buf, encodeBlockTypeNone)
+				return
+			}
+			if len(ft.Params) == 0 && len(ft.Results) == 1 {
+				e.writeValType(ft.Results[0], in.Pos, "a block type")
+				return
+			}
+		}
+		e.buf = appendSLEB128(e.buf, int64(bt.Index))
+	default:
+		e.fail(in.Pos, "invalid block type kind %d", bt.Kind)
+	}
+}
