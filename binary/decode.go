@@ -1,0 +1,467 @@
+package binary
+
+import (
+	"fmt"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// Decode reads a module in the binary format from src.Data. Positions in
+// the module and in errors are byte offsets into src (file.wasm:0x1a).
+//
+// Decode checks the binary syntax only; validation is validate.Module's job.
+// Errors are an ir.ErrorList holding one Malformed error whose message
+// starts with the spec interpreter's text ("unexpected end", "integer too
+// large", ...). Features that are off are rejected with a message naming the
+// flag that enables them.
+//
+// A well-formed "name" custom section is decoded into Module.Names and
+// Module.Name and not kept in Module.Customs; a malformed one is ignored, as
+// the spec says, and kept verbatim as a custom section.
+func Decode(src *ir.Source, features ir.Features) (m *ir.Module, err error) {
+	d := &decoder{src: src, data: src.Data, features: features, m: &ir.Module{}, dataCount: -1}
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(decodeBailout)
+			if !ok {
+				panic(r)
+			}
+			m, err = nil, ir.ErrorList{b.err}
+		}
+	}()
+	d.readModule()
+	return d.m, nil
+}
+
+// Section ids.
+const (
+	decodeSectionCustom    = 0
+	decodeSectionType      = 1
+	decodeSectionImport    = 2
+	decodeSectionFunction  = 3
+	decodeSectionTable     = 4
+	decodeSectionMemory    = 5
+	decodeSectionGlobal    = 6
+	decodeSectionExport    = 7
+	decodeSectionStart     = 8
+	decodeSectionElem      = 9
+	decodeSectionCode      = 10
+	decodeSectionData      = 11
+	decodeSectionDataCount = 12
+)
+
+// decodeSectionRank orders the known sections: the data count section comes
+// between the element and code sections.
+var decodeSectionRank = [...]int{
+	decodeSectionType: 1, decodeSectionImport: 2, decodeSectionFunction: 3, decodeSectionTable: 4,
+	decodeSectionMemory: 5, decodeSectionGlobal: 6, decodeSectionExport: 7, decodeSectionStart: 8,
+	decodeSectionElem: 9, decodeSectionDataCount: 10, decodeSectionCode: 11, decodeSectionData: 12,
+}
+
+var decodeSectionNames = [...]string{
+	"custom", "type", "import", "function", "table", "memory", "global",
+	"export", "start", "elem", "code", "data", "data count",
+}
+
+func (d *decoder) readModule() {
+	// The magic and version are read as u32s, as the spec does, so a short
+	// header is "unexpected end".
+	if d.remaining() < 4 {
+		d.failEOF()
+	}
+	if string(d.readBytes(4)) != "\x00asm" {
+		d.fail(0, "magic header not detected")
+	}
+	if d.remaining() < 4 {
+		d.failEOF()
+	}
+	if v := d.readFixed32(); v != 1 {
+		d.fail(4, "unknown binary version %#x", v)
+	}
+
+	var last byte // id of the last known section, for Custom.After
+	for !d.eof() {
+		idOff := d.pos
+		id := d.data[d.pos]
+		if id > decodeSectionDataCount {
+			d.fail(idOff, "malformed section id %#x", id)
+		}
+		if id != decodeSectionCustom && last != 0 && decodeSectionRank[id] <= decodeSectionRank[last] {
+			d.fail(idOff, "unexpected content after last section: %s section after %s section",
+				decodeSectionNames[id], decodeSectionNames[last])
+		}
+		d.pos++
+		size := d.readLength()
+		start := d.pos
+		switch id {
+		case decodeSectionCustom:
+			d.readCustomSection(idOff, start+size, last)
+		case decodeSectionType:
+			d.readTypeSection()
+		case decodeSectionImport:
+			d.readImportSection()
+		case decodeSectionFunction:
+			d.readFunctionSection()
+		case decodeSectionTable:
+			d.readTableSection()
+		case decodeSectionMemory:
+			d.readMemorySection()
+		case decodeSectionGlobal:
+			d.readGlobalSection()
+		case decodeSectionExport:
+			d.readExportSection()
+		case decodeSectionStart:
+			d.m.Start = &ir.Start{Pos: ir.PosAt(start), Func: d.readU32()}
+		case decodeSectionElem:
+			d.readElemSection()
+		case decodeSectionDataCount:
+			if !d.features.Has(ir.FeatureBulkMemory) {
+				d.fail(idOff, "malformed section id %#x: the data count section requires %s", id, ir.FeatureBulkMemory.Flag())
+			}
+			d.dataCount = int(d.readU32())
+		case decodeSectionCode:
+			d.readCodeSection()
+		case decodeSectionData:
+			d.readDataSection()
+		}
+		if d.pos != start+size {
+			d.fail(start, "section size mismatch: %s section declares %d bytes, its contents take %d",
+				decodeSectionNames[id], size, d.pos-start)
+		}
+		if id != decodeSectionCustom {
+			last = id
+		}
+	}
+
+	// Whole-module checks, in the spec interpreter's order.
+	if d.funcDecls != d.codeEntries {
+		d.fail(len(d.data), "function and code section have inconsistent lengths: %d functions, %d bodies",
+			d.funcDecls, d.codeEntries)
+	}
+	if d.dataCount >= 0 && d.dataCount != len(d.m.Datas) {
+		d.fail(len(d.data), "data count and data section have inconsistent lengths: count %d, %d segments",
+			d.dataCount, len(d.m.Datas))
+	}
+	if d.dataCount < 0 && d.firstDataUse.IsValid() {
+		d.fail(d.firstDataUse.Offset(), "data count section required: memory.init and data.drop need it")
+	}
+}
+
+// readCustomSection reads a custom section ending at end. The name section
+// is decoded into m.Names when it is well formed.
+func (d *decoder) readCustomSection(idOff, end int, after byte) {
+	name := d.readName()
+	if d.pos > end {
+		// The name ran past the section: the spec reads the rest of the
+		// section with a negative length, which is an unexpected end.
+		d.fail(len(d.data), "unexpected end of section or function: custom section name longer than the section")
+	}
+	content := d.data[d.pos:end:end]
+	d.pos = end
+	if name == "name" && d.decodeNameSection(content) {
+		return
+	}
+	d.m.Customs = append(d.m.Customs, ir.Custom{
+		Name:  name,
+		Data:  append([]byte(nil), content...),
+		After: after,
+		Pos:   ir.PosAt(idOff),
+	})
+}
+
+func (d *decoder) readTypeSection() {
+	n := d.readLength()
+	d.m.Types = make([]ir.FuncType, 0, d.capFor(n, 3))
+	for range n {
+		off := d.pos
+		if form := d.readByte(); form != 0x60 {
+			d.fail(off, "malformed function type %#x", form)
+		}
+		d.m.Types = append(d.m.Types, ir.FuncType{Params: d.readValTypes(), Results: d.readValTypes()})
+	}
+}
+
+// readValTypes reads a vector of value types (nil when empty).
+func (d *decoder) readValTypes() []ir.ValType {
+	n := d.readLength()
+	if n == 0 {
+		return nil
+	}
+	ts := make([]ir.ValType, n) // n <= remaining bytes, one byte each
+	for i := range ts {
+		ts[i] = d.readValType()
+	}
+	return ts
+}
+
+// readValType reads one value type, rejecting types of features that are off.
+func (d *decoder) readValType() ir.ValType {
+	off := d.pos
+	t := ir.ValType(d.readByte())
+	switch t {
+	case ir.I32, ir.I64, ir.F32, ir.F64:
+	case ir.V128:
+		d.requireFeature(off, ir.FeatureSIMD, "malformed value type", "v128")
+	case ir.FuncRef, ir.ExternRef:
+		d.requireFeature(off, ir.FeatureReferenceTypes, "malformed value type", t.String())
+	default:
+		d.fail(off, "malformed value type %#x", byte(t))
+	}
+	return t
+}
+
+// readRefType reads a reference type (table element type, ref.null).
+func (d *decoder) readRefType() ir.ValType {
+	off := d.pos
+	t := ir.ValType(d.readByte())
+	switch t {
+	case ir.FuncRef:
+	case ir.ExternRef:
+		d.requireFeature(off, ir.FeatureReferenceTypes, "malformed reference type", "externref")
+	default:
+		d.fail(off, "malformed reference type %#x", byte(t))
+	}
+	return t
+}
+
+// requireFeature fails with msg (the spec text) and a note naming the flag
+// that enables what when feature f is off.
+func (d *decoder) requireFeature(off int, f ir.Feature, msg, what string) {
+	if !d.features.Has(f) {
+		d.fail(off, "%s: %s requires %s", msg, what, f.Flag())
+	}
+}
+
+// readLimits reads limits flags, minimum and optional maximum. Flag bit 0
+// is "has maximum", bit 1 "shared" (threads), bit 2 "64-bit" (memory64).
+func (d *decoder) readLimits(allow64 bool) (lim ir.Limits, shared, is64 bool, flagsOff int) {
+	flagsOff = d.pos
+	flags := d.readByte()
+	valid := byte(0x03)
+	if allow64 && d.features.Has(ir.FeatureMemory64) {
+		valid |= 0x04
+	}
+	if flags&^valid != 0 {
+		d.fail(flagsOff, "malformed limits flags %#x", flags)
+	}
+	lim.HasMax, shared, is64 = flags&1 != 0, flags&2 != 0, flags&4 != 0
+	read := d.readU64
+	if !is64 {
+		read = func() uint64 { return uint64(d.readU32()) }
+	}
+	lim.Min = read()
+	if lim.HasMax {
+		lim.Max = read()
+	}
+	return lim, shared, is64, flagsOff
+}
+
+func (d *decoder) readTableType() ir.TableType {
+	t := d.readRefType()
+	lim, shared, _, flagsOff := d.readLimits(false)
+	if shared {
+		d.fail(flagsOff, "tables cannot be shared (yet)")
+	}
+	return ir.TableType{Elem: t, Limits: lim}
+}
+
+func (d *decoder) readMemoryType() ir.MemoryType {
+	lim, shared, is64, flagsOff := d.readLimits(true)
+	if shared {
+		d.requireFeature(flagsOff, ir.FeatureThreads, "malformed limits flags", "a shared memory")
+	}
+	return ir.MemoryType{Limits: lim, Shared: shared, Is64: is64}
+}
+
+func (d *decoder) readGlobalType() ir.GlobalType {
+	t := d.readValType()
+	off := d.pos
+	switch mut := d.readByte(); mut {
+	case 0:
+		return ir.GlobalType{Type: t}
+	case 1:
+		return ir.GlobalType{Type: t, Mutable: true}
+	default:
+		d.fail(off, "malformed mutability %#x", mut)
+		panic("unreachable")
+	}
+}
+
+func (d *decoder) readImportSection() {
+	n := d.readLength()
+	d.m.Imports = make([]ir.Import, 0, d.capFor(n, 4))
+	for range n {
+		im := ir.Import{Pos: ir.PosAt(d.pos)}
+		im.Module = d.readName()
+		im.Name = d.readName()
+		off := d.pos
+		im.Kind = ir.ExternKind(d.readByte())
+		switch im.Kind {
+		case ir.ExternFunc:
+			im.Func = d.readU32()
+		case ir.ExternTable:
+			im.Table = d.readTableType()
+		case ir.ExternMemory:
+			im.Memory = d.readMemoryType()
+		case ir.ExternGlobal:
+			im.Global = d.readGlobalType()
+		default:
+			d.fail(off, "malformed import kind %#x", byte(im.Kind))
+		}
+		d.m.Imports = append(d.m.Imports, im)
+	}
+}
+
+func (d *decoder) readFunctionSection() {
+	n := d.readLength()
+	d.funcDecls = n
+	d.m.Funcs = make([]ir.Func, 0, n) // n <= remaining bytes
+	for range n {
+		d.m.Funcs = append(d.m.Funcs, ir.Func{Type: d.readU32()})
+	}
+}
+
+func (d *decoder) readTableSection() {
+	n := d.readLength()
+	d.m.Tables = make([]ir.Table, 0, d.capFor(n, 3))
+	for range n {
+		pos := ir.PosAt(d.pos)
+		d.m.Tables = append(d.m.Tables, ir.Table{Type: d.readTableType(), Pos: pos})
+	}
+}
+
+func (d *decoder) readMemorySection() {
+	n := d.readLength()
+	d.m.Memories = make([]ir.Memory, 0, d.capFor(n, 2))
+	for range n {
+		pos := ir.PosAt(d.pos)
+		d.m.Memories = append(d.m.Memories, ir.Memory{Type: d.readMemoryType(), Pos: pos})
+	}
+}
+
+func (d *decoder) readGlobalSection() {
+	n := d.readLength()
+	d.m.Globals = make([]ir.Global, 0, d.capFor(n, 3))
+	for range n {
+		g := ir.Global{Pos: ir.PosAt(d.pos), Type: d.readGlobalType()}
+		g.Init = d.readExpr()
+		d.m.Globals = append(d.m.Globals, g)
+	}
+}
+
+func (d *decoder) readExportSection() {
+	n := d.readLength()
+	d.m.Exports = make([]ir.Export, 0, d.capFor(n, 3))
+	for range n {
+		e := ir.Export{Pos: ir.PosAt(d.pos), Name: d.readName()}
+		off := d.pos
+		e.Kind = ir.ExternKind(d.readByte())
+		if e.Kind > ir.ExternGlobal {
+			d.fail(off, "malformed export kind %#x", byte(e.Kind))
+		}
+		e.Index = d.readU32()
+		d.m.Exports = append(d.m.Exports, e)
+	}
+}
+
+// readElemSection reads element segments in all eight encodings into the
+// IR's one form: bare function indices become ref.func expressions.
+//
+//	flags bit 0: passive or declarative (else active)
+//	flags bit 1: with bit 0, declarative; without, an explicit table index
+//	flags bit 2: elements are expressions (else function indices), and the
+//	             type is a reference type (else an element kind byte)
+func (d *decoder) readElemSection() {
+	n := d.readLength()
+	d.m.Elems = make([]ir.Elem, 0, d.capFor(n, 3))
+	for range n {
+		e := ir.Elem{Pos: ir.PosAt(d.pos), Type: ir.FuncRef}
+		off := d.pos
+		flags := d.readU32()
+		if flags > 7 {
+			d.fail(off, "malformed elements segment kind %d", flags)
+		}
+		if flags != 0 {
+			d.requireFeature(off, ir.FeatureBulkMemory, "malformed elements segment kind", fmt.Sprintf("segment kind %d", flags))
+		}
+		switch {
+		case flags&1 == 0:
+			e.Mode = ir.SegmentActive
+			if flags&2 != 0 {
+				e.Table = d.readU32()
+			}
+			e.Offset = d.readExpr()
+		case flags&2 == 0:
+			e.Mode = ir.SegmentPassive
+		default:
+			e.Mode = ir.SegmentDeclarative
+		}
+		exprs := flags&4 != 0
+		if flags&3 != 0 { // explicit element kind or type
+			if exprs {
+				e.Type = d.readRefType()
+			} else {
+				kindOff := d.pos
+				if k := d.readByte(); k != 0x00 {
+					d.fail(kindOff, "malformed element kind %#x", k)
+				}
+			}
+		}
+		count := d.readLength()
+		if exprs {
+			e.Init = make([][]ir.Instr, 0, d.capFor(count, 2))
+			for range count {
+				e.Init = append(e.Init, d.readExpr())
+			}
+		} else {
+			// One backing array for all the ref.func expressions.
+			refs := make([]ir.Instr, 0, count) // count <= remaining bytes
+			e.Init = make([][]ir.Instr, 0, count)
+			for range count {
+				pos := ir.PosAt(d.pos)
+				refs = append(refs, ir.Instr{Op: ir.OpRefFunc, Index: d.readU32(), Pos: pos})
+				k := len(refs)
+				e.Init = append(e.Init, refs[k-1:k:k])
+			}
+		}
+		d.m.Elems = append(d.m.Elems, e)
+	}
+}
+
+func (d *decoder) readCodeSection() {
+	n := d.readLength()
+	d.codeEntries = n
+	for i := range n {
+		if i < len(d.m.Funcs) {
+			d.readCode(&d.m.Funcs[i])
+		} else {
+			// More bodies than declarations: decode it anyway (it may be
+			// malformed itself, which the spec reports first), then drop it.
+			var f ir.Func
+			d.readCode(&f)
+		}
+	}
+}
+
+func (d *decoder) readDataSection() {
+	n := d.readLength()
+	d.m.Datas = make([]ir.Data, 0, d.capFor(n, 2))
+	for range n {
+		s := ir.Data{Pos: ir.PosAt(d.pos)}
+		off := d.pos
+		switch kind := d.readU32(); kind {
+		case 0:
+			s.Offset = d.readExpr()
+		case 1:
+			d.requireFeature(off, ir.FeatureBulkMemory, "malformed data segment kind", "a passive data segment")
+			s.Mode = ir.SegmentPassive
+		case 2:
+			s.Memory = d.readU32()
+			s.Offset = d.readExpr()
+		default:
+			d.fail(off, "malformed data segment kind %d", kind)
+		}
+		s.Init = append([]byte(nil), d.readBytes(d.readLength())...)
+		d.m.Datas = append(d.m.Datas, s)
+	}
+}

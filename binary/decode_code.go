@@ -1,0 +1,268 @@
+package binary
+
+import (
+	"math"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// decodeFrame is a block, loop or if whose end has not been read yet.
+type decodeFrame struct {
+	instr  ir.Instr // Body/Else are filled in when the arm ends
+	start  int      // index in decoder.scratch where the current arm begins
+	inElse bool
+}
+
+// readCode reads one code section entry (locals and body) into f.
+func (d *decoder) readCode(f *ir.Func) {
+	f.Pos = ir.PosAt(d.pos)
+	size := d.readLength()
+	start := d.pos
+
+	localsOff := d.pos
+	runs := d.readLength()
+	var total uint64
+	for range runs {
+		n := d.readU32()
+		t := d.readValType()
+		total += uint64(n)
+		f.AddLocals(n, t) // merges adjacent runs of one type, drops empty ones
+	}
+	if total > math.MaxUint32 {
+		d.fail(localsOff, "too many locals: %d", total)
+	}
+
+	f.Body = d.readExpr()
+	if d.pos != start+size {
+		d.fail(start, "section size mismatch: function body declares %d bytes, its code takes %d", size, d.pos-start)
+	}
+}
+
+// readExpr reads an instruction sequence and its closing end, rebuilding
+// the nesting of block, loop and if. It uses an explicit stack, not
+// recursion, so hostile nesting depth costs heap, not goroutine stack.
+func (d *decoder) readExpr() []ir.Instr {
+	base, baseFrames := len(d.scratch), len(d.frames)
+	for {
+		off := d.pos
+		b := d.readByte()
+		switch b {
+		case 0x0b: // end
+			if len(d.frames) == baseFrames {
+				return d.takeScratch(base)
+			}
+			f := &d.frames[len(d.frames)-1]
+			if f.inElse {
+				f.instr.Else = d.takeScratch(f.start)
+			} else {
+				f.instr.Body = d.takeScratch(f.start)
+			}
+			in := f.instr
+			d.frames = d.frames[:len(d.frames)-1]
+			d.scratch = append(d.scratch, in)
+			continue
+		case 0x05: // else
+			if n := len(d.frames); n > baseFrames {
+				if f := &d.frames[n-1]; f.instr.Op == ir.OpIf && !f.inElse {
+					f.instr.Body = d.takeScratch(f.start)
+					f.start, f.inElse = len(d.scratch), true
+					continue
+				}
+			}
+			// The spec's instruction sequence stops at else and then
+			// expects the end of the enclosing block.
+			d.fail(off, "END opcode expected, found else")
+		}
+
+		in := ir.Instr{Pos: ir.PosAt(off)}
+		in.Op = d.readOpcode(off, b)
+		info := in.Op.Info()
+		if info.Imm == ir.ImmBlock {
+			in.Block = d.readBlockType()
+			d.frames = append(d.frames, decodeFrame{instr: in, start: len(d.scratch)})
+			continue
+		}
+		d.readImmediates(&in, info.Imm)
+		d.scratch = append(d.scratch, in)
+	}
+}
+
+// takeScratch moves the instructions from scratch[start:] into an exactly
+// sized slice (nil when empty) and pops them.
+func (d *decoder) takeScratch(start int) []ir.Instr {
+	n := len(d.scratch) - start
+	if n == 0 {
+		return nil
+	}
+	body := make([]ir.Instr, n)
+	copy(body, d.scratch[start:])
+	d.scratch = d.scratch[:start]
+	return body
+}
+
+// readOpcode reads the rest of the opcode that starts with byte b at off
+// and looks it up in the opcode table.
+func (d *decoder) readOpcode(off int, b byte) ir.Op {
+	if ir.IsPrefix(b) {
+		code := d.readU32()
+		op, ok := ir.LookupCode(b, code)
+		if !ok {
+			d.fail(off, "illegal opcode %02x %x", b, code)
+		}
+		if f := op.Info().Feature; !d.features.Has(f) {
+			d.fail(off, "illegal opcode %02x %x: %s requires %s", b, code, op, f.Flag())
+		}
+		return op
+	}
+	op, ok := ir.LookupCode(0, uint32(b))
+	if !ok {
+		d.fail(off, "illegal opcode %02x", b)
+	}
+	if f := op.Info().Feature; !d.features.Has(f) {
+		d.fail(off, "illegal opcode %02x: %s requires %s", b, op, f.Flag())
+	}
+	return op
+}
+
+// readBlockType reads a block signature: 0x40 (empty), a value type, or a
+// type index as a positive s33.
+func (d *decoder) readBlockType() ir.BlockType {
+	if d.eof() {
+		d.failEOF()
+	}
+	switch b := d.data[d.pos]; {
+	case b == 0x40:
+		d.pos++
+		return ir.BlockType{Kind: ir.BlockEmpty}
+	case b&0xc0 == 0x40: // a one-byte negative s33: a value type
+		return ir.BlockType{Kind: ir.BlockValue, Value: d.readValType()}
+	}
+	off := d.pos
+	x := d.readSigned(33)
+	if x < 0 || x > math.MaxUint32 {
+		d.fail(off, "malformed block type %d", x)
+	}
+	d.requireFeature(off, ir.FeatureMultiValue, "malformed block type", "a type index")
+	return ir.BlockType{Kind: ir.BlockIndex, Index: uint32(x)}
+}
+
+// readImmediates reads the immediates of shape imm into in.
+func (d *decoder) readImmediates(in *ir.Instr, imm ir.Imm) {
+	switch imm {
+	case ir.ImmNone:
+	case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmElem:
+		in.Index = d.readU32()
+	case ir.ImmData:
+		in.Index = d.readU32()
+		d.noteDataUse(in.Pos)
+	case ir.ImmBrTable:
+		n := d.readLength()
+		in.Labels = make([]uint32, n) // n <= remaining bytes
+		for i := range in.Labels {
+			in.Labels[i] = d.readU32()
+		}
+		in.Index = d.readU32()
+	case ir.ImmCallIndirect:
+		in.Index = d.readU32()
+		in.Index2 = d.readTableIndex()
+	case ir.ImmMemory:
+		in.Index = d.readMemoryIndex()
+	case ir.ImmMemArg:
+		in.Mem = d.readMemArg()
+	case ir.ImmMemArgLane:
+		in.Mem = d.readMemArg()
+		in.Lane = d.readByte()
+	case ir.ImmLane:
+		in.Lane = d.readByte()
+	case ir.ImmShuffle, ir.ImmV128:
+		in.Value = d.readFixed64()
+		in.Value2 = d.readFixed64()
+	case ir.ImmTablePair, ir.ImmTableInit:
+		in.Index = d.readU32()
+		in.Index2 = d.readU32()
+	case ir.ImmMemoryPair:
+		in.Index = d.readMemoryIndex()
+		in.Index2 = d.readMemoryIndex()
+	case ir.ImmMemoryInit:
+		in.Index = d.readU32()
+		in.Index2 = d.readMemoryIndex()
+		d.noteDataUse(in.Pos)
+	case ir.ImmI32:
+		in.Value = uint64(uint32(d.readS32()))
+	case ir.ImmI64:
+		in.Value = uint64(d.readSigned(64))
+	case ir.ImmF32:
+		in.Value = uint64(d.readFixed32())
+	case ir.ImmF64:
+		in.Value = d.readFixed64()
+	case ir.ImmSelect:
+		n := d.readLength()
+		in.Types = make([]ir.ValType, n) // n <= remaining bytes
+		for i := range in.Types {
+			in.Types[i] = d.readValType()
+		}
+	case ir.ImmRefType:
+		in.Ref = d.readRefType()
+	case ir.ImmFence:
+		d.readZeroByte()
+	default:
+		// Only reachable if the opcode table grows a shape this decoder
+		// does not know; a test walks every op to keep this from happening.
+		d.fail(in.Pos.Offset(), "illegal opcode: %s has an immediate the decoder does not know", in.Op)
+	}
+}
+
+// readMemoryIndex reads a memory index: a reserved zero byte unless
+// multi-memory is on.
+func (d *decoder) readMemoryIndex() uint32 {
+	if d.features.Has(ir.FeatureMultiMemory) {
+		return d.readU32()
+	}
+	d.readZeroByte()
+	return 0
+}
+
+// readTableIndex reads call_indirect's table index: a reserved zero byte
+// before reference-types.
+func (d *decoder) readTableIndex() uint32 {
+	if d.features.Has(ir.FeatureReferenceTypes) {
+		return d.readU32()
+	}
+	d.readZeroByte()
+	return 0
+}
+
+// readMemArg reads alignment flags and offset. With multi-memory, flag bit
+// 6 says a memory index follows. Offsets are u64 with memory64.
+func (d *decoder) readMemArg() ir.MemArg {
+	var m ir.MemArg
+	off := d.pos
+	flags := d.readU32()
+	if d.features.Has(ir.FeatureMultiMemory) {
+		if flags >= 0x80 {
+			d.fail(off, "malformed memop flags %#x", flags)
+		}
+		if flags&0x40 != 0 {
+			flags &^= 0x40
+			m.Memory = d.readU32()
+		}
+	}
+	if flags > 32 {
+		d.fail(off, "malformed memop flags %#x", flags)
+	}
+	m.Align = flags
+	if d.features.Has(ir.FeatureMemory64) {
+		m.Offset = d.readU64()
+	} else {
+		m.Offset = uint64(d.readU32())
+	}
+	return m
+}
+
+// noteDataUse remembers the first instruction that needs the data count
+// section.
+func (d *decoder) noteDataUse(pos ir.Pos) {
+	if !d.firstDataUse.IsValid() {
+		d.firstDataUse = pos
+	}
+}

@@ -1,0 +1,119 @@
+package binary
+
+import "github.com/watt-wasm/watt/ir"
+
+// Subsection ids of the name section (the extended-name-section proposal
+// adds 3 to 9).
+const (
+	decodeNameModule   = 0
+	decodeNameFuncs    = 1
+	decodeNameLocals   = 2
+	decodeNameLabels   = 3
+	decodeNameTypes    = 4
+	decodeNameTables   = 5
+	decodeNameMemories = 6
+	decodeNameGlobals  = 7
+	decodeNameElems    = 8
+	decodeNameDatas    = 9
+)
+
+// decodeNameSection decodes the contents of a "name" custom section into
+// m.Names and m.Name. It reports false, and changes nothing, when the
+// section is malformed: the spec says a malformed name section is ignored,
+// never an error.
+func (d *decoder) decodeNameSection(content []byte) (ok bool) {
+	nd := &decoder{src: d.src, data: content, features: d.features}
+	var names ir.Names
+	var moduleName string
+	defer func() {
+		if r := recover(); r != nil {
+			if _, bail := r.(decodeBailout); !bail {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	last := -1
+	for !nd.eof() {
+		id := int(nd.readByte())
+		if id <= last {
+			nd.fail(nd.pos-1, "name subsection %d out of order", id)
+		}
+		last = id
+		size := nd.readLength()
+		end := nd.pos + size
+		switch id {
+		case decodeNameModule:
+			moduleName = nd.readName()
+		case decodeNameFuncs:
+			names.Funcs = nd.readNameMap()
+		case decodeNameLocals:
+			names.Locals = nd.readIndirectNameMap()
+		case decodeNameTypes:
+			names.Types = nd.readNameMap()
+		case decodeNameTables:
+			names.Tables = nd.readNameMap()
+		case decodeNameMemories:
+			names.Memories = nd.readNameMap()
+		case decodeNameGlobals:
+			names.Globals = nd.readNameMap()
+		case decodeNameElems:
+			names.Elems = nd.readNameMap()
+		case decodeNameDatas:
+			names.Datas = nd.readNameMap()
+		default: // labels and unknown subsections: nowhere to keep them
+			nd.pos = end
+		}
+		if nd.pos != end {
+			nd.fail(end, "name subsection size mismatch")
+		}
+	}
+	d.m.Names, d.m.Name = names, moduleName
+	return true
+}
+
+// readNameMap reads a vector of (index, name) pairs with increasing
+// indices; it returns nil for an empty map.
+func (d *decoder) readNameMap() ir.NameMap {
+	n := d.readLength()
+	if n == 0 {
+		return nil
+	}
+	m := make(ir.NameMap, d.capFor(n, 2))
+	prev := int64(-1)
+	for range n {
+		off := d.pos
+		idx := d.readU32()
+		if int64(idx) <= prev {
+			d.fail(off, "name map index %d out of order", idx)
+		}
+		prev = int64(idx)
+		m[idx] = d.readName()
+	}
+	return m
+}
+
+// readIndirectNameMap reads a vector of (index, name map) pairs.
+func (d *decoder) readIndirectNameMap() map[uint32]ir.NameMap {
+	n := d.readLength()
+	if n == 0 {
+		return nil
+	}
+	m := make(map[uint32]ir.NameMap, d.capFor(n, 2))
+	prev := int64(-1)
+	for range n {
+		off := d.pos
+		idx := d.readU32()
+		if int64(idx) <= prev {
+			d.fail(off, "name map index %d out of order", idx)
+		}
+		prev = int64(idx)
+		if inner := d.readNameMap(); inner != nil {
+			m[idx] = inner
+		}
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
