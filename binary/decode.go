@@ -174,7 +174,7 @@ func (d *decoder) readTypeSection() {
 	d.m.Types = make([]ir.FuncType, 0, d.capFor(n, 3))
 	for range n {
 		off := d.pos
-		if form := d.readByte(); form != 0x60 {
+		if form := d.readTypeByte(); form != 0x60 {
 			d.fail(off, "malformed function type %#x", form)
 		}
 		d.m.Types = append(d.m.Types, ir.FuncType{Params: d.readValTypes(), Results: d.readValTypes()})
@@ -197,7 +197,7 @@ func (d *decoder) readValTypes() []ir.ValType {
 // readValType reads one value type, rejecting types of features that are off.
 func (d *decoder) readValType() ir.ValType {
 	off := d.pos
-	t := ir.ValType(d.readByte())
+	t := ir.ValType(d.readTypeByte())
 	switch t {
 	case ir.I32, ir.I64, ir.F32, ir.F64:
 	case ir.V128:
@@ -213,7 +213,7 @@ func (d *decoder) readValType() ir.ValType {
 // readRefType reads a reference type (table element type, ref.null).
 func (d *decoder) readRefType() ir.ValType {
 	off := d.pos
-	t := ir.ValType(d.readByte())
+	t := ir.ValType(d.readTypeByte())
 	switch t {
 	case ir.FuncRef:
 	case ir.ExternRef:
@@ -222,6 +222,16 @@ func (d *decoder) readRefType() ir.ValType {
 		d.fail(off, "malformed reference type %#x", byte(t))
 	}
 	return t
+}
+
+// readTypeByte reads a type constructor, which the spec reads as an s7
+// LEB128: a continuation bit makes the integer too long.
+func (d *decoder) readTypeByte() byte {
+	b := d.readByte()
+	if b&0x80 != 0 {
+		d.fail(d.pos, "integer representation too long")
+	}
+	return b
 }
 
 // requireFeature fails with msg (the spec text) and a note naming the flag

@@ -168,7 +168,7 @@ func (d *decoder) readS32() int32 {
 func (d *decoder) readLength() int {
 	off := d.pos
 	n := d.readU32()
-	if uint64(n) > uint64(d.remaining()) {
+	if uint64(n) > uint64(len(d.data)-off) { // counted from the length itself, as the spec does
 		d.fail(off, "length out of bounds")
 	}
 	return int(n)
