@@ -1,0 +1,504 @@
+package binary
+
+import (
+	"bytes"
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// encodeTestHex turns "00 61 73 6d" (spaces and newlines allowed) into bytes.
+func encodeTestHex(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.Join(strings.Fields(s), ""))
+	if err != nil {
+		t.Fatalf("bad hex in test: %v", err)
+	}
+	return b
+}
+
+const encodeTestHeader = "00 61 73 6d 01 00 00 00"
+
+func encodeTestMust(t *testing.T, m *ir.Module, opts EncodeOptions) []byte {
+	t.Helper()
+	b, err := Encode(m, opts)
+	if err != nil {
+		t.Fatalf("Encode: %v", err)
+	}
+	return b
+}
+
+// encodeTestSections splits a module into its sections' contents by id
+// (customs by name), checking the framing on the way.
+func encodeTestSections(t *testing.T, b []byte) (ids []byte, contents [][]byte) {
+	t.Helper()
+	if !bytes.HasPrefix(b, encodeTestHex(t, encodeTestHeader)) {
+		t.Fatalf("missing header: % x", b)
+	}
+	b = b[8:]
+	for len(b) > 0 {
+		id := b[0]
+		size, n := encodeTestReadULEB(b[1:])
+		if n < 0 || 1+n+int(size) > len(b) {
+			t.Fatalf("bad section framing at % x", b)
+		}
+		ids = append(ids, id)
+		contents = append(contents, b[1+n:1+n+int(size)])
+		b = b[1+n+int(size):]
+	}
+	return ids, contents
+}
+
+// encodeTestBody encodes a module with one function [] -> [] (plus what
+// setup adds) and returns that function's body bytes after the locals.
+func encodeTestBody(t *testing.T, setup func(m *ir.Module), body ...ir.Instr) []byte {
+	t.Helper()
+	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Type: 0, Body: body}}}
+	if setup != nil {
+		setup(m)
+	}
+	ids, contents := encodeTestSections(t, encodeTestMust(t, m, EncodeOptions{}))
+	for i, id := range ids {
+		if id != sectionCode {
+			continue
+		}
+		c := contents[i]
+		if c[0] != byte(len(m.Funcs)) {
+			t.Fatalf("code section count % x", c[:1])
+		}
+		size, n := encodeTestReadULEB(c[1:])
+		fn := c[1+n : 1+n+int(size)]
+		if fn[0] != 0 {
+			t.Fatalf("unexpected locals in % x", fn)
+		}
+		return fn[1:]
+	}
+	t.Fatal("no code section")
+	return nil
+}
+
+func TestEncodeEmptyModule(t *testing.T) {
+	got := encodeTestMust(t, &ir.Module{}, EncodeOptions{})
+	if want := encodeTestHex(t, encodeTestHeader); !bytes.Equal(got, want) {
+		t.Errorf("got % x, want % x", got, want)
+	}
+}
+
+func TestEncodeNilModule(t *testing.T) {
+	if b, err := Encode(nil, EncodeOptions{}); err == nil || b != nil {
+		t.Errorf("Encode(nil) = % x, %v; want an error", b, err)
+	}
+}
+
+// TestEncodeImmediateShapes checks every immediate shape's bytes (checked
+// against wat2wasm --enable-threads).
+func TestEncodeImmediateShapes(t *testing.T) {
+	var shuffle ir.Instr
+	shuffle.SetV128Bytes([16]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
+	v128 := shuffle
+	v128.Op = ir.OpV128Const
+	shuffle.Op = ir.OpI8x16Shuffle
+	types := func(m *ir.Module) {
+		m.Types = append(m.Types, ir.FuncType{Params: []ir.ValType{ir.I32}}, ir.FuncType{Results: []ir.ValType{ir.I64}},
+			ir.FuncType{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}})
+	}
+	nop := ir.Instr{Op: ir.OpNop}
+	tests := []struct {
+		name string
+		in   ir.Instr
+		want string
+	}{
+		{"none", ir.Instr{Op: ir.OpI32Add}, "6a"},
+		{"block empty", ir.Instr{Op: ir.OpBlock, Body: []ir.Instr{nop}}, "02 40 01 0b"},
+		{"block value", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockValue, Value: ir.I32}}, "02 7f 0b"},
+		{"loop index", ir.Instr{Op: ir.OpLoop, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 1}}, "03 01 0b"},
+		{"block index of [] -> [i64] uses the short form", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 2}}, "02 7e 0b"},
+		{"block index of [] -> [] uses 0x40", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 0}}, "02 40 0b"},
+		{"block index out of range stays an index", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 64}}, "02 c0 00 0b"},
+		{"if else", ir.Instr{Op: ir.OpIf, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 3}, Body: []ir.Instr{nop}, Else: []ir.Instr{nop}}, "04 03 01 05 01 0b"},
+		{"if with empty else", ir.Instr{Op: ir.OpIf, Else: []ir.Instr{}}, "04 40 0b"},
+		{"label", ir.Instr{Op: ir.OpBrIf, Index: 300}, "0d ac 02"},
+		{"br_table", ir.Instr{Op: ir.OpBrTable, Labels: []uint32{0, 1}, Index: 2}, "0e 02 00 01 02"},
+		{"func", ir.Instr{Op: ir.OpCall, Index: 200}, "10 c8 01"},
+		{"call_indirect", ir.Instr{Op: ir.OpCallIndirect, Index: 1, Index2: 2}, "11 01 02"},
+		{"local", ir.Instr{Op: ir.OpLocalTee, Index: 128}, "22 80 01"},
+		{"global", ir.Instr{Op: ir.OpGlobalSet, Index: 1}, "24 01"},
+		{"table", ir.Instr{Op: ir.OpTableGrow, Index: 2}, "fc 0f 02"},
+		{"memory", ir.Instr{Op: ir.OpMemorySize}, "3f 00"},
+		{"memarg", ir.Instr{Op: ir.OpI32Load, Mem: ir.MemArg{Align: 2, Offset: 65536}}, "28 02 80 80 04"},
+		{"memarg with memory index", ir.Instr{Op: ir.OpI64Store, Mem: ir.MemArg{Align: 3, Offset: 1, Memory: 1}}, "37 43 01 01"},
+		{"memarg 64-bit offset", ir.Instr{Op: ir.OpI32Load8U, Mem: ir.MemArg{Offset: 1 << 32}}, "2d 00 80 80 80 80 10"},
+		{"atomic memarg", ir.Instr{Op: ir.OpI32AtomicRmwCmpxchg, Mem: ir.MemArg{Align: 2, Offset: 4}}, "fe 48 02 04"},
+		{"wait64", ir.Instr{Op: ir.OpMemoryAtomicWait64, Mem: ir.MemArg{Align: 3}}, "fe 02 03 00"},
+		{"notify", ir.Instr{Op: ir.OpMemoryAtomicNotify, Mem: ir.MemArg{Align: 2}}, "fe 00 02 00"},
+		{"memarg lane", ir.Instr{Op: ir.OpV128Load8Lane, Mem: ir.MemArg{Offset: 1}, Lane: 15}, "fd 54 00 01 0f"},
+		{"lane", ir.Instr{Op: ir.OpI8x16ExtractLaneS, Lane: 3}, "fd 15 03"},
+		{"simd opcode above 0x7f", ir.Instr{Op: ir.OpF32x4Abs}, "fd e0 01"},
+		{"shuffle", shuffle, "fd 0d 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f"},
+		{"v128", v128, "fd 0c 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f"},
+		{"table pair", ir.Instr{Op: ir.OpTableCopy, Index: 1, Index2: 2}, "fc 0e 01 02"},
+		{"memory pair", ir.Instr{Op: ir.OpMemoryCopy}, "fc 0a 00 00"},
+		{"table init", ir.Instr{Op: ir.OpTableInit, Index: 3, Index2: 1}, "fc 0c 03 01"},
+		{"memory init", ir.Instr{Op: ir.OpMemoryInit, Index: 2}, "fc 08 02 00"},
+		{"data", ir.Instr{Op: ir.OpDataDrop, Index: 1}, "fc 09 01"},
+		{"elem", ir.Instr{Op: ir.OpElemDrop, Index: 1}, "fc 0d 01"},
+		{"i32 -1", ir.Instr{Op: ir.OpI32Const, Value: 0xffffffff}, "41 7f"},
+		{"i32 sign-extended bits", ir.Instr{Op: ir.OpI32Const, Value: 0xffffffffffffffff}, "41 7f"},
+		{"i32 min", ir.Instr{Op: ir.OpI32Const, Value: 0x80000000}, "41 80 80 80 80 78"},
+		{"i32 64", ir.Instr{Op: ir.OpI32Const, Value: 64}, "41 c0 00"},
+		{"i64 min", ir.Instr{Op: ir.OpI64Const, Value: 1 << 63}, "42 80 80 80 80 80 80 80 80 80 7f"},
+		{"f32", ir.Instr{Op: ir.OpF32Const, Value: 0x3f800000}, "43 00 00 80 3f"},
+		{"f64", ir.Instr{Op: ir.OpF64Const, Value: 0x3ff0000000000000}, "44 00 00 00 00 00 00 f0 3f"},
+		{"select", ir.Instr{Op: ir.OpSelect}, "1b"},
+		{"typed select", ir.Instr{Op: ir.OpSelectTyped, Types: []ir.ValType{ir.I32}}, "1c 01 7f"},
+		{"typed select without types is plain select", ir.Instr{Op: ir.OpSelectTyped}, "1b"},
+		{"ref type", ir.Instr{Op: ir.OpRefNull, Ref: ir.ExternRef}, "d0 6f"},
+		{"ref.func", ir.Instr{Op: ir.OpRefFunc}, "d2 00"},
+		{"fence", ir.Instr{Op: ir.OpAtomicFence}, "fe 03 00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := encodeTestBody(t, types, tt.in)
+			want := encodeTestHex(t, tt.want+" 0b")
+			if !bytes.Equal(got, want) {
+				t.Errorf("got % x, want % x", got, want)
+			}
+		})
+	}
+}
+
+// TestEncodeEveryOp encodes every opcode of the table and checks the bytes
+// start with its prefix and LEB128 code: no instruction is left out.
+func TestEncodeEveryOp(t *testing.T) {
+	for op := ir.Op(0); op < ir.NumOps; op++ {
+		if op == ir.OpElse || op == ir.OpEnd {
+			continue
+		}
+		info := op.Info()
+		in := ir.Instr{Op: op, Mem: ir.MemArg{Align: uint32(op.NaturalAlign())}, Ref: ir.FuncRef}
+		if info.Imm == ir.ImmSelect {
+			in.Types = []ir.ValType{ir.I64}
+		}
+		got := encodeTestBody(t, nil, in)
+		var want []byte
+		if info.Prefix != 0 {
+			want = append(want, info.Prefix)
+			want = appendULEB128(want, uint64(info.Code))
+		} else {
+			want = append(want, byte(info.Code))
+		}
+		if !bytes.HasPrefix(got, want) {
+			t.Errorf("%s: encoded as % x, want prefix % x", info.Name, got, want)
+		}
+		if got[len(got)-1] != 0x0b {
+			t.Errorf("%s: body % x does not end with end", info.Name, got)
+		}
+	}
+}
+
+func TestEncodeLocalsAreRunLengthMerged(t *testing.T) {
+	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Locals: []ir.LocalRun{
+		{2, ir.I32}, {0, ir.F32}, {3, ir.I32}, {1, ir.I64}, {1, ir.V128}, {1, ir.V128},
+	}}}}
+	got := encodeTestMust(t, m, EncodeOptions{})
+	want := encodeTestHex(t, encodeTestHeader+`
+		01 04 01 60 00 00  03 02 01 00
+		0a 0a 01 08 03 05 7f 01 7e 02 7b 0b`)
+	if !bytes.Equal(got, want) {
+		t.Errorf("got  % x\nwant % x", got, want)
+	}
+}
+
+func TestEncodeLimitsFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		mt   ir.MemoryType
+		want string
+	}{
+		{"min", ir.MemoryType{Limits: ir.Limits{Min: 1}}, "00 01"},
+		{"min max", ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true}}, "01 01 02"},
+		{"shared", ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true}, Shared: true}, "03 01 02"},
+		{"shared without max (invalid, still encodable)", ir.MemoryType{Limits: ir.Limits{Min: 1}, Shared: true}, "02 01"},
+		{"max pages", ir.MemoryType{Limits: ir.Limits{Max: 65536, HasMax: true}, Shared: true}, "03 00 80 80 04"},
+		{"memory64", ir.MemoryType{Limits: ir.Limits{Min: 1 << 40}, Is64: true}, "04 80 80 80 80 80 20"},
+		{"memory64 max", ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true}, Is64: true}, "05 01 02"},
+		{"memory64 shared", ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true}, Is64: true, Shared: true}, "07 01 02"},
+	}
+	for _, tt := range tests {
+		m := &ir.Module{Memories: []ir.Memory{{Type: tt.mt}}}
+		got := encodeTestMust(t, m, EncodeOptions{})
+		body := encodeTestHex(t, "01 "+tt.want)
+		want := append(encodeTestHex(t, encodeTestHeader+" 05"), byte(len(body)))
+		want = append(want, body...)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: got % x, want % x", tt.name, got, want)
+		}
+		// The same memory type imported.
+		m = &ir.Module{Imports: []ir.Import{{Module: "m", Name: "n", Kind: ir.ExternMemory, Memory: tt.mt}}}
+		ids, contents := encodeTestSections(t, encodeTestMust(t, m, EncodeOptions{}))
+		if wantImp := append(encodeTestHex(t, "01 01 6d 01 6e 02"), body[1:]...); len(ids) != 1 || !bytes.Equal(contents[0], wantImp) {
+			t.Errorf("%s import: got % x, want % x", tt.name, contents, wantImp)
+		}
+	}
+	tab := &ir.Module{Tables: []ir.Table{{Type: ir.TableType{Elem: ir.ExternRef, Limits: ir.Limits{Min: 1, Max: 200, HasMax: true}}}}}
+	if got, want := encodeTestMust(t, tab, EncodeOptions{}), encodeTestHex(t, encodeTestHeader+" 04 06 01 6f 01 01 c8 01"); !bytes.Equal(got, want) {
+		t.Errorf("table: got % x, want % x", got, want)
+	}
+}
+
+func encodeTestRefFunc(i uint32) []ir.Instr { return []ir.Instr{{Op: ir.OpRefFunc, Index: i}} }
+
+var encodeTestOffset = []ir.Instr{{Op: ir.OpI32Const, Value: 0}}
+
+// TestEncodeElemForms checks that segments take wabt's canonical form.
+func TestEncodeElemForms(t *testing.T) {
+	refNullFunc := []ir.Instr{{Op: ir.OpRefNull, Ref: ir.FuncRef}}
+	refNullExtern := []ir.Instr{{Op: ir.OpRefNull, Ref: ir.ExternRef}}
+	tests := []struct {
+		name string
+		el   ir.Elem
+		want string
+	}{
+		{"active table 0 func indices", ir.Elem{Offset: encodeTestOffset, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"00 41 00 0b 01 00"},
+		{"passive func indices", ir.Elem{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"01 00 01 00"},
+		{"active table 1 func indices", ir.Elem{Table: 1, Offset: encodeTestOffset, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"02 01 41 00 0b 00 01 00"},
+		{"declarative func indices", ir.Elem{Mode: ir.SegmentDeclarative, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"03 00 01 00"},
+		{"active table 0 expressions", ir.Elem{Offset: encodeTestOffset, Type: ir.FuncRef, Init: [][]ir.Instr{refNullFunc, encodeTestRefFunc(0)}},
+			"04 41 00 0b 02 d0 70 0b d2 00 0b"},
+		{"passive expressions", ir.Elem{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{refNullFunc}},
+			"05 70 01 d0 70 0b"},
+		{"externref on table 0 needs the explicit form", ir.Elem{Offset: encodeTestOffset, Type: ir.ExternRef, Init: [][]ir.Instr{refNullExtern}},
+			"06 00 41 00 0b 6f 01 d0 6f 0b"},
+		{"active table 2 expressions", ir.Elem{Table: 2, Offset: encodeTestOffset, Type: ir.ExternRef, Init: [][]ir.Instr{refNullExtern}},
+			"06 02 41 00 0b 6f 01 d0 6f 0b"},
+		{"declarative expressions", ir.Elem{Mode: ir.SegmentDeclarative, Type: ir.FuncRef, Init: [][]ir.Instr{refNullFunc}},
+			"07 70 01 d0 70 0b"},
+		{"empty active segment", ir.Elem{Offset: encodeTestOffset, Type: ir.FuncRef},
+			"00 41 00 0b 00"},
+		{"ref.func followed by more is an expression", ir.Elem{Mode: ir.SegmentPassive, Type: ir.FuncRef,
+			Init: [][]ir.Instr{{{Op: ir.OpRefFunc}, {Op: ir.OpNop}}}}, "05 70 01 d2 00 01 0b"},
+	}
+	for _, tt := range tests {
+		m := &ir.Module{Elems: []ir.Elem{tt.el}}
+		ids, contents := encodeTestSections(t, encodeTestMust(t, m, EncodeOptions{}))
+		want := encodeTestHex(t, "01 "+tt.want)
+		if len(ids) != 1 || ids[0] != sectionElem || !bytes.Equal(contents[0], want) {
+			t.Errorf("%s: got sections %v % x, want elem % x", tt.name, ids, contents, want)
+		}
+	}
+}
+
+func TestEncodeDataSegments(t *testing.T) {
+	m := &ir.Module{Datas: []ir.Data{
+		{Offset: encodeTestOffset, Init: []byte("hi")},
+		{Mode: ir.SegmentPassive, Init: []byte{}},
+		{Memory: 1, Offset: encodeTestOffset, Init: []byte{0xff}},
+	}}
+	got := encodeTestMust(t, m, EncodeOptions{})
+	want := encodeTestHex(t, encodeTestHeader+"0b 11 03  00 41 00 0b 02 68 69  01 00  02 01 41 00 0b 01 ff")
+	if !bytes.Equal(got, want) {
+		t.Errorf("got  % x\nwant % x", got, want)
+	}
+}
+
+// TestEncodeDataCount checks wabt's rule: the data count section is written
+// only when there are data segments and an instruction needs the count.
+func TestEncodeDataCount(t *testing.T) {
+	data := []ir.Data{{Mode: ir.SegmentPassive, Init: []byte("a")}}
+	tests := []struct {
+		name  string
+		datas []ir.Data
+		body  []ir.Instr
+		init  []ir.Instr // a global initialiser
+		want  bool
+	}{
+		{"no instruction", data, []ir.Instr{{Op: ir.OpNop}}, nil, false},
+		{"data.drop", data, []ir.Instr{{Op: ir.OpDataDrop}}, nil, true},
+		{"memory.init nested", data, []ir.Instr{{Op: ir.OpBlock, Body: []ir.Instr{{Op: ir.OpMemoryInit}}}}, nil, true},
+		{"data.drop without segments", nil, []ir.Instr{{Op: ir.OpDataDrop}}, nil, false},
+		{"data.drop in a global initialiser", data, nil, []ir.Instr{{Op: ir.OpDataDrop}}, true},
+	}
+	for _, tt := range tests {
+		m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: tt.body}}, Datas: tt.datas,
+			Customs: []ir.Custom{{Name: "after-datacount", After: sectionDataCount}}}
+		if tt.init != nil {
+			m.Globals = []ir.Global{{Type: ir.GlobalType{Type: ir.I32}, Init: tt.init}}
+		}
+		ids, contents := encodeTestSections(t, encodeTestMust(t, m, EncodeOptions{}))
+		got := bytes.IndexByte(ids, sectionDataCount)
+		if (got >= 0) != tt.want {
+			t.Errorf("%s: sections %v, want data count = %v", tt.name, ids, tt.want)
+			continue
+		}
+		if got >= 0 && !bytes.Equal(contents[got], []byte{1}) {
+			t.Errorf("%s: data count % x", tt.name, contents[got])
+		}
+		// The custom section stays just before the code section either way.
+		if c := bytes.IndexByte(ids, sectionCustom); ids[c+1] != sectionCode || (got >= 0 && got != c-1) {
+			t.Errorf("%s: section order %v", tt.name, ids)
+		}
+	}
+}
+
+func TestEncodeSectionOrderAndCustoms(t *testing.T) {
+	m := &ir.Module{
+		Types:    []ir.FuncType{{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I64, ir.F32}}, {}},
+		Imports:  []ir.Import{{Module: "env", Name: "f", Kind: ir.ExternFunc, Func: 1}, {Module: "env", Name: "g", Kind: ir.ExternGlobal, Global: ir.GlobalType{Type: ir.F64, Mutable: true}}},
+		Funcs:    []ir.Func{{Type: 1}},
+		Tables:   []ir.Table{{Type: ir.TableType{Elem: ir.FuncRef, Limits: ir.Limits{Min: 1}}}},
+		Memories: []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 1, HasMax: true}, Shared: true}}},
+		Globals:  []ir.Global{{Type: ir.GlobalType{Type: ir.I32}, Init: []ir.Instr{{Op: ir.OpI32Const, Value: 7}}}},
+		Exports:  []ir.Export{{Name: "f", Kind: ir.ExternFunc, Index: 1}, {Name: "mem", Kind: ir.ExternMemory}},
+		Start:    &ir.Start{Func: 1},
+		Elems:    []ir.Elem{{Offset: encodeTestOffset, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(1)}}},
+		Datas:    []ir.Data{{Offset: encodeTestOffset, Init: []byte("x")}},
+		Customs: []ir.Custom{
+			{Name: "first", Data: []byte{1, 2}, After: 0},
+			{Name: "after-start", After: sectionStart},
+			{Name: "after-table-2", After: sectionTable},
+			{Name: "last", After: sectionData},
+			{Name: "after-table", After: sectionTable},
+		},
+	}
+	got := encodeTestMust(t, m, EncodeOptions{})
+	want := encodeTestHex(t, encodeTestHeader+`
+		00 08 05 66 69 72 73 74 01 02
+		01 0a 02 60 01 7f 02 7e 7d 60 00 00
+		02 12 02 03 65 6e 76 01 66 00 01 03 65 6e 76 01 67 03 7c 01
+		03 02 01 01
+		04 04 01 70 00 01
+		00 0e 0d 61 66 74 65 72 2d 74 61 62 6c 65 2d 32
+		00 0c 0b 61 66 74 65 72 2d 74 61 62 6c 65
+		05 04 01 03 01 01
+		06 06 01 7f 00 41 07 0b
+		07 0b 02 01 66 00 01 03 6d 65 6d 02 00
+		08 01 01
+		00 0c 0b 61 66 74 65 72 2d 73 74 61 72 74
+		09 07 01 00 41 00 0b 01 01
+		0a 04 01 02 00 0b
+		0b 07 01 00 41 00 0b 01 78
+		00 05 04 6c 61 73 74`)
+	if !bytes.Equal(got, want) {
+		t.Errorf("got  % x\nwant % x", got, want)
+	}
+}
+
+func TestEncodeLongBodySize(t *testing.T) {
+	// 200 nops: the body size needs two LEB128 bytes, the section too.
+	body := make([]ir.Instr, 200)
+	for i := range body {
+		body[i].Op = ir.OpNop
+	}
+	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: body}}}
+	got := encodeTestMust(t, m, EncodeOptions{})
+	want := encodeTestHex(t, encodeTestHeader+"01 04 01 60 00 00 03 02 01 00 0a cd 01 01 ca 01 00")
+	want = append(want, bytes.Repeat([]byte{0x01}, 200)...)
+	want = append(want, 0x0b)
+	if !bytes.Equal(got, want) {
+		t.Errorf("got  % x\nwant % x", got[:40], want[:40])
+	}
+}
+
+func TestEncodeNameSection(t *testing.T) {
+	m := &ir.Module{
+		Name:    "m",
+		Types:   []ir.FuncType{{}},
+		Imports: []ir.Import{{Module: "a", Name: "b", Kind: ir.ExternFunc}},
+		Funcs:   []ir.Func{{}, {}},
+		Names: ir.Names{
+			Funcs:    ir.NameMap{2: "g", 0: "imp", 1: ""},
+			Locals:   map[uint32]ir.NameMap{1: {1: "l", 0: "p"}, 2: {}},
+			Types:    ir.NameMap{0: "t"},
+			Memories: ir.NameMap{0: ""},
+			Datas:    ir.NameMap{0: "d"},
+		},
+		Customs: []ir.Custom{{Name: "name", Data: []byte{0xff}, After: sectionData}},
+	}
+	got := encodeTestMust(t, m, EncodeOptions{DebugNames: true})
+	ids, contents := encodeTestSections(t, got)
+	last := contents[len(contents)-1]
+	want := encodeTestHex(t, `04 6e 61 6d 65
+		00 02 01 6d
+		01 09 02 00 03 69 6d 70 02 01 67
+		02 0d 03 00 00 01 02 00 01 70 01 01 6c 02 00
+		04 04 01 00 01 74
+		09 04 01 00 01 64`)
+	if ids[len(ids)-1] != sectionCustom || !bytes.Equal(last, want) {
+		t.Errorf("name section\n got % x\nwant % x", last, want)
+	}
+	if n := bytes.Count(ids, []byte{sectionCustom}); n != 1 {
+		t.Errorf("%d custom sections, want only the generated name section", n)
+	}
+	// Without DebugNames the verbatim custom section is kept.
+	ids, contents = encodeTestSections(t, encodeTestMust(t, m, EncodeOptions{}))
+	if ids[len(ids)-1] != sectionCustom || !bytes.Equal(contents[len(contents)-1], encodeTestHex(t, "04 6e 61 6d 65 ff")) {
+		t.Errorf("custom name section not kept verbatim: % x", contents)
+	}
+}
+
+func TestEncodeNameSectionEmpty(t *testing.T) {
+	// wat2wasm --debug-names on (module (func)) writes an empty local map.
+	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{}}}
+	got := encodeTestMust(t, m, EncodeOptions{DebugNames: true})
+	want := encodeTestHex(t, encodeTestHeader+"01 04 01 60 00 00 03 02 01 00 0a 04 01 02 00 0b 00 0a 04 6e 61 6d 65 02 03 01 00 00")
+	if !bytes.Equal(got, want) {
+		t.Errorf("got  % x\nwant % x", got, want)
+	}
+}
+
+// TestEncodeErrors checks that unrepresentable modules give an error and no
+// bytes, never a panic or a partial module.
+func TestEncodeErrors(t *testing.T) {
+	fn := func(body ...ir.Instr) *ir.Module {
+		return &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: body}}}
+	}
+	pos := ir.PosAt(41)
+	tests := []struct {
+		name string
+		m    *ir.Module
+		want string
+	}{
+		{"op out of table", fn(ir.Instr{Op: ir.NumOps, Pos: pos}), "invalid instruction"},
+		{"bare end", fn(ir.Instr{Op: ir.OpEnd, Pos: pos}), "end cannot appear"},
+		{"bare else nested", fn(ir.Instr{Op: ir.OpBlock, Body: []ir.Instr{{Op: ir.OpElse, Pos: pos}}}), "else cannot appear"},
+		{"else on a block", fn(ir.Instr{Op: ir.OpBlock, Else: []ir.Instr{{Op: ir.OpNop}}, Pos: pos}), "block has an else arm"},
+		{"bad block kind", fn(ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: 9}, Pos: pos}), "invalid block type kind"},
+		{"bad block value", fn(ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockValue, Value: 0x40}, Pos: pos}), "invalid value type 0x40"},
+		{"huge alignment", fn(ir.Instr{Op: ir.OpI32Load, Mem: ir.MemArg{Align: 64}, Pos: pos}), "alignment 2**64"},
+		{"ref.null of i32", fn(ir.Instr{Op: ir.OpRefNull, Ref: ir.I32, Pos: pos}), "not a reference type"},
+		{"bad select type", fn(ir.Instr{Op: ir.OpSelectTyped, Types: []ir.ValType{0}, Pos: pos}), "invalid value type"},
+		{"bad local type", &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Locals: []ir.LocalRun{{1, 0x12}}, Pos: pos}}}, "invalid value type 0x12"},
+		{"bad param type", &ir.Module{Types: []ir.FuncType{{Params: []ir.ValType{1}}}}, "invalid value type"},
+		{"bad import kind", &ir.Module{Imports: []ir.Import{{Kind: 7, Pos: pos}}}, "invalid import kind"},
+		{"bad export kind", &ir.Module{Exports: []ir.Export{{Kind: 4, Pos: pos}}}, "invalid export kind"},
+		{"table of i32", &ir.Module{Tables: []ir.Table{{Type: ir.TableType{Elem: ir.I32}, Pos: pos}}}, "not a reference type"},
+		{"table too large", &ir.Module{Tables: []ir.Table{{Type: ir.TableType{Elem: ir.FuncRef, Limits: ir.Limits{Min: 1 << 32}}, Pos: pos}}}, "do not fit in 32 bits"},
+		{"memory32 too large", &ir.Module{Memories: []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Max: 1 << 32, HasMax: true}}, Pos: pos}}}, "do not fit in 32 bits"},
+		{"bad global type", &ir.Module{Globals: []ir.Global{{Type: ir.GlobalType{Type: 3}, Pos: pos}}}, "invalid value type"},
+		{"elem of i32", &ir.Module{Elems: []ir.Elem{{Type: ir.I32, Pos: pos}}}, "not a reference type"},
+		{"elem mode", &ir.Module{Elems: []ir.Elem{{Type: ir.FuncRef, Mode: 5, Pos: pos}}}, "invalid element segment mode"},
+		{"declarative data", &ir.Module{Datas: []ir.Data{{Mode: ir.SegmentDeclarative, Pos: pos}}}, "invalid data segment mode"},
+		{"custom after unknown section", &ir.Module{Customs: []ir.Custom{{Name: "x", After: 13, Pos: pos}}}, "unknown section id 13"},
+		{"bad instruction in a global", &ir.Module{Globals: []ir.Global{{Type: ir.GlobalType{Type: ir.I32}, Init: []ir.Instr{{Op: ir.OpEnd, Pos: pos}}}}}, "end cannot appear"},
+	}
+	for _, tt := range tests {
+		b, err := Encode(tt.m, EncodeOptions{DebugNames: true})
+		if err == nil || b != nil {
+			t.Errorf("%s: got % x, %v; want an error", tt.name, b, err)
+			continue
+		}
+		e, ok := err.(*ir.Error)
+		if !ok || !strings.Contains(e.Msg, tt.want) || !strings.HasPrefix(e.Msg, "binary: ") {
+			t.Errorf("%s: error %q, want it to contain %q", tt.name, err, tt.want)
+		}
+		if ok && e.Pos != pos && tt.name != "bad param type" {
+			t.Errorf("%s: error position %d, want %d", tt.name, e.Pos, pos)
+		}
+	}
+}
