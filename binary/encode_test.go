@@ -200,7 +200,8 @@ func TestEncodeEveryOp(t *testing.T) {
 
 func TestEncodeLocalsAreRunLengthMerged(t *testing.T) {
 	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Locals: []ir.LocalRun{
-		{2, ir.I32}, {0, ir.F32}, {3, ir.I32}, {1, ir.I64}, {1, ir.V128}, {1, ir.V128},
+		{Count: 2, Type: ir.I32}, {Count: 0, Type: ir.F32}, {Count: 3, Type: ir.I32},
+		{Count: 1, Type: ir.I64}, {Count: 1, Type: ir.V128}, {Count: 1, Type: ir.V128},
 	}}}}
 	got := encodeTestMust(t, m, EncodeOptions{})
 	want := encodeTestHex(t, encodeTestHeader+`
@@ -473,7 +474,7 @@ func TestEncodeErrors(t *testing.T) {
 		{"huge alignment", fn(ir.Instr{Op: ir.OpI32Load, Mem: ir.MemArg{Align: 64}, Pos: pos}), "alignment 2**64"},
 		{"ref.null of i32", fn(ir.Instr{Op: ir.OpRefNull, Ref: ir.I32, Pos: pos}), "not a reference type"},
 		{"bad select type", fn(ir.Instr{Op: ir.OpSelectTyped, Types: []ir.ValType{0}, Pos: pos}), "invalid value type"},
-		{"bad local type", &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Locals: []ir.LocalRun{{1, 0x12}}, Pos: pos}}}, "invalid value type 0x12"},
+		{"bad local type", &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Locals: []ir.LocalRun{{Count: 1, Type: 0x12}}, Pos: pos}}}, "invalid value type 0x12"},
 		{"bad param type", &ir.Module{Types: []ir.FuncType{{Params: []ir.ValType{1}}}}, "invalid value type"},
 		{"bad import kind", &ir.Module{Imports: []ir.Import{{Kind: 7, Pos: pos}}}, "invalid import kind"},
 		{"bad export kind", &ir.Module{Exports: []ir.Export{{Kind: 4, Pos: pos}}}, "invalid export kind"},
