@@ -1,0 +1,476 @@
+package binary
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/watt-wasm/watt/ir"
+	"github.com/watt-wasm/watt/wat"
+)
+
+// The differential test: every text module of the threads suite goes through
+// wabt's wat2wasm --enable-threads and through wat.ParseModule + Encode; when
+// wabt accepts the module, the two binaries must be identical, with and
+// without --debug-names. Set WATT_WABT_DIFF_DIR to a directory to get the
+// text and both binaries of each mismatch written there.
+
+// wabtDiffModule is one text module cut out of a .wast script.
+type wabtDiffModule struct {
+	file    string
+	line    int
+	text    string
+	noCheck bool // under assert_invalid: wabt gets --no-check
+}
+
+// wabtDiffOutcome is what happened to one module.
+type wabtDiffOutcome struct {
+	wabtRejected bool
+	parseErr     error
+	encodeErr    error
+	diff         string // first difference without names, "" when identical
+	namesDiff    string // first difference with --debug-names
+}
+
+func TestEncodeMatchesWabt(t *testing.T) {
+	wat2wasm, err := exec.LookPath("wat2wasm")
+	if err != nil {
+		t.Skip("wat2wasm not on PATH: install wabt 1.0.32 (apt-get install wabt) to run the differential test")
+	}
+	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	if _, err := wat.ParseModule(ir.NewSource("probe.wat", []byte("(module)"), false), features); err != nil && strings.Contains(err.Error(), "not implemented") {
+		t.Skip("wat parser not implemented yet")
+	}
+	var mods []wabtDiffModule
+	for _, path := range wabtDiffSuiteFiles(t) {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(wabtDiffSuiteDir(t), path)
+		cut, err := wabtDiffCutModules(rel, string(src))
+		if err != nil {
+			t.Fatalf("%s: %v", rel, err)
+		}
+		mods = append(mods, cut...)
+	}
+
+	tmp := t.TempDir()
+	dumpDir := os.Getenv("WATT_WABT_DIFF_DIR")
+	outcomes := make([]wabtDiffOutcome, len(mods))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(4, max(2, runtime.NumCPU())); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				outcomes[i] = wabtDiffRun(wat2wasm, tmp, i, &mods[i], features, dumpDir)
+			}
+		}()
+	}
+	for i := range mods {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+
+	var compared, identical, namesIdentical, rejected, failures int
+	report := func(m *wabtDiffModule, format string, args ...any) {
+		failures++
+		if failures <= 40 {
+			t.Errorf("%s:%d: %s", m.file, m.line, fmt.Sprintf(format, args...))
+		}
+	}
+	for i := range outcomes {
+		o, m := &outcomes[i], &mods[i]
+		switch {
+		case o.wabtRejected:
+			rejected++
+		case o.parseErr != nil:
+			report(m, "wabt accepts the module, wat.ParseModule fails: %v", o.parseErr)
+		case o.encodeErr != nil:
+			report(m, "Encode: %v", o.encodeErr)
+		default:
+			compared++
+			if o.diff == "" {
+				identical++
+			} else {
+				report(m, "binary differs from wat2wasm: %s", o.diff)
+			}
+			if o.namesDiff == "" {
+				namesIdentical++
+			} else if o.diff == "" {
+				report(m, "binary with --debug-names differs from wat2wasm: %s", o.namesDiff)
+			}
+		}
+	}
+	if failures > 40 {
+		t.Errorf("... and %d more failures", failures-40)
+	}
+	t.Logf("%d text modules: compared %d modules, %d identical (%d identical with --debug-names); wabt rejected %d",
+		len(mods), compared, identical, namesIdentical, rejected)
+}
+
+// wabtDiffRun compares one module; it runs on a worker goroutine, so it
+// reports through its result only.
+func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, features ir.Features, dumpDir string) wabtDiffOutcome {
+	var o wabtDiffOutcome
+	in := filepath.Join(tmp, fmt.Sprintf("m%d.wat", i))
+	if err := os.WriteFile(in, []byte(m.text), 0o666); err != nil {
+		o.parseErr = err
+		return o
+	}
+	defer os.Remove(in)
+	want, ok := wabtDiffWat2wasm(wat2wasm, in, m.noCheck, false)
+	if !ok {
+		o.wabtRejected = true
+		return o
+	}
+	wantNames, _ := wabtDiffWat2wasm(wat2wasm, in, m.noCheck, true)
+
+	mod, err := wat.ParseModule(ir.NewSource(m.file, []byte(m.text), false), features)
+	if err != nil {
+		o.parseErr = err
+		return o
+	}
+	got, err := Encode(mod, EncodeOptions{})
+	if err != nil {
+		o.encodeErr = err
+		return o
+	}
+	gotNames, err := Encode(mod, EncodeOptions{DebugNames: true})
+	if err != nil {
+		o.encodeErr = err
+		return o
+	}
+	o.diff = wabtDiffDescribe(want, got)
+	o.namesDiff = wabtDiffDescribe(wantNames, gotNames)
+	if dumpDir != "" && (o.diff != "" || o.namesDiff != "") {
+		base := filepath.Join(dumpDir, fmt.Sprintf("%s.%d", strings.ReplaceAll(m.file, "/", "_"), m.line))
+		os.WriteFile(base+".wat", []byte(m.text), 0o666)
+		os.WriteFile(base+".wabt.wasm", wantNames, 0o666)
+		os.WriteFile(base+".watt.wasm", gotNames, 0o666)
+	}
+	return o
+}
+
+// wabtDiffWat2wasm runs wat2wasm on a file and returns its output, or false
+// when wabt rejects the module.
+func wabtDiffWat2wasm(wat2wasm, in string, noCheck, debugNames bool) ([]byte, bool) {
+	out := strings.TrimSuffix(in, ".wat")
+	args := []string{"--enable-threads"}
+	if noCheck {
+		args = append(args, "--no-check")
+	}
+	if debugNames {
+		args = append(args, "--debug-names")
+		out += ".names"
+	}
+	out += ".wasm"
+	args = append(args, in, "-o", out)
+	if err := exec.Command(wat2wasm, args...).Run(); err != nil {
+		return nil, false
+	}
+	defer os.Remove(out)
+	b, err := os.ReadFile(out)
+	return b, err == nil
+}
+
+// wabtDiffDescribe locates the first difference: offset, the section of
+// wabt's output it falls in, and the bytes around it.
+func wabtDiffDescribe(want, got []byte) string {
+	if bytes.Equal(want, got) {
+		return ""
+	}
+	off := 0
+	for off < len(want) && off < len(got) && want[off] == got[off] {
+		off++
+	}
+	window := func(b []byte) []byte {
+		lo, hi := max(0, off-8), min(len(b), off+16)
+		return b[lo:hi]
+	}
+	return fmt.Sprintf("first difference at 0x%x (%s; sizes wabt %d, watt %d)\n\twabt % x\n\twatt % x",
+		off, wabtDiffSectionAt(want, off), len(want), len(got), window(want), window(got))
+}
+
+// wabtDiffSectionAt names the section of module b containing offset off.
+func wabtDiffSectionAt(b []byte, off int) string {
+	pos := 8
+	for pos < len(b) {
+		id := b[pos]
+		size, n := encodeTestReadULEB(b[pos+1:])
+		end := pos + 1 + n + int(size)
+		if n < 0 || off < end {
+			return fmt.Sprintf("section id %d at 0x%x", id, pos)
+		}
+		pos = end
+	}
+	return "past the end"
+}
+
+// wabtDiffSuiteDir is the threads suite: $WASM_TESTSUITE, else the shared
+// copy next to the repository.
+func wabtDiffSuiteDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("WASM_TESTSUITE")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "testsuite", "threads")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("threads test suite not found at %s: clone https://github.com/WebAssembly/threads and set WASM_TESTSUITE=<clone>/test/core", dir)
+	}
+	return dir
+}
+
+func wabtDiffSuiteFiles(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(wabtDiffSuiteDir(t), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".wast") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no .wast files in the test suite directory")
+	}
+	return files
+}
+
+// wabtDiffCutter cuts text modules out of a script without parsing it: it
+// only balances parentheses, skipping strings and comments.
+type wabtDiffCutter struct {
+	file string
+	src  string
+	mods []wabtDiffModule
+
+	lineAt, line int // src[:lineAt] has line-1 newlines
+}
+
+// wabtDiffCommands are the assertions whose first argument may be a text
+// module to compare.
+var wabtDiffCommands = map[string]bool{
+	"assert_invalid": true, "assert_trap": true, "assert_unlinkable": true,
+	"assert_uninstantiable": true, "assert_exhaustion": true,
+}
+
+func wabtDiffCutModules(file, src string) ([]wabtDiffModule, error) {
+	c := &wabtDiffCutter{file: file, src: src, line: 1}
+	i := c.skipTrivia(0)
+	for i < len(src) {
+		if src[i] != '(' {
+			return nil, fmt.Errorf("line %d: expected a command, found %q", c.lineOf(i), src[i])
+		}
+		end, err := c.formEnd(i)
+		if err != nil {
+			return nil, err
+		}
+		c.command(i, end)
+		i = c.skipTrivia(end)
+	}
+	return c.mods, nil
+}
+
+// command handles the form src[start:end].
+func (c *wabtDiffCutter) command(start, end int) {
+	head, _ := c.atom(start + 1)
+	switch {
+	case head == "module":
+		c.module(start, end, false)
+	case wabtDiffCommands[head]:
+		if kids := c.children(start, end); len(kids) > 0 {
+			if h, _ := c.atom(kids[0][0] + 1); h == "module" {
+				c.module(kids[0][0], kids[0][1], head == "assert_invalid")
+			}
+		}
+	case head == "thread":
+		// A thread's body is a sequence of commands.
+		for _, k := range c.children(start, end) {
+			c.command(k[0], k[1])
+		}
+	}
+}
+
+// module records src[start:end] unless it is a binary or quoted module.
+func (c *wabtDiffCutter) module(start, end int, noCheck bool) {
+	_, i := c.atom(start + 1) // "module"
+	next, i := c.atom(c.skipTrivia(i))
+	if strings.HasPrefix(next, "$") {
+		next, _ = c.atom(c.skipTrivia(i))
+	}
+	if next == "binary" || next == "quote" {
+		return
+	}
+	c.mods = append(c.mods, wabtDiffModule{file: c.file, line: c.lineOf(start), text: c.src[start:end], noCheck: noCheck})
+}
+
+// children returns the [start, end) of each parenthesised argument of the
+// well-formed form src[start:end].
+func (c *wabtDiffCutter) children(start, end int) [][2]int {
+	var kids [][2]int
+	_, i := c.atom(start + 1)
+	for i = c.skipTrivia(i); i < end-1; i = c.skipTrivia(i) {
+		switch c.src[i] {
+		case '(':
+			kidEnd, _ := c.formEnd(i)
+			kids = append(kids, [2]int{i, kidEnd})
+			i = kidEnd
+		case '"':
+			i = c.stringEnd(i)
+		default:
+			if _, i = c.atom(i); c.src[i] == ')' {
+				i++
+			}
+		}
+	}
+	return kids
+}
+
+// atom reads a keyword or other token at i and returns it and its end.
+func (c *wabtDiffCutter) atom(i int) (string, int) {
+	start := i
+	for i < len(c.src) && !strings.ContainsRune(" \t\r\n();\"", rune(c.src[i])) {
+		i++
+	}
+	return c.src[start:i], i
+}
+
+// skipTrivia skips white space and comments.
+func (c *wabtDiffCutter) skipTrivia(i int) int {
+	for i < len(c.src) {
+		switch {
+		case strings.ContainsRune(" \t\r\n", rune(c.src[i])):
+			i++
+		case strings.HasPrefix(c.src[i:], ";;"):
+			for i < len(c.src) && c.src[i] != '\n' {
+				i++
+			}
+		case strings.HasPrefix(c.src[i:], "(;"):
+			i = c.blockCommentEnd(i)
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// blockCommentEnd returns the end of the (possibly nested) block comment at i.
+func (c *wabtDiffCutter) blockCommentEnd(i int) int {
+	depth := 0
+	for i < len(c.src) {
+		switch {
+		case strings.HasPrefix(c.src[i:], "(;"):
+			depth++
+			i += 2
+		case strings.HasPrefix(c.src[i:], ";)"):
+			depth--
+			i += 2
+			if depth == 0 {
+				return i
+			}
+		default:
+			i++
+		}
+	}
+	return i
+}
+
+// stringEnd returns the end of the string literal at i.
+func (c *wabtDiffCutter) stringEnd(i int) int {
+	for i++; i < len(c.src); i++ {
+		switch c.src[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// formEnd returns the end of the parenthesised form at start.
+func (c *wabtDiffCutter) formEnd(start int) (int, error) {
+	depth := 0
+	for i := start; i < len(c.src); {
+		switch {
+		case strings.HasPrefix(c.src[i:], "(;"), strings.HasPrefix(c.src[i:], ";;"):
+			i = c.skipTrivia(i)
+		case c.src[i] == '"':
+			i = c.stringEnd(i)
+		case c.src[i] == '(':
+			depth++
+			i++
+		case c.src[i] == ')':
+			depth--
+			i++
+			if depth == 0 {
+				return i, nil
+			}
+		default:
+			i++
+		}
+	}
+	return 0, fmt.Errorf("line %d: unbalanced parentheses", c.lineOf(start))
+}
+
+// lineOf returns the line of offset i; offsets are asked for in increasing
+// order, so the count continues from the previous one.
+func (c *wabtDiffCutter) lineOf(i int) int {
+	if i < c.lineAt {
+		c.lineAt, c.line = 0, 1
+	}
+	c.line += strings.Count(c.src[c.lineAt:i], "\n")
+	c.lineAt = i
+	return c.line
+}
+
+func TestWabtDiffCutter(t *testing.T) {
+	src := `;; (module $commented)
+(; (module $block (; nested ;) ;)
+(module $a (func) ;; )
+  (data "(\")"))
+(module binary "\00asm")
+(module $q quote "(func)")
+(assert_invalid (module (func (result i32))) "type mismatch")
+(assert_trap (invoke "f") "unreachable")
+(assert_malformed (module quote "(func") "unexpected end")
+(assert_unlinkable (module (import "x" "y" (func))) "unknown import")
+(thread $T (shared (module $Mem))
+  (register "mem" $Mem)
+  (module (memory (import "mem" "shared") 1 1 shared))
+  (invoke "run"))
+(assert_return (invoke "f") (i32.const 1))
+`
+	mods, err := wabtDiffCutModules("x.wast", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []wabtDiffModule{
+		{"x.wast", 3, "(module $a (func) ;; )\n  (data \"(\\\")\"))", false},
+		{"x.wast", 7, "(module (func (result i32)))", true},
+		{"x.wast", 10, `(module (import "x" "y" (func)))`, false},
+		{"x.wast", 13, `(module (memory (import "mem" "shared") 1 1 shared))`, false},
+	}
+	if len(mods) != len(want) {
+		t.Fatalf("got %d modules %+v, want %d", len(mods), mods, len(want))
+	}
+	for i := range want {
+		if mods[i] != want[i] {
+			t.Errorf("module %d: got %+v, want %+v", i, mods[i], want[i])
+		}
+	}
+	if _, err := wabtDiffCutModules("bad.wast", "(module (func)"); err == nil {
+		t.Error("unbalanced input: no error")
+	}
+}
