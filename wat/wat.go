@@ -1,6 +1,12 @@
 // Package wat reads and writes the WebAssembly text format: modules (.wat)
 // and spec scripts (.wast), including the threads proposal's (thread …) and
 // (wait …) commands.
+//
+// The parser expands everything the text format abbreviates (folded
+// instructions, inline exports, imports and type uses, inline data and
+// element segments) and resolves $ids and labels to indices, following
+// wabt's rules so that encoding the result gives wat2wasm's bytes. Names
+// are stored in ir.Names without their leading '$'.
 package wat
 
 import "github.com/watt-wasm/watt/ir"
@@ -9,6 +15,79 @@ import "github.com/watt-wasm/watt/ir"
 // sequence of module fields. Features off in features are rejected with a
 // message naming the flag that enables them. Errors are an ir.ErrorList of
 // Malformed errors positioned in src.
-func ParseModule(src *ir.Source, features ir.Features) (*ir.Module, error) {
-	return nil, ir.Errorf(src, ir.NoPos, ir.Malformed, "wat: parser not implemented yet")
+func ParseModule(src *ir.Source, features ir.Features) (m *ir.Module, err error) {
+	p := newParserSafe(src, features, &err)
+	if p == nil {
+		return nil, err
+	}
+	defer p.recoverError(&err)
+	if p.isOpen("module") {
+		p.next()
+		p.next()
+		name, _, _ := p.optID()
+		if p.isKeyword("binary") || p.isKeyword("quote") {
+			p.unexpected("a module field")
+		}
+		m = p.parseModuleFields(name)
+		p.expectRParen()
+	} else {
+		m = p.parseModuleFields("")
+	}
+	if p.tok.kind != scanEOF {
+		p.unexpected("end of input")
+	}
+	return m, nil
+}
+
+// ParseScript parses a .wast script. Text modules are parsed with features;
+// quoted modules are kept as text for the runner to parse.
+func ParseScript(src *ir.Source, features ir.Features) (s *Script, err error) {
+	p := newParserSafe(src, features, &err)
+	if p == nil {
+		return nil, err
+	}
+	defer p.recoverError(&err)
+	s = &Script{}
+	if kw := p.openKeyword(); kw != nil && isModuleField(transient(kw)) {
+		// A script of bare module fields is one module.
+		c := &ModuleCommand{Pos: ir.PosAt(p.tok.start), Start: p.tok.start}
+		c.Module = p.parseModuleFields("")
+		c.End = p.tok.start
+		if p.tok.kind != scanEOF {
+			p.unexpected("a module field")
+		}
+		s.Commands = append(s.Commands, c)
+		return s, nil
+	}
+	for p.tok.kind != scanEOF {
+		s.Commands = append(s.Commands, p.parseCommand())
+	}
+	return s, nil
+}
+
+// newParserSafe creates a parser; scanning the first token may already
+// fail, which is reported through err.
+func newParserSafe(src *ir.Source, features ir.Features, err *error) (p *parser) {
+	p = &parser{src: src, data: src.Data, features: features}
+	p.sc.src = src.Data
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(parseBailout)
+			if !ok {
+				panic(r)
+			}
+			*err = ir.ErrorList{b.err}
+			p = nil
+		}
+	}()
+	p.next()
+	return p
+}
+
+func isModuleField(kw string) bool {
+	switch kw {
+	case "type", "func", "table", "memory", "global", "import", "export", "start", "elem", "data":
+		return true
+	}
+	return false
 }

@@ -1,0 +1,490 @@
+package wat
+
+import (
+	"github.com/watt-wasm/watt/ir"
+)
+
+// parseInstrSeq parses instructions (plain and folded) onto the scratch
+// stack until a ')', the end of input, or a keyword that ends a block
+// (end, else); the terminator is not consumed.
+func (p *parser) parseInstrSeq() {
+	for {
+		switch p.tok.kind {
+		case scanLParen:
+			p.parseFoldedInstr()
+		case scanKeyword:
+			if p.isKeyword("end") || p.isKeyword("else") {
+				return
+			}
+			p.parsePlainInstr()
+		case scanRParen, scanEOF:
+			return
+		default:
+			p.unexpected("an instruction")
+		}
+	}
+}
+
+// lookupOp resolves the instruction keyword at the current token, checking
+// that its feature is enabled.
+func (p *parser) lookupOp() ir.Op {
+	if p.tok.kind != scanKeyword {
+		p.unexpected("an instruction")
+	}
+	op, ok := ir.LookupOp(transient(p.text()))
+	if !ok || op == ir.OpElse || op == ir.OpEnd {
+		p.fail("unknown operator " + p.tokenSnippet())
+	}
+	if f := op.Info().Feature; !p.features.Has(f) {
+		p.fail(p.tokenSnippet() + ": instruction requires " + f.Flag())
+	}
+	return op
+}
+
+// parsePlainInstr parses one unfolded instruction, including a whole
+// block … end.
+func (p *parser) parsePlainInstr() {
+	pos := p.tok.start
+	op := p.lookupOp()
+	p.next()
+	in := ir.Instr{Op: op, Pos: ir.PosAt(pos)}
+	if op.Info().Imm != ir.ImmBlock {
+		p.parseImmediates(&in)
+		p.instrs = append(p.instrs, in)
+		return
+	}
+	label := p.pushLabel()
+	p.parseBlockType(&in)
+	mark := len(p.instrs)
+	p.parseInstrSeq()
+	if op == ir.OpIf && p.isKeyword("else") {
+		in.Body = p.finishInstrs(mark)
+		p.next()
+		p.checkEndLabel(label)
+		p.parseInstrSeq()
+		in.Else = p.finishInstrs(mark)
+	} else {
+		in.Body = p.finishInstrs(mark)
+	}
+	p.expectKeyword("end")
+	p.checkEndLabel(label)
+	p.popLabel()
+	p.instrs = append(p.instrs, in)
+}
+
+// pushLabel reads an optional block label and pushes it.
+func (p *parser) pushLabel() parseLabel {
+	l := parseLabel{}
+	if p.tok.kind == scanID {
+		l = parseLabel{p.tok.start, p.tok.end}
+		p.next()
+	}
+	p.mod.labels = append(p.mod.labels, l)
+	return l
+}
+
+func (p *parser) popLabel() { p.mod.labels = p.mod.labels[:len(p.mod.labels)-1] }
+
+// checkEndLabel consumes the optional $id after end/else, which must repeat
+// the block's label.
+func (p *parser) checkEndLabel(l parseLabel) {
+	if p.tok.kind != scanID {
+		return
+	}
+	if l.start == l.end || transient(p.text()) != transient(p.data[l.start:l.end]) {
+		p.fail("mismatching label " + p.tokenSnippet())
+	}
+	p.next()
+}
+
+// parseBlockType reads a block's type use.
+func (p *parser) parseBlockType(in *ir.Instr) {
+	idx, ft, indexed := p.parseTypeUse(false, true)
+	switch {
+	case indexed:
+		in.Block = ir.BlockType{Kind: ir.BlockIndex, Index: idx}
+	case len(ft.Results) == 1:
+		in.Block = ir.BlockType{Kind: ir.BlockValue, Value: ft.Results[0]}
+	}
+}
+
+// parseFoldedInstr parses one parenthesised instruction at '(': its folded
+// operands are emitted first, then the instruction itself.
+func (p *parser) parseFoldedInstr() {
+	open := p.tok.start
+	p.next()
+	pos := p.tok.start
+	op := p.lookupOp()
+	p.next()
+	in := ir.Instr{Op: op, Pos: ir.PosAt(pos)}
+	if op.Info().Imm != ir.ImmBlock {
+		p.parseImmediates(&in)
+		for p.tok.kind == scanLParen {
+			p.parseFoldedInstr()
+		}
+		if p.tok.kind != scanRParen {
+			p.unexpected(")")
+		}
+		p.next()
+		p.instrs = append(p.instrs, in)
+		return
+	}
+	p.pushLabel()
+	p.parseBlockType(&in)
+	if op != ir.OpIf {
+		mark := len(p.instrs)
+		p.parseInstrSeq()
+		in.Body = p.finishInstrs(mark)
+	} else {
+		// (if label bt cond* (then instr*) (else instr*)?)
+		// The condition runs before the if, outside its label's scope.
+		label := p.mod.labels[len(p.mod.labels)-1]
+		p.popLabel()
+		for p.tok.kind == scanLParen && !p.isOpen("then") {
+			p.parseFoldedInstr()
+		}
+		p.mod.labels = append(p.mod.labels, label)
+		if !p.isOpen("then") {
+			p.unexpected("(then")
+		}
+		p.next()
+		p.next()
+		mark := len(p.instrs)
+		p.parseInstrSeq()
+		in.Body = p.finishInstrs(mark)
+		p.expectRParen()
+		if p.isOpen("else") {
+			p.next()
+			p.next()
+			p.parseInstrSeq()
+			in.Else = p.finishInstrs(mark)
+			p.expectRParen()
+		}
+	}
+	p.popLabel()
+	if p.tok.kind != scanRParen {
+		if p.tok.kind == scanEOF {
+			p.failAt(open, "unexpected end of input, unclosed (")
+		}
+		p.unexpected(")")
+	}
+	p.next()
+	p.instrs = append(p.instrs, in)
+}
+
+// parseLabelIndex reads a label: a depth or a $id on the label stack.
+func (p *parser) parseLabelIndex() uint32 {
+	switch p.tok.kind {
+	case scanNumber:
+		return p.parseU32()
+	case scanID:
+		labels := p.mod.labels
+		name := transient(p.text())
+		for i := len(labels) - 1; i >= 0; i-- {
+			l := labels[i]
+			if l.end > l.start && transient(p.data[l.start:l.end]) == name {
+				p.next()
+				return uint32(len(labels) - 1 - i)
+			}
+		}
+		p.fail("unknown label " + p.tokenSnippet())
+	}
+	p.unexpected("a label")
+	return 0
+}
+
+// parseLocalIndex reads a local: an index or a $id of the function.
+func (p *parser) parseLocalIndex() uint32 {
+	if p.tok.kind == scanID {
+		idx, ok := p.mod.locals[transient(p.data[p.tok.start+1:p.tok.end])]
+		if !ok {
+			p.fail("unknown local " + p.tokenSnippet())
+		}
+		p.next()
+		return idx
+	}
+	if p.tok.kind != scanNumber {
+		p.unexpected("a local index")
+	}
+	return p.parseU32()
+}
+
+// parseImmediates reads the immediates of in.Op by its table shape.
+func (p *parser) parseImmediates(in *ir.Instr) {
+	info := in.Op.Info()
+	switch info.Imm {
+	case ir.ImmNone:
+		if in.Op == ir.OpSelect && p.isOpen("result") {
+			in.Op = ir.OpSelectTyped
+			if !p.features.Has(ir.OpSelectTyped.Info().Feature) {
+				p.fail("select: typed select requires " + ir.OpSelectTyped.Info().Feature.Flag())
+			}
+			in.Types = []ir.ValType{}
+			for p.isOpen("result") {
+				p.next()
+				p.next()
+				for p.tok.kind != scanRParen {
+					in.Types = append(in.Types, p.parseValType())
+				}
+				p.next()
+			}
+		}
+	case ir.ImmLabel:
+		in.Index = p.parseLabelIndex()
+	case ir.ImmBrTable:
+		var labels []uint32
+		for p.isIndex() {
+			labels = append(labels, p.parseLabelIndex())
+		}
+		if len(labels) == 0 {
+			p.unexpected("a label")
+		}
+		in.Index = labels[len(labels)-1]
+		if len(labels) > 1 {
+			in.Labels = labels[: len(labels)-1 : len(labels)-1]
+		}
+	case ir.ImmFunc:
+		in.Index = p.parseIndex(spaceFunc)
+	case ir.ImmCallIndirect:
+		if p.isIndex() {
+			in.Index2 = p.parseIndex(spaceTable)
+		}
+		in.Index, _, _ = p.parseTypeUse(false, false)
+	case ir.ImmLocal:
+		in.Index = p.parseLocalIndex()
+	case ir.ImmGlobal:
+		in.Index = p.parseIndex(spaceGlobal)
+	case ir.ImmTable:
+		if p.isIndex() {
+			in.Index = p.parseIndex(spaceTable)
+		}
+	case ir.ImmMemory:
+		if p.isIndex() {
+			in.Index = p.parseIndex(spaceMemory)
+		}
+	case ir.ImmMemArg:
+		p.parseMemArg(in, info)
+	case ir.ImmMemArgLane:
+		// memidx? memarg lane: a leading index is the memory only when
+		// another number or a memarg keyword follows it.
+		if p.tok.kind == scanID || p.tok.kind == scanNumber && p.memArgFollows() {
+			in.Mem.Memory = p.parseIndex(spaceMemory)
+		}
+		p.parseMemArgFields(in, info)
+		in.Lane = p.parseLane()
+	case ir.ImmLane:
+		in.Lane = p.parseLane()
+	case ir.ImmShuffle:
+		var b [16]byte
+		for i := range b {
+			b[i] = p.parseLane()
+		}
+		in.SetV128Bytes(b)
+	case ir.ImmTablePair:
+		if p.isIndex() {
+			in.Index = p.parseIndex(spaceTable)
+			in.Index2 = p.parseIndex(spaceTable)
+		}
+	case ir.ImmMemoryPair:
+		if p.isIndex() {
+			in.Index = p.parseIndex(spaceMemory)
+			in.Index2 = p.parseIndex(spaceMemory)
+		}
+	case ir.ImmTableInit:
+		// table.init elemidx | table.init tableidx elemidx
+		if p.twoIndices() {
+			in.Index2 = p.parseIndex(spaceTable)
+		}
+		in.Index = p.parseIndex(spaceElem)
+	case ir.ImmMemoryInit:
+		if p.twoIndices() {
+			in.Index2 = p.parseIndex(spaceMemory)
+		}
+		in.Index = p.parseIndex(spaceData)
+	case ir.ImmData:
+		in.Index = p.parseIndex(spaceData)
+	case ir.ImmElem:
+		in.Index = p.parseIndex(spaceElem)
+	case ir.ImmI32:
+		in.Value = p.parseIntConst(32)
+	case ir.ImmI64:
+		in.Value = p.parseIntConst(64)
+	case ir.ImmF32:
+		in.Value = p.parseFloatConst(32)
+	case ir.ImmF64:
+		in.Value = p.parseFloatConst(64)
+	case ir.ImmV128:
+		in.Value, in.Value2, _ = p.parseV128Const()
+	case ir.ImmRefType:
+		in.Ref = p.parseHeapType()
+	case ir.ImmSelect:
+		// Only OpSelectTyped has this shape; it is reached through
+		// "select" (ImmNone) above, never looked up directly.
+	case ir.ImmFence:
+	}
+}
+
+// twoIndices reports whether the current and the next token are indices.
+func (p *parser) twoIndices() bool {
+	if !p.isIndex() {
+		return false
+	}
+	t := p.peek()
+	return t.kind == scanNumber || t.kind == scanID
+}
+
+// memArgFollows reports whether the token after the current number is a
+// number or a memarg keyword (so the current one is a memory index).
+func (p *parser) memArgFollows() bool {
+	t := p.peek()
+	if t.kind == scanNumber {
+		return true
+	}
+	if t.kind == scanKeyword {
+		b := p.tokText(t)
+		return len(b) > 7 && string(b[:7]) == "offset=" || len(b) > 6 && string(b[:6]) == "align="
+	}
+	return false
+}
+
+// parseMemArg reads memidx? offset=? align=?.
+func (p *parser) parseMemArg(in *ir.Instr, info *ir.OpInfo) {
+	if p.isIndex() {
+		in.Mem.Memory = p.parseIndex(spaceMemory)
+	}
+	p.parseMemArgFields(in, info)
+}
+
+func (p *parser) parseMemArgFields(in *ir.Instr, info *ir.OpInfo) {
+	in.Mem.Align = in.Op.NaturalAlign()
+	if p.tok.kind != scanKeyword {
+		return
+	}
+	if b := p.text(); len(b) > 7 && string(b[:7]) == "offset=" {
+		bits := uint(32)
+		if p.features.Has(ir.FeatureMemory64) {
+			bits = 64
+		}
+		v, msg := literalUnsigned(b[7:], bits)
+		if msg == "constant out of range" {
+			p.fail("i32 constant out of range: offset")
+		} else if msg != "" {
+			p.fail("unknown operator " + p.tokenSnippet())
+		}
+		in.Mem.Offset = v
+		p.next()
+	}
+	if p.tok.kind != scanKeyword {
+		return
+	}
+	if b := p.text(); len(b) > 6 && string(b[:6]) == "align=" {
+		v, msg := literalUnsigned(b[6:], 32)
+		if msg == "constant out of range" {
+			p.fail("i32 constant out of range: align")
+		} else if msg != "" {
+			p.fail("unknown operator " + p.tokenSnippet())
+		}
+		if v == 0 || v&(v-1) != 0 {
+			p.fail("alignment must be a power of two")
+		}
+		var log uint32
+		for v > 1 {
+			v >>= 1
+			log++
+		}
+		in.Mem.Align = log
+		p.next()
+	}
+}
+
+// parseLane reads a lane index (u8).
+func (p *parser) parseLane() byte {
+	if p.tok.kind != scanNumber {
+		p.unexpected("a lane index")
+	}
+	v, msg := literalUnsigned(p.text(), 8)
+	if msg != "" {
+		p.fail("malformed lane index " + p.tokenSnippet())
+	}
+	p.next()
+	return byte(v)
+}
+
+// parseIntConst reads an i32 (bits 32) or i64 literal.
+func (p *parser) parseIntConst(bits uint) uint64 {
+	if p.tok.kind != scanNumber {
+		if p.tok.kind == scanKeyword || p.tok.kind == scanReserved {
+			p.fail("unknown operator " + p.tokenSnippet())
+		}
+		p.unexpected("a number")
+	}
+	v, msg := literalInt(p.text(), bits)
+	if msg != "" {
+		p.constError(msg)
+	}
+	p.next()
+	return v
+}
+
+// parseFloatConst reads an f32 (bits 32) or f64 literal.
+func (p *parser) parseFloatConst(bits int) uint64 {
+	if p.tok.kind != scanNumber && p.tok.kind != scanKeyword {
+		if p.tok.kind == scanReserved {
+			p.fail("unknown operator " + p.tokenSnippet())
+		}
+		p.unexpected("a number")
+	}
+	v, msg := literalFloat(p.text(), bits)
+	if msg != "" {
+		p.constError(msg)
+	}
+	p.next()
+	return v
+}
+
+func (p *parser) constError(msg string) {
+	if msg == "unexpected token" {
+		// The spec's lexer does not know such a token at all.
+		p.fail("unknown operator " + p.tokenSnippet())
+	}
+	p.fail(msg + " " + p.tokenSnippet())
+}
+
+// parseV128Shape reads a lane shape keyword.
+func (p *parser) parseV128Shape() V128Shape {
+	if p.tok.kind == scanKeyword {
+		for s := ShapeI8x16; s <= ShapeF64x2; s++ {
+			if transient(p.text()) == s.String() {
+				p.next()
+				return s
+			}
+		}
+	}
+	p.unexpected("a lane shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2)")
+	return 0
+}
+
+// parseV128Const reads `shape lane*` and returns the 16 bytes as two
+// little-endian halves.
+func (p *parser) parseV128Const() (lo, hi uint64, shape V128Shape) {
+	shape = p.parseV128Shape()
+	n, bits := shape.Lanes(), shape.LaneBits()
+	var b [16]byte
+	for i := 0; i < n; i++ {
+		if p.tok.kind == scanRParen || p.tok.kind == scanEOF {
+			p.fail("invalid lane length: " + shape.String() + " needs " + itoa(uint64(n)) + " lanes")
+		}
+		var v uint64
+		if shape.IsFloat() {
+			v = p.parseFloatConst(int(bits))
+		} else {
+			v = p.parseIntConst(bits)
+		}
+		for k := uint(0); k < bits/8; k++ {
+			b[i*int(bits/8)+int(k)] = byte(v >> (8 * k))
+		}
+	}
+	var in ir.Instr
+	in.SetV128Bytes(b)
+	return in.Value, in.Value2, shape
+}

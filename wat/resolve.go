@@ -1,0 +1,352 @@
+package wat
+
+import (
+	"github.com/watt-wasm/watt/ir"
+)
+
+// parseSpace is a module-level index space that $ids name.
+type parseSpace uint8
+
+const (
+	spaceFunc parseSpace = iota
+	spaceTable
+	spaceMemory
+	spaceGlobal
+	spaceType
+	spaceElem
+	spaceData
+	numSpaces
+)
+
+// spaceNoun is used in "duplicate func" (the spec's wording).
+var spaceNoun = [numSpaces]string{"func", "table", "memory", "global", "type", "elem", "data"}
+
+// spaceUnknown is used in "unknown function $f".
+var spaceUnknown = [numSpaces]string{"function", "table", "memory", "global", "type", "elem segment", "data segment"}
+
+// parseModuleState is what the parser knows about the module being built.
+// Module-level $ids are collected by a first, cheap pass over the fields
+// (resolveCollect), so that the second pass resolves every reference as it
+// goes, forward references included.
+type parseModuleState struct {
+	m     *ir.Module
+	names [numSpaces]map[string]uint32
+	count [numSpaces]uint32 // entities seen so far in the collecting pass
+
+	// Definitions seen so far in the main pass: imports must precede them.
+	sawFunc, sawTable, sawMemory, sawGlobal bool
+
+	// Per-function state.
+	locals      map[string]uint32
+	numLocals   uint32
+	localNames  ir.NameMap
+	labels      []parseLabel
+	paramsBuf   []ir.ValType
+	resultsBuf  []ir.ValType
+	paramNames  []parseParamName
+	typeIndexOf map[string]uint32 // signature key -> first type with it
+	sigKey      []byte
+}
+
+// parseLabel is a block label on the label stack: its $id's byte range in
+// the source (empty for unnamed blocks).
+type parseLabel struct{ start, end int }
+
+type parseParamName struct {
+	name  string
+	index uint32
+	off   int
+}
+
+func newModuleState() *parseModuleState {
+	return &parseModuleState{m: &ir.Module{}}
+}
+
+// define records name for the next entity of space; off is where the $id is.
+func (p *parser) define(space parseSpace, name string, off int) {
+	st := p.mod
+	idx := st.count[space]
+	st.count[space]++
+	if name == "" {
+		return
+	}
+	if st.names[space] == nil {
+		st.names[space] = make(map[string]uint32)
+	}
+	if _, dup := st.names[space][name]; dup {
+		p.failAt(off, "duplicate "+spaceNoun[space]+" $"+name)
+	}
+	st.names[space][name] = idx
+}
+
+// parseIndex reads an index into space: a number or a defined $id.
+func (p *parser) parseIndex(space parseSpace) uint32 {
+	switch p.tok.kind {
+	case scanNumber:
+		return p.parseU32()
+	case scanID:
+		name := p.data[p.tok.start+1 : p.tok.end]
+		idx, ok := p.mod.names[space][transient(name)]
+		if !ok {
+			p.fail("unknown " + spaceUnknown[space] + " $" + string(name))
+		}
+		p.next()
+		return idx
+	}
+	p.unexpected("a " + spaceUnknown[space] + " index")
+	return 0
+}
+
+// isIndex reports whether the current token can start an index.
+func (p *parser) isIndex() bool { return p.tok.kind == scanNumber || p.tok.kind == scanID }
+
+// resolveCollect is the first pass over the module fields starting at the
+// current token: it defines every module-level $id in index order and parses
+// type definitions (their indices come before any implicit type). It stops
+// at the token ending the field list, and the caller rewinds.
+func (p *parser) resolveCollect() {
+	for p.tok.kind == scanLParen {
+		open := p.tok.start
+		p.next()
+		if p.tok.kind != scanKeyword {
+			p.unexpected("a module field")
+		}
+		kw := transient(p.text())
+		p.next()
+		switch kw {
+		case "type":
+			p.parseTypeField(open)
+			continue
+		case "func":
+			name, off, _ := p.optID()
+			p.define(spaceFunc, name, off)
+		case "table", "memory":
+			space, inline, inlineSpace := spaceTable, "elem", spaceElem
+			if kw == "memory" {
+				space, inline, inlineSpace = spaceMemory, "data", spaceData
+			}
+			name, off, _ := p.optID()
+			p.define(space, name, off)
+			// An inline (elem …) or (data …) defines an unnamed segment.
+			for p.tok.kind != scanRParen && p.tok.kind != scanEOF {
+				if p.tok.kind == scanLParen {
+					if p.isOpen(inline) {
+						p.define(inlineSpace, "", 0)
+					}
+					child := p.tok.start
+					p.next()
+					p.skipForm(child)
+					continue
+				}
+				p.next()
+			}
+		case "global":
+			name, off, _ := p.optID()
+			p.define(spaceGlobal, name, off)
+		case "elem":
+			name, off, _ := p.optID()
+			p.define(spaceElem, name, off)
+		case "data":
+			name, off, _ := p.optID()
+			p.define(spaceData, name, off)
+		case "import":
+			if p.tok.kind == scanString {
+				p.next()
+			}
+			if p.tok.kind == scanString {
+				p.next()
+			}
+			if p.tok.kind == scanLParen {
+				child := p.tok.start
+				p.next()
+				space := numSpaces
+				switch {
+				case p.isKeyword("func"):
+					space = spaceFunc
+				case p.isKeyword("table"):
+					space = spaceTable
+				case p.isKeyword("memory"):
+					space = spaceMemory
+				case p.isKeyword("global"):
+					space = spaceGlobal
+				}
+				if space != numSpaces {
+					p.next()
+					name, off, _ := p.optID()
+					p.define(space, name, off)
+				}
+				p.skipForm(child)
+			}
+		}
+		p.skipForm(open)
+	}
+}
+
+// parseTypeField parses (type $id? (func (param …)* (result …)*)) after its
+// keyword; it runs in the collecting pass.
+func (p *parser) parseTypeField(open int) {
+	name, off, _ := p.optID()
+	p.define(spaceType, name, off)
+	if !p.isOpen("func") {
+		p.unexpected("(func")
+	}
+	p.next()
+	p.next()
+	var ft ir.FuncType
+	for p.isOpen("param") {
+		p.next()
+		p.next()
+		if p.tok.kind == scanID {
+			p.next()
+			ft.Params = append(ft.Params, p.parseValType())
+		} else {
+			for p.tok.kind != scanRParen {
+				ft.Params = append(ft.Params, p.parseValType())
+			}
+		}
+		p.expectRParen()
+	}
+	for p.isOpen("result") {
+		p.next()
+		p.next()
+		for p.tok.kind != scanRParen {
+			ft.Results = append(ft.Results, p.parseValType())
+		}
+		p.expectRParen()
+	}
+	p.expectRParen()
+	p.expectRParen()
+	m := p.mod.m
+	m.Types = append(m.Types, ft)
+	if name != "" {
+		if m.Names.Types == nil {
+			m.Names.Types = ir.NameMap{}
+		}
+		m.Names.Types[uint32(len(m.Types)-1)] = name
+	}
+}
+
+// parseTypeUse reads `(type x)? (param …)* (result …)*` and returns the
+// function type index, with wabt's rules: an explicit index must agree
+// with inline params and results ("inline function type"); without one the
+// first identical type is reused, else a new type is appended. If
+// withNames, named params are recorded in the state's paramNames.
+// blockType selects the block form: it returns ok=false when the signature
+// has no params and at most one result, which blocks encode without a type.
+func (p *parser) parseTypeUse(withNames, blockType bool) (idx uint32, ft ir.FuncType, ok bool) {
+	st := p.mod
+	hasIndex := false
+	var indexOff int
+	if p.isOpen("type") {
+		p.next()
+		p.next()
+		indexOff = p.tok.start
+		idx = p.parseIndex(spaceType)
+		hasIndex = true
+		p.expectRParen()
+	}
+	params, results := st.paramsBuf[:0], st.resultsBuf[:0]
+	st.paramNames = st.paramNames[:0]
+	inline := false
+	for p.isOpen("param") {
+		inline = true
+		p.next()
+		p.next()
+		if p.tok.kind == scanID {
+			if !withNames {
+				p.fail("unexpected token " + p.tokenSnippet() + ", named parameters are not allowed here")
+			}
+			name, off, _ := p.optID()
+			st.paramNames = append(st.paramNames, parseParamName{name, uint32(len(params)), off})
+			params = append(params, p.parseValType())
+		} else {
+			for p.tok.kind != scanRParen {
+				params = append(params, p.parseValType())
+			}
+		}
+		p.expectRParen()
+	}
+	for p.isOpen("result") {
+		inline = true
+		p.next()
+		p.next()
+		for p.tok.kind != scanRParen {
+			results = append(results, p.parseValType())
+		}
+		p.expectRParen()
+	}
+	st.paramsBuf, st.resultsBuf = params, results
+	m := st.m
+	if hasIndex {
+		if uint64(idx) >= uint64(len(m.Types)) {
+			// Without an inline signature the validator reports it.
+			if inline {
+				p.failAt(indexOff, "unknown type")
+			}
+			return idx, ir.FuncType{}, true
+		}
+		if inline && !(ir.FuncType{Params: params, Results: results}).Equal(m.Types[idx]) {
+			p.failAt(indexOff, "inline function type does not match (type "+itoa(uint64(idx))+")")
+		}
+		return idx, m.Types[idx], true
+	}
+	if blockType && len(params) == 0 && len(results) <= 1 {
+		return 0, ir.FuncType{Results: results}, false
+	}
+	idx = p.internType(params, results)
+	return idx, m.Types[idx], true
+}
+
+// internType returns the index of the first type equal to params→results,
+// appending a copy if there is none (wabt's implicit type definitions). A
+// map keyed by the encoded signature keeps this O(1) per use.
+func (p *parser) internType(params, results []ir.ValType) uint32 {
+	st := p.mod
+	m := st.m
+	if st.typeIndexOf == nil {
+		st.typeIndexOf = make(map[string]uint32, len(m.Types)+8)
+		for i := range m.Types {
+			key := string(sigKey(nil, m.Types[i].Params, m.Types[i].Results))
+			if _, dup := st.typeIndexOf[key]; !dup {
+				st.typeIndexOf[key] = uint32(i)
+			}
+		}
+	}
+	st.sigKey = sigKey(st.sigKey[:0], params, results)
+	if i, ok := st.typeIndexOf[transient(st.sigKey)]; ok {
+		return i
+	}
+	m.Types = append(m.Types, ir.FuncType{
+		Params:  append([]ir.ValType(nil), params...),
+		Results: append([]ir.ValType(nil), results...),
+	})
+	i := uint32(len(m.Types) - 1)
+	st.typeIndexOf[string(st.sigKey)] = i
+	return i
+}
+
+// sigKey encodes a signature as bytes: params, a separator, results.
+func sigKey(dst []byte, params, results []ir.ValType) []byte {
+	for _, t := range params {
+		dst = append(dst, byte(t))
+	}
+	dst = append(dst, 0)
+	for _, t := range results {
+		dst = append(dst, byte(t))
+	}
+	return dst
+}
+
+func itoa(v uint64) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	return string(b[i:])
+}

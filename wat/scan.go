@@ -1,0 +1,312 @@
+package wat
+
+import (
+	"unicode/utf8"
+)
+
+// scanKind classifies a token. Tokens never own memory: they are byte
+// offsets into the source, so scanning allocates nothing.
+type scanKind uint8
+
+const (
+	scanEOF      scanKind = iota
+	scanLParen            // (
+	scanRParen            // )
+	scanKeyword           // starts with a lower-case letter: module, i32.add, offset=4, nan, inf
+	scanID                // $name
+	scanNumber            // starts with a digit or a sign: 42, -0x1p3, +inf
+	scanString            // "…", raw bytes including the quotes
+	scanReserved          // any other run of idchars or strings, e.g. data"a" or $
+	scanError             // a lexical error; scanner.errMsg says which
+)
+
+// scanToken is one token: its kind and the half-open byte range [start, end).
+type scanToken struct {
+	kind       scanKind
+	start, end int
+}
+
+// scanner splits WebAssembly text into tokens, skipping white space and
+// (nested) comments.
+type scanner struct {
+	src    []byte
+	off    int
+	errMsg string // message of the last scanError token
+	errOff int    // where that error is
+}
+
+// scanIDChar marks the characters allowed in keywords, numbers and $ids.
+var scanIDChar = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+		t[c-'a'+'A'] = true
+	}
+	for _, c := range "!#$%&'*+-./:<=>?@\\^_`|~" {
+		t[c] = true
+	}
+	return
+}()
+
+// next returns the next token.
+func (s *scanner) next() scanToken {
+	src := s.src
+	i := s.off
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			i++
+			continue
+		case c == ';':
+			if i+1 < len(src) && src[i+1] == ';' {
+				// Line comment: up to the end of the line.
+				i += 2
+				for i < len(src) && src[i] != '\n' {
+					i++
+				}
+				continue
+			}
+			s.off = i + 1
+			return s.fail(i, "unexpected character ';'")
+		case c == '(':
+			if i+1 < len(src) && src[i+1] == ';' {
+				end, ok := scanBlockComment(src, i)
+				if !ok {
+					s.off = len(src)
+					return s.fail(i, "unclosed comment")
+				}
+				i = end
+				continue
+			}
+			s.off = i + 1
+			return scanToken{scanLParen, i, i + 1}
+		case c == ')':
+			s.off = i + 1
+			return scanToken{scanRParen, i, i + 1}
+		}
+		return s.word(i)
+	}
+	s.off = len(src)
+	return scanToken{scanEOF, len(src), len(src)}
+}
+
+// word scans a maximal run of idchars and strings starting at i.
+func (s *scanner) word(i int) scanToken {
+	src := s.src
+	start := i
+	strings, idchars := 0, 0
+	for i < len(src) {
+		c := src[i]
+		if scanIDChar[c] {
+			idchars++
+			i++
+			continue
+		}
+		if c == '"' {
+			end, msg, at := scanStringEnd(src, i)
+			if msg != "" {
+				s.off = end
+				return s.fail(at, msg)
+			}
+			strings++
+			i = end
+			continue
+		}
+		break
+	}
+	if i == start {
+		// Not a token character at all.
+		r, size := utf8.DecodeRune(src[i:])
+		s.off = i + size
+		if r == utf8.RuneError && size <= 1 {
+			return s.fail(i, "malformed UTF-8 encoding")
+		}
+		return s.fail(i, "unexpected character "+quoteRune(r))
+	}
+	s.off = i
+	if strings > 0 {
+		if idchars == 0 && strings == 1 {
+			return scanToken{scanString, start, i}
+		}
+		return scanToken{scanReserved, start, i}
+	}
+	switch c := src[start]; {
+	case c >= 'a' && c <= 'z':
+		return scanToken{scanKeyword, start, i}
+	case c == '$' && i-start > 1:
+		return scanToken{scanID, start, i}
+	case c >= '0' && c <= '9' || c == '+' || c == '-':
+		return scanToken{scanNumber, start, i}
+	}
+	return scanToken{scanReserved, start, i}
+}
+
+func quoteRune(r rune) string {
+	if r < 0x20 || r == 0x7f {
+		const hex = "0123456789abcdef"
+		return "U+00" + string(hex[r>>4]) + string(hex[r&15])
+	}
+	return "'" + string(r) + "'"
+}
+
+func (s *scanner) fail(at int, msg string) scanToken {
+	s.errMsg, s.errOff = msg, at
+	return scanToken{scanError, at, s.off}
+}
+
+// scanBlockComment returns the offset after the (possibly nested) block
+// comment starting at src[i] == '(' and src[i+1] == ';'.
+func scanBlockComment(src []byte, i int) (int, bool) {
+	depth := 0
+	for i+1 < len(src) {
+		switch {
+		case src[i] == '(' && src[i+1] == ';':
+			depth++
+			i += 2
+		case src[i] == ';' && src[i+1] == ')':
+			depth--
+			i += 2
+			if depth == 0 {
+				return i, true
+			}
+		default:
+			i++
+		}
+	}
+	return len(src), false
+}
+
+// scanStringEnd checks the string literal starting at src[i] == '"' and
+// returns the offset after its closing quote. On error it returns a message
+// and the offending offset.
+func scanStringEnd(src []byte, i int) (end int, msg string, at int) {
+	i++
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == '"':
+			return i + 1, "", 0
+		case c == '\\':
+			n, ok := scanEscapeLen(src[i:])
+			if !ok {
+				return i + 1, "illegal escape", i
+			}
+			i += n
+		case c < 0x20 || c == 0x7f:
+			if c == '\n' {
+				return i, "unexpected end of line in string", i
+			}
+			return i + 1, "illegal control character in string", i
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return i + 1, "malformed UTF-8 encoding", i
+			}
+			i += size
+		}
+	}
+	return len(src), "unexpected end of input in string", len(src)
+}
+
+// scanEscapeLen returns the length of the escape sequence at b[0] == '\\'.
+func scanEscapeLen(b []byte) (int, bool) {
+	if len(b) < 2 {
+		return 0, false
+	}
+	switch b[1] {
+	case 't', 'n', 'r', '"', '\'', '\\':
+		return 2, true
+	case 'u':
+		if len(b) < 4 || b[2] != '{' {
+			return 0, false
+		}
+		var v uint32
+		j := 3
+		digits := 0
+		for ; j < len(b) && b[j] != '}'; j++ {
+			d, ok := scanHexDigit(b[j])
+			if b[j] == '_' && digits > 0 && j+1 < len(b) && b[j+1] != '}' && b[j+1] != '_' {
+				continue
+			}
+			if !ok {
+				return 0, false
+			}
+			digits++
+			if v = v<<4 | uint32(d); v > 0x10ffff {
+				return 0, false
+			}
+		}
+		if j >= len(b) || digits == 0 || v >= 0xd800 && v < 0xe000 {
+			return 0, false
+		}
+		return j + 1, true
+	}
+	if len(b) >= 3 {
+		if _, ok := scanHexDigit(b[1]); ok {
+			if _, ok := scanHexDigit(b[2]); ok {
+				return 3, true
+			}
+		}
+	}
+	return 0, false
+}
+
+func scanHexDigit(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// scanSkipForm skips from just after a '(' to just after its matching ')',
+// using only parentheses, strings and comments: the cheap pass that finds
+// module fields without tokenizing their contents. It returns false at end
+// of input or a lexical error (the full parse reports those properly).
+func scanSkipForm(src []byte, i int) (int, bool) {
+	depth := 1
+	for i < len(src) {
+		switch src[i] {
+		case '(':
+			if i+1 < len(src) && src[i+1] == ';' {
+				end, ok := scanBlockComment(src, i)
+				if !ok {
+					return len(src), false
+				}
+				i = end
+				continue
+			}
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i + 1, true
+			}
+		case ';':
+			if i+1 < len(src) && src[i+1] == ';' {
+				for i < len(src) && src[i] != '\n' {
+					i++
+				}
+				continue
+			}
+		case '"':
+			end, msg, _ := scanStringEnd(src, i)
+			if msg != "" {
+				return end, false
+			}
+			i = end
+			continue
+		}
+		i++
+	}
+	return len(src), false
+}

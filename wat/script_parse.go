@@ -1,0 +1,332 @@
+package wat
+
+import (
+	"github.com/watt-wasm/watt/ir"
+)
+
+// parseCommand parses one script command at '('.
+func (p *parser) parseCommand() Command {
+	if p.tok.kind != scanLParen {
+		p.unexpected("a command")
+	}
+	open := p.tok.start
+	pos := ir.PosAt(open)
+	kw := p.openKeyword()
+	if kw == nil {
+		p.next()
+		p.unexpected("a command")
+	}
+	switch transient(kw) {
+	case "module":
+		return p.parseModuleCommand(false)
+	case "register":
+		p.next()
+		p.next()
+		c := &RegisterCommand{Pos: pos, As: string(p.parseString())}
+		c.Module, _, _ = p.optID()
+		p.expectRParen()
+		return c
+	case "invoke", "get":
+		return &ActionCommand{Pos: pos, Action: p.parseAction()}
+	case "assert_return":
+		p.next()
+		p.next()
+		c := &AssertReturn{Pos: pos, Action: p.parseAction()}
+		for p.tok.kind == scanLParen {
+			c.Results = append(c.Results, p.parseResult())
+		}
+		p.expectRParen()
+		return c
+	case "assert_trap":
+		p.next()
+		p.next()
+		c := &AssertTrap{Pos: pos}
+		if p.isOpen("module") {
+			c.Module = p.parseModuleCommand(true)
+		} else {
+			a := p.parseAction()
+			c.Action = &a
+		}
+		c.Message = string(p.parseString())
+		p.expectRParen()
+		return c
+	case "assert_exhaustion":
+		p.next()
+		p.next()
+		c := &AssertExhaustion{Pos: pos, Action: p.parseAction()}
+		c.Message = string(p.parseString())
+		p.expectRParen()
+		return c
+	case "assert_malformed", "assert_invalid", "assert_unlinkable", "assert_uninstantiable":
+		kind := map[string]ir.ErrorKind{
+			"assert_malformed": ir.Malformed, "assert_invalid": ir.Invalid,
+			"assert_unlinkable": ir.Unlinkable, "assert_uninstantiable": ir.Uninstantiable,
+		}[string(kw)]
+		p.next()
+		p.next()
+		if !p.isOpen("module") {
+			p.unexpected("(module")
+		}
+		c := &AssertModule{Pos: pos, Kind: kind, Module: p.parseModuleCommand(true)}
+		c.Message = string(p.parseString())
+		p.expectRParen()
+		return c
+	case "thread":
+		p.next()
+		p.next()
+		c := &ThreadCommand{Pos: pos}
+		if p.tok.kind != scanID {
+			p.unexpected("a thread $name")
+		}
+		c.Name, _, _ = p.optID()
+		for p.isOpen("shared") {
+			p.next()
+			p.next()
+			if !p.isOpen("module") {
+				p.unexpected("(module")
+			}
+			p.next()
+			p.next()
+			if p.tok.kind != scanID {
+				p.unexpected("a module $name")
+			}
+			name, _, _ := p.optID()
+			c.Shared = append(c.Shared, name)
+			p.expectRParen()
+			p.expectRParen()
+		}
+		for p.tok.kind == scanLParen {
+			c.Commands = append(c.Commands, p.parseCommand())
+		}
+		p.expectRParen()
+		return c
+	case "wait":
+		p.next()
+		p.next()
+		if p.tok.kind != scanID {
+			p.unexpected("a thread $name")
+		}
+		c := &WaitCommand{Pos: pos}
+		c.Thread, _, _ = p.optID()
+		p.expectRParen()
+		return c
+	}
+	p.next()
+	p.fail("unknown command " + p.tokenSnippet())
+	return nil
+}
+
+// parseModuleCommand parses (module $name? (binary|quote)? …) at '('. In
+// an assertion (inAssert), a text module that fails to parse is recorded
+// in Err and skipped, so that one bad module does not lose the script.
+func (p *parser) parseModuleCommand(inAssert bool) *ModuleCommand {
+	open := p.tok.start
+	c := &ModuleCommand{Pos: ir.PosAt(open), Start: open}
+	p.next()
+	p.next()
+	c.Name, _, _ = p.optID()
+	switch {
+	case p.isKeyword("binary"):
+		p.next()
+		c.Kind = ModuleBinary
+		c.Binary = []byte{}
+		for p.tok.kind == scanString {
+			c.Binary = literalString(c.Binary, p.text())
+			p.next()
+		}
+	case p.isKeyword("quote"):
+		p.next()
+		c.Kind = ModuleQuote
+		var b []byte
+		for p.tok.kind == scanString {
+			if len(b) > 0 {
+				b = append(b, ' ')
+			}
+			b = literalString(b, p.text())
+			p.next()
+		}
+		c.Quote = string(b)
+	default:
+		if inAssert {
+			var end int
+			c.Module, end, c.Err = p.parseModuleFieldsRecover(c.Name, open)
+			if c.Err != nil {
+				c.End = end
+				return c
+			}
+		} else {
+			c.Module = p.parseModuleFields(c.Name)
+		}
+	}
+	c.End = p.tok.end
+	p.expectRParen()
+	return c
+}
+
+// parseModuleFieldsRecover parses a text module's fields, turning a parse
+// error into a returned error and skipping to after the module's ')'.
+func (p *parser) parseModuleFieldsRecover(name string, open int) (m *ir.Module, end int, err error) {
+	mark := len(p.instrs)
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(parseBailout)
+			if !ok {
+				panic(r)
+			}
+			err = ir.ErrorList{b.err}
+			clear(p.instrs[mark:])
+			p.instrs = p.instrs[:mark]
+			var okSkip bool
+			end, okSkip = scanSkipForm(p.data, open+1)
+			if !okSkip {
+				panic(r) // the script itself is broken
+			}
+			p.resetTo(end)
+		}
+	}()
+	return p.parseModuleFields(name), 0, nil
+}
+
+// parseAction parses (invoke $m? "name" value*) or (get $m? "name").
+func (p *parser) parseAction() Action {
+	a := Action{Pos: ir.PosAt(p.tok.start)}
+	switch {
+	case p.isOpen("invoke"):
+		a.Kind = ActionInvoke
+	case p.isOpen("get"):
+		a.Kind = ActionGet
+	default:
+		if p.tok.kind == scanLParen {
+			p.next()
+		}
+		p.unexpected("an action (invoke or get)")
+	}
+	p.next()
+	p.next()
+	a.Module, _, _ = p.optID()
+	a.Name = string(p.parseString())
+	if a.Kind == ActionInvoke {
+		for p.tok.kind == scanLParen {
+			v, _ := p.parseValue(false)
+			a.Args = append(a.Args, v)
+		}
+	}
+	p.expectRParen()
+	return a
+}
+
+// parseResult parses an expected result.
+func (p *parser) parseResult() Result {
+	pos := ir.PosAt(p.tok.start)
+	if p.isOpen("either") {
+		p.next()
+		p.next()
+		r := Result{Pos: pos, Kind: ResultEither}
+		for p.tok.kind == scanLParen {
+			r.Either = append(r.Either, p.parseResult())
+		}
+		p.expectRParen()
+		return r
+	}
+	v, r := p.parseValue(true)
+	r.Pos, r.Value = pos, v
+	return r
+}
+
+// parseValue parses a constant; withPatterns allows the result-only forms
+// (nan:canonical, nan:arithmetic, ref.func / ref.extern without a number).
+func (p *parser) parseValue(withPatterns bool) (Value, Result) {
+	var v Value
+	var r Result
+	p.expectLParen()
+	if p.tok.kind != scanKeyword {
+		p.unexpected("a constant")
+	}
+	kw := transient(p.text())
+	kwOff := p.tok.start
+	p.next()
+	switch kw {
+	case "i32.const":
+		v.Type, v.Lo = ir.I32, p.parseIntConst(32)
+	case "i64.const":
+		v.Type, v.Lo = ir.I64, p.parseIntConst(64)
+	case "f32.const", "f64.const":
+		bits := 32
+		v.Type = ir.F32
+		if kw == "f64.const" {
+			bits, v.Type = 64, ir.F64
+		}
+		if pat := p.parseNaNPattern(withPatterns); pat != NaNNone {
+			r.NaN[0] = pat
+		} else {
+			v.Lo = p.parseFloatConst(bits)
+		}
+	case "v128.const":
+		v.Type = ir.V128
+		v.Shape = p.parseV128Shape()
+		p.parseV128Lanes(&v, &r, withPatterns)
+	case "ref.null":
+		v.Type, v.Null = p.parseHeapType(), true
+	case "ref.extern", "ref.func":
+		v.Type = ir.ExternRef
+		if kw == "ref.func" {
+			v.Type = ir.FuncRef
+		}
+		if p.tok.kind == scanNumber {
+			v.Lo = uint64(p.parseU32())
+		} else if withPatterns {
+			r.Kind = ResultRefAny
+		} else {
+			p.unexpected("a number")
+		}
+	default:
+		p.failAt(kwOff, "unexpected token "+kw+", expected a constant")
+	}
+	p.expectRParen()
+	return v, r
+}
+
+// parseNaNPattern consumes nan:canonical or nan:arithmetic if allowed.
+func (p *parser) parseNaNPattern(allowed bool) NaNPattern {
+	if !allowed || p.tok.kind != scanKeyword {
+		return NaNNone
+	}
+	switch transient(p.text()) {
+	case "nan:canonical":
+		p.next()
+		return NaNCanonical
+	case "nan:arithmetic":
+		p.next()
+		return NaNArithmetic
+	}
+	return NaNNone
+}
+
+// parseV128Lanes reads the lanes of a v128 value, with NaN patterns in
+// float lanes when allowed.
+func (p *parser) parseV128Lanes(v *Value, r *Result, withPatterns bool) {
+	shape := v.Shape
+	n, bits := shape.Lanes(), shape.LaneBits()
+	var b [16]byte
+	for i := 0; i < n; i++ {
+		if p.tok.kind == scanRParen || p.tok.kind == scanEOF {
+			p.fail("invalid lane length: " + shape.String() + " needs " + itoa(uint64(n)) + " lanes")
+		}
+		var x uint64
+		if shape.IsFloat() {
+			if pat := p.parseNaNPattern(withPatterns); pat != NaNNone {
+				r.NaN[i] = pat
+				continue
+			}
+			x = p.parseFloatConst(int(bits))
+		} else {
+			x = p.parseIntConst(bits)
+		}
+		for k := uint(0); k < bits/8; k++ {
+			b[i*int(bits/8)+int(k)] = byte(x >> (8 * k))
+		}
+	}
+	var in ir.Instr
+	in.SetV128Bytes(b)
+	v.Lo, v.Hi = in.Value, in.Value2
+}
