@@ -1,0 +1,284 @@
+package wat
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// PrintOptions mirrors the output flags of wabt's wasm2wat.
+type PrintOptions struct {
+	FoldExprs     bool // --fold-exprs: write folded expressions where possible
+	InlineExports bool // --inline-exports: write exports inside their entity
+	InlineImports bool // --inline-imports: write imports inside their entity
+	GenerateNames bool // --generate-names: $f0, $t0, $p0, ... for unnamed entities
+	NoDebugNames  bool // --no-debug-names: ignore m.Name and m.Names
+}
+
+// Print writes m in the text format. The default output is byte for byte
+// what wabt 1.0.32's `wasm2wat --enable-threads` prints for the same module,
+// and the options select its flags. m is not validated: indices out of range
+// are printed as they are. An instruction whose opcode is not in the table
+// yields an *ir.Error (the rest of the module is still written).
+func Print(w io.Writer, m *ir.Module, opts PrintOptions) error {
+	if m == nil {
+		return ir.Errorf(nil, ir.NoPos, ir.Invalid, "wat: Print of a nil module")
+	}
+	bw, ok := w.(*bufio.Writer)
+	if !ok {
+		bw = bufio.NewWriterSize(w, 64<<10)
+	}
+	p := &printer{w: bw, m: m, opts: opts}
+	p.names = printBuildNames(m, opts)
+	p.module()
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return p.errs.Err()
+}
+
+// printNext is what must be written before the next token: wabt's writer
+// defers separators this way, and matching its output means matching the
+// state machine, not just the tokens.
+type printNext uint8
+
+const (
+	printNone printNext = iota
+	printSpace
+	printNewline
+	// printForceNewline survives a closing paren: an empty folded block
+	// still puts its ")" on a line of its own.
+	printForceNewline
+)
+
+// printLabel is one entry of the label stack while a function is written.
+type printLabel struct {
+	name  string // generated label name, "" when none
+	arity int    // values a branch to this label carries
+}
+
+type printer struct {
+	w      *bufio.Writer
+	m      *ir.Module
+	opts   PrintOptions
+	names  *printNames
+	indent int
+	next   printNext
+	num    []byte // scratch for number formatting
+	errs   ir.ErrorList
+
+	// Per function being written.
+	funcResults int
+	labels      []printLabel
+	locals      *printLocalNames
+	labelCount  int                    // next generated label number (flat mode)
+	labelNums   map[*ir.Instr]int      // generated label numbers (folded mode)
+	trees       []printTree            // folding stack
+	inlineExps  map[printKey][]int     // export indices written inline
+	rawIndices  bool                   // print references as indices, never names
+	branchNames map[*ir.Instr][]string // label names of branches (folded, generated names)
+}
+
+// printKey identifies an entity: an index in one index space.
+type printKey struct {
+	kind  ir.ExternKind
+	index uint32
+}
+
+const printSpaces = "                                                                                                                                "
+
+func (p *printer) writeIndent() {
+	n := p.indent
+	for n > len(printSpaces) {
+		p.w.WriteString(printSpaces)
+		n -= len(printSpaces)
+	}
+	p.w.WriteString(printSpaces[:n])
+}
+
+func (p *printer) writeNext() {
+	switch p.next {
+	case printSpace:
+		p.w.WriteByte(' ')
+	case printNewline, printForceNewline:
+		p.w.WriteByte('\n')
+		p.writeIndent()
+	}
+	p.next = printNone
+}
+
+// puts writes s, then defers next.
+func (p *printer) puts(s string, next printNext) {
+	p.writeNext()
+	p.w.WriteString(s)
+	p.next = next
+}
+
+// putBytes writes b followed by a deferred space (wabt's Writef).
+func (p *printer) putBytes(b []byte) {
+	p.writeNext()
+	p.w.Write(b)
+	p.next = printSpace
+}
+
+func (p *printer) putUint(v uint64) {
+	p.num = strconv.AppendUint(p.num[:0], v, 10)
+	p.putBytes(p.num)
+}
+
+func (p *printer) putInt(v int64) {
+	p.num = strconv.AppendInt(p.num[:0], v, 10)
+	p.putBytes(p.num)
+}
+
+// putIndexComment writes "(;N;)", the placeholder for an unnamed entity.
+func (p *printer) putIndexComment(v uint32) {
+	p.num = append(p.num[:0], "(;"...)
+	p.num = strconv.AppendUint(p.num, uint64(v), 10)
+	p.num = append(p.num, ";)"...)
+	p.putBytes(p.num)
+}
+
+func (p *printer) newline(force bool) {
+	if p.next == printForceNewline {
+		p.writeNext()
+	}
+	if force {
+		p.next = printForceNewline
+	} else {
+		p.next = printNewline
+	}
+}
+
+func (p *printer) open(name string, next printNext) {
+	p.puts("(", printNone)
+	p.puts(name, next)
+	p.indent += 2
+}
+
+func (p *printer) close(next printNext) {
+	if p.next != printForceNewline {
+		p.next = printNone
+	}
+	p.indent -= 2
+	p.puts(")", next)
+}
+
+// nameOrIndex writes an entity's name, or "(;N;)" when it has none.
+func (p *printer) nameOrIndex(name string, index uint32) {
+	if name != "" {
+		p.puts(name, printSpace)
+	} else {
+		p.putIndexComment(index)
+	}
+}
+
+// quoted writes data as a string literal; wabt escapes every byte outside
+// printable ASCII, plus '"' and '\', as \hh.
+func (p *printer) quotedString(s string, next printNext) { p.quoted([]byte(s), next) }
+
+func (p *printer) quoted(data []byte, next printNext) {
+	const hex = "0123456789abcdef"
+	p.writeNext()
+	p.w.WriteByte('"')
+	start := 0
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if !printEscaped[c] {
+			continue
+		}
+		p.w.Write(data[start:i])
+		p.w.WriteByte('\\')
+		p.w.WriteByte(hex[c>>4])
+		p.w.WriteByte(hex[c&0xf])
+		start = i + 1
+	}
+	p.w.Write(data[start:])
+	p.w.WriteByte('"')
+	p.next = next
+}
+
+var printEscaped = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c < 0x20 || c >= 0x7f || c == '"' || c == '\\'
+	}
+	return t
+}()
+
+// spaceName returns the printed name of entity index of s, or "".
+func (p *printer) spaceName(s *printIndexSpace, index uint32) string {
+	if p.rawIndices {
+		return ""
+	}
+	return s.get(index)
+}
+
+// ref writes a reference to entity index of space s: its name if it has
+// one, else the index.
+func (p *printer) ref(s *printIndexSpace, index uint32, next printNext) {
+	if name := p.spaceName(s, index); name != "" {
+		p.puts(name, next)
+		return
+	}
+	p.putUint(uint64(index))
+	p.next = next
+}
+
+// refUnlessZero is wabt's WriteVarUnlessZero: index 0 is omitted unless the
+// entity is named (its reference then is a name, not the index 0).
+func (p *printer) refUnlessZero(s *printIndexSpace, index uint32, next printNext) {
+	if index == 0 && p.spaceName(s, 0) == "" {
+		return
+	}
+	p.ref(s, index, next)
+}
+
+// memoryUnlessZero is wabt's WriteMemoryVarUnlessZero: memory 0 is omitted
+// even when named.
+func (p *printer) memoryUnlessZero(index uint32, next printNext) {
+	if index != 0 {
+		p.ref(&p.names.memories, index, next)
+	} else {
+		p.next = next
+	}
+}
+
+func (p *printer) valType(t ir.ValType, next printNext) {
+	p.puts(t.String(), next)
+}
+
+// types writes "(name t1 t2 ...)", nothing for an empty list.
+func (p *printer) types(ts []ir.ValType, name string) {
+	if len(ts) == 0 {
+		return
+	}
+	p.open(name, printSpace)
+	for _, t := range ts {
+		p.valType(t, printSpace)
+	}
+	p.close(printSpace)
+}
+
+func (p *printer) funcSig(ft *ir.FuncType) {
+	if ft == nil {
+		return
+	}
+	p.types(ft.Params, "param")
+	p.types(ft.Results, "result")
+}
+
+// funcType returns m.Types[index], or nil when index is out of range.
+func (p *printer) funcType(index uint32) *ir.FuncType {
+	if uint64(index) < uint64(len(p.m.Types)) {
+		return &p.m.Types[index]
+	}
+	return nil
+}
+
+func (p *printer) fail(pos ir.Pos, kind ir.ErrorKind, msg string) {
+	if len(p.errs) < 10 {
+		p.errs.Add(&ir.Error{Pos: pos, Kind: kind, Msg: msg})
+	}
+}

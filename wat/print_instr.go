@@ -1,0 +1,404 @@
+package wat
+
+import (
+	"strconv"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// funcField writes a defined function: signature, locals, then the body,
+// flat or folded.
+func (p *printer) funcField(f *ir.Func, index uint32) {
+	p.beginFunc(index, f.Type, false)
+	var params, results []ir.ValType
+	if ft := p.funcType(f.Type); ft != nil {
+		params, results = ft.Params, ft.Results
+	}
+	p.locals = p.newPrintLocalNames(index, uint32(len(params)))
+	var st printBindings
+	for i, t := range params {
+		p.binding("param", &st, uint32(i), t)
+	}
+	p.endBindings(&st)
+	p.types(results, "result")
+	p.newline(false)
+	st = printBindings{}
+	i := uint32(len(params))
+	for _, run := range f.Locals {
+		for range run.Count {
+			p.binding("local", &st, i, run.Type)
+			i++
+		}
+	}
+	p.endBindings(&st)
+	p.newline(false)
+
+	p.labels = append(p.labels[:0], printLabel{arity: len(results)})
+	p.funcResults = len(results)
+	p.labelCount = 0
+	if p.opts.FoldExprs {
+		p.foldBody(f.Body)
+	} else {
+		p.flat(f.Body)
+	}
+	p.close(printNewline)
+	p.locals = nil
+}
+
+// printBindings tracks a run of (param ...) or (local ...) declarations:
+// unnamed ones share one group, a named one gets a group of its own.
+type printBindings struct {
+	started, prevNamed bool
+}
+
+func (p *printer) binding(prefix string, st *printBindings, i uint32, t ir.ValType) {
+	name := p.locals.name(i)
+	named := name != ""
+	if (named || st.prevNamed) && st.started {
+		p.close(printSpace)
+	}
+	if named || st.prevNamed || !st.started {
+		p.open(prefix, printSpace)
+	}
+	if named {
+		p.puts(name, printSpace) // as wabt: declared names are not sanitized
+	}
+	p.valType(t, printSpace)
+	st.prevNamed, st.started = named, true
+}
+
+func (p *printer) endBindings(st *printBindings) {
+	if st.started {
+		p.close(printSpace)
+	}
+}
+
+// flat writes instructions one per line, blocks closed by "end".
+func (p *printer) flat(body []ir.Instr) {
+	for i := range body {
+		in := &body[i]
+		if in.Op.Info().Imm != ir.ImmBlock {
+			p.instr(in)
+			continue
+		}
+		p.beginBlock(in)
+		p.flat(in.Body)
+		if in.Op == ir.OpIf && len(in.Else) > 0 {
+			p.indent -= 2
+			p.puts(ir.OpElse.Info().Name, printSpace)
+			p.indent += 2
+			p.newline(true)
+			p.flat(in.Else)
+		}
+		p.endBlock()
+	}
+}
+
+// beginBlock writes a block, loop or if header and enters its label.
+func (p *printer) beginBlock(in *ir.Instr) {
+	p.puts(in.Op.Info().Name, printSpace)
+	label := p.labelName(in)
+	if label != "" {
+		p.puts(label, printSpace)
+	}
+	params, results, ok := p.blockSig(in)
+	if !ok {
+		// A type index out of range: keep it rather than lose it.
+		p.open("type", printSpace)
+		p.putUint(uint64(in.Block.Index))
+		p.close(printSpace)
+	}
+	p.types(params, "param")
+	p.types(results, "result")
+	if label == "" {
+		p.writeNext()
+		p.num = append(p.num[:0], " ;; label = @"...)
+		p.num = strconv.AppendUint(p.num, uint64(len(p.labels)), 10)
+		p.w.Write(p.num)
+		p.next = printSpace
+	}
+	p.newline(true)
+	arity := len(results)
+	if in.Op == ir.OpLoop {
+		arity = len(params) // a branch to a loop restarts it
+	}
+	p.labels = append(p.labels, printLabel{name: label, arity: arity})
+	p.indent += 2
+}
+
+func (p *printer) endBlock() {
+	p.indent -= 2
+	p.popLabel()
+	p.puts(ir.OpEnd.Info().Name, printNewline)
+}
+
+func (p *printer) popLabel() {
+	if len(p.labels) > 0 {
+		p.labels = p.labels[:len(p.labels)-1]
+	}
+}
+
+// printOneType backs the result list of a single-value block type without
+// allocating.
+var printOneType = func() (t [256][1]ir.ValType) {
+	for i := range t {
+		t[i][0] = ir.ValType(i)
+	}
+	return t
+}()
+
+// blockSig returns a block's parameter and result types; ok is false for
+// a type index out of range.
+func (p *printer) blockSig(in *ir.Instr) (params, results []ir.ValType, ok bool) {
+	switch in.Block.Kind {
+	case ir.BlockValue:
+		return nil, printOneType[in.Block.Value][:], true
+	case ir.BlockIndex:
+		if ft := p.funcType(in.Block.Index); ft != nil {
+			return ft.Params, ft.Results, true
+		}
+		return nil, nil, false
+	}
+	return nil, nil, true
+}
+
+// labelName is the generated name of a block's label ($B0, $L1, $I2), ""
+// without --generate-names. Labels are numbered in the order blocks start.
+func (p *printer) labelName(in *ir.Instr) string {
+	if !p.opts.GenerateNames {
+		return ""
+	}
+	var n int
+	if p.labelNums != nil {
+		n = p.labelNums[in]
+	} else {
+		n = p.labelCount
+		p.labelCount++
+	}
+	return printLabelPrefix(in.Op) + strconv.Itoa(n)
+}
+
+func printLabelPrefix(op ir.Op) string {
+	switch op {
+	case ir.OpLoop:
+		return "$L"
+	case ir.OpIf:
+		return "$I"
+	}
+	return "$B"
+}
+
+// branch writes the k-th label operand of in (depth). A named label is
+// written by name, else the depth with a comment naming the block it
+// targets: "1 (;@2;)".
+func (p *printer) branch(in *ir.Instr, k int, depth uint32, next printNext) {
+	n := len(p.labels)
+	if p.branchNames != nil {
+		// Folded output can write a block after the "if" whose condition
+		// it computes; names were resolved in the original order.
+		if names := p.branchNames[in]; k < len(names) && names[k] != "" {
+			p.puts(names[k], next)
+			return
+		}
+	} else if uint64(depth) < uint64(n) {
+		if name := p.labels[n-1-int(depth)].name; name != "" {
+			p.puts(name, next)
+			return
+		}
+	}
+	p.num = strconv.AppendUint(p.num[:0], uint64(depth), 10)
+	if uint64(depth) < uint64(n) {
+		p.num = append(p.num, " (;@"...)
+		p.num = strconv.AppendUint(p.num, uint64(n-1-int(depth)), 10)
+		p.num = append(p.num, ";)"...)
+	} else {
+		p.num = append(p.num, " (; INVALID ;)"...)
+	}
+	p.putBytes(p.num)
+	p.next = next
+}
+
+func (p *printer) local(index uint32) {
+	if name := p.locals.name(index); name != "" && !p.rawIndices {
+		p.puts(printSanitize(name), printNewline)
+		return
+	}
+	p.putUint(uint64(index))
+	p.next = printNewline
+}
+
+// memArg writes a memory instruction's memory index, offset and
+// alignment; the alignment only when it is not the natural one.
+func (p *printer) memArg(in *ir.Instr) {
+	// wabt 1.0.32 writes the memory index for plain loads and stores only;
+	// for the others a non-zero index would be lost, so watt writes it for
+	// all (with multi-memory off it is always 0).
+	p.memoryUnlessZero(in.Mem.Memory, printSpace)
+	if in.Mem.Offset != 0 {
+		p.num = append(p.num[:0], "offset="...)
+		p.num = strconv.AppendUint(p.num, in.Mem.Offset, 10)
+		p.putBytes(p.num)
+	}
+	if in.Mem.Align != in.Op.NaturalAlign() {
+		if in.Mem.Align >= 64 {
+			p.fail(in.Pos, ir.Malformed, "malformed memop flags: alignment 2**"+strconv.FormatUint(uint64(in.Mem.Align), 10)+" too large")
+		}
+		p.num = append(p.num[:0], "align="...)
+		p.num = strconv.AppendUint(p.num, uint64(1)<<(in.Mem.Align&63), 10)
+		p.putBytes(p.num)
+	}
+}
+
+// instr writes one instruction other than block, loop and if, driven by
+// the opcode table's immediate shape.
+func (p *printer) instr(in *ir.Instr) {
+	if in.Op >= ir.NumOps {
+		p.fail(in.Pos, ir.Malformed, "illegal opcode: op "+strconv.Itoa(int(in.Op))+" is not in the opcode table")
+		return
+	}
+	info := in.Op.Info()
+	n := p.names
+	switch info.Imm {
+	case ir.ImmLabel:
+		p.puts(info.Name, printSpace)
+		p.branch(in, 0, in.Index, printNewline)
+	case ir.ImmBrTable:
+		p.puts(info.Name, printSpace)
+		for k, l := range in.Labels {
+			p.branch(in, k, l, printSpace)
+		}
+		p.branch(in, len(in.Labels), in.Index, printNewline)
+	case ir.ImmFunc:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.funcs, in.Index, printNewline)
+	case ir.ImmCallIndirect:
+		p.puts(info.Name, printSpace)
+		p.refUnlessZero(&n.tables, in.Index2, printSpace)
+		p.open("type", printSpace)
+		p.ref(&n.types, in.Index, printNewline)
+		p.close(printNewline)
+	case ir.ImmLocal:
+		p.puts(info.Name, printSpace)
+		p.local(in.Index)
+	case ir.ImmGlobal:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.globals, in.Index, printNewline)
+	case ir.ImmTable:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.tables, in.Index, printNewline)
+	case ir.ImmMemory:
+		p.puts(info.Name, printSpace)
+		p.memoryUnlessZero(in.Index, printSpace)
+		p.newline(false)
+	case ir.ImmMemArg:
+		p.puts(info.Name, printSpace)
+		p.memArg(in)
+		p.newline(false)
+	case ir.ImmMemArgLane:
+		p.puts(info.Name, printSpace)
+		p.memArg(in)
+		p.putUint(uint64(in.Lane))
+		p.newline(false)
+	case ir.ImmLane:
+		p.puts(info.Name, printSpace)
+		p.putUint(uint64(in.Lane))
+		p.newline(false)
+	case ir.ImmShuffle:
+		p.puts(info.Name, printSpace)
+		for _, b := range in.V128Bytes() {
+			p.putUint(uint64(b))
+		}
+		p.newline(false)
+	case ir.ImmTablePair:
+		p.puts(info.Name, printSpace)
+		if p.spaceName(&n.tables, in.Index) != "" || p.spaceName(&n.tables, in.Index2) != "" ||
+			in.Index != 0 || in.Index2 != 0 {
+			p.ref(&n.tables, in.Index, printSpace)
+			p.ref(&n.tables, in.Index2, printSpace)
+		}
+		p.newline(false)
+	case ir.ImmMemoryPair:
+		p.puts(info.Name, printSpace)
+		if in.Index != 0 || in.Index2 != 0 {
+			p.ref(&n.memories, in.Index, printSpace)
+			p.ref(&n.memories, in.Index2, printSpace)
+		}
+		p.newline(false)
+	case ir.ImmTableInit:
+		p.puts(info.Name, printSpace)
+		p.refUnlessZero(&n.tables, in.Index2, printSpace)
+		p.ref(&n.elems, in.Index, printNewline)
+	case ir.ImmMemoryInit:
+		p.puts(info.Name, printSpace)
+		p.memoryUnlessZero(in.Index2, printSpace)
+		p.ref(&n.datas, in.Index, printSpace)
+		p.newline(false)
+	case ir.ImmData:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.datas, in.Index, printNewline)
+	case ir.ImmElem:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.elems, in.Index, printNewline)
+	case ir.ImmI32:
+		p.puts(info.Name, printSpace)
+		p.putInt(int64(int32(uint32(in.Value))))
+		p.newline(false)
+	case ir.ImmI64:
+		p.puts(info.Name, printSpace)
+		p.putInt(int64(in.Value))
+		p.newline(false)
+	case ir.ImmF32:
+		p.puts(info.Name, printSpace)
+		p.f32(uint32(in.Value))
+		p.newline(false)
+	case ir.ImmF64:
+		p.puts(info.Name, printSpace)
+		p.f64(in.Value)
+		p.newline(false)
+	case ir.ImmV128:
+		p.puts(info.Name, printSpace)
+		p.v128(in)
+		p.newline(false)
+	case ir.ImmSelect:
+		p.puts(info.Name, printSpace)
+		p.types(in.Types, "result")
+		p.newline(false)
+	case ir.ImmRefType:
+		p.puts(info.Name, printSpace)
+		p.puts(printHeapType(in.Ref), printNewline)
+	default: // ImmNone, ImmFence; ImmBlock only in malformed trees
+		p.puts(info.Name, printNewline)
+	}
+}
+
+// printHeapType is the heap type of ref.null: "func" for funcref.
+func printHeapType(t ir.ValType) string {
+	switch t {
+	case ir.FuncRef:
+		return "func"
+	case ir.ExternRef:
+		return "extern"
+	}
+	return t.String()
+}
+
+// v128 writes a v128.const immediate as wabt does: four hex i32 lanes.
+func (p *printer) v128(in *ir.Instr) {
+	const hex = "0123456789abcdef"
+	p.writeNext()
+	b := append(p.num[:0], "i32x4"...)
+	for lane := 0; lane < 4; lane++ {
+		w := in.Value
+		if lane >= 2 {
+			w = in.Value2
+		}
+		v := uint32(w >> (32 * (lane & 1)))
+		b = append(b, " 0x"...)
+		for s := 28; s >= 0; s -= 4 {
+			b = append(b, hex[v>>s&0xf])
+		}
+	}
+	p.num = b
+	p.w.Write(b)
+	p.next = printSpace
+}

@@ -1,0 +1,300 @@
+package wat
+
+import "github.com/watt-wasm/watt/ir"
+
+// module writes the module's fields in the order wabt's binary reader
+// creates them: the binary format's section order.
+func (p *printer) module() {
+	m := p.m
+	p.buildInlineExports()
+	p.open("module", printSpace)
+	if p.names.module != "" {
+		p.puts(p.names.module, printNewline)
+	} else {
+		p.newline(false)
+	}
+	for i := range m.Types {
+		p.typeEntry(uint32(i))
+	}
+	var counts [4]uint32 // imports seen so far, by kind
+	for i := range m.Imports {
+		imp := &m.Imports[i]
+		if imp.Kind > ir.ExternGlobal {
+			p.fail(imp.Pos, ir.Malformed, "malformed import kind")
+			continue
+		}
+		p.importField(imp, counts[imp.Kind])
+		counts[imp.Kind]++
+	}
+	for i := range m.Funcs {
+		p.funcField(&m.Funcs[i], counts[ir.ExternFunc]+uint32(i))
+	}
+	for i := range m.Tables {
+		p.table(&m.Tables[i].Type, counts[ir.ExternTable]+uint32(i))
+	}
+	for i := range m.Memories {
+		p.memory(&m.Memories[i].Type, counts[ir.ExternMemory]+uint32(i))
+	}
+	for i := range m.Globals {
+		g := &m.Globals[i]
+		p.beginGlobal(&g.Type, counts[ir.ExternGlobal]+uint32(i))
+		p.initExpr(g.Init)
+		p.close(printNewline)
+	}
+	for i := range m.Exports {
+		p.export(i)
+	}
+	if m.Start != nil {
+		p.open("start", printSpace)
+		p.ref(&p.names.funcs, m.Start.Func, printNone)
+		p.close(printNewline)
+	}
+	for i := range m.Elems {
+		p.elem(&m.Elems[i], uint32(i))
+	}
+	for i := range m.Datas {
+		p.data(&m.Datas[i], uint32(i))
+	}
+	p.close(printNewline)
+	p.writeNext()
+}
+
+func (p *printer) typeEntry(index uint32) {
+	p.open("type", printSpace)
+	p.nameOrIndex(p.names.types.get(index), index)
+	p.open("func", printSpace)
+	p.funcSig(&p.m.Types[index])
+	p.close(printSpace)
+	p.close(printNewline)
+}
+
+func (p *printer) importField(imp *ir.Import, index uint32) {
+	if !p.opts.InlineImports {
+		p.open("import", printSpace)
+		p.quotedString(imp.Module, printSpace)
+		p.quotedString(imp.Name, printSpace)
+	}
+	switch imp.Kind {
+	case ir.ExternFunc:
+		p.beginFunc(index, imp.Func, true)
+		p.close(printSpace)
+	case ir.ExternTable:
+		p.table(&imp.Table, index)
+	case ir.ExternMemory:
+		p.memory(&imp.Memory, index)
+	case ir.ExternGlobal:
+		p.beginGlobal(&imp.Global, index)
+		p.close(printSpace)
+	}
+	if p.opts.InlineImports {
+		p.newline(false)
+	} else {
+		p.close(printNewline)
+	}
+}
+
+// beginFunc writes "(func name (export ...) (import ...) (type N)", plus
+// the signature for an inline import (the only place an import may spell
+// it out).
+func (p *printer) beginFunc(index, typeIndex uint32, imported bool) {
+	p.open("func", printSpace)
+	p.nameOrIndex(p.names.funcs.get(index), index)
+	p.inlineExports(ir.ExternFunc, index)
+	p.inlineImport(ir.ExternFunc, index)
+	p.open("type", printSpace)
+	p.ref(&p.names.types, typeIndex, printNone)
+	p.close(printSpace)
+	if imported && p.opts.InlineImports {
+		p.funcSig(p.funcType(typeIndex))
+	}
+}
+
+func (p *printer) beginGlobal(gt *ir.GlobalType, index uint32) {
+	p.open("global", printSpace)
+	p.nameOrIndex(p.names.globals.get(index), index)
+	p.inlineExports(ir.ExternGlobal, index)
+	p.inlineImport(ir.ExternGlobal, index)
+	if gt.Mutable {
+		p.open("mut", printSpace)
+		p.valType(gt.Type, printSpace)
+		p.close(printSpace)
+	} else {
+		p.valType(gt.Type, printSpace)
+	}
+}
+
+func (p *printer) limits(l *ir.Limits, is64, shared bool) {
+	if is64 {
+		p.puts("i64", printSpace)
+	}
+	p.putUint(l.Min)
+	if l.HasMax {
+		p.putUint(l.Max)
+	}
+	if shared {
+		p.puts("shared", printSpace)
+	}
+}
+
+func (p *printer) table(tt *ir.TableType, index uint32) {
+	p.open("table", printSpace)
+	p.nameOrIndex(p.names.tables.get(index), index)
+	p.inlineExports(ir.ExternTable, index)
+	p.inlineImport(ir.ExternTable, index)
+	p.limits(&tt.Limits, false, false)
+	p.valType(tt.Elem, printNone)
+	p.close(printNewline)
+}
+
+func (p *printer) memory(mt *ir.MemoryType, index uint32) {
+	p.open("memory", printSpace)
+	p.nameOrIndex(p.names.memories.get(index), index)
+	p.inlineExports(ir.ExternMemory, index)
+	p.inlineImport(ir.ExternMemory, index)
+	p.limits(&mt.Limits, mt.Is64, mt.Shared)
+	p.close(printNewline)
+}
+
+// initExpr writes a constant expression in parentheses on one line.
+func (p *printer) initExpr(body []ir.Instr) {
+	if len(body) == 0 {
+		return
+	}
+	p.puts("(", printNone)
+	p.labels = p.labels[:0]
+	p.locals = nil
+	p.flat(body)
+	p.next = printNone // no newline before the ")"
+	p.puts(")", printSpace)
+}
+
+func (p *printer) space(kind ir.ExternKind) *printIndexSpace {
+	switch kind {
+	case ir.ExternTable:
+		return &p.names.tables
+	case ir.ExternMemory:
+		return &p.names.memories
+	case ir.ExternGlobal:
+		return &p.names.globals
+	}
+	return &p.names.funcs
+}
+
+func (p *printer) export(i int) {
+	e := &p.m.Exports[i]
+	if p.inlineExps != nil {
+		if _, ok := p.inlineExps[printKey{e.Kind, e.Index}]; ok {
+			return
+		}
+	}
+	p.open("export", printSpace)
+	p.quotedString(e.Name, printSpace)
+	p.open(e.Kind.String(), printSpace)
+	p.ref(p.space(e.Kind), e.Index, printSpace)
+	p.close(printSpace)
+	p.close(printNewline)
+}
+
+// buildInlineExports collects the exports written inside their entity. An
+// exported import can only be written that way when the import is inline
+// too: (import "m" "f" (func (export "e"))) is not valid text.
+func (p *printer) buildInlineExports() {
+	if !p.opts.InlineExports {
+		return
+	}
+	p.inlineExps = make(map[printKey][]int)
+	for i := range p.m.Exports {
+		e := &p.m.Exports[i]
+		if e.Kind > ir.ExternGlobal {
+			continue
+		}
+		if !p.opts.InlineImports && int64(e.Index) < int64(p.names.imported[e.Kind]) {
+			continue
+		}
+		k := printKey{e.Kind, e.Index}
+		p.inlineExps[k] = append(p.inlineExps[k], i)
+	}
+}
+
+func (p *printer) inlineExports(kind ir.ExternKind, index uint32) {
+	for _, i := range p.inlineExps[printKey{kind, index}] {
+		p.open("export", printSpace)
+		p.quotedString(p.m.Exports[i].Name, printNone)
+		p.close(printSpace)
+	}
+}
+
+func (p *printer) inlineImport(kind ir.ExternKind, index uint32) {
+	if !p.opts.InlineImports {
+		return
+	}
+	imps := p.names.importsByKind[kind]
+	if uint64(index) >= uint64(len(imps)) {
+		return
+	}
+	imp := &p.m.Imports[imps[index]]
+	p.open("import", printSpace)
+	p.quotedString(imp.Module, printSpace)
+	p.quotedString(imp.Name, printSpace)
+	p.close(printSpace)
+}
+
+// elem writes an element segment the way wabt chooses its form: a list of
+// function indices when the type is funcref and every item is a ref.func,
+// expressions otherwise; "(table N)" whenever the binary would need an
+// explicit table index.
+func (p *printer) elem(e *ir.Elem, index uint32) {
+	p.open("elem", printSpace)
+	p.nameOrIndex(p.names.elems.get(index), index)
+	funcList := e.Type == ir.FuncRef
+	for _, item := range e.Init {
+		if len(item) == 0 || item[0].Op != ir.OpRefFunc {
+			funcList = false
+			break
+		}
+	}
+	switch e.Mode {
+	case ir.SegmentActive:
+		if e.Type != ir.FuncRef || e.Table != 0 {
+			p.open("table", printSpace)
+			p.ref(&p.names.tables, e.Table, printSpace)
+			p.close(printSpace)
+		}
+		p.initExpr(e.Offset)
+	case ir.SegmentDeclarative:
+		p.puts("declare", printSpace)
+	}
+	if funcList {
+		p.puts("func", printSpace)
+		for _, item := range e.Init {
+			p.ref(&p.names.funcs, item[0].Index, printSpace)
+		}
+	} else {
+		p.valType(e.Type, printSpace)
+		for _, item := range e.Init {
+			// wabt applies names to an item only when it starts with
+			// ref.func; anything else keeps its indices.
+			p.rawIndices = len(item) > 0 && item[0].Op != ir.OpRefFunc
+			p.initExpr(item)
+			p.rawIndices = false
+		}
+	}
+	p.close(printNewline)
+}
+
+func (p *printer) data(d *ir.Data, index uint32) {
+	p.open("data", printSpace)
+	p.nameOrIndex(p.names.datas.get(index), index)
+	if d.Mode != ir.SegmentPassive {
+		if d.Memory != 0 {
+			// wabt 1.0.32 writes a bare index here, which is not valid
+			// text; the spec's (memory N) is.
+			p.open("memory", printSpace)
+			p.ref(&p.names.memories, d.Memory, printNone)
+			p.close(printSpace)
+		}
+		p.initExpr(d.Offset)
+	}
+	p.quoted(d.Init, printSpace)
+	p.close(printNewline)
+}

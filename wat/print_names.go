@@ -1,0 +1,270 @@
+package wat
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// printIndexSpace holds the printed names of one index space: "$name" (already
+// made a valid identifier) per index, "" for an unnamed entity. names is
+// nil when nothing in the space is named.
+type printIndexSpace struct {
+	names []string
+}
+
+func (s *printIndexSpace) get(index uint32) string {
+	if uint64(index) < uint64(len(s.names)) {
+		return s.names[index]
+	}
+	return ""
+}
+
+// printNames is everything the printer knows about names and index spaces,
+// computed once before writing.
+type printNames struct {
+	module                                                string
+	types, funcs, tables, memories, globals, elems, datas printIndexSpace
+	imported                                              [4]int   // imports by kind
+	importsByKind                                         [4][]int // positions in m.Imports, by kind
+	funcTypes                                             []uint32 // type index of every function
+}
+
+// printBinder assigns names in one index space the way wabt does: debug
+// names first (a duplicate gets ".1", ".2", ... as wabt's binary reader
+// gives it), then, with --generate-names, names derived from imports and
+// exports and finally from the index ($f0), disambiguated with "_1", ...
+type printBinder struct {
+	raw   []string // unsanitized "$name" per index
+	taken map[string]bool
+}
+
+func newPrintBinder(n int) *printBinder {
+	return &printBinder{raw: make([]string, n), taken: make(map[string]bool)}
+}
+
+// debug binds the name-section names of the space.
+func (b *printBinder) debug(names ir.NameMap) {
+	if len(names) == 0 {
+		return
+	}
+	// The name section lists indices in increasing order; uniquify in it.
+	for _, i := range slices.Sorted(maps.Keys(names)) {
+		if uint64(i) >= uint64(len(b.raw)) || names[i] == "" {
+			continue
+		}
+		name := "$" + names[i]
+		unique := name
+		for n := 1; b.taken[unique]; n++ {
+			unique = name + "." + strconv.Itoa(n)
+		}
+		b.raw[i] = unique
+		b.taken[unique] = true
+	}
+}
+
+// use names entity i after an import or export, unless it is named.
+func (b *printBinder) use(i uint32, name string) {
+	if uint64(i) >= uint64(len(b.raw)) || b.raw[i] != "" || name == "" {
+		return
+	}
+	b.bind(i, "$"+name)
+}
+
+// generate names entity i "$<prefix><i>" unless it is named.
+func (b *printBinder) generate(prefix string, i int) {
+	if b.raw[i] == "" {
+		b.bind(uint32(i), "$"+prefix+strconv.Itoa(i))
+	}
+}
+
+func (b *printBinder) generateAll(prefix string) {
+	for i := range b.raw {
+		b.generate(prefix, i)
+	}
+}
+
+func (b *printBinder) bind(i uint32, base string) {
+	name := base
+	for d := 1; b.taken[name]; d++ {
+		name = base + "_" + strconv.Itoa(d)
+	}
+	b.raw[i] = name
+	b.taken[name] = true
+}
+
+// space returns the printable names, or an empty space if none is set.
+func (b *printBinder) space() printIndexSpace {
+	named := false
+	for i, s := range b.raw {
+		if s != "" {
+			b.raw[i] = printSanitize(s)
+			named = true
+		}
+	}
+	if !named {
+		return printIndexSpace{}
+	}
+	return printIndexSpace{names: b.raw}
+}
+
+func printBuildNames(m *ir.Module, opts PrintOptions) *printNames {
+	n := &printNames{}
+	for i := range m.Imports {
+		if k := m.Imports[i].Kind; k <= ir.ExternGlobal {
+			n.importsByKind[k] = append(n.importsByKind[k], i)
+			n.imported[k]++
+		}
+	}
+	n.funcTypes = make([]uint32, 0, n.imported[ir.ExternFunc]+len(m.Funcs))
+	for _, i := range n.importsByKind[ir.ExternFunc] {
+		n.funcTypes = append(n.funcTypes, m.Imports[i].Func)
+	}
+	for i := range m.Funcs {
+		n.funcTypes = append(n.funcTypes, m.Funcs[i].Type)
+	}
+	debug := !opts.NoDebugNames
+	if !debug && !opts.GenerateNames {
+		return n
+	}
+	if debug && m.Name != "" {
+		n.module = printSanitize("$" + m.Name)
+	}
+	types := newPrintBinder(len(m.Types))
+	funcs := newPrintBinder(len(n.funcTypes))
+	tables := newPrintBinder(n.imported[ir.ExternTable] + len(m.Tables))
+	memories := newPrintBinder(n.imported[ir.ExternMemory] + len(m.Memories))
+	globals := newPrintBinder(n.imported[ir.ExternGlobal] + len(m.Globals))
+	elems := newPrintBinder(len(m.Elems))
+	datas := newPrintBinder(len(m.Datas))
+	byKind := [4]*printBinder{funcs, tables, memories, globals}
+	if debug {
+		types.debug(m.Names.Types)
+		funcs.debug(m.Names.Funcs)
+		tables.debug(m.Names.Tables)
+		memories.debug(m.Names.Memories)
+		globals.debug(m.Names.Globals)
+		elems.debug(m.Names.Elems)
+		datas.debug(m.Names.Datas)
+	}
+	if opts.GenerateNames {
+		// wabt's order: imports, exports, then every space by index. Each
+		// space binds on its own, so only the order within one matters.
+		for k, imps := range n.importsByKind {
+			for i, at := range imps {
+				imp := &m.Imports[at]
+				byKind[k].use(uint32(i), imp.Module+"."+imp.Name)
+			}
+		}
+		for i := range m.Exports {
+			if e := &m.Exports[i]; e.Kind <= ir.ExternGlobal {
+				// An empty export name would give a bare "$", which is not
+				// an identifier; wabt after 1.0.32 skips it too.
+				byKind[e.Kind].use(e.Index, e.Name)
+			}
+		}
+		globals.generateAll("g")
+		types.generateAll("t")
+		funcs.generateAll("f")
+		tables.generateAll("T")
+		memories.generateAll("M")
+		datas.generateAll("d")
+		elems.generateAll("e")
+	}
+	n.types, n.funcs, n.tables, n.memories = types.space(), funcs.space(), tables.space(), memories.space()
+	n.globals, n.elems, n.datas = globals.space(), elems.space(), datas.space()
+	return n
+}
+
+// printValidName reports whether c may appear in an identifier, as wabt's
+// lexer decides: printable ASCII except space and "(),;[]{}.
+var printValidName = func() (t [256]bool) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = true
+	}
+	for _, c := range "\"(),;[]{}" {
+		t[c] = false
+	}
+	return t
+}()
+
+// printSanitize replaces every byte that cannot appear in an identifier
+// with '_', as wabt does when it writes a debug name.
+func printSanitize(name string) string {
+	for i := 0; i < len(name); i++ {
+		if !printValidName[name[i]] {
+			b := []byte(name)
+			for j := i; j < len(b); j++ {
+				if !printValidName[b[j]] {
+					b[j] = '_'
+				}
+			}
+			return string(b)
+		}
+	}
+	return name
+}
+
+// printLocalNames names a function's parameters and locals.
+type printLocalNames struct {
+	raw      map[uint32]string // debug names, "$x", uniquified, unsanitized
+	taken    map[string]bool
+	generate bool
+	params   uint32
+}
+
+// newPrintLocalNames returns nil when the function's locals are unnamed.
+func (p *printer) newPrintLocalNames(funcIndex uint32, params uint32) *printLocalNames {
+	var debug ir.NameMap
+	if !p.opts.NoDebugNames {
+		debug = p.m.Names.Locals[funcIndex]
+	}
+	if len(debug) == 0 && !p.opts.GenerateNames {
+		return nil
+	}
+	l := &printLocalNames{generate: p.opts.GenerateNames, params: params}
+	if len(debug) > 0 {
+		l.raw = make(map[uint32]string, len(debug))
+		l.taken = make(map[string]bool, len(debug))
+		for _, i := range slices.Sorted(maps.Keys(debug)) {
+			if debug[i] == "" {
+				continue
+			}
+			name := "$" + debug[i]
+			unique := name
+			for n := 1; l.taken[unique]; n++ {
+				unique = name + "." + strconv.Itoa(n)
+			}
+			l.raw[i] = unique
+			l.taken[unique] = true
+		}
+	}
+	return l
+}
+
+// name returns local i's name as declared ("" when unnamed). A generated
+// name "$p3"/"$l3" is disambiguated only against the debug names: two
+// generated names never collide, their numbers differ.
+func (l *printLocalNames) name(i uint32) string {
+	if l == nil {
+		return ""
+	}
+	if s, ok := l.raw[i]; ok {
+		return s
+	}
+	if !l.generate {
+		return ""
+	}
+	prefix := "$l"
+	if i < l.params {
+		prefix = "$p"
+	}
+	base := prefix + strconv.FormatUint(uint64(i), 10)
+	name := base
+	for d := 1; l.taken[name]; d++ {
+		name = base + "_" + strconv.Itoa(d)
+	}
+	return name
+}
