@@ -155,6 +155,23 @@ func encodeEstimateSize(m *ir.Module) int {
 	return n
 }
 
+// encodeBodyRoom is the free capacity ensured before each function body:
+// enough for most bodies, so appends inside one rarely reallocate.
+const encodeBodyRoom = 64 << 10
+
+// ensureRoom doubles the buffer's capacity until n more bytes fit. Doubling
+// (rather than append's gentler growth for large slices) keeps the bytes
+// copied by regrowth below the output size.
+func (e *moduleEncoder) ensureRoom(n int) {
+	if cap(e.buf)-len(e.buf) >= n {
+		return
+	}
+	c := max(2*cap(e.buf), len(e.buf)+n)
+	buf := make([]byte, len(e.buf), c)
+	copy(buf, e.buf)
+	e.buf = buf
+}
+
 // beginSection writes a section id and reserves its size.
 func (e *moduleEncoder) beginSection(id byte) int {
 	e.buf = append(e.buf, id)
@@ -484,6 +501,7 @@ func (e *moduleEncoder) writeCodeSection() {
 	e.writeCount(len(e.m.Funcs))
 	for i := range e.m.Funcs {
 		f := &e.m.Funcs[i]
+		e.ensureRoom(encodeBodyRoom)
 		body := e.beginSized()
 		e.writeLocals(f)
 		e.writeInstrs(f.Body)
