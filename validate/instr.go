@@ -53,7 +53,21 @@ func (c *funcChecker) instr(in *ir.Instr) {
 		if info.Imm != ir.ImmNone && !c.checkImmediates(in, info) {
 			return
 		}
+		// Fast path: the operands are all there with exactly the types
+		// wanted. Otherwise pop one by one, which handles unknown operands
+		// and reports the mismatch.
 		ps := info.Params
+		if k := len(c.vals) - len(ps); k >= c.ctrl[len(c.ctrl)-1].height {
+			top := c.vals[k:]
+			for i, p := range ps {
+				if top[i] != p {
+					goto slow
+				}
+			}
+			c.vals = append(c.vals[:k], info.Results...)
+			return
+		}
+	slow:
 		for i := len(ps) - 1; i >= 0; i-- {
 			c.pop(ps[i], in)
 		}
