@@ -44,17 +44,21 @@ func (p *printer) module() {
 	for i := range m.Exports {
 		p.export(i)
 	}
+	elemsNamed, datasNamed := p.namedSegments()
 	if m.Start != nil {
+		p.rawIndices = elemsNamed < len(m.Elems) || datasNamed < len(m.Datas)
 		p.open("start", printSpace)
 		p.ref(&p.names.funcs, m.Start.Func, printNone)
 		p.close(printNewline)
 	}
 	for i := range m.Elems {
-		p.elem(&m.Elems[i], uint32(i))
+		p.elem(&m.Elems[i], uint32(i), i >= elemsNamed)
 	}
 	for i := range m.Datas {
+		p.rawIndices = i >= datasNamed
 		p.data(&m.Datas[i], uint32(i))
 	}
+	p.rawIndices = false
 	p.close(printNewline)
 	p.writeNext()
 }
@@ -243,7 +247,41 @@ func (p *printer) inlineImport(kind ir.ExternKind, index uint32) {
 // function indices when the type is funcref and every item is a ref.func,
 // expressions otherwise; "(table N)" whenever the binary would need an
 // explicit table index.
-func (p *printer) elem(e *ir.Elem, index uint32) {
+// namedSegments reproduces where wabt's ApplyNames gives up: it resolves
+// each element segment's table, then each data segment's memory, and stops
+// at the first that does not exist, which a passive segment in a module
+// without tables (memories) already triggers: from there on element
+// segments, data segments and the start function keep their indices.
+func (p *printer) namedSegments() (elems, datas int) {
+	m := p.m
+	tables := p.names.imported[ir.ExternTable] + len(m.Tables)
+	memories := p.names.imported[ir.ExternMemory] + len(m.Memories)
+	for i := range m.Elems {
+		e := &m.Elems[i]
+		if table := printSegmentIndex(e.Mode, e.Table); int64(table) >= int64(tables) {
+			return i, 0
+		}
+	}
+	for i := range m.Datas {
+		d := &m.Datas[i]
+		if memory := printSegmentIndex(d.Mode, d.Memory); int64(memory) >= int64(memories) {
+			return len(m.Elems), i
+		}
+	}
+	return len(m.Elems), len(m.Datas)
+}
+
+// printSegmentIndex is the table or memory index wabt's binary reader
+// records for a segment: 0 unless the segment is active.
+func printSegmentIndex(mode ir.SegmentMode, index uint32) uint32 {
+	if mode != ir.SegmentActive {
+		return 0
+	}
+	return index
+}
+
+func (p *printer) elem(e *ir.Elem, index uint32, raw bool) {
+	p.rawIndices = raw
 	p.open("elem", printSpace)
 	p.nameOrIndex(p.names.elems.get(index), index)
 	funcList := e.Type == ir.FuncRef
@@ -274,11 +312,11 @@ func (p *printer) elem(e *ir.Elem, index uint32) {
 		for _, item := range e.Init {
 			// wabt applies names to an item only when it starts with
 			// ref.func; anything else keeps its indices.
-			p.rawIndices = len(item) > 0 && item[0].Op != ir.OpRefFunc
+			p.rawIndices = raw || len(item) > 0 && item[0].Op != ir.OpRefFunc
 			p.initExpr(item)
-			p.rawIndices = false
 		}
 	}
+	p.rawIndices = false
 	p.close(printNewline)
 }
 

@@ -1,0 +1,96 @@
+package wat_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/watt-wasm/watt/ir"
+	"github.com/watt-wasm/watt/wat"
+)
+
+// printSuiteFeatures are the features the threads suite is written for.
+var printSuiteFeatures = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+
+// printSuiteDir finds the official threads-proposal test suite, or skips.
+func printSuiteDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("WASM_TESTSUITE")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "testsuite", "threads")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("threads test suite not found at %s: clone https://github.com/WebAssembly/threads and set WASM_TESTSUITE=<clone>/test/core", dir)
+	}
+	return dir
+}
+
+// printSuiteModule is one valid text module of the suite.
+type printSuiteModule struct {
+	where  string // file:line
+	text   string // the (module …) form as written
+	module *ir.Module
+}
+
+// printSuiteModules returns the suite's text modules that are expected to
+// be valid: top-level and thread modules, and those of assert_unlinkable
+// and assert_uninstantiable. Their text is cut out of the .wast by the
+// spans the script parser records.
+func printSuiteModules(t testing.TB) []printSuiteModule {
+	t.Helper()
+	dir := printSuiteDir(t)
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && strings.HasSuffix(path, ".wast") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mods []printSuiteModule
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := ir.NewSource(filepath.Base(path), data, false)
+		script, err := wat.ParseScript(src, printSuiteFeatures)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		var walk func([]wat.Command)
+		add := func(c *wat.ModuleCommand) {
+			if c.Kind != wat.ModuleText || c.Module == nil || c.Start < 0 || c.End > len(data) || c.Start >= c.End {
+				return
+			}
+			mods = append(mods, printSuiteModule{
+				where:  src.Position(c.Pos).String(),
+				text:   string(data[c.Start:c.End]),
+				module: c.Module,
+			})
+		}
+		walk = func(cmds []wat.Command) {
+			for _, c := range cmds {
+				switch c := c.(type) {
+				case *wat.ModuleCommand:
+					add(c)
+				case *wat.AssertModule:
+					if c.Kind == ir.Unlinkable || c.Kind == ir.Uninstantiable {
+						add(c.Module)
+					}
+				case *wat.ThreadCommand:
+					walk(c.Commands)
+				}
+			}
+		}
+		walk(script.Commands)
+	}
+	if len(mods) == 0 {
+		t.Fatalf("no text modules found under %s", dir)
+	}
+	return mods
+}
