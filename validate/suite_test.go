@@ -7,8 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/watt-wasm/watt/binary"
@@ -142,13 +144,32 @@ func TestSuiteViaWabt(t *testing.T) {
 	if _, err := exec.LookPath("wast2json"); err != nil {
 		t.Skip("wast2json (wabt) not on PATH")
 	}
+	// Convert all files first, a few wast2json processes at a time.
+	tmps := make([]string, len(files))
+	msgs := make([]string, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0)+1)
+	for i, file := range files {
+		tmps[i] = t.TempDir()
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out := filepath.Join(tmps[i], "s.json")
+			cmd := exec.Command("wast2json", "--enable-threads", "--no-check", file, "-o", out)
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				msgs[i] = "wast2json cannot read " + filepath.Base(file) + ": " + firstLine(string(msg))
+			}
+		}()
+	}
+	wg.Wait()
+
 	tally := newSuiteTally()
-	for _, file := range files {
-		tmp := t.TempDir()
+	for i, file := range files {
+		tmp := tmps[i]
 		out := filepath.Join(tmp, "s.json")
-		cmd := exec.Command("wast2json", "--enable-threads", "--no-check", file, "-o", out)
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			tally.skipped["wast2json cannot read "+filepath.Base(file)+": "+firstLine(string(msg))]++
+		if msgs[i] != "" {
+			tally.skipped[msgs[i]]++
 			continue
 		}
 		var script struct {
