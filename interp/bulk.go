@@ -1,0 +1,80 @@
+package interp
+
+import "github.com/watt-wasm/watt/ir"
+
+// bulk executes the bulk memory and table instructions (spec 2.0: bounds
+// are checked before anything is written) and table.get/set.
+func (t *thread) bulk(in *instr, l []uint64, inst *Instance) {
+	switch ir.Op(in.op) {
+	case ir.OpMemoryInit:
+		d, s, n := uint64(uint32(l[in.b])), uint64(uint32(l[in.b+1])), uint64(uint32(l[in.b+2]))
+		data := inst.datas[in.imm].get()
+		mem := inst.memBytes()
+		if s+n > uint64(len(data)) || d+n > uint64(len(mem)) {
+			panic(t.trapAt(t.pc, msgMemOOB))
+		}
+		memWrite(mem, d, data[s:s+n])
+	case ir.OpDataDrop:
+		inst.datas[in.imm].dropped.Store(true)
+	case ir.OpMemoryCopy:
+		d, s, n := uint64(uint32(l[in.b])), uint64(uint32(l[in.b+1])), uint64(uint32(l[in.b+2]))
+		mem := inst.memBytes()
+		if s+n > uint64(len(mem)) || d+n > uint64(len(mem)) {
+			panic(t.trapAt(t.pc, msgMemOOB))
+		}
+		memCopy(mem, d, s, n)
+	case ir.OpMemoryFill:
+		d, v, n := uint64(uint32(l[in.b])), byte(l[in.b+1]), uint64(uint32(l[in.b+2]))
+		mem := inst.memBytes()
+		if d+n > uint64(len(mem)) {
+			panic(t.trapAt(t.pc, msgMemOOB))
+		}
+		memFill(mem, d, n, v)
+	case ir.OpTableInit:
+		d, s, n := uint64(uint32(l[in.b])), uint64(uint32(l[in.b+1])), uint64(uint32(l[in.b+2]))
+		refs := inst.elems[in.imm].get()
+		tab := inst.tables[in.c]
+		if s+n > uint64(len(refs)) || d+n > uint64(len(tab.elems)) {
+			panic(t.trapAt(t.pc, msgTableOOB))
+		}
+		copy(tab.elems[d:d+n], refs[s:s+n])
+	case ir.OpElemDrop:
+		inst.elems[in.imm].dropped.Store(true)
+	case ir.OpTableCopy:
+		d, s, n := uint64(uint32(l[in.b])), uint64(uint32(l[in.b+1])), uint64(uint32(l[in.b+2]))
+		dt, st := inst.tables[in.imm], inst.tables[in.c]
+		if s+n > uint64(len(st.elems)) || d+n > uint64(len(dt.elems)) {
+			panic(t.trapAt(t.pc, msgTableOOB))
+		}
+		copy(dt.elems[d:d+n], st.elems[s:s+n])
+	case ir.OpTableGrow:
+		l[in.a] = uint64(uint32(inst.tables[in.imm].grow(uint32(l[in.c]), l[in.b])))
+	case ir.OpTableSize:
+		l[in.a] = uint64(len(inst.tables[in.imm].elems))
+	case ir.OpTableFill:
+		i, v, n := uint64(uint32(l[in.b])), l[in.b+1], uint64(uint32(l[in.b+2]))
+		tab := inst.tables[in.imm]
+		if i+n > uint64(len(tab.elems)) {
+			panic(t.trapAt(t.pc, msgTableOOB))
+		}
+		for k := i; k < i+n; k++ {
+			tab.elems[k] = v
+		}
+	case ir.OpTableGet:
+		tab := inst.tables[in.imm]
+		i := uint64(uint32(l[in.b]))
+		if i >= uint64(len(tab.elems)) {
+			panic(t.trapAt(t.pc, msgTableOOB))
+		}
+		l[in.a] = tab.elems[i]
+	case ir.OpTableSet:
+		tab := inst.tables[in.imm]
+		i := uint64(uint32(l[in.b]))
+		if i >= uint64(len(tab.elems)) {
+			panic(t.trapAt(t.pc, msgTableOOB))
+		}
+		tab.elems[i] = l[in.c]
+	default:
+		panic(t.trapAt(t.pc, "interp: unknown instruction "+ir.Op(in.op).String()))
+	}
+}

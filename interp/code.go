@@ -1,0 +1,179 @@
+package interp
+
+import "github.com/watt-wasm/watt/ir"
+
+// instr is one compiled instruction. Operands are frame-relative slots of the
+// value stack (the operand stack's heights are static in wasm, so every
+// position is known at compile time):
+//
+//	a    destination slot
+//	b    first source slot (for three or more operands: the first of the
+//	     contiguous operand slots)
+//	c    second source slot, or a small immediate
+//	imm  constant, memory offset, branch target pc, index or side-table index
+//	x    lane, or flagBack on branches that close a loop
+//
+// Table ops (op < ir.NumOps) keep their ir.Op number; pseudo-ops follow.
+type instr struct {
+	op      uint16
+	x       uint16
+	a, b, c uint32
+	imm     uint64
+}
+
+const flagBack = 1 // branch jumps backwards: count it for fuel/cancellation
+
+// Interpreter-only pseudo-ops, numbered after the opcode table.
+const (
+	opCopy         = uint16(ir.NumOps) + iota // a ← b
+	opCopy2                                   // a,a+1 ← b,b+1 (v128)
+	opConst                                   // a ← imm
+	opConstV128                               // a,a+1 ← v128s[imm], v128s[imm+1]
+	opMove                                    // a..a+c ← b..b+c (branch values)
+	opBr                                      // pc ← imm
+	opBrIf                                    // if i32 b ≠ 0: pc ← imm
+	opBrIfNot                                 // if i32 b = 0: pc ← imm
+	opBrIf64                                  // if i64 b ≠ 0: pc ← imm
+	opBrIfNot64                               // if i64 b = 0: pc ← imm
+	opBrTable                                 // brTables[imm], index in b
+	opReturn                                  // results b..b+c → frame base, pop frame
+	opCall                                    // call funcs[imm], arguments from b
+	opCallIndirect                            // call tables[x][b'] with type imm; element index in c, arguments from b
+	opGlobalGet2                              // v128 global.get
+	opGlobalSet2                              // v128 global.set
+	opSelect2                                 // v128 select
+	opRefFunc                                 // a ← funcref of funcs[imm]
+
+	// Binary ops with a constant right operand: a ← b op imm.
+	opI32AddI
+	opI32SubI
+	opI32MulI
+	opI32AndI
+	opI32OrI
+	opI32XorI
+	opI32ShlI
+	opI32ShrSI
+	opI32ShrUI
+	opI32CmpI // + cmp index (10 entries)
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	opI64AddI
+	opI64SubI
+	opI64MulI
+	opI64AndI
+	opI64OrI
+	opI64XorI
+	opI64ShlI
+	opI64ShrSI
+	opI64ShrUI
+	opI64CmpI // + cmp index (10 entries)
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+
+	// Compare-and-branch: if b cmp c: pc ← imm. Ten entries each, in the
+	// table's order eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u.
+	opBrI32 // registers
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	opBrI32I // b cmp int32(c)
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	opBrI64
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	opBrI64I // b cmp int64(int32(c))
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+
+	numOps
+)
+
+// invCmp maps a comparison index to its negation (eq↔ne, lt↔ge, gt↔le).
+var invCmp = [10]uint16{1, 0, 8, 9, 6, 7, 4, 5, 2, 3}
+
+// immOps maps a binary op to its constant-right-operand form.
+var immOps = map[ir.Op]uint16{
+	ir.OpI32Add: opI32AddI, ir.OpI32Sub: opI32SubI, ir.OpI32Mul: opI32MulI,
+	ir.OpI32And: opI32AndI, ir.OpI32Or: opI32OrI, ir.OpI32Xor: opI32XorI,
+	ir.OpI32Shl: opI32ShlI, ir.OpI32ShrS: opI32ShrSI, ir.OpI32ShrU: opI32ShrUI,
+	ir.OpI64Add: opI64AddI, ir.OpI64Sub: opI64SubI, ir.OpI64Mul: opI64MulI,
+	ir.OpI64And: opI64AndI, ir.OpI64Or: opI64OrI, ir.OpI64Xor: opI64XorI,
+	ir.OpI64Shl: opI64ShlI, ir.OpI64ShrS: opI64ShrSI, ir.OpI64ShrU: opI64ShrUI,
+}
+
+func init() {
+	for i := uint16(0); i < 10; i++ {
+		immOps[ir.OpI32Eq+ir.Op(i)] = opI32CmpI + i
+		immOps[ir.OpI64Eq+ir.Op(i)] = opI64CmpI + i
+	}
+}
+
+// funcCode is one compiled function.
+type funcCode struct {
+	name      string
+	typ       ir.FuncType
+	code      []instr
+	pos       []ir.Pos // pos[pc]: source position of code[pc], for traps
+	params    uint32   // parameter slots
+	locals    uint32   // parameter and local slots
+	results   uint32   // result slots
+	frame     uint32   // locals plus the deepest operand stack
+	brTables  []brTable
+	v128s     []uint64 // v128 constants and shuffle masks, two words each
+	funcIndex uint32
+	src       *ir.Source
+}
+
+// brTable is a br_table's side table: the n value slots at src move to each
+// target's dst. The last target is the default.
+type brTable struct {
+	src, n  uint32
+	targets []brTarget
+}
+
+type brTarget struct {
+	pc, dst uint32
+	back    bool
+}

@@ -1,0 +1,747 @@
+package interp
+
+import (
+	"fmt"
+
+	"github.com/watt-wasm/watt/ir"
+	"github.com/watt-wasm/watt/validate"
+)
+
+// Module is a validated, compiled module, ready to be instantiated any
+// number of times (in any stores, concurrently).
+type Module struct {
+	IR    *ir.Module
+	Src   *ir.Source
+	funcs []*funcCode // defined functions
+}
+
+// Compile validates m (reporting Invalid errors positioned in src, which
+// may be nil) and compiles every function body.
+func Compile(m *ir.Module, src *ir.Source, features ir.Features) (mod *Module, err error) {
+	if err := validate.Module(m, src, features); err != nil {
+		return nil, err
+	}
+	// The compiler trusts validation; should it meet something validation
+	// let through, report it rather than crash.
+	defer func() {
+		if r := recover(); r != nil {
+			mod, err = nil, &ir.Error{Src: src, Kind: ir.Invalid, Msg: fmt.Sprintf("interp: cannot compile: %v", r)}
+		}
+	}()
+	if len(m.Memories)+m.NumImported(ir.ExternMemory) > 1 {
+		return nil, &ir.Error{Src: src, Kind: ir.Invalid, Msg: "interp: multiple memories are not supported"}
+	}
+	mod = &Module{IR: m, Src: src}
+	env := newModuleEnv(m)
+	nImported := uint32(m.NumImported(ir.ExternFunc))
+	for i := range m.Funcs {
+		fc, err := compileFunc(env, &m.Funcs[i], nImported+uint32(i))
+		if err != nil {
+			return nil, &ir.Error{Src: src, Pos: m.Funcs[i].Pos, Kind: ir.Invalid, Msg: err.Error()}
+		}
+		fc.src = src
+		if n, ok := m.Names.Funcs[nImported+uint32(i)]; ok {
+			fc.name = n
+		}
+		mod.funcs = append(mod.funcs, fc)
+	}
+	return mod, nil
+}
+
+// moduleEnv is what function bodies refer to: index spaces' types.
+type moduleEnv struct {
+	m         *ir.Module
+	funcTypes []uint32 // type index per function index
+	globals   []ir.GlobalType
+	tables    []ir.TableType
+}
+
+func newModuleEnv(m *ir.Module) *moduleEnv {
+	e := &moduleEnv{m: m}
+	for _, im := range m.Imports {
+		switch im.Kind {
+		case ir.ExternFunc:
+			e.funcTypes = append(e.funcTypes, im.Func)
+		case ir.ExternGlobal:
+			e.globals = append(e.globals, im.Global)
+		case ir.ExternTable:
+			e.tables = append(e.tables, im.Table)
+		}
+	}
+	for _, f := range m.Funcs {
+		e.funcTypes = append(e.funcTypes, f.Type)
+	}
+	for _, g := range m.Globals {
+		e.globals = append(e.globals, g.Type)
+	}
+	for _, t := range m.Tables {
+		e.tables = append(e.tables, t.Type)
+	}
+	return e
+}
+
+// operand is a compile-time operand-stack entry. Its value lives in slot
+// pos once materialised; until then it may still be a local's slot or a
+// constant, which consumers read directly (lazy local.get and constants).
+type operand struct {
+	typ  ir.ValType
+	kind uint8
+	pos  uint32 // canonical slot
+	src  uint32 // local slot, for kindLocal
+	val  uint64 // constant, for kindConst
+}
+
+const (
+	kindSlot  = iota // value is in pos
+	kindLocal        // value is in local slot src
+	kindConst        // value is val
+)
+
+// ctrl is a block, loop, if or the function body.
+type ctrl struct {
+	op      ir.Op // OpBlock, OpLoop, OpIf; OpCall for the function body
+	height  uint32
+	depth   int // operand entries below the block
+	params  []ir.ValType
+	results []ir.ValType
+	startPC int // loops: the branch target
+	fixups  []fixup
+}
+
+// fixup is a forward branch waiting for its target: code[pc].imm, or
+// entry of a br_table side table when table >= 0.
+type fixup struct {
+	pc, table, entry int
+}
+
+func (f *ctrl) labelTypes() []ir.ValType {
+	if f.op == ir.OpLoop {
+		return f.params
+	}
+	return f.results
+}
+
+type compiler struct {
+	env       *moduleEnv
+	fc        *funcCode
+	stack     []operand
+	ctrls     []*ctrl
+	localSlot []uint32
+	localType []ir.ValType
+	top       uint32 // next free slot
+	lastRet   int    // pc of the last instruction whose result slot may be retargeted, or -1
+	pos       ir.Pos
+}
+
+func slots(ts []ir.ValType) uint32 {
+	n := uint32(0)
+	for _, t := range ts {
+		n += uint32(t.Slots())
+	}
+	return n
+}
+
+func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
+	ft := env.m.Types[f.Type]
+	c := &compiler{env: env, lastRet: -1, pos: f.Pos}
+	c.fc = &funcCode{typ: ft, funcIndex: index, name: fmt.Sprintf("func[%d]", index)}
+	for _, t := range ft.Params {
+		c.addLocal(t)
+	}
+	c.fc.params = c.top
+	for _, r := range f.Locals {
+		for i := uint32(0); i < r.Count; i++ {
+			c.addLocal(r.Type)
+		}
+	}
+	c.fc.locals = c.top
+	c.fc.results = slots(ft.Results)
+	c.fc.frame = c.top
+	body := &ctrl{op: ir.OpCall, height: c.top, results: ft.Results}
+	c.ctrls = append(c.ctrls, body)
+	if c.body(f.Body) {
+		c.emitReturn()
+	}
+	// br_table entries for the body label land here with the results moved
+	// to the label height: one more return finishes the call.
+	tableReturns := len(body.fixups) > 0
+	c.placeLabel(body)
+	if tableReturns {
+		c.emit(instr{op: opReturn, b: body.height, c: c.fc.results})
+	}
+	if c.fc.frame < c.fc.locals+c.fc.results {
+		c.fc.frame = c.fc.locals + c.fc.results
+	}
+	return c.fc, nil
+}
+
+func (c *compiler) addLocal(t ir.ValType) {
+	c.localSlot = append(c.localSlot, c.top)
+	c.localType = append(c.localType, t)
+	c.top += uint32(t.Slots())
+}
+
+func (c *compiler) emit(in instr) int {
+	c.fc.code = append(c.fc.code, in)
+	c.fc.pos = append(c.fc.pos, c.pos)
+	c.lastRet = -1
+	return len(c.fc.code) - 1
+}
+
+func (c *compiler) pc() int { return len(c.fc.code) }
+
+func (c *compiler) push(t ir.ValType) uint32 {
+	p := c.top
+	c.stack = append(c.stack, operand{typ: t, pos: p})
+	c.top += uint32(t.Slots())
+	if c.top > c.fc.frame {
+		c.fc.frame = c.top
+	}
+	return p
+}
+
+func (c *compiler) pushOperand(o operand) {
+	o.pos = c.top
+	c.stack = append(c.stack, o)
+	c.top += uint32(o.typ.Slots())
+	if c.top > c.fc.frame {
+		c.fc.frame = c.top
+	}
+}
+
+func (c *compiler) pop() operand {
+	o := c.stack[len(c.stack)-1]
+	c.stack = c.stack[:len(c.stack)-1]
+	c.top = o.pos
+	return o
+}
+
+func (c *compiler) popN(n int) []operand {
+	args := make([]operand, n)
+	for i := n - 1; i >= 0; i-- {
+		args[i] = c.pop()
+	}
+	return args
+}
+
+// materialize writes a lazy operand into its canonical slot.
+func (c *compiler) materialize(o *operand) {
+	switch o.kind {
+	case kindLocal:
+		op := opCopy
+		if o.typ == ir.V128 {
+			op = opCopy2
+		}
+		c.emit(instr{op: op, a: o.pos, b: o.src})
+	case kindConst:
+		c.emit(instr{op: opConst, a: o.pos, imm: o.val})
+	}
+	o.kind = kindSlot
+}
+
+// flush materialises the whole operand stack: control flow joins need every
+// value in its canonical slot.
+func (c *compiler) flush() {
+	for i := range c.stack {
+		c.materialize(&c.stack[i])
+	}
+}
+
+// flushLocal materialises entries still reading local slot s, before s is
+// overwritten.
+func (c *compiler) flushLocal(s uint32) {
+	for i := range c.stack {
+		if c.stack[i].kind == kindLocal && c.stack[i].src == s {
+			c.materialize(&c.stack[i])
+		}
+	}
+}
+
+// src returns the slot an instruction reads operand o from.
+func (c *compiler) src(o *operand) uint32 {
+	switch o.kind {
+	case kindLocal:
+		return o.src
+	case kindConst:
+		c.materialize(o)
+	}
+	return o.pos
+}
+
+// placeLabel resolves the forward branches to f at the current pc.
+func (c *compiler) placeLabel(f *ctrl) {
+	pc := uint64(c.pc())
+	for _, fx := range f.fixups {
+		if fx.table >= 0 {
+			c.fc.brTables[fx.table].targets[fx.entry].pc = uint32(pc)
+		} else {
+			c.fc.code[fx.pc].imm = pc
+		}
+	}
+	f.fixups = nil
+	c.lastRet = -1
+}
+
+func (c *compiler) blockType(bt ir.BlockType) (params, results []ir.ValType) {
+	switch bt.Kind {
+	case ir.BlockValue:
+		return nil, []ir.ValType{bt.Value}
+	case ir.BlockIndex:
+		ft := c.env.m.Types[bt.Index]
+		return ft.Params, ft.Results
+	}
+	return nil, nil
+}
+
+// body compiles a list of instructions and reports whether its end is
+// reachable. Code after an unconditional branch is dead and not compiled.
+func (c *compiler) body(instrs []ir.Instr) bool {
+	for i := range instrs {
+		if !c.instr(&instrs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *compiler) enterBlock(op ir.Op, bt ir.BlockType) *ctrl {
+	params, results := c.blockType(bt)
+	c.flush()
+	f := &ctrl{op: op, params: params, results: results,
+		height: c.top - slots(params), depth: len(c.stack) - len(params), startPC: c.pc()}
+	c.ctrls = append(c.ctrls, f)
+	return f
+}
+
+// endBlock leaves f: the stack holds exactly its results, in place.
+func (c *compiler) endBlock(f *ctrl, reachable bool) {
+	if reachable {
+		c.flush()
+	}
+	c.ctrls = c.ctrls[:len(c.ctrls)-1]
+	c.stack = c.stack[:f.depth]
+	c.top = f.height
+	for _, t := range f.results {
+		c.push(t)
+	}
+	c.placeLabel(f)
+}
+
+// branchTo emits the value moves a branch to label depth needs and returns
+// the target frame.
+func (c *compiler) moveTo(f *ctrl) {
+	n := slots(f.labelTypes())
+	if src := c.top - n; n > 0 && src != f.height {
+		c.emit(instr{op: opMove, a: f.height, b: src, c: n})
+	}
+}
+
+// jump emits a branch op to f (with op and operands given), recording the
+// fixup or the loop target.
+func (c *compiler) jump(f *ctrl, in instr) {
+	if f.op == ir.OpLoop {
+		in.imm = uint64(f.startPC)
+		in.x |= flagBack
+		c.emit(in)
+		return
+	}
+	pc := c.emit(in)
+	f.fixups = append(f.fixups, fixup{pc: pc, table: -1})
+}
+
+func (c *compiler) emitReturn() {
+	c.flush()
+	n := c.fc.results
+	c.emit(instr{op: opReturn, b: c.top - n, c: n})
+}
+
+// instr compiles one instruction and reports whether the next is reachable.
+func (c *compiler) instr(in *ir.Instr) bool {
+	c.pos = in.Pos
+	switch in.Op {
+	case ir.OpNop:
+	case ir.OpUnreachable:
+		c.emit(instr{op: uint16(ir.OpUnreachable)})
+		return false
+	case ir.OpBlock:
+		f := c.enterBlock(in.Op, in.Block)
+		c.endBlock(f, c.body(in.Body))
+	case ir.OpLoop:
+		f := c.enterBlock(in.Op, in.Block)
+		c.lastRet = -1
+		c.endBlock(f, c.body(in.Body))
+	case ir.OpIf:
+		cond := c.pop()
+		cmp, fused := c.takeCompare(cond)
+		f := c.enterBlock(in.Op, in.Block)
+		// Jump to the else arm (or the end) when the condition is false.
+		var brPC int
+		if fused {
+			brPC = c.emit(c.cmpBranch(cmp, true))
+		} else {
+			brPC = c.emit(instr{op: opBrIfNot, b: c.src(&cond)})
+		}
+		if in.Else == nil {
+			// Validation made params equal results: the false path passes
+			// them through to the end.
+			f.fixups = append(f.fixups, fixup{pc: brPC, table: -1})
+			c.endBlock(f, c.body(in.Body))
+			return true
+		}
+		params := append([]operand(nil), c.stack...)
+		top := c.top
+		if c.body(in.Body) {
+			c.flush()
+			c.jump(f, instr{op: opBr})
+		}
+		c.fc.code[brPC].imm = uint64(c.pc())
+		c.lastRet = -1
+		c.stack = append(c.stack[:0], params...)
+		c.top = top
+		c.endBlock(f, c.body(in.Else))
+	case ir.OpBr:
+		c.flush()
+		f := c.ctrls[len(c.ctrls)-1-int(in.Index)]
+		c.branch(f)
+		return false
+	case ir.OpBrIf:
+		c.brIf(in)
+	case ir.OpBrTable:
+		c.brTable(in)
+		return false
+	case ir.OpReturn:
+		c.emitReturn()
+		return false
+	case ir.OpCall:
+		ft := c.env.m.Types[c.env.funcTypes[in.Index]]
+		base := c.callArgs(ft)
+		c.emit(instr{op: opCall, b: base, imm: uint64(in.Index)})
+		c.callResults(ft)
+	case ir.OpCallIndirect:
+		ft := c.env.m.Types[in.Index]
+		idx := c.pop()
+		s := c.src(&idx)
+		base := c.callArgs(ft)
+		c.emit(instr{op: opCallIndirect, b: base, c: s, imm: uint64(in.Index), x: uint16(in.Index2)})
+		c.callResults(ft)
+	case ir.OpDrop:
+		c.pop()
+	case ir.OpSelect, ir.OpSelectTyped:
+		cond := c.pop()
+		v2 := c.pop()
+		v1 := c.pop()
+		cs, s1, s2 := c.src(&cond), c.src(&v1), c.src(&v2)
+		op := uint16(ir.OpSelect)
+		if v1.typ == ir.V128 {
+			op = opSelect2
+		}
+		dst := c.push(v1.typ)
+		pc := c.emit(instr{op: op, a: dst, b: s1, c: s2, imm: uint64(cs)})
+		if op != opSelect2 {
+			c.lastRet = pc
+		}
+	case ir.OpLocalGet:
+		c.pushOperand(operand{typ: c.localType[in.Index], kind: kindLocal, src: c.localSlot[in.Index]})
+	case ir.OpLocalSet, ir.OpLocalTee:
+		c.localSet(in)
+	case ir.OpGlobalGet:
+		t := c.env.globals[in.Index].Type
+		op := uint16(ir.OpGlobalGet)
+		if t == ir.V128 {
+			op = opGlobalGet2
+		}
+		c.emitResult(instr{op: op, imm: uint64(in.Index)}, t)
+	case ir.OpGlobalSet:
+		v := c.pop()
+		op := uint16(ir.OpGlobalSet)
+		if v.typ == ir.V128 {
+			op = opGlobalSet2
+		}
+		c.emit(instr{op: op, b: c.src(&v), imm: uint64(in.Index)})
+	case ir.OpI32Const, ir.OpI64Const, ir.OpF32Const, ir.OpF64Const:
+		c.pushOperand(operand{typ: in.Op.Info().Results[0], kind: kindConst, val: in.Value})
+	case ir.OpV128Const:
+		k := len(c.fc.v128s)
+		c.fc.v128s = append(c.fc.v128s, in.Value, in.Value2)
+		c.emit(instr{op: opConstV128, a: c.push(ir.V128), imm: uint64(k)})
+	case ir.OpRefNull:
+		c.pushOperand(operand{typ: in.Ref, kind: kindConst})
+	case ir.OpRefFunc:
+		c.emitResult(instr{op: opRefFunc, imm: uint64(in.Index)}, ir.FuncRef)
+	case ir.OpRefIsNull:
+		v := c.pop()
+		c.emitResult(instr{op: uint16(in.Op), b: c.src(&v)}, ir.I32)
+	case ir.OpTableGet:
+		i := c.pop()
+		c.emitResult(instr{op: uint16(in.Op), b: c.src(&i), imm: uint64(in.Index)}, c.env.tables[in.Index].Elem)
+	case ir.OpTableSet:
+		v := c.pop()
+		i := c.pop()
+		c.emit(instr{op: uint16(in.Op), b: c.src(&i), c: c.src(&v), imm: uint64(in.Index)})
+	case ir.OpTableGrow:
+		n := c.pop()
+		v := c.pop()
+		c.emitResult(instr{op: uint16(in.Op), b: c.src(&v), c: c.src(&n), imm: uint64(in.Index)}, ir.I32)
+	case ir.OpTableFill:
+		args := c.popN(3)
+		for i := range args {
+			c.materialize(&args[i])
+		}
+		c.emit(instr{op: uint16(in.Op), b: args[0].pos, imm: uint64(in.Index)})
+	default:
+		info := in.Op.Info()
+		if info.Special || info.Feature == ir.FeatureTailCall {
+			panic(fmt.Sprintf("unsupported instruction %s", info.Name))
+		}
+		c.generic(in, info)
+	}
+	return true
+}
+
+// emitResult emits in with a fresh result slot of type t as destination.
+func (c *compiler) emitResult(in instr, t ir.ValType) {
+	in.a = c.push(t)
+	pc := c.emit(in)
+	if t != ir.V128 {
+		c.lastRet = pc
+	}
+}
+
+func (c *compiler) branch(f *ctrl) {
+	if f == c.ctrls[0] {
+		c.emitReturn()
+		return
+	}
+	c.moveTo(f)
+	c.jump(f, instr{op: opBr})
+}
+
+func (c *compiler) brIf(in *ir.Instr) {
+	cond := c.pop()
+	f := c.ctrls[len(c.ctrls)-1-int(in.Index)]
+	cmp, fused := c.takeCompare(cond)
+	c.flush()
+	n := slots(f.labelTypes())
+	needMove := f == c.ctrls[0] || (n > 0 && c.top-n != f.height)
+	if needMove {
+		// Branch around the moves when the condition is false.
+		var skip int
+		if fused {
+			skip = c.emit(c.cmpBranch(cmp, true))
+		} else {
+			skip = c.emit(instr{op: opBrIfNot, b: c.src(&cond)})
+		}
+		c.branch(f)
+		c.fc.code[skip].imm = uint64(c.pc())
+		c.lastRet = -1
+		return
+	}
+	if fused {
+		c.jump(f, c.cmpBranch(cmp, false))
+		return
+	}
+	c.jump(f, instr{op: opBrIf, b: c.src(&cond)})
+}
+
+func (c *compiler) brTable(in *ir.Instr) {
+	idx := c.pop()
+	s := c.src(&idx)
+	c.flush()
+	def := c.ctrls[len(c.ctrls)-1-int(in.Index)]
+	n := slots(def.labelTypes())
+	ti := len(c.fc.brTables)
+	c.fc.brTables = append(c.fc.brTables, brTable{src: c.top - n, n: n})
+	c.emit(instr{op: opBrTable, b: s, imm: uint64(ti)})
+	labels := append(append([]uint32(nil), in.Labels...), in.Index)
+	targets := make([]brTarget, len(labels))
+	for j, depth := range labels {
+		f := c.ctrls[len(c.ctrls)-1-int(depth)]
+		if f == c.ctrls[0] {
+			// A branch to the function body returns: move the results to
+			// the frame base and land on the trailing return.
+			targets[j].dst = f.height
+			f.fixups = append(f.fixups, fixup{table: ti, entry: j})
+			continue
+		}
+		targets[j].dst = f.height
+		if f.op == ir.OpLoop {
+			targets[j].pc = uint32(f.startPC)
+			targets[j].back = true
+		} else {
+			f.fixups = append(f.fixups, fixup{table: ti, entry: j})
+		}
+	}
+	c.fc.brTables[ti].targets = targets
+}
+
+// callArgs materialises a call's arguments in place and returns the slot of
+// the first: the callee's frame base.
+func (c *compiler) callArgs(ft ir.FuncType) uint32 {
+	args := c.popN(len(ft.Params))
+	for i := range args {
+		c.materialize(&args[i])
+	}
+	return c.top
+}
+
+func (c *compiler) callResults(ft ir.FuncType) {
+	base := c.top
+	for _, t := range ft.Results {
+		c.push(t)
+	}
+	// The callee's frame starts at base; make room for its results even if
+	// we have none on our side.
+	if f := base + slots(ft.Params); f > c.fc.frame {
+		c.fc.frame = f
+	}
+}
+
+func (c *compiler) localSet(in *ir.Instr) {
+	v := c.pop()
+	dst := c.localSlot[in.Index]
+	t := c.localType[in.Index]
+	last := c.lastRet
+	c.flushLocal(dst)
+	switch {
+	case v.kind == kindSlot && last >= 0 && c.lastRet == last && c.fc.code[last].a == v.pos:
+		// The value was just computed: compute it straight into the local.
+		c.fc.code[last].a = dst
+	case v.kind == kindConst:
+		c.emit(instr{op: opConst, a: dst, imm: v.val})
+	case v.kind == kindLocal && v.src == dst:
+	default:
+		op := opCopy
+		if t == ir.V128 {
+			op = opCopy2
+		}
+		c.emit(instr{op: op, a: dst, b: c.src(&v)})
+	}
+	if in.Op == ir.OpLocalTee {
+		c.pushOperand(operand{typ: t, kind: kindLocal, src: dst})
+	}
+}
+
+// takeCompare checks whether cond was just computed by an integer compare
+// whose result nothing else reads; if so it removes that instruction and
+// returns it so the branch can test the condition itself.
+func (c *compiler) takeCompare(cond operand) (instr, bool) {
+	last := c.lastRet
+	if cond.kind != kindSlot || last < 0 || last != c.pc()-1 || c.fc.code[last].a != cond.pos {
+		return instr{}, false
+	}
+	in := c.fc.code[last]
+	op := in.op
+	switch {
+	case op == uint16(ir.OpI32Eqz), op == uint16(ir.OpI64Eqz):
+	case op >= uint16(ir.OpI32Eq) && op <= uint16(ir.OpI32GeU):
+	case op >= uint16(ir.OpI64Eq) && op <= uint16(ir.OpI64GeU):
+	case op >= opI32CmpI && op < opI32CmpI+10, op >= opI64CmpI && op < opI64CmpI+10:
+		if int64(in.imm) != int64(int32(in.imm)) && op >= opI64CmpI {
+			return instr{}, false
+		}
+	default:
+		return instr{}, false
+	}
+	c.fc.code = c.fc.code[:last]
+	c.fc.pos = c.fc.pos[:last]
+	c.lastRet = -1
+	return in, true
+}
+
+// cmpBranchOp returns the compare-and-branch op for a compare taken by
+// takeCompare; negate branches when the condition is false.
+func (c *compiler) cmpBranchOp(cmp instr, negate bool) uint16 {
+	op := cmp.op
+	idx := func(k uint16) uint16 {
+		if negate {
+			return invCmp[k]
+		}
+		return k
+	}
+	switch {
+	case op == uint16(ir.OpI32Eqz):
+		if negate {
+			return opBrIf
+		}
+		return opBrIfNot
+	case op == uint16(ir.OpI64Eqz):
+		if negate {
+			return opBrIf64
+		}
+		return opBrIfNot64
+	case op >= uint16(ir.OpI32Eq) && op <= uint16(ir.OpI32GeU):
+		return opBrI32 + idx(op-uint16(ir.OpI32Eq))
+	case op >= uint16(ir.OpI64Eq) && op <= uint16(ir.OpI64GeU):
+		return opBrI64 + idx(op-uint16(ir.OpI64Eq))
+	case op >= opI32CmpI && op < opI32CmpI+10:
+		return opBrI32I + idx(op-opI32CmpI)
+	default:
+		return opBrI64I + idx(op-opI64CmpI)
+	}
+}
+
+// cmpBranch returns a fused compare-and-branch, target unresolved.
+func (c *compiler) cmpBranch(cmp instr, negate bool) instr {
+	op := c.cmpBranchOp(cmp, negate)
+	in := instr{op: op, b: cmp.b, c: cmp.c}
+	if op >= opBrI32I && op < opBrI32I+10 || op >= opBrI64I && op < opBrI64I+10 {
+		in.c = uint32(cmp.imm)
+	}
+	return in
+}
+
+// generic compiles a fixed-signature instruction from the opcode table:
+// a = result slot, b and c = operand slots (or b = first of three or more
+// contiguous operands), immediates by shape.
+func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
+	out := instr{op: uint16(in.Op)}
+	args := c.popN(len(info.Params))
+	switch len(args) {
+	case 0:
+	case 1:
+		out.b = c.src(&args[0])
+	case 2:
+		if iop, ok := immOps[in.Op]; ok && args[1].kind == kindConst {
+			out.op = iop
+			out.b = c.src(&args[0])
+			out.imm = args[1].val
+		} else {
+			out.b = c.src(&args[0])
+			out.c = c.src(&args[1])
+		}
+	default:
+		for i := range args {
+			c.materialize(&args[i])
+		}
+		out.b = args[0].pos
+	}
+	switch info.Imm {
+	case ir.ImmMemArg:
+		out.imm = in.Mem.Offset
+	case ir.ImmMemArgLane:
+		out.imm = in.Mem.Offset
+		out.x = uint16(in.Lane)
+	case ir.ImmLane:
+		out.x = uint16(in.Lane)
+	case ir.ImmShuffle:
+		k := len(c.fc.v128s)
+		c.fc.v128s = append(c.fc.v128s, in.Value, in.Value2)
+		out.imm = uint64(k)
+	case ir.ImmMemoryInit, ir.ImmData, ir.ImmElem, ir.ImmTable:
+		out.imm = uint64(in.Index)
+	case ir.ImmTablePair, ir.ImmTableInit:
+		out.imm = uint64(in.Index)
+		out.c = in.Index2
+	case ir.ImmNone, ir.ImmMemory, ir.ImmMemoryPair, ir.ImmFence:
+	default:
+		panic(fmt.Sprintf("unsupported immediate of %s", info.Name))
+	}
+	switch len(info.Results) {
+	case 0:
+		c.emit(out)
+	case 1:
+		c.emitResult(out, info.Results[0])
+	default:
+		panic(fmt.Sprintf("unsupported signature of %s", info.Name))
+	}
+}

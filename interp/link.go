@@ -1,0 +1,382 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// Imports resolves a module's imports by module and field name.
+type Imports interface {
+	Resolve(module, name string) (Extern, bool)
+}
+
+// ImportMap is Imports as nested maps: module name, then field name.
+type ImportMap map[string]map[string]Extern
+
+// Resolve implements Imports.
+func (m ImportMap) Resolve(module, name string) (Extern, bool) {
+	e, ok := m[module][name]
+	return e, ok
+}
+
+// ImportFunc adapts a function to Imports.
+type ImportFunc func(module, name string) (Extern, bool)
+
+// Resolve implements Imports.
+func (f ImportFunc) Resolve(module, name string) (Extern, bool) { return f(module, name) }
+
+// Registry resolves imports from the exports of registered instances, as
+// a spec script's `register` command does.
+type Registry map[string]*Instance
+
+// Resolve implements Imports.
+func (r Registry) Resolve(module, name string) (Extern, bool) {
+	inst, ok := r[module]
+	if !ok {
+		return nil, false
+	}
+	e := inst.Export(name)
+	return e, e != nil
+}
+
+// Instance is an instantiated module. Its exports may be called from any
+// number of goroutines (see the package documentation for what they may
+// share).
+type Instance struct {
+	store   *Store
+	module  *Module
+	funcs   []*Function
+	tables  []*Table
+	mem     *Memory // memory 0, or nil
+	globals []*Global
+	sigs    []uint32 // canonical signature id per type index
+	datas   []dataSeg
+	elems   []elemSeg
+	exports map[string]Extern
+	names   []string // export names in order
+}
+
+type dataSeg struct {
+	data    []byte
+	dropped atomic.Bool
+}
+
+type elemSeg struct {
+	refs    []uint64
+	dropped atomic.Bool
+}
+
+func (s *elemSeg) get() []uint64 {
+	if s.dropped.Load() {
+		return nil
+	}
+	return s.refs
+}
+
+func (s *dataSeg) get() []byte {
+	if s.dropped.Load() {
+		return nil
+	}
+	return s.data
+}
+
+func (inst *Instance) memBytes() []byte {
+	if inst.mem == nil {
+		return nil
+	}
+	return inst.mem.bytes()
+}
+
+// Instantiate links m against imports in store s, initialises its tables
+// and memories from the active segments, and runs its start function.
+// Errors are *ir.Error: Unlinkable for import mismatches, Uninstantiable
+// when a segment is out of bounds or the start function traps.
+func Instantiate(s *Store, m *Module, imports Imports) (*Instance, error) {
+	return InstantiateContext(context.Background(), s, m, imports)
+}
+
+// InstantiateContext is Instantiate with a context for the start function.
+func InstantiateContext(ctx context.Context, s *Store, m *Module, imports Imports) (inst *Instance, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			inst, err = nil, errorOf(r)
+			err.(*ir.Error).Kind = ir.Uninstantiable
+		}
+	}()
+	inst, err = s.link(m, imports)
+	if err != nil {
+		return nil, err
+	}
+	if err := inst.initSegments(); err != nil {
+		return nil, err
+	}
+	if st := m.IR.Start; st != nil {
+		if _, err := inst.funcs[st.Func].Call(ctx); err != nil {
+			e := *err.(*ir.Error)
+			e.Kind = ir.Uninstantiable
+			return nil, &e
+		}
+	}
+	return inst, nil
+}
+
+func unlinkable(m *Module, im *ir.Import, format string, args ...any) *ir.Error {
+	msg := fmt.Sprintf(format, args...)
+	return &ir.Error{Src: m.Src, Pos: im.Pos, Kind: ir.Unlinkable, Msg: fmt.Sprintf("%s: %q %q", msg, im.Module, im.Name)}
+}
+
+func limitsMatch(have, want ir.Limits) bool {
+	if have.Min < want.Min {
+		return false
+	}
+	if want.HasMax {
+		return have.HasMax && have.Max <= want.Max
+	}
+	return true
+}
+
+// link resolves imports and creates the instance's own entities.
+func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
+	mod := m.IR
+	inst := &Instance{store: s, module: m, exports: map[string]Extern{}}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range mod.Imports {
+		im := &mod.Imports[i]
+		var e Extern
+		ok := false
+		if imports != nil {
+			e, ok = imports.Resolve(im.Module, im.Name)
+		}
+		if !ok || e == nil {
+			return nil, unlinkable(m, im, "unknown import")
+		}
+		if e.ExternKind() != im.Kind {
+			return nil, unlinkable(m, im, "incompatible import type: want %v, have %v", im.Kind, e.ExternKind())
+		}
+		switch im.Kind {
+		case ir.ExternFunc:
+			f := e.(*Function)
+			want := mod.Types[im.Func]
+			if !f.typ.Equal(want) {
+				return nil, unlinkable(m, im, "incompatible import type: want func %v, have %v", want, f.typ)
+			}
+			if f.store != s {
+				return nil, unlinkable(m, im, "incompatible import type: function of another store")
+			}
+			inst.funcs = append(inst.funcs, f)
+		case ir.ExternTable:
+			t := e.(*Table)
+			have := t.Type()
+			if have.Elem != im.Table.Elem || !limitsMatch(have.Limits, im.Table.Limits) {
+				return nil, unlinkable(m, im, "incompatible import type: want table %v, have %v", im.Table, have)
+			}
+			inst.tables = append(inst.tables, t)
+		case ir.ExternMemory:
+			mem := e.(*Memory)
+			have := mem.Type()
+			if have.Shared != im.Memory.Shared || !limitsMatch(have.Limits, im.Memory.Limits) {
+				return nil, unlinkable(m, im, "incompatible import type: want memory %v, have %v", im.Memory, have)
+			}
+			inst.mem = mem
+		case ir.ExternGlobal:
+			g := e.(*Global)
+			if g.typ != im.Global {
+				return nil, unlinkable(m, im, "incompatible import type: want global %v, have %v", im.Global, g.typ)
+			}
+			inst.globals = append(inst.globals, g)
+		}
+	}
+	for _, ft := range mod.Types {
+		inst.sigs = append(inst.sigs, s.sigID(ft))
+	}
+	defined := make([]*Function, len(mod.Funcs))
+	for i := range mod.Funcs {
+		fc := m.funcs[i]
+		defined[i] = &Function{typ: fc.typ, inst: inst, code: fc, name: fc.name}
+	}
+	s.register(defined...)
+	inst.funcs = append(inst.funcs, defined...)
+
+	for _, g := range mod.Globals {
+		v := inst.evalConst(g.Init, g.Type.Type)
+		gl, err := NewGlobal(g.Type, v)
+		if err != nil {
+			return nil, &ir.Error{Src: m.Src, Pos: g.Pos, Kind: ir.Uninstantiable, Msg: err.Error()}
+		}
+		inst.globals = append(inst.globals, gl)
+	}
+	for _, t := range mod.Tables {
+		tab, err := NewTable(t.Type, NullRef(t.Type.Elem))
+		if err != nil {
+			return nil, &ir.Error{Src: m.Src, Pos: t.Pos, Kind: ir.Uninstantiable, Msg: err.Error()}
+		}
+		inst.tables = append(inst.tables, tab)
+	}
+	for _, mm := range mod.Memories {
+		mem, err := NewMemory(mm.Type)
+		if err != nil {
+			return nil, &ir.Error{Src: m.Src, Pos: mm.Pos, Kind: ir.Uninstantiable, Msg: err.Error()}
+		}
+		inst.mem = mem
+	}
+	inst.datas = make([]dataSeg, len(mod.Datas))
+	for i := range mod.Datas {
+		inst.datas[i].data = mod.Datas[i].Init
+	}
+	inst.elems = make([]elemSeg, len(mod.Elems))
+	for i := range mod.Elems {
+		el := &mod.Elems[i]
+		refs := make([]uint64, len(el.Init))
+		for j, expr := range el.Init {
+			refs[j] = inst.evalConst(expr, el.Type).Lo
+		}
+		inst.elems[i].refs = refs
+	}
+	for _, ex := range mod.Exports {
+		var e Extern
+		switch ex.Kind {
+		case ir.ExternFunc:
+			e = inst.funcs[ex.Index]
+		case ir.ExternTable:
+			e = inst.tables[ex.Index]
+		case ir.ExternMemory:
+			e = inst.mem
+		case ir.ExternGlobal:
+			e = inst.globals[ex.Index]
+		}
+		inst.exports[ex.Name] = e
+		inst.names = append(inst.names, ex.Name)
+	}
+	return inst, nil
+}
+
+// evalConst evaluates a constant expression.
+func (inst *Instance) evalConst(expr []ir.Instr, t ir.ValType) Value {
+	var stack []Value
+	pop := func() Value {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		return v
+	}
+	for i := range expr {
+		in := &expr[i]
+		switch in.Op {
+		case ir.OpI32Const:
+			stack = append(stack, Value{Type: ir.I32, Lo: uint64(uint32(in.Value))})
+		case ir.OpI64Const:
+			stack = append(stack, Value{Type: ir.I64, Lo: in.Value})
+		case ir.OpF32Const:
+			stack = append(stack, Value{Type: ir.F32, Lo: uint64(uint32(in.Value))})
+		case ir.OpF64Const:
+			stack = append(stack, Value{Type: ir.F64, Lo: in.Value})
+		case ir.OpV128Const:
+			stack = append(stack, Value{Type: ir.V128, Lo: in.Value, Hi: in.Value2})
+		case ir.OpRefNull:
+			stack = append(stack, NullRef(in.Ref))
+		case ir.OpRefFunc:
+			stack = append(stack, Value{Type: ir.FuncRef, Lo: inst.funcs[in.Index].ref})
+		case ir.OpGlobalGet:
+			stack = append(stack, inst.globals[in.Index].Get())
+		case ir.OpI32Add, ir.OpI32Sub, ir.OpI32Mul:
+			y, x := pop(), pop()
+			r := map[ir.Op]uint32{ir.OpI32Add: uint32(x.Lo) + uint32(y.Lo), ir.OpI32Sub: uint32(x.Lo) - uint32(y.Lo), ir.OpI32Mul: uint32(x.Lo) * uint32(y.Lo)}[in.Op]
+			stack = append(stack, Value{Type: ir.I32, Lo: uint64(r)})
+		case ir.OpI64Add, ir.OpI64Sub, ir.OpI64Mul:
+			y, x := pop(), pop()
+			r := map[ir.Op]uint64{ir.OpI64Add: x.Lo + y.Lo, ir.OpI64Sub: x.Lo - y.Lo, ir.OpI64Mul: x.Lo * y.Lo}[in.Op]
+			stack = append(stack, Value{Type: ir.I64, Lo: r})
+		default:
+			panic(fmt.Sprintf("%s is not a constant instruction", in.Op))
+		}
+	}
+	if len(stack) != 1 {
+		panic("constant expression must leave one value")
+	}
+	v := stack[0]
+	v.Type = t
+	return v
+}
+
+// initSegments applies active element and data segments in order (spec
+// 2.0: table.init / memory.init followed by a drop), then drops
+// declarative element segments. A segment out of bounds fails
+// instantiation; earlier segments stay applied.
+func (inst *Instance) initSegments() error {
+	mod := inst.module.IR
+	for i := range mod.Elems {
+		el := &mod.Elems[i]
+		switch el.Mode {
+		case ir.SegmentActive:
+			off := uint64(uint32(inst.evalConst(el.Offset, ir.I32).Lo))
+			tab := inst.tables[el.Table]
+			refs := inst.elems[i].refs
+			if off+uint64(len(refs)) > uint64(len(tab.elems)) {
+				return &ir.Error{Src: inst.module.Src, Pos: el.Pos, Kind: ir.Uninstantiable, Msg: msgTableOOB}
+			}
+			copy(tab.elems[off:], refs)
+			inst.elems[i].dropped.Store(true)
+		case ir.SegmentDeclarative:
+			inst.elems[i].dropped.Store(true)
+		}
+	}
+	for i := range mod.Datas {
+		d := &mod.Datas[i]
+		if d.Mode != ir.SegmentActive {
+			continue
+		}
+		off := uint64(uint32(inst.evalConst(d.Offset, ir.I32).Lo))
+		mem := inst.memBytes()
+		if inst.mem == nil || off+uint64(len(d.Init)) > uint64(len(mem)) {
+			return &ir.Error{Src: inst.module.Src, Pos: d.Pos, Kind: ir.Uninstantiable, Msg: msgMemOOB}
+		}
+		memWrite(mem, off, d.Init)
+		inst.datas[i].dropped.Store(true)
+	}
+	return nil
+}
+
+// Module returns the compiled module the instance was made from.
+func (inst *Instance) Module() *Module { return inst.module }
+
+// Store returns the instance's store.
+func (inst *Instance) Store() *Store { return inst.store }
+
+// Export returns the export called name, or nil.
+func (inst *Instance) Export(name string) Extern { return inst.exports[name] }
+
+// ExportNames lists the export names in declaration order.
+func (inst *Instance) ExportNames() []string { return append([]string(nil), inst.names...) }
+
+// Func returns the exported function called name, or nil.
+func (inst *Instance) Func(name string) *Function {
+	f, _ := inst.exports[name].(*Function)
+	return f
+}
+
+// Memory returns the exported memory called name, or nil.
+func (inst *Instance) Memory(name string) *Memory {
+	m, _ := inst.exports[name].(*Memory)
+	return m
+}
+
+// Call invokes the exported function name with args.
+func (inst *Instance) Call(ctx context.Context, name string, args ...Value) ([]Value, error) {
+	f := inst.Func(name)
+	if f == nil {
+		return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("unknown function export %q", name)}
+	}
+	return f.Call(ctx, args...)
+}
+
+// Get returns the value of the exported global name.
+func (inst *Instance) Get(name string) (Value, error) {
+	g, ok := inst.exports[name].(*Global)
+	if !ok {
+		return Value{}, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("unknown global export %q", name)}
+	}
+	return g.Get(), nil
+}

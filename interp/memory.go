@@ -1,0 +1,132 @@
+package interp
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// MaxMemoryPages bounds every memory (the 32-bit address space).
+const MaxMemoryPages = ir.MaxPages
+
+// Memory is a linear memory.
+//
+// An unshared memory owns a Go slice that memory.grow may reallocate; it must
+// only be used by one goroutine at a time.
+//
+// A shared memory reserves its maximum size once (address space only, see
+// reserve) so its buffer never moves: any goroutine may hold the slice while
+// another grows the memory. The current length is published atomically and
+// growth serialises on mu, which also guards the wait/notify queues.
+type Memory struct {
+	typ  ir.MemoryType
+	buf  []byte        // unshared: the contents; shared: the whole reservation
+	size atomic.Uint64 // current length in bytes
+
+	mu      sync.Mutex
+	waiters map[uint64]*waitQueue // shared only; see wait.go
+}
+
+// NewMemory allocates a memory of type mt, zero-filled.
+func NewMemory(mt ir.MemoryType) (*Memory, error) {
+	if mt.Is64 {
+		return nil, fmt.Errorf("memory64 is not supported")
+	}
+	if mt.Min > MaxMemoryPages || (mt.HasMax && mt.Max > MaxMemoryPages) {
+		return nil, fmt.Errorf("memory size must be at most 65536 pages (4GiB)")
+	}
+	m := &Memory{typ: mt}
+	if mt.Shared {
+		if !mt.HasMax {
+			return nil, fmt.Errorf("shared memory must have maximum")
+		}
+		buf, err := reserve(mt.Max * ir.PageSize)
+		if err != nil {
+			return nil, err
+		}
+		m.buf = buf
+		// The mapping is not Go heap: unmap it when the Memory goes away.
+		// Slices from Bytes must not outlive their Memory.
+		runtime.AddCleanup(m, release, buf)
+		m.waiters = map[uint64]*waitQueue{}
+	} else {
+		m.buf = alignedBytes(mt.Min * ir.PageSize)
+	}
+	m.size.Store(mt.Min * ir.PageSize)
+	return m, nil
+}
+
+// alignedBytes allocates n zero bytes starting on an 8-byte boundary, so that
+// atomics on aligned wasm addresses are aligned in Go too.
+func alignedBytes(n uint64) []byte {
+	if n == 0 {
+		return []byte{}
+	}
+	words := make([]uint64, (n+7)/8)
+	return unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), n)
+}
+
+// ExternKind implements Extern.
+func (m *Memory) ExternKind() ir.ExternKind { return ir.ExternMemory }
+
+// Type returns the memory's type with its current size as minimum.
+func (m *Memory) Type() ir.MemoryType {
+	mt := m.typ
+	mt.Min = m.size.Load() / ir.PageSize
+	return mt
+}
+
+// Shared reports whether the memory is shared.
+func (m *Memory) Shared() bool { return m.typ.Shared }
+
+// Pages returns the current size in pages.
+func (m *Memory) Pages() uint32 { return uint32(m.size.Load() / ir.PageSize) }
+
+// Bytes returns the memory's current contents. For a shared memory the
+// slice stays valid forever (the buffer never moves); for an unshared one
+// only until the next growth.
+func (m *Memory) Bytes() []byte { return m.bytes() }
+
+func (m *Memory) bytes() []byte {
+	if m.typ.Shared {
+		return m.buf[:m.size.Load()]
+	}
+	return m.buf
+}
+
+// maxPages is the effective page limit.
+func (m *Memory) maxPages() uint64 {
+	if m.typ.HasMax {
+		return m.typ.Max
+	}
+	return MaxMemoryPages
+}
+
+// Grow adds delta pages and returns the old size in pages, or -1 if the
+// memory cannot grow that much (memory.grow's result).
+func (m *Memory) Grow(delta uint32) int32 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.size.Load() / ir.PageSize
+	next := old + uint64(delta)
+	if next > m.maxPages() {
+		return -1
+	}
+	if delta == 0 {
+		return int32(old)
+	}
+	if m.typ.Shared {
+		// The reservation is already zero: publishing the length is all.
+		m.size.Store(next * ir.PageSize)
+		return int32(old)
+	}
+	nb := alignedBytes(next * ir.PageSize)
+	copy(nb, m.buf)
+	m.buf = nb
+	m.size.Store(next * ir.PageSize)
+	return int32(old)
+}

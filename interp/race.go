@@ -1,0 +1,84 @@
+//go:build race
+
+package interp
+
+import (
+	"sync/atomic"
+	"unsafe"
+)
+
+// Under the race detector every memory access goes through atomics on the
+// containing aligned 32-bit word, so that wasm's (intentionally racy)
+// non-atomic accesses to shared memory do not drown out reports about the
+// interpreter's own state. Memories are 8-byte aligned and a multiple of
+// 4 bytes long, so the containing word is always inside the slice.
+
+func word(m []byte, ea uint64) *uint32 {
+	_ = m[ea]
+	return (*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(m)), ea&^3))
+}
+
+func ld8(m []byte, ea uint64) byte {
+	return byte(atomic.LoadUint32(word(m, ea)) >> (8 * (ea & 3)))
+}
+
+func st8(m []byte, ea uint64, v byte) {
+	p, sh := word(m, ea), 8*(ea&3)
+	for {
+		old := atomic.LoadUint32(p)
+		if atomic.CompareAndSwapUint32(p, old, old&^(0xff<<sh)|uint32(v)<<sh) {
+			return
+		}
+	}
+}
+
+func ldN(m []byte, ea uint64, n int) uint64 {
+	_ = m[ea+uint64(n)-1]
+	var v uint64
+	for i := 0; i < n; i++ {
+		v |= uint64(ld8(m, ea+uint64(i))) << (8 * i)
+	}
+	return v
+}
+
+func stN(m []byte, ea uint64, n int, v uint64) {
+	_ = m[ea+uint64(n)-1]
+	for i := 0; i < n; i++ {
+		st8(m, ea+uint64(i), byte(v>>(8*i)))
+	}
+}
+
+func ld16(m []byte, ea uint64) uint16 { return uint16(ldN(m, ea, 2)) }
+func ld32(m []byte, ea uint64) uint32 { return uint32(ldN(m, ea, 4)) }
+func ld64(m []byte, ea uint64) uint64 { return ldN(m, ea, 8) }
+
+func st16(m []byte, ea uint64, v uint16) { stN(m, ea, 2, uint64(v)) }
+func st32(m []byte, ea uint64, v uint32) { stN(m, ea, 4, uint64(v)) }
+func st64(m []byte, ea uint64, v uint64) { stN(m, ea, 8, v) }
+
+// memCopy copies n bytes within m from src to dst, overlap-safe.
+func memCopy(m []byte, dst, src, n uint64) {
+	if dst > src {
+		for i := n; i > 0; i-- {
+			st8(m, dst+i-1, ld8(m, src+i-1))
+		}
+		return
+	}
+	for i := uint64(0); i < n; i++ {
+		st8(m, dst+i, ld8(m, src+i))
+	}
+}
+
+// memWrite copies data into m at dst.
+func memWrite(m []byte, dst uint64, data []byte) {
+	for i, b := range data {
+		st8(m, dst+uint64(i), b)
+	}
+}
+
+// memFill sets n bytes of m at dst to v.
+func memFill(m []byte, dst, n uint64, v byte) {
+	for i := uint64(0); i < n; i++ {
+		st8(m, dst+i, v)
+	}
+}

@@ -1,0 +1,238 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+const (
+	// checkInterval is how many back-edges and calls run between checks of
+	// cancellation.
+	checkInterval = 1024
+	// maxStackSlots bounds the value stack (64 MiB); deeper recursion is
+	// "call stack exhausted".
+	maxStackSlots = 1 << 23
+)
+
+// thread is one goroutine's execution state: the value stack and the call
+// frames. Threads are pooled so calls allocate nothing once warm.
+type thread struct {
+	stack  []uint64
+	frames []frame
+
+	fc *funcCode // executing function, for trap positions
+	pc int       // pc when a helper that may trap was called
+
+	ctx      context.Context
+	stop     atomic.Bool // set when ctx is done
+	ticks    int         // back-edges and calls left before the next checkpoint
+	fuel     int64       // remaining fuel beyond ticks, when fuelOn
+	fuelOn   bool
+	maxDepth int
+}
+
+type frame struct {
+	fc   *funcCode
+	inst *Instance
+	pc   int
+	fp   int
+}
+
+var threadPool = sync.Pool{New: func() any {
+	return &thread{stack: make([]uint64, 1024), frames: make([]frame, 0, 64)}
+}}
+
+type fuelKey struct{}
+
+// WithFuel returns a context that limits each call made with it to n units
+// of fuel: one unit per loop back-edge and per call. Running out fails the
+// call with an Exhaustion error "fuel exhausted".
+func WithFuel(ctx context.Context, n int64) context.Context {
+	return context.WithValue(ctx, fuelKey{}, n)
+}
+
+// enter makes room for fc's frame at fp and zeroes its declared locals.
+func (t *thread) enter(fc *funcCode, fp int) {
+	need := fp + int(fc.frame)
+	if need > len(t.stack) {
+		t.growStack(need)
+	}
+	clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+}
+
+func (t *thread) growStack(need int) {
+	if need > maxStackSlots {
+		panic(newTrap(ir.Exhaustion, msgCallStackExhausted).at(t.fc, t.pc))
+	}
+	n := 2 * len(t.stack)
+	for n < need {
+		n *= 2
+	}
+	s := make([]uint64, min(n, maxStackSlots))
+	copy(s, t.stack)
+	t.stack = s
+}
+
+// checkpoint runs every checkInterval back-edges or calls: it stops on
+// cancellation and accounts fuel.
+func (t *thread) checkpoint(pc int) {
+	if t.stop.Load() {
+		msg := msgInterrupted
+		if t.ctx != nil && t.ctx.Err() != nil {
+			msg += ": " + t.ctx.Err().Error()
+		}
+		panic(newTrap(ir.Trap, msg).at(t.fc, pc))
+	}
+	if !t.fuelOn {
+		t.ticks = checkInterval
+		return
+	}
+	if t.fuel <= 0 {
+		panic(newTrap(ir.Exhaustion, msgFuelExhausted).at(t.fc, pc))
+	}
+	n := min(t.fuel, checkInterval)
+	t.fuel -= n
+	t.ticks = int(n)
+}
+
+func (t *thread) trapAt(pc int, msg string) *Trap {
+	return newTrap(ir.Trap, msg).at(t.fc, pc)
+}
+
+// memSlow handles a failed bounds check against the cached memory slice: a
+// shared memory may have grown meanwhile, so look again before trapping.
+func (t *thread) memSlow(inst *Instance, pc int, end uint64) []byte {
+	mem := inst.memBytes()
+	if end > uint64(len(mem)) {
+		panic(t.trapAt(pc, msgMemOOB))
+	}
+	return mem
+}
+
+// callHost calls a host function with its arguments at t.stack[fp:].
+func (t *thread) callHost(f *Function, fp int) {
+	args := make([]Value, len(f.typ.Params))
+	p := fp
+	for i, ty := range f.typ.Params {
+		args[i] = Value{Type: ty, Lo: t.stack[p]}
+		if ty == ir.V128 {
+			args[i].Hi = t.stack[p+1]
+		}
+		p += ty.Slots()
+	}
+	ctx := t.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	res, err := f.host(ctx, args)
+	if err != nil {
+		switch e := err.(type) {
+		case *ir.Error:
+			panic(&Trap{Kind: e.Kind, Msg: e.Msg})
+		case *Trap:
+			panic(e)
+		}
+		panic(t.trapAt(t.pc, err.Error()))
+	}
+	if len(res) != len(f.typ.Results) {
+		panic(t.trapAt(t.pc, fmt.Sprintf("host function returned %d results, want %d", len(res), len(f.typ.Results))))
+	}
+	if need := fp + int(slots(f.typ.Results)); need > len(t.stack) {
+		t.growStack(need)
+	}
+	p = fp
+	for i, ty := range f.typ.Results {
+		if res[i].Type != ty {
+			panic(t.trapAt(t.pc, fmt.Sprintf("host function result %d is %v, want %v", i, res[i].Type, ty)))
+		}
+		v := res[i].normalize()
+		t.stack[p] = v.Lo
+		if ty == ir.V128 {
+			t.stack[p+1] = v.Hi
+		}
+		p += ty.Slots()
+	}
+}
+
+// Call invokes f with args (checked against its signature) and returns its
+// results. Traps and exhaustion come back as *ir.Error. ctx cancels a
+// running call at its next loop iteration, call or wait; see WithFuel for a
+// budget. Any number of goroutines may call functions concurrently.
+func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
+	if len(args) != len(f.typ.Params) {
+		return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("type mismatch: %d arguments for %v", len(args), f.typ)}
+	}
+	for i, a := range args {
+		if a.Type != f.typ.Params[i] {
+			return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("type mismatch: argument %d is %v, want %v", i, a.Type, f.typ.Params[i])}
+		}
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &ir.Error{Kind: ir.Trap, Msg: msgInterrupted + ": " + err.Error()}
+	}
+	t := threadPool.Get().(*thread)
+	defer threadPool.Put(t)
+	return t.invoke(ctx, f, args)
+}
+
+func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []Value, err error) {
+	t.ctx = ctx
+	t.stop.Store(false)
+	t.frames = t.frames[:0]
+	t.fc, t.pc = nil, 0
+	t.ticks = 0
+	t.fuel, t.fuelOn = 0, false
+	if n, ok := ctx.Value(fuelKey{}).(int64); ok {
+		t.fuel, t.fuelOn = n, true
+	}
+	t.maxDepth = DefaultMaxCallDepth
+	if f.store != nil {
+		t.maxDepth = f.store.maxDepth()
+	}
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, func() { t.stop.Store(true) })
+		defer stop()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, errorOf(r)
+		}
+		t.ctx = nil
+		t.frames = t.frames[:0]
+	}()
+	need := int(max(slots(f.typ.Params), slots(f.typ.Results)))
+	if need > len(t.stack) {
+		t.growStack(need)
+	}
+	p := 0
+	for _, a := range args {
+		a = a.normalize()
+		t.stack[p] = a.Lo
+		if a.Type == ir.V128 {
+			t.stack[p+1] = a.Hi
+		}
+		p += a.Type.Slots()
+	}
+	if f.host != nil {
+		t.callHost(f, 0)
+	} else {
+		t.run(f, 0)
+	}
+	res = make([]Value, len(f.typ.Results))
+	p = 0
+	for i, ty := range f.typ.Results {
+		res[i] = Value{Type: ty, Lo: t.stack[p]}
+		if ty == ir.V128 {
+			res[i].Hi = t.stack[p+1]
+		}
+		p += ty.Slots()
+	}
+	return res, nil
+}

@@ -1,0 +1,75 @@
+package interp
+
+import (
+	"fmt"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// Trap messages: the spec's exact texts (the .wast runner matches them by
+// prefix).
+const (
+	msgUnreachable          = "unreachable"
+	msgMemOOB               = "out of bounds memory access"
+	msgTableOOB             = "out of bounds table access"
+	msgDivZero              = "integer divide by zero"
+	msgIntOverflow          = "integer overflow"
+	msgInvalidConversion    = "invalid conversion to integer"
+	msgUndefinedElement     = "undefined element"
+	msgUninitializedElement = "uninitialized element"
+	msgIndirectMismatch     = "indirect call type mismatch"
+	msgCallStackExhausted   = "call stack exhausted"
+	msgUnaligned            = "unaligned atomic"
+	msgExpectedShared       = "expected shared memory"
+	msgFuelExhausted        = "fuel exhausted"
+	msgInterrupted          = "interrupted"
+)
+
+// Trap is a run-time failure. Inside the package it travels as a panic; the
+// API returns it converted to an *ir.Error (see Trap.Err).
+type Trap struct {
+	Msg  string
+	Kind ir.ErrorKind // ir.Trap or ir.Exhaustion
+	Src  *ir.Source
+	Pos  ir.Pos
+	Func string // name of the function that trapped
+}
+
+func (t *Trap) Error() string { return t.Err().Error() }
+
+// Err converts the trap to watt's error type: the spec message first, the
+// function after it.
+func (t *Trap) Err() *ir.Error {
+	msg := t.Msg
+	if t.Func != "" {
+		msg += " (in " + t.Func + ")"
+	}
+	return &ir.Error{Src: t.Src, Pos: t.Pos, Kind: t.Kind, Msg: msg}
+}
+
+func newTrap(kind ir.ErrorKind, msg string) *Trap { return &Trap{Kind: kind, Msg: msg} }
+
+// at fills in the position of pc (the instruction after the trapping one)
+// in fc.
+func (t *Trap) at(fc *funcCode, pc int) *Trap {
+	if fc == nil || t.Pos.IsValid() || t.Func != "" {
+		return t
+	}
+	t.Func = fc.name
+	t.Src = fc.src
+	if i := pc - 1; i >= 0 && i < len(fc.pos) {
+		t.Pos = fc.pos[i]
+	}
+	return t
+}
+
+// errorOf turns a recovered panic value into an error.
+func errorOf(r any) *ir.Error {
+	switch e := r.(type) {
+	case *Trap:
+		return e.Err()
+	case *ir.Error:
+		return e
+	}
+	return &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("interp: internal error: %v", r)}
+}
