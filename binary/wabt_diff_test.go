@@ -2,6 +2,7 @@ package binary
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -32,6 +33,7 @@ type wabtDiffModule struct {
 // wabtDiffOutcome is what happened to one module.
 type wabtDiffOutcome struct {
 	wabtRejected bool
+	runErr       error // wat2wasm could not run, or a check of its output failed
 	parseErr     error
 	encodeErr    error
 	diff         string // first difference without names, "" when identical
@@ -93,6 +95,9 @@ func TestEncodeMatchesWabt(t *testing.T) {
 		switch {
 		case o.wabtRejected:
 			rejected++
+			t.Logf("%s:%d: wat2wasm rejects the module, not compared", m.file, m.line)
+		case o.runErr != nil:
+			report(m, "%v", o.runErr)
 		case o.parseErr != nil:
 			report(m, "wabt accepts the module, wat.ParseModule fails: %v", o.parseErr)
 		case o.encodeErr != nil:
@@ -118,22 +123,42 @@ func TestEncodeMatchesWabt(t *testing.T) {
 		len(mods), compared, identical, namesIdentical, rejected)
 }
 
+// wabtDiffPlainEvery says how often wat2wasm also runs without
+// --debug-names. The other modules compare against the --debug-names output
+// minus its name section, which is what wat2wasm writes without the flag;
+// the sampled runs check that this still holds. It halves the processes.
+const wabtDiffPlainEvery = 16
+
 // wabtDiffRun compares one module; it runs on a worker goroutine, so it
 // reports through its result only.
 func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, features ir.Features, dumpDir string) wabtDiffOutcome {
 	var o wabtDiffOutcome
 	in := filepath.Join(tmp, fmt.Sprintf("m%d.wat", i))
 	if err := os.WriteFile(in, []byte(m.text), 0o666); err != nil {
-		o.parseErr = err
+		o.runErr = err
 		return o
 	}
 	defer os.Remove(in)
-	want, ok := wabtDiffWat2wasm(wat2wasm, in, m.noCheck, false)
-	if !ok {
-		o.wabtRejected = true
+	wantNames, err := wabtDiffWat2wasm(wat2wasm, in, m.noCheck, true)
+	if err != nil {
+		var exit *exec.ExitError
+		o.wabtRejected = errors.As(err, &exit)
+		o.runErr = err
 		return o
 	}
-	wantNames, _ := wabtDiffWat2wasm(wat2wasm, in, m.noCheck, true)
+	want := wabtDiffStripNames(wantNames)
+	if i%wabtDiffPlainEvery == 0 {
+		plain, err := wabtDiffWat2wasm(wat2wasm, in, m.noCheck, false)
+		if err != nil {
+			o.runErr = err
+			return o
+		}
+		if !bytes.Equal(plain, want) {
+			o.runErr = fmt.Errorf("wat2wasm without --debug-names is not its --debug-names output minus the name section: %s",
+				wabtDiffDescribe(plain, want))
+			return o
+		}
+	}
 
 	mod, err := wat.ParseModule(ir.NewSource(m.file, []byte(m.text), false), features)
 	if err != nil {
@@ -161,9 +186,9 @@ func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, features ir.Fea
 	return o
 }
 
-// wabtDiffWat2wasm runs wat2wasm on a file and returns its output, or false
-// when wabt rejects the module.
-func wabtDiffWat2wasm(wat2wasm, in string, noCheck, debugNames bool) ([]byte, bool) {
+// wabtDiffWat2wasm runs wat2wasm on a file and returns its output; an
+// *exec.ExitError means wabt rejected the module.
+func wabtDiffWat2wasm(wat2wasm, in string, noCheck, debugNames bool) ([]byte, error) {
 	out := strings.TrimSuffix(in, ".wat")
 	args := []string{"--enable-threads"}
 	if noCheck {
@@ -176,11 +201,31 @@ func wabtDiffWat2wasm(wat2wasm, in string, noCheck, debugNames bool) ([]byte, bo
 	out += ".wasm"
 	args = append(args, in, "-o", out)
 	if err := exec.Command(wat2wasm, args...).Run(); err != nil {
-		return nil, false
+		return nil, err
 	}
 	defer os.Remove(out)
-	b, err := os.ReadFile(out)
-	return b, err == nil
+	return os.ReadFile(out)
+}
+
+// wabtDiffStripNames drops a trailing "name" custom section.
+func wabtDiffStripNames(b []byte) []byte {
+	last := -1
+	for pos := 8; pos < len(b); {
+		size, n := encodeTestReadULEB(b[pos+1:])
+		if n < 0 {
+			return b
+		}
+		last = pos
+		pos += 1 + n + int(size)
+	}
+	if last < 0 || b[last] != sectionCustom {
+		return b
+	}
+	_, n := encodeTestReadULEB(b[last+1:])
+	if body := b[last+1+n:]; bytes.HasPrefix(body, []byte("\x04name")) {
+		return b[:last]
+	}
+	return b
 }
 
 // wabtDiffDescribe locates the first difference: offset, the section of
