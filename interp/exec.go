@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 
@@ -105,7 +106,7 @@ func (t *thread) run(f *Function, fp int) {
 			}
 			ref := tab.elems[i]
 			if ref == 0 {
-				panic(t.trapAt(pc, msgUninitializedElement))
+				panic(t.trapAt(pc, fmt.Sprintf("%s %d", msgUninitializedElement, i)))
 			}
 			callee = inst.store.funcOf(ref)
 			if callee == nil || callee.sig != inst.sigs[in.imm] {
