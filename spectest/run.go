@@ -73,18 +73,30 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 	return Run(ctx, ir.NewSource(path, data, false), opts)
 }
 
+// DefaultFeatures are the features a run enables when Options.Features is
+// zero: wabt's defaults plus threads.
+func DefaultFeatures() ir.Features { return ir.DefaultFeatures().With(ir.FeatureThreads, true) }
+
 // Run parses and runs a script. A script that does not parse returns the
 // parse error; everything after that is reported per command in Result.
 func Run(ctx context.Context, src *ir.Source, opts Options) (*Result, error) {
 	if opts.Features == 0 {
-		opts.Features = ir.DefaultFeatures().With(ir.FeatureThreads, true)
-	}
-	if opts.WaitTimeout == 0 {
-		opts.WaitTimeout = 60 * time.Second
+		opts.Features = DefaultFeatures()
 	}
 	script, err := wat.ParseScript(src, opts.Features)
 	if err != nil {
 		return nil, err
+	}
+	return RunScript(ctx, src, script, opts)
+}
+
+// RunScript runs an already parsed script; src resolves its positions.
+func RunScript(ctx context.Context, src *ir.Source, script *wat.Script, opts Options) (*Result, error) {
+	if opts.Features == 0 {
+		opts.Features = DefaultFeatures()
+	}
+	if opts.WaitTimeout == 0 {
+		opts.WaitTimeout = 60 * time.Second
 	}
 	store := interp.NewStore()
 	host, err := HostModule(store, opts.Output)
