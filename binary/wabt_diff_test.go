@@ -40,15 +40,13 @@ type wabtDiffOutcome struct {
 	namesDiff    string // first difference with --debug-names
 }
 
+// wabtDiffSummary counts the outcomes of a comparison run.
+type wabtDiffSummary struct {
+	modules, compared, identical, namesIdentical, rejected int
+}
+
 func TestEncodeMatchesWabt(t *testing.T) {
-	wat2wasm, err := exec.LookPath("wat2wasm")
-	if err != nil {
-		t.Skip("wat2wasm not on PATH: install wabt 1.0.32 (apt-get install wabt) to run the differential test")
-	}
-	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
-	if _, err := wat.ParseModule(ir.NewSource("probe.wat", []byte("(module)"), false), features); err != nil && strings.Contains(err.Error(), "not implemented") {
-		t.Skip("wat parser not implemented yet")
-	}
+	wat2wasm := wabtDiffLookPath(t)
 	var mods []wabtDiffModule
 	for _, path := range wabtDiffSuiteFiles(t) {
 		src, err := os.ReadFile(path)
@@ -62,7 +60,23 @@ func TestEncodeMatchesWabt(t *testing.T) {
 		}
 		mods = append(mods, cut...)
 	}
+	s := wabtDiffCompareAll(t, wat2wasm, mods)
+	t.Logf("%d text modules: compared %d modules, %d identical (%d identical with --debug-names); wabt rejected %d",
+		s.modules, s.compared, s.identical, s.namesIdentical, s.rejected)
+}
 
+func wabtDiffLookPath(t *testing.T) string {
+	wat2wasm, err := exec.LookPath("wat2wasm")
+	if err != nil {
+		t.Skip("wat2wasm not on PATH: install wabt 1.0.32 (apt-get install wabt) to run the differential test")
+	}
+	return wat2wasm
+}
+
+// wabtDiffCompareAll runs the comparison on a small worker pool and reports
+// every failure (the first 40 in full).
+func wabtDiffCompareAll(t *testing.T, wat2wasm string, mods []wabtDiffModule) wabtDiffSummary {
+	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
 	tmp := t.TempDir()
 	dumpDir := os.Getenv("WATT_WABT_DIFF_DIR")
 	outcomes := make([]wabtDiffOutcome, len(mods))
@@ -83,7 +97,8 @@ func TestEncodeMatchesWabt(t *testing.T) {
 	close(jobs)
 	wg.Wait()
 
-	var compared, identical, namesIdentical, rejected, failures int
+	s := wabtDiffSummary{modules: len(mods)}
+	failures := 0
 	report := func(m *wabtDiffModule, format string, args ...any) {
 		failures++
 		if failures <= 40 {
@@ -94,7 +109,7 @@ func TestEncodeMatchesWabt(t *testing.T) {
 		o, m := &outcomes[i], &mods[i]
 		switch {
 		case o.wabtRejected:
-			rejected++
+			s.rejected++
 			t.Logf("%s:%d: wat2wasm rejects the module, not compared", m.file, m.line)
 		case o.runErr != nil:
 			report(m, "%v", o.runErr)
@@ -103,14 +118,14 @@ func TestEncodeMatchesWabt(t *testing.T) {
 		case o.encodeErr != nil:
 			report(m, "Encode: %v", o.encodeErr)
 		default:
-			compared++
+			s.compared++
 			if o.diff == "" {
-				identical++
+				s.identical++
 			} else {
 				report(m, "binary differs from wat2wasm: %s", o.diff)
 			}
 			if o.namesDiff == "" {
-				namesIdentical++
+				s.namesIdentical++
 			} else if o.diff == "" {
 				report(m, "binary with --debug-names differs from wat2wasm: %s", o.namesDiff)
 			}
@@ -119,8 +134,7 @@ func TestEncodeMatchesWabt(t *testing.T) {
 	if failures > 40 {
 		t.Errorf("... and %d more failures", failures-40)
 	}
-	t.Logf("%d text modules: compared %d modules, %d identical (%d identical with --debug-names); wabt rejected %d",
-		len(mods), compared, identical, namesIdentical, rejected)
+	return s
 }
 
 // wabtDiffPlainEvery says how often wat2wasm also runs without
