@@ -2,6 +2,7 @@ package wat
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -251,6 +252,9 @@ func literalFloatSyntax(b []byte, hex bool) bool {
 // the scanner) and appends its bytes to dst.
 func literalString(dst, raw []byte) []byte {
 	raw = raw[1 : len(raw)-1]
+	// The decoded string is never longer than its source text: growing
+	// once keeps a huge literal at one allocation of at most its size.
+	dst = slices.Grow(dst, len(raw))
 	for i := 0; i < len(raw); {
 		// Copy the run up to the next escape in one go.
 		j := i
