@@ -26,6 +26,11 @@ var wabtDiffExtraModules = []string{
 	  (data $dat "abc"))`,
 	// wabt names an imported function's parameters too.
 	`(module (import "env" "f" (func $imported (param $a i32) (param i64) (param $c f32))) (func $def (param $d i32)))`,
+	`(module (type $t (func (param $tp i32)))
+	  (func $h (import "a" "b") (param $x i32) (result i32)) (memory $m (import "a" "m") 1)
+	  (global $gi (import "a" "g") i32) (table $ti (import "a" "t") 1 funcref)
+	  (func $f (type $t)) (func $g (type $t) (param $own i32) (local $l i32)))`,
+	`(module (func (block $l1 (loop $l2 (br $l1)))) (func $later))`,
 	`(module
 	  (table $a 4 funcref) (table $b 4 externref) (table $c 4 funcref)
 	  (func $f) (func $g)
