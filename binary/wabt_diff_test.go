@@ -10,7 +10,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/watt-wasm/watt/ir"
 	"github.com/watt-wasm/watt/wat"
@@ -38,6 +40,8 @@ type wabtDiffOutcome struct {
 	encodeErr    error
 	diff         string // first difference without names, "" when identical
 	namesDiff    string // first difference with --debug-names
+	// roundTripDiff is where Encode(Decode(ours)) differs from ours.
+	roundTripDiff string
 }
 
 // wabtDiffSummary counts the outcomes of a comparison run.
@@ -129,6 +133,9 @@ func wabtDiffCompareAll(t *testing.T, wat2wasm string, mods []wabtDiffModule) wa
 			} else if o.diff == "" {
 				report(m, "binary with --debug-names differs from wat2wasm: %s", o.namesDiff)
 			}
+			if o.roundTripDiff != "" {
+				report(m, "binary -> Decode -> Encode is not stable: %s", o.roundTripDiff)
+			}
 		}
 	}
 	if failures > 40 {
@@ -191,6 +198,18 @@ func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, features ir.Fea
 	}
 	o.diff = wabtDiffDescribe(want, got)
 	o.namesDiff = wabtDiffDescribe(wantNames, gotNames)
+	// Our bytes must survive Decode and Encode unchanged, names included.
+	// An invalid module may encode to a malformed binary (memory.init
+	// without data segments has no data count section, in wabt's bytes too).
+	if back, err := Decode(ir.NewSource(m.file+".wasm", gotNames, true), features); err != nil {
+		if !m.noCheck {
+			o.roundTripDiff = fmt.Sprintf("Decode of the encoded module: %v", err)
+		}
+	} else if again, err := Encode(back, EncodeOptions{DebugNames: true}); err != nil {
+		o.roundTripDiff = fmt.Sprintf("Encode of the decoded module: %v", err)
+	} else {
+		o.roundTripDiff = wabtDiffDescribe(gotNames, again)
+	}
 	if dumpDir != "" && (o.diff != "" || o.namesDiff != "") {
 		base := filepath.Join(dumpDir, fmt.Sprintf("%s.%d", strings.ReplaceAll(m.file, "/", "_"), m.line))
 		os.WriteFile(base+".wat", []byte(m.text), 0o666)
@@ -214,8 +233,16 @@ func wabtDiffWat2wasm(wat2wasm, in string, noCheck, debugNames bool) ([]byte, er
 	}
 	out += ".wasm"
 	args = append(args, in, "-o", out)
-	if err := exec.Command(wat2wasm, args...).Run(); err != nil {
-		return nil, err
+	// A busy machine can refuse to fork for a moment: retry then.
+	for attempt := 1; ; attempt++ {
+		err := exec.Command(wat2wasm, args...).Run()
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EAGAIN) || attempt == 20 {
+			return nil, err
+		}
+		time.Sleep(time.Duration(attempt) * 20 * time.Millisecond)
 	}
 	defer os.Remove(out)
 	return os.ReadFile(out)
