@@ -171,7 +171,7 @@ func (d *decoder) readCustomSection(idOff, end int, after byte) {
 
 func (d *decoder) readTypeSection() {
 	n := d.readLength()
-	d.m.Types = make([]ir.FuncType, 0, d.capFor(n, 3))
+	d.m.Types = decodeMakeSlice[[]ir.FuncType](n, d.capFor(n, 3))
 	for range n {
 		off := d.pos
 		if form := d.readTypeByte(); form != 0x60 {
@@ -299,7 +299,7 @@ func (d *decoder) readGlobalType() ir.GlobalType {
 
 func (d *decoder) readImportSection() {
 	n := d.readLength()
-	d.m.Imports = make([]ir.Import, 0, d.capFor(n, 4))
+	d.m.Imports = decodeMakeSlice[[]ir.Import](n, d.capFor(n, 4))
 	for range n {
 		im := ir.Import{Pos: ir.PosAt(d.pos)}
 		im.Module = d.readName()
@@ -325,7 +325,7 @@ func (d *decoder) readImportSection() {
 func (d *decoder) readFunctionSection() {
 	n := d.readLength()
 	d.funcDecls = n
-	d.m.Funcs = make([]ir.Func, 0, n) // n <= remaining bytes
+	d.m.Funcs = decodeMakeSlice[[]ir.Func](n, n) // n <= remaining bytes
 	for range n {
 		d.m.Funcs = append(d.m.Funcs, ir.Func{Type: d.readU32()})
 	}
@@ -333,7 +333,7 @@ func (d *decoder) readFunctionSection() {
 
 func (d *decoder) readTableSection() {
 	n := d.readLength()
-	d.m.Tables = make([]ir.Table, 0, d.capFor(n, 3))
+	d.m.Tables = decodeMakeSlice[[]ir.Table](n, d.capFor(n, 3))
 	for range n {
 		pos := ir.PosAt(d.pos)
 		d.m.Tables = append(d.m.Tables, ir.Table{Type: d.readTableType(), Pos: pos})
@@ -342,7 +342,7 @@ func (d *decoder) readTableSection() {
 
 func (d *decoder) readMemorySection() {
 	n := d.readLength()
-	d.m.Memories = make([]ir.Memory, 0, d.capFor(n, 2))
+	d.m.Memories = decodeMakeSlice[[]ir.Memory](n, d.capFor(n, 2))
 	for range n {
 		pos := ir.PosAt(d.pos)
 		d.m.Memories = append(d.m.Memories, ir.Memory{Type: d.readMemoryType(), Pos: pos})
@@ -351,7 +351,7 @@ func (d *decoder) readMemorySection() {
 
 func (d *decoder) readGlobalSection() {
 	n := d.readLength()
-	d.m.Globals = make([]ir.Global, 0, d.capFor(n, 3))
+	d.m.Globals = decodeMakeSlice[[]ir.Global](n, d.capFor(n, 3))
 	for range n {
 		g := ir.Global{Pos: ir.PosAt(d.pos), Type: d.readGlobalType()}
 		g.Init = d.readExpr()
@@ -361,7 +361,7 @@ func (d *decoder) readGlobalSection() {
 
 func (d *decoder) readExportSection() {
 	n := d.readLength()
-	d.m.Exports = make([]ir.Export, 0, d.capFor(n, 3))
+	d.m.Exports = decodeMakeSlice[[]ir.Export](n, d.capFor(n, 3))
 	for range n {
 		e := ir.Export{Pos: ir.PosAt(d.pos), Name: d.readName()}
 		off := d.pos
@@ -383,7 +383,7 @@ func (d *decoder) readExportSection() {
 //	             type is a reference type (else an element kind byte)
 func (d *decoder) readElemSection() {
 	n := d.readLength()
-	d.m.Elems = make([]ir.Elem, 0, d.capFor(n, 3))
+	d.m.Elems = decodeMakeSlice[[]ir.Elem](n, d.capFor(n, 3))
 	for range n {
 		e := ir.Elem{Pos: ir.PosAt(d.pos), Type: ir.FuncRef}
 		off := d.pos
@@ -419,14 +419,14 @@ func (d *decoder) readElemSection() {
 		}
 		count := d.readLength()
 		if exprs {
-			e.Init = make([][]ir.Instr, 0, d.capFor(count, 2))
+			e.Init = decodeMakeSlice[[][]ir.Instr](count, d.capFor(count, 2))
 			for range count {
 				e.Init = append(e.Init, d.readExpr())
 			}
 		} else {
 			// One backing array for all the ref.func expressions.
 			refs := make([]ir.Instr, 0, count) // count <= remaining bytes
-			e.Init = make([][]ir.Instr, 0, count)
+			e.Init = decodeMakeSlice[[][]ir.Instr](count, count)
 			for range count {
 				pos := ir.PosAt(d.pos)
 				refs = append(refs, ir.Instr{Op: ir.OpRefFunc, Index: d.readU32(), Pos: pos})
@@ -455,7 +455,7 @@ func (d *decoder) readCodeSection() {
 
 func (d *decoder) readDataSection() {
 	n := d.readLength()
-	d.m.Datas = make([]ir.Data, 0, d.capFor(n, 2))
+	d.m.Datas = decodeMakeSlice[[]ir.Data](n, d.capFor(n, 2))
 	for range n {
 		s := ir.Data{Pos: ir.PosAt(d.pos)}
 		off := d.pos
@@ -474,4 +474,14 @@ func (d *decoder) readDataSection() {
 		s.Init = append([]byte(nil), d.readBytes(d.readLength())...)
 		d.m.Datas = append(d.m.Datas, s)
 	}
+}
+
+// decodeMakeSlice returns an empty slice with capacity c for n elements,
+// or nil when n is 0, so that empty vectors decode to nil as they do from
+// text.
+func decodeMakeSlice[S ~[]E, E any](n, c int) S {
+	if n == 0 {
+		return nil
+	}
+	return make(S, 0, c)
 }

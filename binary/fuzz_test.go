@@ -1,0 +1,112 @@
+package binary
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// fuzzSeedWat are a few threads-suite text files whose compiled modules
+// seed FuzzDecode when wabt is around: atomics, shared memory, SIMD, bulk
+// memory, reference types and tables between them.
+var fuzzSeedWat = []string{"threads/atomic.wast", "simd/simd_lane.wast", "bulk.wast", "table_copy.wast", "br_table.wast", "elem.wast"}
+
+// FuzzDecode feeds arbitrary bytes to Decode: it must never panic or hang,
+// and whatever it accepts must survive encoding: encode → decode gives the
+// same IR, and encoding that again gives the same bytes.
+func FuzzDecode(f *testing.F) {
+	addFuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, features := range []ir.Features{suiteFeatures(), ir.AllFeaturesOn()} {
+			m, err := Decode(ir.NewSource("fuzz.wasm", data, true), features)
+			if err != nil {
+				if _, ok := err.(ir.ErrorList); !ok {
+					t.Fatalf("error of type %T, want ir.ErrorList", err)
+				}
+				continue
+			}
+			opts := EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names)}
+			out, err := Encode(m, opts)
+			if err != nil {
+				continue // not every decodable module is representable (e.g. name maps of absent entities)
+			}
+			m2, err := Decode(ir.NewSource("reencoded.wasm", out, true), features)
+			if err != nil {
+				t.Fatalf("decoding the re-encoded module: %v\ninput    % x\nencoding % x", err, data, out)
+			}
+			// The encoder leaves out empty sections, so a custom section
+			// that followed one comes back attached to an earlier section;
+			// where customs go is checked by the byte comparison below.
+			clearCustomAfter(m)
+			clearCustomAfter(m2)
+			if diff := diffModules(m, m2); diff != "" {
+				t.Fatalf("encode → decode changed the IR:\n%s", diff)
+			}
+			m3, _ := Decode(ir.NewSource("reencoded.wasm", out, true), features)
+			out2, err := Encode(m3, opts)
+			if err != nil || !bytes.Equal(out, out2) {
+				t.Fatalf("encoding is not stable: %v\nfirst  % x\nsecond % x", err, out, out2)
+			}
+		}
+	})
+}
+
+// addFuzzSeeds adds the suite's binary modules (valid and malformed), the
+// repository's compiled C fixtures, and, with wabt, a few compiled suite
+// scripts.
+func addFuzzSeeds(f *testing.F) {
+	f.Add([]byte("\x00asm\x01\x00\x00\x00"))
+	if fixtures, _ := filepath.Glob(filepath.Join("..", "testdata", "c", "*.wasm")); len(fixtures) > 0 {
+		for _, p := range fixtures {
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	dir := os.Getenv("WASM_TESTSUITE")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "testsuite", "threads")
+	}
+	for _, name := range []string{"binary.wast", "binary-leb128.wast", "custom.wast"} {
+		src, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		bins, _, err := collectWastModules(name, string(src))
+		if err != nil {
+			continue
+		}
+		for _, b := range bins {
+			f.Add(b.bytes)
+		}
+	}
+	if _, err := exec.LookPath("wast2json"); err != nil {
+		return
+	}
+	tmp := f.TempDir()
+	for _, name := range fuzzSeedWat {
+		out := filepath.Join(tmp, filepath.Base(name)+".json")
+		if exec.Command("wast2json", "--enable-threads", filepath.Join(dir, name), "-o", out).Run() != nil {
+			continue
+		}
+		mods, _ := filepath.Glob(filepath.Join(tmp, filepath.Base(name)+".*.wasm"))
+		for i, p := range mods {
+			if i >= 20 {
+				break
+			}
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+}
+
+func clearCustomAfter(m *ir.Module) {
+	for i := range m.Customs {
+		m.Customs[i].After = 0
+	}
+}
