@@ -1,0 +1,145 @@
+package binary
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// encodeRandomGen builds arbitrary, mostly nonsensical modules: any op
+// (also past the table), any immediate values, any type bytes, modes and
+// kinds out of range. The encoder must never panic on them.
+type encodeRandomGen struct{ r *rand.Rand }
+
+func (g *encodeRandomGen) valType() ir.ValType {
+	if g.r.IntN(8) == 0 {
+		return ir.ValType(g.r.IntN(256))
+	}
+	return []ir.ValType{ir.I32, ir.I64, ir.F32, ir.F64, ir.V128, ir.FuncRef, ir.ExternRef}[g.r.IntN(7)]
+}
+
+func (g *encodeRandomGen) u32() uint32 {
+	switch g.r.IntN(4) {
+	case 0:
+		return 0
+	case 1:
+		return uint32(g.r.IntN(200))
+	}
+	return g.r.Uint32()
+}
+
+func (g *encodeRandomGen) limits() ir.Limits {
+	l := ir.Limits{Min: uint64(g.u32()), Max: uint64(g.u32()), HasMax: g.r.IntN(2) == 0}
+	if g.r.IntN(10) == 0 {
+		l.Min = g.r.Uint64()
+	}
+	return l
+}
+
+func (g *encodeRandomGen) instrs(depth int) []ir.Instr {
+	body := make([]ir.Instr, g.r.IntN(6))
+	for i := range body {
+		in := &body[i]
+		in.Op = ir.Op(g.r.IntN(int(ir.NumOps) + 3))
+		if g.r.IntN(20) != 0 && (in.Op == ir.OpElse || in.Op == ir.OpEnd) {
+			in.Op = ir.OpNop
+		}
+		in.Index, in.Index2 = g.u32(), g.u32()
+		in.Value, in.Value2 = g.r.Uint64(), g.r.Uint64()
+		in.Lane = byte(g.r.IntN(256))
+		in.Ref = g.valType()
+		in.Mem = ir.MemArg{Align: uint32(g.r.IntN(70)), Offset: g.r.Uint64() >> g.r.IntN(64), Memory: g.u32() % 3}
+		in.Block = ir.BlockType{Kind: ir.BlockKind(g.r.IntN(4)), Value: g.valType(), Index: g.u32() % 8}
+		for range g.r.IntN(3) {
+			in.Labels = append(in.Labels, g.u32())
+			in.Types = append(in.Types, g.valType())
+		}
+		if depth > 0 && in.Op < ir.NumOps && in.Op.Info().Imm == ir.ImmBlock {
+			in.Body = g.instrs(depth - 1)
+			if g.r.IntN(2) == 0 {
+				in.Else = g.instrs(depth - 1)
+			}
+		}
+		in.Pos = ir.PosAt(g.r.IntN(1000))
+	}
+	return body
+}
+
+func (g *encodeRandomGen) memoryType() ir.MemoryType {
+	return ir.MemoryType{Limits: g.limits(), Shared: g.r.IntN(2) == 0, Is64: g.r.IntN(2) == 0}
+}
+
+func (g *encodeRandomGen) module() *ir.Module {
+	m := &ir.Module{Name: "m"}
+	for range g.r.IntN(4) {
+		m.Types = append(m.Types, ir.FuncType{Params: []ir.ValType{g.valType()}, Results: []ir.ValType{g.valType()}})
+	}
+	for range g.r.IntN(3) {
+		m.Imports = append(m.Imports, ir.Import{Module: "a", Name: "b", Kind: ir.ExternKind(g.r.IntN(5)), Func: g.u32(),
+			Table:  ir.TableType{Elem: g.valType(), Limits: g.limits()},
+			Memory: g.memoryType(),
+			Global: ir.GlobalType{Type: g.valType(), Mutable: g.r.IntN(2) == 0}})
+	}
+	for range g.r.IntN(4) {
+		m.Funcs = append(m.Funcs, ir.Func{Type: g.u32() % 5, Body: g.instrs(3),
+			Locals: []ir.LocalRun{{Count: g.u32(), Type: g.valType()}, {Count: g.u32(), Type: g.valType()}}})
+	}
+	for range g.r.IntN(2) {
+		m.Tables = append(m.Tables, ir.Table{Type: ir.TableType{Elem: g.valType(), Limits: g.limits()}})
+		m.Memories = append(m.Memories, ir.Memory{Type: g.memoryType()})
+		m.Globals = append(m.Globals, ir.Global{Type: ir.GlobalType{Type: g.valType()}, Init: g.instrs(1)})
+		m.Exports = append(m.Exports, ir.Export{Name: "e", Kind: ir.ExternKind(g.r.IntN(5)), Index: g.u32()})
+		el := ir.Elem{Mode: ir.SegmentMode(g.r.IntN(4)), Table: g.u32() % 3, Offset: g.instrs(1), Type: g.valType()}
+		for range g.r.IntN(3) {
+			el.Init = append(el.Init, g.instrs(1))
+		}
+		m.Elems = append(m.Elems, el)
+		m.Datas = append(m.Datas, ir.Data{Mode: ir.SegmentMode(g.r.IntN(3)), Memory: g.u32() % 3, Offset: g.instrs(1), Init: []byte("d")})
+		m.Customs = append(m.Customs, ir.Custom{Name: "c", Data: []byte{1}, After: byte(g.r.IntN(14))})
+	}
+	if g.r.IntN(2) == 0 {
+		m.Start = &ir.Start{Func: g.u32()}
+	}
+	m.Names.Funcs = ir.NameMap{g.u32(): "f", 0: ""}
+	m.Names.Locals = map[uint32]ir.NameMap{g.u32(): {g.u32(): "l"}}
+	m.Names.Globals = ir.NameMap{g.u32(): "g"}
+	return m
+}
+
+// TestEncodeRandomModulesNeverPanic encodes thousands of arbitrary modules:
+// each gives either an *ir.Error and no bytes, or a well-framed module, the
+// same every time.
+func TestEncodeRandomModulesNeverPanic(t *testing.T) {
+	g := &encodeRandomGen{r: rand.New(rand.NewPCG(1, 2))}
+	var ok, failed int
+	for i := 0; i < 2000; i++ {
+		m := g.module()
+		for _, names := range []bool{false, true} {
+			b, err := Encode(m, EncodeOptions{DebugNames: names})
+			if err != nil {
+				failed++
+				if b != nil {
+					t.Fatalf("module %d: error %v with %d bytes of output", i, err, len(b))
+				}
+				if _, isIR := err.(*ir.Error); !isIR {
+					t.Fatalf("module %d: error %T is not an *ir.Error", i, err)
+				}
+				continue
+			}
+			ok++
+			ids, _ := encodeTestSections(t, b)
+			if names && (len(ids) == 0 || ids[len(ids)-1] != sectionCustom) {
+				t.Fatalf("module %d: no trailing name section: sections %v", i, ids)
+			}
+			if again, _ := Encode(m, EncodeOptions{DebugNames: names}); !bytes.Equal(again, b) {
+				t.Fatalf("module %d: two encodings differ", i)
+			}
+		}
+	}
+	if ok == 0 || failed == 0 {
+		t.Errorf("generator too narrow: %d encoded, %d rejected", ok, failed)
+	}
+	t.Logf("%d encodings, %d rejected", ok, failed)
+}
