@@ -1,0 +1,291 @@
+package interp_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/watt-wasm/watt/interp"
+	"github.com/watt-wasm/watt/ir"
+)
+
+const atomicsSrc = `(module
+  (memory (export "mem") 1 4 shared)
+  ;; n times: 32-bit add at 0, 64-bit add at 8, 8-bit adds at 16+lane,
+  ;; 16-bit sub at 20+2*lane (neighbouring sub-words share a 32-bit word)
+  (func (export "bump") (param $n i32) (param $lane i32) (local $i i32)
+    (loop $l
+      (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+      (drop (i64.atomic.rmw.add (i32.const 8) (i64.const 3)))
+      (drop (i32.atomic.rmw8.add_u (i32.add (i32.const 16) (local.get $lane)) (i32.const 1)))
+      (drop (i32.atomic.rmw16.sub_u (i32.add (i32.const 20) (i32.shl (local.get $lane) (i32.const 1))) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  ;; a spin lock at 32 (cmpxchg) guarding a plain counter at 36
+  (func (export "locked") (param $n i32) (local $i i32)
+    (loop $l
+      (loop $spin
+        (br_if $spin (i32.atomic.rmw.cmpxchg (i32.const 32) (i32.const 0) (i32.const 1))))
+      (i32.store (i32.const 36) (i32.add (i32.load (i32.const 36)) (i32.const 1)))
+      (i32.atomic.store (i32.const 32) (i32.const 0))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "load32") (param i32) (result i32) (i32.atomic.load (local.get 0)))
+  (func (export "load64") (param i32) (result i64) (i64.atomic.load (local.get 0)))
+  (func (export "load8") (param i32) (result i32) (i32.atomic.load8_u (local.get 0)))
+  (func (export "load16") (param i32) (result i32) (i32.atomic.load16_u (local.get 0)))
+  (func (export "xchg8") (param i32 i32) (result i32) (i32.atomic.rmw8.xchg_u (local.get 0) (local.get 1)))
+  (func (export "cmpxchg16") (param i32 i32 i32) (result i32)
+    (i32.atomic.rmw16.cmpxchg_u (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "cmpxchg64") (param i32 i64 i64) (result i64)
+    (i64.atomic.rmw.cmpxchg (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "and64") (param i32 i64) (result i64) (i64.atomic.rmw.and (local.get 0) (local.get 1)))
+  (func (export "xor32") (param i32 i32) (result i32) (i32.atomic.rmw.xor (local.get 0) (local.get 1)))
+  (func (export "store64") (param i32 i64) (i64.atomic.store (local.get 0) (local.get 1)))
+  (func (export "wait32") (param i32 i32 i64) (result i32)
+    (memory.atomic.wait32 (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "wait64") (param i32 i64 i64) (result i32)
+    (memory.atomic.wait64 (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "notify") (param i32 i32) (result i32)
+    (memory.atomic.notify (local.get 0) (local.get 1)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "fence") (atomic.fence)))`
+
+// parallel runs f(g) on n goroutines and waits for them; errors are
+// collected, never reported from the goroutines.
+func parallel(t *testing.T, n int, f func(g int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for g := 0; g < n; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[g] = f(g)
+		}()
+	}
+	wg.Wait()
+	for g, err := range errs {
+		if err != nil {
+			t.Errorf("goroutine %d: %v", g, err)
+		}
+	}
+}
+
+func TestAtomicCountersFromManyGoroutines(t *testing.T) {
+	inst := instantiate(t, atomicsSrc)
+	const goroutines, n = 4, 3000
+	parallel(t, goroutines, func(g int) error {
+		_, err := inst.Call(context.Background(), "bump", i32(n), i32(int32(g)))
+		return err
+	})
+	expect(t, inst, "load32", args(i32(0)), i32(goroutines*n))
+	expect(t, inst, "load64", args(i32(8)), i64(3*goroutines*n))
+	for g := 0; g < goroutines; g++ {
+		expect(t, inst, "load8", args(i32(int32(16+g))), i32(n%256))
+		expect(t, inst, "load16", args(i32(int32(20+2*g))), i32((0x10000-n)%0x10000))
+	}
+}
+
+func TestSpinLockIsExclusive(t *testing.T) {
+	// Two instances share one memory: the documented use of shared memory.
+	store := interp.NewStore()
+	mod := compile(t, atomicsSrc)
+	owner, err := interp.Instantiate(store, mod, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := instantiateWith(t, store, `(module
+  (memory (import "m" "mem") 1 4 shared)
+  (func (export "locked") (param $n i32) (local $i i32)
+    (loop $l
+      (loop $spin
+        (br_if $spin (i32.atomic.rmw.cmpxchg (i32.const 32) (i32.const 0) (i32.const 1))))
+      (i32.store (i32.const 36) (i32.add (i32.load (i32.const 36)) (i32.const 1)))
+      (i32.atomic.store (i32.const 32) (i32.const 0))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))))`,
+		interp.ImportMap{"m": {"mem": owner.Export("mem")}})
+	const n = 2000
+	parallel(t, 4, func(g int) error {
+		inst := owner
+		if g%2 == 1 {
+			inst = user
+		}
+		_, err := inst.Call(context.Background(), "locked", i32(n))
+		return err
+	})
+	expect(t, owner, "load32", args(i32(36)), i32(4*n))
+}
+
+func instantiateWith(t testing.TB, store *interp.Store, src string, imports interp.Imports) *interp.Instance {
+	t.Helper()
+	inst, err := interp.Instantiate(store, compile(t, src), imports)
+	if err != nil {
+		t.Fatalf("instantiate: %v", err)
+	}
+	return inst
+}
+
+func TestAtomicRMWResults(t *testing.T) {
+	inst := instantiate(t, atomicsSrc)
+	expect(t, inst, "store64", args(i32(64), i64(0x1122334455667788)))
+	expect(t, inst, "xchg8", args(i32(65), i32(0x1ff)), i32(0x77))
+	expect(t, inst, "load64", args(i32(64)), i64(0x112233445566ff88))
+	// Expected values are wrapped to the access width.
+	expect(t, inst, "cmpxchg16", args(i32(66), i32(0x15566), i32(0xabcd)), i32(0x5566))
+	expect(t, inst, "load64", args(i32(64)), i64(0x11223344abcdff88))
+	expect(t, inst, "cmpxchg16", args(i32(66), i32(0), i32(1)), i32(0xabcd))
+	expect(t, inst, "cmpxchg64", args(i32(64), i64(1), i64(2)), i64(0x11223344abcdff88))
+	expect(t, inst, "cmpxchg64", args(i32(64), i64(0x11223344abcdff88), i64(7)), i64(0x11223344abcdff88))
+	expect(t, inst, "and64", args(i32(64), i64(3)), i64(7))
+	expect(t, inst, "load64", args(i32(64)), i64(3))
+	expect(t, inst, "xor32", args(i32(64), i32(-1)), i32(3))
+	expect(t, inst, "load32", args(i32(64)), i32(-4))
+	expect(t, inst, "fence", nil)
+}
+
+func TestAtomicTraps(t *testing.T) {
+	inst := instantiate(t, atomicsSrc)
+	expectErr(t, inst, "load32", args(i32(2)), ir.Trap, "unaligned atomic")
+	expectErr(t, inst, "load64", args(i32(4)), ir.Trap, "unaligned atomic")
+	expectErr(t, inst, "load16", args(i32(1)), ir.Trap, "unaligned atomic")
+	expectErr(t, inst, "load32", args(i32(65536)), ir.Trap, "out of bounds memory access")
+	expectErr(t, inst, "notify", args(i32(65536), i32(1)), ir.Trap, "out of bounds memory access")
+	expectErr(t, inst, "wait64", args(i32(4), i64(0), i64(0)), ir.Trap, "unaligned atomic")
+	expect(t, inst, "load8", args(i32(65535)), i32(0))
+
+	unshared := instantiate(t, `(module (memory 1)
+  (func (export "wait32") (param i32 i32 i64) (result i32)
+    (memory.atomic.wait32 (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "notify") (param i32 i32) (result i32)
+    (memory.atomic.notify (local.get 0) (local.get 1))))`)
+	expectErr(t, unshared, "wait32", args(i32(0), i32(0), i64(0)), ir.Trap, "expected shared memory")
+	expect(t, unshared, "notify", args(i32(0), i32(10)), i32(0))
+}
+
+func TestWaitResults(t *testing.T) {
+	inst := instantiate(t, atomicsSrc)
+	expect(t, inst, "wait32", args(i32(0), i32(1), i64(-1)), i32(1)) // not equal: no wait
+	expect(t, inst, "wait64", args(i32(8), i64(1), i64(-1)), i32(1))
+	expect(t, inst, "wait32", args(i32(0), i32(0), i64(0)), i32(2)) // timed out at once
+	expect(t, inst, "wait64", args(i32(8), i64(0), i64(1_000_000)), i32(2))
+	expect(t, inst, "notify", args(i32(0), i32(1)), i32(0)) // nobody waits
+	if n := inst.Memory("mem").NumWaiters(0); n != 0 {
+		t.Errorf("timed-out waiter still queued: %d", n)
+	}
+}
+
+// waitUntil polls cond (a safety net bounds it; no timing is asserted).
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestNotifyWakesAtMostCount(t *testing.T) {
+	inst := instantiate(t, atomicsSrc)
+	mem := inst.Memory("mem")
+	results := make(chan interp.Value, 3)
+	for g := 0; g < 3; g++ {
+		go func() {
+			res, err := inst.Call(context.Background(), "wait32", i32(64), i32(0), i64(-1))
+			if err != nil {
+				results <- i32(-1)
+				return
+			}
+			results <- res[0]
+		}()
+	}
+	waitUntil(t, "three waiters", func() bool { return mem.NumWaiters(64) == 3 })
+	expect(t, inst, "notify", args(i32(60), i32(5)), i32(0)) // other address
+	expect(t, inst, "notify", args(i32(64), i32(2)), i32(2))
+	for i := 0; i < 2; i++ {
+		if r := <-results; r != i32(0) {
+			t.Errorf("woken waiter returned %v, want 0", r)
+		}
+	}
+	if n := mem.NumWaiters(64); n != 1 {
+		t.Fatalf("waiters left = %d, want 1", n)
+	}
+	expect(t, inst, "notify", args(i32(64), i32(5)), i32(1))
+	if r := <-results; r != i32(0) {
+		t.Errorf("woken waiter returned %v, want 0", r)
+	}
+}
+
+func TestNotifyLoopUnblocksWaiter(t *testing.T) {
+	// The suite's wait_notify pattern: notify until somebody was woken.
+	inst := instantiate(t, atomicsSrc)
+	done := make(chan error, 1)
+	go func() {
+		res, err := inst.Call(context.Background(), "wait64", i32(128), i64(0), i64(-1))
+		if err == nil && res[0] != i32(0) {
+			err = &ir.Error{Msg: "wait returned " + res[0].String()}
+		}
+		done <- err
+	}()
+	for {
+		res := call(t, inst, "notify", i32(128), i32(1))
+		if res[0] == i32(1) {
+			break
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWaitStopsOnCancel(t *testing.T) {
+	inst := instantiate(t, atomicsSrc)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := inst.Call(ctx, "wait32", i32(0), i32(0), i64(-1))
+		done <- err
+	}()
+	waitUntil(t, "the waiter", func() bool { return inst.Memory("mem").NumWaiters(0) == 1 })
+	cancel()
+	checkErr(t, <-done, ir.Trap, "interrupted")
+	if n := inst.Memory("mem").NumWaiters(0); n != 0 {
+		t.Errorf("cancelled waiter still queued: %d", n)
+	}
+}
+
+func TestSharedMemoryGrowsWhileInUse(t *testing.T) {
+	inst := instantiate(t, atomicsSrc)
+	mem := inst.Memory("mem")
+	before := mem.Bytes()
+	parallel(t, 2, func(g int) error {
+		if g == 0 {
+			for i := 0; i < 3; i++ {
+				if _, err := inst.Call(context.Background(), "grow", i32(1)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		// Read the last word of whatever size is current.
+		for i := 0; i < 2000; i++ {
+			res, err := inst.Call(context.Background(), "size")
+			if err != nil {
+				return err
+			}
+			if _, err := inst.Call(context.Background(), "load32", i32(res[0].Int32()*65536-4)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	expect(t, inst, "size", nil, i32(4))
+	expect(t, inst, "grow", args(i32(1)), i32(-1)) // at maximum
+	after := mem.Bytes()
+	if len(after) != 4*65536 || &before[0] != &after[0] {
+		t.Errorf("shared memory moved or has wrong size %d", len(after))
+	}
+}
