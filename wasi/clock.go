@@ -1,0 +1,172 @@
+package wasi
+
+import (
+	"crypto/rand"
+	"io"
+	"runtime"
+	"time"
+)
+
+// Clock ids.
+const (
+	clockRealtime = iota
+	clockMonotonic
+	clockProcessCPU
+	clockThreadCPU
+)
+
+// epoch anchors the monotonic clock: Go's monotonic readings are only
+// meaningful as differences.
+var epoch = time.Now()
+
+// now reads clock id in nanoseconds. The CPU-time clocks are approximated
+// by the monotonic clock (Go has no portable per-thread CPU clock).
+func now(id uint32) (uint64, Errno) {
+	switch id {
+	case clockRealtime:
+		return uint64(time.Now().UnixNano()), ESUCCESS
+	case clockMonotonic, clockProcessCPU, clockThreadCPU:
+		return uint64(time.Since(epoch).Nanoseconds()), ESUCCESS
+	}
+	return 0, EINVAL
+}
+
+func (s *System) clockResGet(c *call) Errno {
+	if _, e := now(c.i32(0)); e != ESUCCESS {
+		return e
+	}
+	c.m.put64(c.i32(1), 1000) // 1µs: what Go's timers honestly deliver
+	return ESUCCESS
+}
+
+func (s *System) clockTimeGet(c *call) Errno {
+	t, e := now(c.i32(0))
+	if e != ESUCCESS {
+		return e
+	}
+	c.m.put64(c.i32(2), t)
+	return ESUCCESS
+}
+
+func (s *System) randomGet(c *call) Errno {
+	buf := c.m.slice(c.i32(0), c.i32(1))
+	r := s.cfg.Rand
+	if r == nil {
+		r = rand.Reader
+	}
+	// Read into a private buffer: the guest's memory may be shared.
+	tmp := make([]byte, len(buf))
+	if _, err := io.ReadFull(r, tmp); err != nil {
+		return EIO
+	}
+	copy(buf, tmp)
+	return ESUCCESS
+}
+
+func (s *System) schedYield(c *call) Errno {
+	runtime.Gosched()
+	return ESUCCESS
+}
+
+// Subscription and event layout (48 and 32 bytes).
+const (
+	subSize   = 48
+	eventSize = 32
+
+	eventClock   = 0
+	eventFdRead  = 1
+	eventFdWrite = 2
+
+	subclockAbstime = 1
+)
+
+// pollOneoff waits for the earliest clock subscription. fd subscriptions
+// are reported ready at once: stdio and files never make a guest wait
+// here (reads block in fd_read instead), which is what Go's wasip1 runtime
+// and wasi-libc's poll expect of regular files. Waiting ends early, with
+// ECANCELED events, when the process ends.
+func (s *System) pollOneoff(c *call) Errno {
+	in, out, n := c.i32(0), c.i32(1), c.i32(2)
+	if n == 0 {
+		return EINVAL
+	}
+	type clockSub struct {
+		userdata uint64
+		deadline time.Time
+	}
+	var clocks []clockSub
+	events := 0
+	put := func(userdata uint64, errno Errno, typ uint8, nbytes uint64) {
+		p := out + uint32(events)*eventSize
+		clear(c.m.slice(p, eventSize))
+		c.m.put64(p, userdata)
+		c.m.put16(p+8, uint16(errno))
+		c.m.put8(p+10, typ)
+		c.m.put64(p+16, nbytes)
+		events++
+	}
+	start := time.Now()
+	for i := uint32(0); i < n; i++ {
+		p := in + i*subSize
+		userdata := c.m.u64(p)
+		switch tag := c.m.u8(p + 8); tag {
+		case eventClock:
+			id := c.m.u32(p + 16)
+			timeout := c.m.u64(p + 24)
+			flags := c.m.u16(p + 40)
+			var d time.Duration
+			if flags&subclockAbstime != 0 {
+				t, e := now(id)
+				if e != ESUCCESS {
+					put(userdata, e, eventClock, 0)
+					continue
+				}
+				if timeout > t {
+					d = time.Duration(timeout - t)
+				}
+			} else {
+				if _, e := now(id); e != ESUCCESS {
+					put(userdata, e, eventClock, 0)
+					continue
+				}
+				d = time.Duration(min(timeout, uint64(1<<62)))
+			}
+			clocks = append(clocks, clockSub{userdata, start.Add(d)})
+		case eventFdRead, eventFdWrite:
+			fd := c.m.u32(p + 16)
+			if _, e := s.get(fd); e != ESUCCESS {
+				put(userdata, e, tag, 0)
+				continue
+			}
+			put(userdata, ESUCCESS, tag, 0)
+		default:
+			put(userdata, EINVAL, tag, 0)
+		}
+	}
+	if events == 0 && len(clocks) > 0 {
+		first := clocks[0]
+		for _, cl := range clocks[1:] {
+			if cl.deadline.Before(first.deadline) {
+				first = cl
+			}
+		}
+		if d := time.Until(first.deadline); d > 0 {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-c.ctx.Done():
+				put(first.userdata, ECANCELED, eventClock, 0)
+				c.m.put32(c.i32(3), uint32(events))
+				return ESUCCESS
+			}
+		}
+		for _, cl := range clocks {
+			if !time.Now().Before(cl.deadline) {
+				put(cl.userdata, ESUCCESS, eventClock, 0)
+			}
+		}
+	}
+	c.m.put32(c.i32(3), uint32(events))
+	return ESUCCESS
+}

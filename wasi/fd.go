@@ -1,0 +1,667 @@
+package wasi
+
+import (
+	"context"
+
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+	"time"
+)
+
+// File types (witx "filetype").
+const (
+	fileUnknown     = 0
+	fileCharDevice  = 2
+	fileDirectory   = 3
+	fileRegular     = 4
+	fileSymlink     = 7
+	fdflagAppend    = 1
+	fdflagNonblock  = 4
+	fdflagsSync     = 2 | 8 | 16 // dsync, rsync, sync
+	allRights       = 1<<30 - 1
+	prestatDir      = 0
+	direntSize      = 24
+	filestatSize    = 64
+	fdstatSize      = 24
+	whenceSet       = 0
+	whenceCur       = 1
+	whenceEnd       = 2
+	lookupFollow    = 1
+	oflagCreat      = 1
+	oflagDirectory  = 2
+	oflagExcl       = 4
+	oflagTrunc      = 8
+	rightFdRead     = 1 << 1
+	rightFdWrite    = 1 << 6
+	fstAtim         = 1
+	fstAtimNow      = 2
+	fstMtim         = 4
+	fstMtimNow      = 8
+	maxPathLen      = 4096
+	maxOpenFiles    = 1 << 16
+	preopenBaseFD   = 3
+	stdinReadChunk  = 64 << 10
+	direntNameLimit = 1 << 16
+)
+
+// fdEntry is one open file descriptor.
+type fdEntry struct {
+	kind  uint8
+	flags uint16 // fdflags
+
+	stdio bool
+	stdin bool      // stdio entry that reads
+	r     io.Reader // stdio: fd 0
+	w     io.Writer // stdio: fds 1 and 2
+
+	file *os.File // regular files and directories
+	root *os.Root // directories: the sandbox their paths resolve in
+
+	// parent and name locate the file for operations os.File lacks
+	// (fd_filestat_set_times).
+	parent *os.Root
+	name   string
+
+	preopen bool
+	guest   string // preopen name
+
+	mu      sync.Mutex // serialises stdio transfers and readdir state
+	dirents []dirent   // fd_readdir snapshot, taken at cookie 0
+}
+
+type dirent struct {
+	name string
+	ino  uint64
+	typ  uint8
+}
+
+func (e *fdEntry) close() error {
+	var err error
+	if e.file != nil {
+		err = e.file.Close()
+	}
+	if e.root != nil {
+		if rerr := e.root.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+func openPreopen(d Dir) (*fdEntry, error) {
+	root, err := os.OpenRoot(d.Host)
+	if err != nil {
+		return nil, err
+	}
+	f, err := root.Open(".")
+	if err != nil {
+		root.Close()
+		return nil, err
+	}
+	guest := d.Guest
+	if guest == "" {
+		guest = d.Host
+	}
+	return &fdEntry{kind: fileDirectory, file: f, root: root, preopen: true, guest: guest, parent: root, name: "."}, nil
+}
+
+// get looks up an open fd.
+func (s *System) get(fd uint32) (*fdEntry, Errno) {
+	s.mu.Lock()
+	e := s.fds[fd]
+	s.mu.Unlock()
+	if e == nil {
+		return nil, EBADF
+	}
+	return e, ESUCCESS
+}
+
+// add installs e at the lowest free fd, as POSIX does.
+func (s *System) add(e *fdEntry) (uint32, Errno) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for fd := uint32(0); fd < maxOpenFiles; fd++ {
+		if s.fds[fd] == nil {
+			s.fds[fd] = e
+			return fd, ESUCCESS
+		}
+	}
+	return 0, EMFILE
+}
+
+func (s *System) fdClose(c *call) Errno {
+	fd := c.i32(0)
+	s.mu.Lock()
+	e := s.fds[fd]
+	delete(s.fds, fd)
+	s.mu.Unlock()
+	if e == nil {
+		return EBADF
+	}
+	return errnoOf(e.close())
+}
+
+func (s *System) fdRenumber(c *call) Errno {
+	from, to := c.i32(0), c.i32(1)
+	s.mu.Lock()
+	e, old := s.fds[from], s.fds[to]
+	if e == nil || old == nil {
+		s.mu.Unlock()
+		return EBADF
+	}
+	if from != to {
+		s.fds[to] = e
+		delete(s.fds, from)
+	}
+	s.mu.Unlock()
+	if from != to {
+		old.close()
+	}
+	return ESUCCESS
+}
+
+// readStdin reads from the configured reader without holding the guest
+// hostage: the read runs on a helper goroutine, and the call returns
+// ECANCELED if the process ends first (the helper's data is then lost,
+// with the process).
+func readStdin(ctx context.Context, e *fdEntry, n int) ([]byte, error) {
+	if e.r == nil {
+		return nil, io.EOF
+	}
+	type result struct {
+		b   []byte
+		err error
+	}
+	ch := make(chan result, 1)
+	e.mu.Lock()
+	go func() {
+		defer e.mu.Unlock()
+		buf := make([]byte, min(n, stdinReadChunk))
+		m, err := e.r.Read(buf)
+		ch <- result{buf[:m], err}
+	}()
+	select {
+	case r := <-ch:
+		return r.b, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (s *System) fdRead(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	iovs := c.m.iovecs(c.i32(1), c.i32(2))
+	total := 0
+	for _, iov := range iovs {
+		total += len(iov)
+	}
+	var n int
+	switch {
+	case e.stdio:
+		if !e.stdin {
+			return EBADF
+		}
+		if total == 0 {
+			break
+		}
+		b, err := readStdin(c.ctx, e, total)
+		for _, iov := range iovs {
+			k := copy(iov, b)
+			b = b[k:]
+			n += k
+		}
+		if err != nil && err != io.EOF && n == 0 {
+			return errnoOf(err)
+		}
+	case e.kind == fileDirectory:
+		return EISDIR
+	default:
+		for _, iov := range iovs {
+			k, err := e.file.Read(iov)
+			n += k
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				if n > 0 {
+					break
+				}
+				return errnoOf(err)
+			}
+			if k < len(iov) {
+				break
+			}
+		}
+	}
+	c.m.put32(c.i32(3), uint32(n))
+	return ESUCCESS
+}
+
+// gather copies the iovecs into one buffer, so a write is one Write call:
+// lines written by different threads do not interleave inside a call.
+func gather(iovs [][]byte) []byte {
+	total := 0
+	for _, iov := range iovs {
+		total += len(iov)
+	}
+	buf := make([]byte, 0, total)
+	for _, iov := range iovs {
+		buf = append(buf, iov...)
+	}
+	return buf
+}
+
+func (s *System) fdWrite(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	buf := gather(c.m.iovecs(c.i32(1), c.i32(2)))
+	var n int
+	var err error
+	switch {
+	case e.stdio:
+		if e.stdin {
+			return EBADF
+		}
+		e.mu.Lock()
+		if e.w == nil {
+			n = len(buf)
+		} else {
+			n, err = e.w.Write(buf)
+		}
+		e.mu.Unlock()
+	case e.kind == fileDirectory:
+		return EISDIR
+	default:
+		n, err = e.file.Write(buf)
+	}
+	if err != nil && n == 0 {
+		return errnoOf(err)
+	}
+	c.m.put32(c.i32(3), uint32(n))
+	return ESUCCESS
+}
+
+func (s *System) fdPread(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	if e.stdio {
+		return ESPIPE
+	}
+	if e.kind == fileDirectory {
+		return EISDIR
+	}
+	off := int64(c.i64(3))
+	if off < 0 {
+		return EINVAL
+	}
+	n := 0
+	for _, iov := range c.m.iovecs(c.i32(1), c.i32(2)) {
+		k, err := e.file.ReadAt(iov, off+int64(n))
+		n += k
+		if err == io.EOF || k < len(iov) {
+			break
+		}
+		if err != nil {
+			if n > 0 {
+				break
+			}
+			return errnoOf(err)
+		}
+	}
+	c.m.put32(c.i32(4), uint32(n))
+	return ESUCCESS
+}
+
+func (s *System) fdPwrite(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	if e.stdio {
+		return ESPIPE
+	}
+	if e.kind == fileDirectory {
+		return EISDIR
+	}
+	off := int64(c.i64(3))
+	if off < 0 {
+		return EINVAL
+	}
+	buf := gather(c.m.iovecs(c.i32(1), c.i32(2)))
+	var n int
+	var err error
+	if e.flags&fdflagAppend != 0 {
+		// os.File refuses WriteAt in append mode; POSIX appends anyway.
+		n, err = e.file.Write(buf)
+	} else {
+		n, err = e.file.WriteAt(buf, off)
+	}
+	if err != nil && n == 0 {
+		return errnoOf(err)
+	}
+	c.m.put32(c.i32(4), uint32(n))
+	return ESUCCESS
+}
+
+func (s *System) fdSeek(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	if e.stdio {
+		return ESPIPE
+	}
+	if e.kind == fileDirectory {
+		return EISDIR
+	}
+	var whence int
+	switch c.i32(2) {
+	case whenceSet:
+		whence = io.SeekStart
+	case whenceCur:
+		whence = io.SeekCurrent
+	case whenceEnd:
+		whence = io.SeekEnd
+	default:
+		return EINVAL
+	}
+	pos, err := e.file.Seek(int64(c.i64(1)), whence)
+	if err != nil {
+		return errnoOf(err)
+	}
+	c.m.put64(c.i32(3), uint64(pos))
+	return ESUCCESS
+}
+
+func (s *System) fdTell(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	if e.stdio {
+		return ESPIPE
+	}
+	pos, err := e.file.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return errnoOf(err)
+	}
+	c.m.put64(c.i32(1), uint64(pos))
+	return ESUCCESS
+}
+
+func (s *System) fdSync(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	if e.file == nil {
+		return ESUCCESS
+	}
+	if err := e.file.Sync(); err != nil && e.kind != fileDirectory {
+		return errnoOf(err)
+	}
+	return ESUCCESS
+}
+
+func (s *System) fdAdvise(c *call) Errno {
+	_, errno := s.get(c.i32(0))
+	if errno == ESUCCESS && c.i32(3) > 5 {
+		return EINVAL
+	}
+	return errno
+}
+
+func (s *System) fdFdstatGet(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	p := c.i32(1)
+	clear(c.m.slice(p, fdstatSize))
+	c.m.put8(p, e.kind)
+	c.m.put16(p+2, e.flags)
+	c.m.put64(p+8, allRights)
+	c.m.put64(p+16, allRights)
+	return ESUCCESS
+}
+
+// fdFdstatSetFlags accepts NONBLOCK (recorded; reads of files never block
+// long) and the append flag a file already has; changing append or the
+// sync flags after opening is not supported.
+func (s *System) fdFdstatSetFlags(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	flags := uint16(c.i32(1))
+	if (flags^e.flags)&^fdflagNonblock != 0 && !e.stdio {
+		return ENOTSUP
+	}
+	e.flags = e.flags&^fdflagNonblock | flags&fdflagNonblock
+	return ESUCCESS
+}
+
+func (s *System) fdFdstatSetRights(c *call) Errno {
+	_, errno := s.get(c.i32(0))
+	return errno
+}
+
+func (s *System) fdFilestatGet(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	p := c.i32(1)
+	if e.stdio {
+		clear(c.m.slice(p, filestatSize))
+		c.m.put8(p+16, fileCharDevice)
+		return ESUCCESS
+	}
+	fi, err := e.file.Stat()
+	if err != nil {
+		return errnoOf(err)
+	}
+	putFilestat(c.m, p, fi)
+	return ESUCCESS
+}
+
+func (s *System) fdFilestatSetSize(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	if e.file == nil || e.kind == fileDirectory {
+		return EINVAL
+	}
+	return errnoOf(e.file.Truncate(int64(c.i64(1))))
+}
+
+func (s *System) fdFilestatSetTimes(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	if e.parent == nil {
+		return ENOTSUP
+	}
+	atim, mtim, errno := times(c.i64(1), c.i64(2), c.i32(3))
+	if errno != ESUCCESS {
+		return errno
+	}
+	return errnoOf(e.parent.Chtimes(e.name, atim, mtim))
+}
+
+// times turns fd/path_filestat_set_times arguments into Chtimes' (a zero
+// time leaves that timestamp unchanged).
+func times(atim, mtim uint64, flags uint32) (time.Time, time.Time, Errno) {
+	var a, m time.Time
+	if flags&fstAtim != 0 && flags&fstAtimNow != 0 || flags&fstMtim != 0 && flags&fstMtimNow != 0 {
+		return a, m, EINVAL
+	}
+	switch {
+	case flags&fstAtimNow != 0:
+		a = time.Now()
+	case flags&fstAtim != 0:
+		a = time.Unix(0, int64(atim))
+	}
+	switch {
+	case flags&fstMtimNow != 0:
+		m = time.Now()
+	case flags&fstMtim != 0:
+		m = time.Unix(0, int64(mtim))
+	}
+	return a, m, ESUCCESS
+}
+
+func (s *System) fdPrestatGet(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	if !e.preopen {
+		return EBADF
+	}
+	p := c.i32(1)
+	c.m.put32(p, prestatDir) // tag byte and padding
+	c.m.put32(p+4, uint32(len(e.guest)))
+	return ESUCCESS
+}
+
+func (s *System) fdPrestatDirName(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	if !e.preopen {
+		return EBADF
+	}
+	buf := c.m.slice(c.i32(1), c.i32(2))
+	if len(buf) < len(e.guest) {
+		return ENAMETOOLONG
+	}
+	copy(buf, e.guest)
+	return ESUCCESS
+}
+
+// fdReaddir lists a directory: "." and ".." first, then the entries in the
+// host's order. Cookie k resumes at entry k of a snapshot taken at cookie 0.
+// The last entry may be cut short when the buffer fills; bufused == buf_len
+// tells the guest to call again.
+func (s *System) fdReaddir(c *call) Errno {
+	e, errno := s.get(c.i32(0))
+	if errno != ESUCCESS {
+		return errno
+	}
+	if e.kind != fileDirectory || e.root == nil {
+		return ENOTDIR
+	}
+	buf := c.m.slice(c.i32(1), c.i32(2))
+	cookie := c.i64(3)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if cookie == 0 || e.dirents == nil {
+		list, err := readDir(e.root)
+		if err != nil {
+			return errnoOf(err)
+		}
+		e.dirents = list
+	}
+	used := 0
+	for i := cookie; i < uint64(len(e.dirents)) && used < len(buf); i++ {
+		d := e.dirents[i]
+		var rec [direntSize]byte
+		putLE64(rec[0:], i+1)
+		putLE64(rec[8:], d.ino)
+		putLE32(rec[16:], uint32(len(d.name)))
+		rec[20] = d.typ
+		used += copy(buf[used:], rec[:])
+		used += copy(buf[used:], d.name)
+	}
+	c.m.put32(c.i32(4), uint32(used))
+	return ESUCCESS
+}
+
+func putLE64(b []byte, v uint64) {
+	for i := 0; i < 8; i++ {
+		b[i] = byte(v >> (8 * i))
+	}
+}
+
+func putLE32(b []byte, v uint32) {
+	for i := 0; i < 4; i++ {
+		b[i] = byte(v >> (8 * i))
+	}
+}
+
+func readDir(root *os.Root) ([]dirent, error) {
+	f, err := root.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ents, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, err
+	}
+	list := []dirent{{name: ".", typ: fileDirectory}, {name: "..", typ: fileDirectory}}
+	if fi, err := f.Stat(); err == nil {
+		list[0].ino = statOf(fi).ino
+	}
+	for _, de := range ents {
+		if len(de.Name()) > direntNameLimit {
+			continue
+		}
+		d := dirent{name: de.Name(), typ: filetypeOf(de.Type())}
+		if fi, err := de.Info(); err == nil {
+			d.ino = statOf(fi).ino
+		}
+		list = append(list, d)
+	}
+	return list, nil
+}
+
+func filetypeOf(m fs.FileMode) uint8 {
+	switch {
+	case m.IsRegular():
+		return fileRegular
+	case m&fs.ModeDir != 0:
+		return fileDirectory
+	case m&fs.ModeSymlink != 0:
+		return fileSymlink
+	case m&fs.ModeCharDevice != 0:
+		return fileCharDevice
+	case m&fs.ModeDevice != 0:
+		return 1 // block device
+	case m&fs.ModeSocket != 0:
+		return 6 // socket_stream
+	}
+	return fileUnknown
+}
+
+// hostStat is what a filestat needs beyond fs.FileInfo.
+type hostStat struct {
+	dev, ino, nlink uint64
+	atim, ctim      int64
+}
+
+func putFilestat(g guest, p uint32, fi fs.FileInfo) {
+	st := statOf(fi)
+	clear(g.slice(p, filestatSize))
+	g.put64(p, st.dev)
+	g.put64(p+8, st.ino)
+	g.put8(p+16, filetypeOf(fi.Mode()))
+	g.put64(p+24, st.nlink)
+	g.put64(p+32, uint64(fi.Size()))
+	g.put64(p+40, uint64(st.atim))
+	g.put64(p+48, uint64(fi.ModTime().UnixNano()))
+	g.put64(p+56, uint64(st.ctim))
+}
