@@ -503,3 +503,15 @@ func TestEncodeErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestEncodeLargeSectionSizes(t *testing.T) {
+	// A 2 MiB data segment: its section size needs a four-byte LEB128.
+	init := bytes.Repeat([]byte{0xab}, 1<<21)
+	m := &ir.Module{Datas: []ir.Data{{Mode: ir.SegmentPassive, Init: init}}}
+	got := encodeTestMust(t, m, EncodeOptions{})
+	// count 1, flags 1, length 2^21 (80 80 80 01): 1+1+4+2^21 bytes.
+	want := encodeTestHex(t, encodeTestHeader+"0b 86 80 80 01 01 01 80 80 80 01")
+	if !bytes.HasPrefix(got, want) || len(got) != len(want)+len(init) {
+		t.Errorf("got % x... (%d bytes), want % x... (%d bytes)", got[:len(want)], len(got), want, len(want)+len(init))
+	}
+}
