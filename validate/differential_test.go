@@ -100,6 +100,12 @@ func TestDifferentialWabt(t *testing.T) {
 				t.Fatal(err)
 			}
 			out, werr := exec.Command("wasm-validate", "--enable-threads", path).CombinedOutput()
+			if ee, ok := werr.(*exec.ExitError); werr != nil && (!ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "error")) {
+				// wasm-validate did not run to a verdict (fork failure
+				// under load, signal): no comparison for this mutant.
+				t.Logf("wasm-validate: %v: %s", werr, firstLine(string(out)))
+				continue
+			}
 			src := ir.NewSource(path, b, true)
 			got, err := binary.Decode(src, suiteFeatures)
 			if err == nil {

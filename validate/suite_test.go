@@ -126,6 +126,9 @@ func (s *suiteTally) check(t *testing.T, m *ir.Module, src *ir.Source, want expe
 		if !ok {
 			t.Errorf("%s: got %q, want prefix %q", want.where, list[0].Msg, want.text)
 		}
+		if !list[0].Pos.IsValid() {
+			t.Errorf("%s: error %q has no position", want.where, list[0].Msg)
+		}
 	}
 	if ok {
 		s.pass[key]++
