@@ -156,8 +156,9 @@ func (d *decoder) readImmediates(in *ir.Instr, imm ir.Imm) {
 		in.Index = d.readU32()
 		d.noteDataUse(in.Pos)
 	case ir.ImmBrTable:
-		n := d.readLength()
-		in.Labels = make([]uint32, n) // n <= remaining bytes
+		if n := d.readLength(); n > 0 {
+			in.Labels = make([]uint32, n) // n <= remaining bytes
+		}
 		for i := range in.Labels {
 			in.Labels[i] = d.readU32()
 		}
@@ -196,8 +197,9 @@ func (d *decoder) readImmediates(in *ir.Instr, imm ir.Imm) {
 	case ir.ImmF64:
 		in.Value = d.readFixed64()
 	case ir.ImmSelect:
-		n := d.readLength()
-		in.Types = make([]ir.ValType, n) // n <= remaining bytes
+		if n := d.readLength(); n > 0 {
+			in.Types = make([]ir.ValType, n) // n <= remaining bytes
+		}
 		for i := range in.Types {
 			in.Types[i] = d.readValType()
 		}
