@@ -1,0 +1,84 @@
+package wasi
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestMutexStress: 64 threads × 10,000 increments under a futex mutex end
+// with the exact count.
+func TestMutexStress(t *testing.T) {
+	m := compileFile(t, "../testdata/threads/wasi_mutex.wat")
+	r := run(t, m, Config{Args: []string{"wasi_mutex"}})
+	if r.status != 0 || r.err != nil {
+		t.Fatalf("status %d, err %v", r.status, r.err)
+	}
+	if r.stdout != "count: 640000\n" {
+		t.Fatalf("stdout = %q", r.stdout)
+	}
+}
+
+// TestProcExitFromThread: proc_exit(3) in a worker while the others and
+// the main thread sleep in wait ends the process with status 3 (Run only
+// returns once every thread has stopped, so a hang would fail the test by
+// its timeout).
+func TestProcExitFromThread(t *testing.T) {
+	m := compileFile(t, "../testdata/threads/wasi_exit.wat")
+	r := run(t, m, Config{})
+	if r.status != 3 || r.err != nil {
+		t.Fatalf("status %d, err %v; want 3, nil", r.status, r.err)
+	}
+}
+
+// TestTrapInThread: a trap in any thread ends the process with TrapStatus
+// and reports the trap.
+func TestTrapInThread(t *testing.T) {
+	m := compileWAT(t, "trap.wat", `(module
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "env" "memory" (memory 1 1 shared))
+  (func (export "wasi_thread_start") (param i32 i32) unreachable)
+  (func (export "_start")
+    (drop (call $spawn (i32.const 0)))
+    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))))`)
+	r := run(t, m, Config{})
+	if r.status != TrapStatus || r.err == nil || !strings.Contains(r.err.Error(), "unreachable") {
+		t.Fatalf("status %d, err %v", r.status, r.err)
+	}
+}
+
+// TestMainReturnCancelsThreads: _start returning ends the process even
+// though a thread still sleeps.
+func TestMainReturnCancelsThreads(t *testing.T) {
+	m := compileWAT(t, "main.wat", `(module
+  (import "wasi" "thread_spawn" (func $spawn (param i32) (result i32)))
+  (import "env" "memory" (memory 1 1 shared))
+  (func (export "wasi_thread_start") (param i32 i32)
+    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1))))
+  (func (export "_start")
+    (if (i32.le_s (call $spawn (i32.const 0)) (i32.const 0)) (then unreachable))))`)
+	r := run(t, m, Config{})
+	if r.status != 0 || r.err != nil {
+		t.Fatalf("status %d, err %v", r.status, r.err)
+	}
+}
+
+// TestNotACommand: a module without _start is an error, not a crash.
+func TestNotACommand(t *testing.T) {
+	m := compileWAT(t, "lib.wat", `(module (func (export "f")))`)
+	r := run(t, m, Config{})
+	if r.status != 1 || r.err == nil {
+		t.Fatalf("status %d, err %v", r.status, r.err)
+	}
+}
+
+// TestUnknownWASIImport links to an ENOSYS stub.
+func TestUnknownWASIImport(t *testing.T) {
+	m := compileWAT(t, "nosys.wat", `(module
+  (import "wasi_snapshot_preview1" "sock_open" (func $f (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (func (export "_start") (call $exit (call $f (i32.const 0)))))`)
+	r := run(t, m, Config{})
+	if r.status != int(ENOSYS) {
+		t.Fatalf("status %d, err %v; want ENOSYS=%d", r.status, r.err, ENOSYS)
+	}
+}
