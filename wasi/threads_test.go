@@ -82,3 +82,29 @@ func TestUnknownWASIImport(t *testing.T) {
 		t.Fatalf("status %d, err %v; want ENOSYS=%d", r.status, r.err, ENOSYS)
 	}
 }
+
+// TestMandelbrot: the wasi-threads Mandelbrot writes a valid PGM, the same
+// image for any number of threads.
+func TestMandelbrot(t *testing.T) {
+	m := compileFile(t, "../testdata/threads/wasi_mandelbrot.wat")
+	var first string
+	for _, n := range []string{"1", "3", "8"} {
+		r := run(t, m, Config{Args: []string{"mandelbrot", n}})
+		if r.status != 0 || r.err != nil {
+			t.Fatalf("%s threads: status %d, err %v", n, r.status, r.err)
+		}
+		header := "P5\n240 160\n255\n"
+		if !strings.HasPrefix(r.stdout, header) || len(r.stdout) != len(header)+240*160 {
+			t.Fatalf("%s threads: output is not a 240x160 PGM (%d bytes)", n, len(r.stdout))
+		}
+		img := r.stdout[len(header):]
+		if !strings.Contains(img, "\x00") || strings.Count(img, "\x00") == len(img) {
+			t.Fatalf("%s threads: image has no set or only the set", n)
+		}
+		if first == "" {
+			first = r.stdout
+		} else if r.stdout != first {
+			t.Fatalf("%s threads: image differs from the one-thread image", n)
+		}
+	}
+}
