@@ -515,3 +515,16 @@ func TestEncodeLargeSectionSizes(t *testing.T) {
 		t.Errorf("got % x... (%d bytes), want % x... (%d bytes)", got[:len(want)], len(got), want, len(want)+len(init))
 	}
 }
+
+func TestEncodeDeepNesting(t *testing.T) {
+	// 100,000 nested blocks: the recursion must cope, as the parser's does.
+	const depth = 100000
+	var body []ir.Instr
+	for range depth {
+		body = []ir.Instr{{Op: ir.OpBlock, Body: body}}
+	}
+	got := encodeTestBody(t, nil, body...)
+	if want := 3*depth + 1; len(got) != want || got[0] != 0x02 || got[1] != 0x40 || got[len(got)-2] != 0x0b {
+		t.Errorf("got %d bytes starting % x, want %d", len(got), got[:4], want)
+	}
+}
