@@ -3,6 +3,7 @@ package validate_test
 import (
 	"testing"
 
+	"github.com/watt-wasm/watt/binary"
 	"github.com/watt-wasm/watt/ir"
 	"github.com/watt-wasm/watt/validate"
 )
@@ -73,6 +74,28 @@ func BenchmarkValidate(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/instr")
+}
+
+// BenchmarkDecodeValidate measures what wasm-validate does: decode the
+// binary, then validate it (compare with wabt: `make bench`).
+func BenchmarkDecodeValidate(b *testing.B) {
+	bin, err := binary.Encode(largeModule(2000), binary.EncodeOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(bin)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		src := ir.NewSource("large.wasm", bin, true)
+		m, err := binary.Decode(src, ir.DefaultFeatures())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := validate.Module(m, src, ir.DefaultFeatures()); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // TestLargeModuleValid keeps the benchmark's module honest: it must be valid.
