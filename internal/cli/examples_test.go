@@ -18,10 +18,11 @@ const examplesDir = "../../testdata/threads"
 // not installed (CI installs it).
 func wabtTool(t *testing.T, name string) string {
 	t.Helper()
-	if wabtDir == "" {
+	dir := wabtDir()
+	if dir == "" {
 		t.Skipf("wabt's %s is not on PATH; install wabt 1.0.32 (apt-get install wabt) to compare with it", name)
 	}
-	return filepath.Join(wabtDir, name)
+	return filepath.Join(dir, name)
 }
 
 // wordRE matches instruction-name-like tokens.

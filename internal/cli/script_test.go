@@ -6,35 +6,45 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// wabtDir is the directory of wabt's tools, "" when wabt is not installed.
-// It is looked up before testscript puts watt's own tools, which have the
-// same names, first on PATH.
-var wabtDir string
+// wat2wasmOnPath is what PATH held for "wat2wasm" when the test binary
+// started, before testscript put watt's own tools, which have the same
+// names, first on PATH.
+var wat2wasmOnPath string
 
 func TestMain(m *testing.M) {
-	wabtDir = findWabt()
+	// Only look, never run it here: TestMain also runs in every tool
+	// subprocess testscript starts, where "wat2wasm" is this very binary.
+	wat2wasmOnPath, _ = exec.LookPath("wat2wasm")
 	testscript.Main(m, map[string]func(){
 		"wat2wasm": func() { os.Exit(Wat2Wasm(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 
-// findWabt returns the directory of wabt's wat2wasm on PATH, skipping a
-// watt build installed under the same name.
-func findWabt() string {
-	p, err := exec.LookPath("wat2wasm")
-	if err != nil {
-		return ""
-	}
-	out, err := exec.Command(p, "--version").Output()
-	if err != nil || bytes.Contains(out, []byte("watt")) {
-		return ""
-	}
-	return filepath.Dir(p)
+var (
+	wabtOnce   sync.Once
+	wabtDirVal string
+)
+
+// wabtDir is the directory of wabt's tools, "" when wabt is not installed.
+// A watt build installed as wat2wasm does not count.
+func wabtDir() string {
+	wabtOnce.Do(func() {
+		if wat2wasmOnPath == "" {
+			return
+		}
+		out, err := exec.Command(wat2wasmOnPath, "--version").Output()
+		if err != nil || bytes.Contains(out, []byte("watt")) {
+			return
+		}
+		wabtDirVal = filepath.Dir(wat2wasmOnPath)
+	})
+	return wabtDirVal
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script. Besides the
@@ -51,13 +61,13 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
-			env.Setenv("WABT", wabtDir)
+			env.Setenv("WABT", wabtDir())
 			env.Setenv("EXAMPLES", examples)
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "wabt" {
-				return wabtDir != "", nil
+				return wabtDir() != "", nil
 			}
 			return false, nil
 		},
