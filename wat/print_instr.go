@@ -61,7 +61,9 @@ func (p *printer) binding(prefix string, st *printBindings, i uint32, t ir.ValTy
 		p.open(prefix, printSpace)
 	}
 	if named {
-		p.puts(name, printSpace) // as wabt: declared names are not sanitized
+		// wabt 1.0.32 does not sanitize declared names (so a name with a
+		// space breaks its output); watt does, as everywhere else.
+		p.puts(name, printSpace)
 	}
 	p.valType(t, printSpace)
 	st.prevNamed, st.started = named, true
@@ -220,7 +222,7 @@ func (p *printer) branch(in *ir.Instr, k int, depth uint32, next printNext) {
 
 func (p *printer) local(index uint32) {
 	if name := p.locals.name(index); name != "" && !p.rawIndices {
-		p.puts(printSanitize(name), printNewline)
+		p.puts(name, printNewline)
 		return
 	}
 	p.putUint(uint64(index))

@@ -36,8 +36,13 @@ type printNames struct {
 // names first (a duplicate gets ".1", ".2", ... as wabt's binary reader
 // gives it), then, with --generate-names, names derived from imports and
 // exports and finally from the index ($f0), disambiguated with "_1", ...
+//
+// Names are made valid identifiers (printSanitize) before they are bound,
+// where wabt 1.0.32 does it only when writing: two names that differ only
+// in invalid characters would otherwise come out as one identifier, which
+// wabt then writes twice. Where wabt's output is valid text, the two agree.
 type printBinder struct {
-	raw   []string // unsanitized "$name" per index
+	raw   []string // "$name" per index
 	taken map[string]bool
 }
 
@@ -55,7 +60,7 @@ func (b *printBinder) debug(names ir.NameMap) {
 		if uint64(i) >= uint64(len(b.raw)) || names[i] == "" {
 			continue
 		}
-		name := "$" + names[i]
+		name := printSanitize("$" + names[i])
 		unique := name
 		for n := 1; b.taken[unique]; n++ {
 			unique = name + "." + strconv.Itoa(n)
@@ -70,7 +75,7 @@ func (b *printBinder) use(i uint32, name string) {
 	if uint64(i) >= uint64(len(b.raw)) || b.raw[i] != "" || name == "" {
 		return
 	}
-	b.bind(i, "$"+name)
+	b.bind(i, printSanitize("$"+name))
 }
 
 // generate names entity i "$<prefix><i>" unless it is named.
@@ -97,17 +102,12 @@ func (b *printBinder) bind(i uint32, base string) {
 
 // space returns the printable names, or an empty space if none is set.
 func (b *printBinder) space() printIndexSpace {
-	named := false
-	for i, s := range b.raw {
+	for _, s := range b.raw {
 		if s != "" {
-			b.raw[i] = printSanitize(s)
-			named = true
+			return printIndexSpace{names: b.raw}
 		}
 	}
-	if !named {
-		return printIndexSpace{}
-	}
-	return printIndexSpace{names: b.raw}
+	return printIndexSpace{}
 }
 
 func printBuildNames(m *ir.Module, opts PrintOptions) *printNames {
@@ -209,7 +209,7 @@ func printSanitize(name string) string {
 
 // printLocalNames names a function's parameters and locals.
 type printLocalNames struct {
-	raw      map[uint32]string // debug names, "$x", uniquified, unsanitized
+	raw      map[uint32]string // debug names, "$x", valid and unique
 	taken    map[string]bool
 	generate bool
 	params   uint32
@@ -232,7 +232,7 @@ func (p *printer) newPrintLocalNames(funcIndex uint32, params uint32) *printLoca
 			if debug[i] == "" {
 				continue
 			}
-			name := "$" + debug[i]
+			name := printSanitize("$" + debug[i])
 			unique := name
 			for n := 1; l.taken[unique]; n++ {
 				unique = name + "." + strconv.Itoa(n)
