@@ -11,20 +11,24 @@ type EncodeOptions struct {
 	// A custom section named "name" in Module.Customs is then left out, so
 	// the module never gets two of them.
 	DebugNames bool
+	// Source, when set, is the file m's positions point into, so that
+	// errors print as file:line:col.
+	Source *ir.Source
 }
 
 // Encode writes m in the binary format. It does not validate m, but reports
 // an error for things the format cannot represent (unknown opcodes or value
 // types, limits beyond 32 bits on a 32-bit memory, ...). On error it returns
-// no bytes at all, never a partial module.
+// no bytes at all, never a partial module, and an ir.ErrorList holding the
+// first problem found.
 func Encode(m *ir.Module, opts EncodeOptions) ([]byte, error) {
 	if m == nil {
-		return nil, ir.Errorf(nil, ir.NoPos, ir.Malformed, "binary: cannot encode a nil module")
+		return nil, ir.ErrorList{ir.Errorf(opts.Source, ir.NoPos, ir.Malformed, "binary: cannot encode a nil module")}
 	}
 	e := moduleEncoder{m: m, opts: opts}
 	e.encodeModule()
 	if e.err != nil {
-		return nil, e.err
+		return nil, ir.ErrorList{e.err}
 	}
 	return e.buf, nil
 }

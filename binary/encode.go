@@ -75,7 +75,7 @@ type moduleEncoder struct {
 // fail records the first error.
 func (e *moduleEncoder) fail(pos ir.Pos, format string, args ...any) {
 	if e.err == nil {
-		e.err = ir.Errorf(nil, pos, ir.Malformed, "binary: "+format, args...)
+		e.err = ir.Errorf(e.opts.Source, pos, ir.Malformed, "binary: "+format, args...)
 	}
 }
 

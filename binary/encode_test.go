@@ -494,11 +494,16 @@ func TestEncodeErrors(t *testing.T) {
 			t.Errorf("%s: got % x, %v; want an error", tt.name, b, err)
 			continue
 		}
-		e, ok := err.(*ir.Error)
-		if !ok || !strings.Contains(e.Msg, tt.want) || !strings.HasPrefix(e.Msg, "binary: ") {
+		list, ok := err.(ir.ErrorList)
+		if !ok || len(list) != 1 {
+			t.Errorf("%s: error %#v, want an ir.ErrorList of one error", tt.name, err)
+			continue
+		}
+		e := list[0]
+		if !strings.Contains(e.Msg, tt.want) || !strings.HasPrefix(e.Msg, "binary: ") {
 			t.Errorf("%s: error %q, want it to contain %q", tt.name, err, tt.want)
 		}
-		if ok && e.Pos != pos && tt.name != "bad param type" {
+		if e.Pos != pos && tt.name != "bad param type" {
 			t.Errorf("%s: error position %d, want %d", tt.name, e.Pos, pos)
 		}
 	}
@@ -526,5 +531,14 @@ func TestEncodeDeepNesting(t *testing.T) {
 	got := encodeTestBody(t, nil, body...)
 	if want := 3*depth + 1; len(got) != want || got[0] != 0x02 || got[1] != 0x40 || got[len(got)-2] != 0x0b {
 		t.Errorf("got %d bytes starting % x, want %d", len(got), got[:4], want)
+	}
+}
+
+func TestEncodeErrorPositionInSource(t *testing.T) {
+	src := ir.NewSource("f.wat", []byte("(module\n  (func (bad)))"), false)
+	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: []ir.Instr{{Op: ir.NumOps, Pos: ir.PosAt(17)}}}}}
+	_, err := Encode(m, EncodeOptions{Source: src})
+	if err == nil || !strings.HasPrefix(err.Error(), "f.wat:2:10: binary: invalid instruction") {
+		t.Errorf("error %q, want it at f.wat:2:10", err)
 	}
 }
