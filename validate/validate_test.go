@@ -409,3 +409,74 @@ func TestHugeLocalCount(t *testing.T) {
 		t.Fatalf("got %v, want unknown local", err)
 	}
 }
+
+// TestFeaturesOff checks that proposals switched off are refused with the
+// flag that turns them on.
+func TestFeaturesOff(t *testing.T) {
+	mvp := ir.Features(0)
+	cases := []struct {
+		name string
+		m    *ir.Module
+		f    ir.Features
+		want string
+	}{
+		{"simd op", fn(void, v128c(), op("drop")), mvp, "v128.const requires --enable-simd"},
+		{"v128 in a signature", fn(sig(nil, v128), op("unreachable")), mvp, "v128 requires --enable-simd"},
+		{"multiple results", fn(sig(nil, i32, i32), i32c(0), i32c(0)), mvp, "invalid result arity: multiple results require --enable-multi-value"},
+		{"block params", with(fn(void, i32c(0), block(bi(1), op("drop"))), withType(sig(ts(i32)))), mvp, "block params require --enable-multi-value"},
+		{"typed select", fn(toI32, i32c(0), i32c(0), i32c(0), selectT(i32)), mvp, "select requires --enable-reference-types"},
+		{"tail call", fn(void, op("return_call", 0)), ir.DefaultFeatures(), "return_call requires --enable-tail-call"},
+		{"mutable global import", with(&ir.Module{}, withImport(ir.Import{Kind: ir.ExternGlobal, Global: ir.GlobalType{Type: i32, Mutable: true}})),
+			mvp, "mutable globals cannot be imported without --enable-mutable-globals"},
+		{"mutable global export", with(&ir.Module{}, withGlobal(i32, true, i32c(0)), withExport("g", ir.ExternGlobal, 0)),
+			mvp, "mutable globals cannot be exported without --enable-mutable-globals"},
+		{"multiple tables", with(&ir.Module{}, withFuncTable, withFuncTable), mvp, "multiple tables are not allowed without --enable-reference-types"},
+		{"extended const", with(&ir.Module{}, withGlobal(i32, false, i32c(1), i32c(2), op("i32.add"))), ir.DefaultFeatures(), "constant expression required"},
+		{"memory64", with(&ir.Module{}, func(m *ir.Module) { m.Memories = []ir.Memory{{Type: ir.MemoryType{Is64: true}}} }), ir.DefaultFeatures(), "64-bit memories require --enable-memory64"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := validate.Module(tc.m, nil, tc.f)
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("got %v, want prefix %q", err, tc.want)
+			}
+		})
+	}
+	// With the feature on, the same constructs are fine.
+	ext := with(&ir.Module{}, withGlobal(i32, false, i32c(1), i32c(2), op("i32.add")))
+	if err := validate.Module(ext, nil, ir.DefaultFeatures().With(ir.FeatureExtendedConst, true)); err != nil {
+		t.Errorf("extended const: %v", err)
+	}
+	tail := fn(void, op("return_call", 0))
+	if err := validate.Module(tail, nil, ir.DefaultFeatures().With(ir.FeatureTailCall, true)); err != nil {
+		t.Errorf("tail call: %v", err)
+	}
+	badTail := with(fn(void, op("return_call", 1)), withType(toI32), withFunc(ir.Func{Type: 1, Body: body(i32c(0))}))
+	if err := validate.Module(badTail, nil, ir.DefaultFeatures().With(ir.FeatureTailCall, true)); err == nil ||
+		!strings.HasPrefix(err.Error(), "type mismatch: return_call callee returns [i32] but the function returns []") {
+		t.Errorf("tail call of a different result type: %v", err)
+	}
+}
+
+// TestEndErrorPosition: a block whose stack does not match its results is
+// reported at the block; a function's at the function.
+func TestEndErrorPosition(t *testing.T) {
+	blk := block(bv(i32))
+	blk.Pos = 42
+	m := fn(void, blk, op("drop"))
+	m.Funcs[0].Pos = 7
+	m2 := fn(toI32)
+	m2.Funcs[0].Pos = 7
+	for _, tc := range []struct {
+		m    *ir.Module
+		want ir.Pos
+	}{{m, 42}, {m2, 7}} {
+		var list ir.ErrorList
+		if err := validate.Module(tc.m, nil, ir.DefaultFeatures()); !errors.As(err, &list) {
+			t.Fatalf("got %v", err)
+		}
+		if list[0].Pos != tc.want {
+			t.Errorf("%q at %d, want %d", list[0].Msg, list[0].Pos, tc.want)
+		}
+	}
+}
