@@ -274,3 +274,16 @@ func TestReferencesAndTables(t *testing.T) {
 	expect(t, inst, "is-null", args(interp.ExternRef(0)), i32(0))
 	expect(t, inst, "is-null", args(interp.NullRef(ir.ExternRef)), i32(1))
 }
+
+func TestHostRecursionExhausts(t *testing.T) {
+	store := interp.NewStore()
+	store.MaxCallDepth = 2000
+	var inst *interp.Instance
+	back := store.NewHostFunc(ir.FuncType{}, func(ctx context.Context, _ []interp.Value) ([]interp.Value, error) {
+		_, err := inst.Call(ctx, "down")
+		return nil, err
+	})
+	inst = instantiateWith(t, store, `(module (import "h" "back" (func $back))
+  (func (export "down") (call $back)))`, interp.ImportMap{"h": {"back": back}})
+	expectErr(t, inst, "down", nil, ir.Exhaustion, "call stack exhausted")
+}

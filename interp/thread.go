@@ -28,7 +28,7 @@ type thread struct {
 	pc int       // pc when a helper that may trap was called
 
 	ctx      context.Context
-	stop     atomic.Bool // set when ctx is done
+	stop     *atomic.Bool // set when ctx is done; per call, so a late cancel cannot reach the next call
 	ticks    int         // back-edges and calls left before the next checkpoint
 	fuel     int64       // remaining fuel beyond ticks, when fuelOn
 	fuelOn   bool
@@ -47,6 +47,31 @@ var threadPool = sync.Pool{New: func() any {
 }}
 
 type fuelKey struct{}
+
+// depthKey carries the call depth into host functions, for calls they make.
+type depthKey struct{}
+
+// depthCtx adds depth to a context without growing a chain: re-entered
+// calls nest arbitrarily deep, and lookups through a chain would cost
+// O(depth) each.
+type depthCtx struct {
+	context.Context // the caller's context, never a depthCtx
+	depth           int
+}
+
+func (c *depthCtx) Value(k any) any {
+	if _, ok := k.(depthKey); ok {
+		return c.depth
+	}
+	return c.Context.Value(k)
+}
+
+func withDepth(ctx context.Context, frames int) context.Context {
+	if dc, ok := ctx.(*depthCtx); ok {
+		return &depthCtx{dc.Context, dc.depth + frames}
+	}
+	return &depthCtx{ctx, frames}
+}
 
 // WithFuel returns a context that limits each call made with it to n units
 // of fuel: one unit per loop back-edge and per call. Running out fails the
@@ -80,7 +105,7 @@ func (t *thread) growStack(need int) {
 // checkpoint runs every checkInterval back-edges or calls: it stops on
 // cancellation and accounts fuel.
 func (t *thread) checkpoint(pc int) {
-	if t.stop.Load() {
+	if t.stop != nil && t.stop.Load() {
 		msg := msgInterrupted
 		if t.ctx != nil && t.ctx.Err() != nil {
 			msg += ": " + t.ctx.Err().Error()
@@ -128,7 +153,7 @@ func (t *thread) callHost(f *Function, fp int) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	res, err := f.host(ctx, args)
+	res, err := f.host(withDepth(ctx, len(t.frames)+1), args)
 	if err != nil {
 		switch e := err.(type) {
 		case *ir.Error:
@@ -184,7 +209,7 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 
 func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []Value, err error) {
 	t.ctx = ctx
-	t.stop.Store(false)
+	t.stop = nil
 	t.frames = t.frames[:0]
 	t.fc, t.pc = nil, 0
 	t.ticks = 0
@@ -196,8 +221,19 @@ func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []V
 	if f.store != nil {
 		t.maxDepth = f.store.maxDepth()
 	}
+	// Calls re-entered from host functions count the frames below them, so
+	// host-wasm recursion also ends in "call stack exhausted" rather than
+	// overflowing the Go stack.
+	if outer, ok := ctx.Value(depthKey{}).(int); ok {
+		t.maxDepth -= outer
+		if t.maxDepth <= 0 {
+			return nil, newTrap(ir.Exhaustion, msgCallStackExhausted).Err()
+		}
+	}
 	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, func() { t.stop.Store(true) })
+		flag := new(atomic.Bool)
+		t.stop = flag
+		stop := context.AfterFunc(ctx, func() { flag.Store(true) })
 		defer stop()
 	}
 	defer func() {
