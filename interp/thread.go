@@ -29,8 +29,8 @@ type thread struct {
 
 	ctx      context.Context
 	stop     *atomic.Bool // set when ctx is done; per call, so a late cancel cannot reach the next call
-	ticks    int         // back-edges and calls left before the next checkpoint
-	fuel     int64       // remaining fuel beyond ticks, when fuelOn
+	ticks    int          // back-edges and calls left before the next checkpoint
+	fuel     int64        // remaining fuel beyond ticks, when fuelOn
 	fuelOn   bool
 	maxDepth int
 }
