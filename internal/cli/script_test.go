@@ -22,7 +22,11 @@ func TestMain(m *testing.M) {
 	// subprocess testscript starts, where "wat2wasm" is this very binary.
 	wat2wasmOnPath, _ = exec.LookPath("wat2wasm")
 	testscript.Main(m, map[string]func(){
-		"wat2wasm": func() { os.Exit(Wat2Wasm(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wat2wasm":      func() { os.Exit(Wat2Wasm(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wasm2wat":      func() { os.Exit(Wasm2Wat(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wasm-validate": func() { os.Exit(WasmValidate(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+
+		"wasm-interp": func() { os.Exit(WasmInterp(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 
