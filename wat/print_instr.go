@@ -14,7 +14,7 @@ func (p *printer) funcField(f *ir.Func, index uint32) {
 	if ft := p.funcType(f.Type); ft != nil {
 		params, results = ft.Params, ft.Results
 	}
-	p.locals = p.newPrintLocalNames(index, uint32(len(params)))
+	p.locals = p.newPrintLocalNames(index, uint32(len(params)), uint64(len(params))+f.NumLocals())
 	var st printBindings
 	for i, t := range params {
 		p.binding("param", &st, uint32(i), t)

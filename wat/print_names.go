@@ -213,10 +213,11 @@ type printLocalNames struct {
 	taken    map[string]bool
 	generate bool
 	params   uint32
+	total    uint64 // parameters and locals; other indices stay unnamed
 }
 
 // newPrintLocalNames returns nil when the function's locals are unnamed.
-func (p *printer) newPrintLocalNames(funcIndex uint32, params uint32) *printLocalNames {
+func (p *printer) newPrintLocalNames(funcIndex uint32, params uint32, total uint64) *printLocalNames {
 	var debug ir.NameMap
 	if !p.opts.NoDebugNames {
 		debug = p.m.Names.Locals[funcIndex]
@@ -224,12 +225,12 @@ func (p *printer) newPrintLocalNames(funcIndex uint32, params uint32) *printLoca
 	if len(debug) == 0 && !p.opts.GenerateNames {
 		return nil
 	}
-	l := &printLocalNames{generate: p.opts.GenerateNames, params: params}
+	l := &printLocalNames{generate: p.opts.GenerateNames, params: params, total: total}
 	if len(debug) > 0 {
 		l.raw = make(map[uint32]string, len(debug))
 		l.taken = make(map[string]bool, len(debug))
 		for _, i := range slices.Sorted(maps.Keys(debug)) {
-			if debug[i] == "" {
+			if debug[i] == "" || uint64(i) >= total {
 				continue
 			}
 			name := printSanitize("$" + debug[i])
@@ -248,7 +249,7 @@ func (p *printer) newPrintLocalNames(funcIndex uint32, params uint32) *printLoca
 // name "$p3"/"$l3" is disambiguated only against the debug names: two
 // generated names never collide, their numbers differ.
 func (l *printLocalNames) name(i uint32) string {
-	if l == nil {
+	if l == nil || uint64(i) >= l.total {
 		return ""
 	}
 	if s, ok := l.raw[i]; ok {
