@@ -106,11 +106,31 @@ func wabtDiffExtraGenerated() []string {
 	return append(mods, b.String())
 }
 
+// wabtDiffExtraFeatureModules need features beyond threads, on both sides.
+var wabtDiffExtraFeatureModules = []struct {
+	enable []string
+	text   string
+}{
+	{[]string{"memory64"}, `(module (memory i64 1 2 shared)
+	  (func (drop (i64.atomic.load offset=0xffffffff (i64.const 0))) (drop (memory.grow (i64.const 1)))))`},
+	{[]string{"memory64"}, `(module (memory i64 0x10000) (data (i64.const 0) "a"))`},
+	{[]string{"multi-memory"}, `(module (memory 0) (memory $m1 1 1 shared) (data (memory $m1) (i32.const 0) "a")
+	  (func (drop (i32.load $m1 (i32.const 0))) (drop (i32.atomic.rmw.add 1 offset=8 (i32.const 0) (i32.const 1)))
+	    (memory.copy 1 0 (i32.const 0) (i32.const 0) (i32.const 0))
+	    (drop (memory.size 1)) (memory.fill 1 (i32.const 0) (i32.const 0) (i32.const 0))
+	    (memory.init 1 0 (i32.const 0) (i32.const 0) (i32.const 0))))`},
+	{[]string{"tail-call"}, `(module (type $t (func)) (table 1 funcref) (func $f (return_call $f))
+	  (func (return_call_indirect (type $t) (i32.const 0))))`},
+}
+
 func TestEncodeMatchesWabtExtra(t *testing.T) {
 	wat2wasm := wabtDiffLookPath(t)
 	var mods []wabtDiffModule
 	for i, text := range append(wabtDiffExtraModules, wabtDiffExtraGenerated()...) {
 		mods = append(mods, wabtDiffModule{file: "extra", line: i, text: text})
+	}
+	for i, fm := range wabtDiffExtraFeatureModules {
+		mods = append(mods, wabtDiffModule{file: "extra-features", line: i, text: fm.text, enable: fm.enable})
 	}
 	s := wabtDiffCompareAll(t, wat2wasm, mods)
 	if s.rejected > 0 {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -29,7 +30,8 @@ type wabtDiffModule struct {
 	file    string
 	line    int
 	text    string
-	noCheck bool // under assert_invalid: wabt gets --no-check
+	noCheck bool     // under assert_invalid: wabt gets --no-check
+	enable  []string // more features for both sides ("memory64")
 }
 
 // wabtDiffOutcome is what happened to one module.
@@ -88,7 +90,6 @@ func wabtDiffLookPath(t *testing.T) string {
 // wabtDiffCompareAll runs the comparison on a small worker pool and reports
 // every failure (the first 40 in full).
 func wabtDiffCompareAll(t *testing.T, wat2wasm string, mods []wabtDiffModule) wabtDiffSummary {
-	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
 	tmp := t.TempDir()
 	dumpDir := os.Getenv("WATT_WABT_DIFF_DIR")
 	outcomes := make([]wabtDiffOutcome, len(mods))
@@ -99,7 +100,7 @@ func wabtDiffCompareAll(t *testing.T, wat2wasm string, mods []wabtDiffModule) wa
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				outcomes[i] = wabtDiffRun(wat2wasm, tmp, i, &mods[i], features, dumpDir)
+				outcomes[i] = wabtDiffRun(wat2wasm, tmp, i, &mods[i], dumpDir)
 			}
 		}()
 	}
@@ -160,15 +161,24 @@ const wabtDiffPlainEvery = 16
 
 // wabtDiffRun compares one module; it runs on a worker goroutine, so it
 // reports through its result only.
-func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, features ir.Features, dumpDir string) wabtDiffOutcome {
+func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, dumpDir string) wabtDiffOutcome {
 	var o wabtDiffOutcome
+	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	for _, name := range m.enable {
+		f, ok := ir.LookupFeature(name)
+		if !ok {
+			o.runErr = fmt.Errorf("unknown feature %q", name)
+			return o
+		}
+		features = features.With(f, true)
+	}
 	in := filepath.Join(tmp, fmt.Sprintf("m%d.wat", i))
 	if err := os.WriteFile(in, []byte(m.text), 0o666); err != nil {
 		o.runErr = err
 		return o
 	}
 	defer os.Remove(in)
-	wantNames, err := wabtDiffWat2wasm(wat2wasm, in, m.noCheck, true)
+	wantNames, err := wabtDiffWat2wasm(wat2wasm, in, m, true)
 	if err != nil {
 		var exit *exec.ExitError
 		o.wabtRejected = errors.As(err, &exit)
@@ -177,7 +187,7 @@ func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, features ir.Fea
 	}
 	want := wabtDiffStripNames(wantNames)
 	if i%wabtDiffPlainEvery == 0 {
-		plain, err := wabtDiffWat2wasm(wat2wasm, in, m.noCheck, false)
+		plain, err := wabtDiffWat2wasm(wat2wasm, in, m, false)
 		if err != nil {
 			o.runErr = err
 			return o
@@ -229,10 +239,13 @@ func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, features ir.Fea
 
 // wabtDiffWat2wasm runs wat2wasm on a file and returns its output; an
 // *exec.ExitError means wabt rejected the module.
-func wabtDiffWat2wasm(wat2wasm, in string, noCheck, debugNames bool) ([]byte, error) {
+func wabtDiffWat2wasm(wat2wasm, in string, m *wabtDiffModule, debugNames bool) ([]byte, error) {
 	out := strings.TrimSuffix(in, ".wat")
 	args := []string{"--enable-threads"}
-	if noCheck {
+	for _, f := range m.enable {
+		args = append(args, "--enable-"+f)
+	}
+	if m.noCheck {
 		args = append(args, "--no-check")
 	}
 	if debugNames {
@@ -551,16 +564,16 @@ func TestWabtDiffCutter(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []wabtDiffModule{
-		{"x.wast", 3, "(module $a (func) ;; )\n  (data \"(\\\")\"))", false},
-		{"x.wast", 7, "(module (func (result i32)))", true},
-		{"x.wast", 10, `(module (import "x" "y" (func)))`, false},
-		{"x.wast", 13, `(module (memory (import "mem" "shared") 1 1 shared))`, false},
+		{file: "x.wast", line: 3, text: "(module $a (func) ;; )\n  (data \"(\\\")\"))"},
+		{file: "x.wast", line: 7, text: "(module (func (result i32)))", noCheck: true},
+		{file: "x.wast", line: 10, text: `(module (import "x" "y" (func)))`},
+		{file: "x.wast", line: 13, text: `(module (memory (import "mem" "shared") 1 1 shared))`},
 	}
 	if len(mods) != len(want) {
 		t.Fatalf("got %d modules %+v, want %d", len(mods), mods, len(want))
 	}
 	for i := range want {
-		if mods[i] != want[i] {
+		if !reflect.DeepEqual(mods[i], want[i]) {
 			t.Errorf("module %d: got %+v, want %+v", i, mods[i], want[i])
 		}
 	}
