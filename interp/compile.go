@@ -34,6 +34,13 @@ func Compile(m *ir.Module, src *ir.Source, features ir.Features) (mod *Module, e
 	mod = &Module{IR: m, Src: src}
 	env := newModuleEnv(m)
 	nImported := uint32(m.NumImported(ir.ExternFunc))
+	// Trap messages name functions by debug name, else by export name.
+	exportNames := map[uint32]string{}
+	for _, ex := range m.Exports {
+		if _, dup := exportNames[ex.Index]; ex.Kind == ir.ExternFunc && !dup {
+			exportNames[ex.Index] = fmt.Sprintf("%q", ex.Name)
+		}
+	}
 	for i := range m.Funcs {
 		fc, err := compileFunc(env, &m.Funcs[i], nImported+uint32(i))
 		if err != nil {
@@ -41,6 +48,8 @@ func Compile(m *ir.Module, src *ir.Source, features ir.Features) (mod *Module, e
 		}
 		fc.src = src
 		if n, ok := m.Names.Funcs[nImported+uint32(i)]; ok {
+			fc.name = n
+		} else if n, ok := exportNames[nImported+uint32(i)]; ok {
 			fc.name = n
 		}
 		mod.funcs = append(mod.funcs, fc)
@@ -458,7 +467,10 @@ func (c *compiler) instr(in *ir.Instr) bool {
 			op = opGlobalSet2
 		}
 		c.emit(instr{op: op, b: c.src(&v), imm: uint64(in.Index)})
-	case ir.OpI32Const, ir.OpI64Const, ir.OpF32Const, ir.OpF64Const:
+	case ir.OpI32Const, ir.OpF32Const:
+		// Slots hold 32-bit values zero-extended, whatever the IR's spelling.
+		c.pushOperand(operand{typ: in.Op.Info().Results[0], kind: kindConst, val: uint64(uint32(in.Value))})
+	case ir.OpI64Const, ir.OpF64Const:
 		c.pushOperand(operand{typ: in.Op.Info().Results[0], kind: kindConst, val: in.Value})
 	case ir.OpV128Const:
 		k := len(c.fc.v128s)

@@ -227,3 +227,20 @@ func TestTruncation(t *testing.T) {
 	expect(t, inst, "sat_i64_u", args(interp.F64(-5)), i64(0))
 	expect(t, inst, "sat_i64_u", args(interp.F64(1e30)), i64(-1))
 }
+
+func TestConstantsAreZeroExtended(t *testing.T) {
+	// An i32 constant must read back the same through every path: as an
+	// operand, stored in a local, widened, and returned.
+	inst := instantiate(t, `(module
+  (func (export "widen") (result i64) (i64.extend_i32_u (i32.const -1)))
+  (func (export "viaLocal") (result i64) (local i32)
+    (local.set 0 (i32.const -2)) (i64.extend_i32_u (local.get 0)))
+  (func (export "ret") (result i32) (i32.const -3))
+  (func (export "f32") (result i32) (i32.reinterpret_f32 (f32.const -1)))
+  (func (export "eq") (param i32) (result i32) (i32.eq (local.get 0) (i32.const -1))))`)
+	expect(t, inst, "widen", nil, i64(0xffffffff))
+	expect(t, inst, "viaLocal", nil, i64(0xfffffffe))
+	expect(t, inst, "ret", nil, i32(-3))
+	expect(t, inst, "f32", nil, i32(-0x40800000))
+	expect(t, inst, "eq", args(i32(-1)), i32(1))
+}
