@@ -289,3 +289,72 @@ func TestSharedMemoryGrowsWhileInUse(t *testing.T) {
 		t.Errorf("shared memory moved or has wrong size %d", len(after))
 	}
 }
+
+func TestNotifyWakesOldestFirst(t *testing.T) {
+	inst := instantiate(t, atomicsSrc)
+	mem := inst.Memory("mem")
+	first, second := make(chan error, 1), make(chan error, 1)
+	start := func(done chan error) {
+		go func() {
+			_, err := inst.Call(context.Background(), "wait32", i32(256), i32(0), i64(-1))
+			done <- err
+		}()
+	}
+	start(first)
+	waitUntil(t, "the first waiter", func() bool { return mem.NumWaiters(256) == 1 })
+	start(second)
+	waitUntil(t, "the second waiter", func() bool { return mem.NumWaiters(256) == 2 })
+	expect(t, inst, "notify", args(i32(256), i32(1)), i32(1))
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-second:
+		t.Fatal("the second waiter woke before the first")
+	default:
+	}
+	if n := mem.NumWaiters(256); n != 1 {
+		t.Fatalf("waiters = %d, want 1", n)
+	}
+	expect(t, inst, "notify", args(i32(256), i32(1)), i32(1))
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPlainAccessesToSharedMemoryAreNotGoRaces(t *testing.T) {
+	// Message passing as in the suite's MP litmus test: plain data store,
+	// atomic flag. The plain accesses race by wasm's design; under -race
+	// the interpreter makes them atomic so the detector stays quiet.
+	inst := instantiate(t, `(module
+  (memory 1 1 shared)
+  (func (export "send") (param $n i32) (local $i i32)
+    (loop $l
+      (i32.store (i32.const 0) (local.get $i))
+      (i32.atomic.store (i32.const 4) (local.get $i))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "recv") (param $n i32) (result i32) (local $seen i32)
+    (loop $l
+      (local.set $seen (i32.atomic.load (i32.const 4)))
+      (drop (i32.load (i32.const 0)))
+      (br_if $l (i32.lt_u (local.get $seen) (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.load (i32.const 0))))`)
+	const n = 5000
+	var got interp.Value
+	parallel(t, 2, func(g int) error {
+		if g == 0 {
+			_, err := inst.Call(context.Background(), "send", i32(n))
+			return err
+		}
+		res, err := inst.Call(context.Background(), "recv", i32(n))
+		if err == nil {
+			got = res[0]
+		}
+		return err
+	})
+	// The flag was written after the data (sequentially consistent), so
+	// the last value is visible once the last flag is.
+	if got != i32(n-1) {
+		t.Errorf("recv = %v, want %d", got, n-1)
+	}
+}
