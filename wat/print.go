@@ -76,6 +76,7 @@ type printer struct {
 	labelCount  int                    // next generated label number (flat mode)
 	labelNums   map[*ir.Instr]int      // generated label numbers (folded mode)
 	trees       []printTree            // folding stack
+	treeArena   []printTree            // folded operands of the current function
 	inlineExps  map[printKey][]int     // export indices written inline
 	rawIndices  bool                   // print references as indices, never names
 	branchNames map[*ir.Instr][]string // label names of branches (folded, generated names)

@@ -30,6 +30,8 @@ func (p *printer) foldBody(body []ir.Instr) {
 	}
 	p.foldList(body)
 	p.flushTrees()
+	clear(p.treeArena)
+	p.treeArena = p.treeArena[:0]
 	p.branchNames = nil
 	p.labelNums = nil
 }
@@ -95,7 +97,11 @@ func (p *printer) pushTree(in *ir.Instr) {
 	}
 	t := printTree{in: in, results: nresults}
 	if count == nargs && nargs > 0 {
-		t.children = append([]printTree(nil), stack[first:]...)
+		// Children live in an arena reset per function; each slice is
+		// capped so that later appends never write into it.
+		start := len(p.treeArena)
+		p.treeArena = append(p.treeArena, stack[first:]...)
+		t.children = p.treeArena[start:len(p.treeArena):len(p.treeArena)]
 		stack = stack[:first]
 	}
 	p.trees = append(stack, t)

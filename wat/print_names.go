@@ -214,6 +214,7 @@ type printLocalNames struct {
 	generate bool
 	params   uint32
 	total    uint64 // parameters and locals; other indices stay unnamed
+	made     []string // generated names by index, filled on first use
 }
 
 // newPrintLocalNames returns nil when the function's locals are unnamed.
@@ -258,6 +259,12 @@ func (l *printLocalNames) name(i uint32) string {
 	if !l.generate {
 		return ""
 	}
+	if i < uint32(len(l.made)) && l.made[i] != "" {
+		return l.made[i]
+	}
+	if l.made == nil {
+		l.made = make([]string, min(l.total, 1<<16))
+	}
 	prefix := "$l"
 	if i < l.params {
 		prefix = "$p"
@@ -266,6 +273,9 @@ func (l *printLocalNames) name(i uint32) string {
 	name := base
 	for d := 1; l.taken[name]; d++ {
 		name = base + "_" + strconv.Itoa(d)
+	}
+	if i < uint32(len(l.made)) {
+		l.made[i] = name
 	}
 	return name
 }
