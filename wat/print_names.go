@@ -213,7 +213,7 @@ type printLocalNames struct {
 	taken    map[string]bool
 	generate bool
 	params   uint32
-	total    uint64 // parameters and locals; other indices stay unnamed
+	total    uint64   // parameters and locals; other indices stay unnamed
 	made     []string // generated names by index, filled on first use
 }
 
