@@ -11,7 +11,7 @@ import (
 // fuzzSeeds adds a few small hand-written inputs and, when the official
 // suite is present, a few of its scripts (read here, never copied into the
 // repository).
-func fuzzSeeds(f *testing.F) {
+func parseFuzzSeeds(f *testing.F) {
 	for _, s := range []string{
 		"",
 		"(module)",
@@ -36,18 +36,18 @@ func fuzzSeeds(f *testing.F) {
 }
 
 func FuzzParseModule(f *testing.F) {
-	fuzzSeeds(f)
+	parseFuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := ParseModule(ir.NewSource("fuzz.wat", data, false), threadsOn)
-		checkParseError(t, "fuzz", data, err)
+		_, err := ParseModule(ir.NewSource("fuzz.wat", data, false), parseThreadsOn)
+		parseCheckError(t, "fuzz", data, err)
 	})
 }
 
 func FuzzParseScript(f *testing.F) {
-	fuzzSeeds(f)
+	parseFuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := ParseScript(ir.NewSource("fuzz.wast", data, false), threadsOn)
-		checkParseError(t, "fuzz", data, err)
+		s, err := ParseScript(ir.NewSource("fuzz.wast", data, false), parseThreadsOn)
+		parseCheckError(t, "fuzz", data, err)
 		if err == nil {
 			for _, c := range s.Commands {
 				if off := c.Position().Offset(); off < 0 || off >= len(data) {

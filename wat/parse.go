@@ -106,11 +106,11 @@ func (p *parser) tokText(t scanToken) []byte { return p.data[t.start:t.end] }
 
 // transient views source bytes as a string without copying, for map lookups
 // and comparisons; the source is never modified while parsing.
-func transient(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+func scanTransient(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // isKeyword reports whether the current token is the keyword kw.
 func (p *parser) isKeyword(kw string) bool {
-	return p.tok.kind == scanKeyword && transient(p.text()) == kw
+	return p.tok.kind == scanKeyword && scanTransient(p.text()) == kw
 }
 
 // isOpen reports whether the current token is '(' followed by keyword kw.
@@ -119,7 +119,7 @@ func (p *parser) isOpen(kw string) bool {
 		return false
 	}
 	t := p.peek()
-	return t.kind == scanKeyword && transient(p.tokText(t)) == kw
+	return t.kind == scanKeyword && scanTransient(p.tokText(t)) == kw
 }
 
 // openKeyword returns the keyword after a '(' (nil if there is none).
@@ -181,7 +181,7 @@ func (p *parser) parseString() []byte {
 func (p *parser) parseName() string {
 	start := p.tok.start
 	b := p.parseString()
-	if !validUTF8(b) {
+	if !parseValidUTF8(b) {
 		p.failAt(start, "malformed UTF-8 encoding")
 	}
 	return string(b)
@@ -241,7 +241,7 @@ func (p *parser) parseValType() ir.ValType {
 }
 
 func parseValTypeName(b []byte) (ir.ValType, bool) {
-	switch transient(b) {
+	switch scanTransient(b) {
 	case "i32":
 		return ir.I32, true
 	case "i64":
@@ -354,4 +354,4 @@ func (p *parser) finishInstrs(mark int) []ir.Instr {
 	return out
 }
 
-func validUTF8(b []byte) bool { return utf8.Valid(b) }
+func parseValidUTF8(b []byte) bool { return utf8.Valid(b) }

@@ -31,7 +31,7 @@ func (p *parser) lookupOp() ir.Op {
 	if p.tok.kind != scanKeyword {
 		p.unexpected("an instruction")
 	}
-	op, ok := ir.LookupOp(transient(p.text()))
+	op, ok := ir.LookupOp(scanTransient(p.text()))
 	if !ok || op == ir.OpElse || op == ir.OpEnd {
 		p.fail("unknown operator " + p.tokenSnippet())
 	}
@@ -91,7 +91,7 @@ func (p *parser) checkEndLabel(l parseLabel) {
 	if p.tok.kind != scanID {
 		return
 	}
-	if l.start == l.end || transient(p.text()) != transient(p.data[l.start:l.end]) {
+	if l.start == l.end || scanTransient(p.text()) != scanTransient(p.data[l.start:l.end]) {
 		p.fail("mismatching label " + p.tokenSnippet())
 	}
 	p.next()
@@ -179,10 +179,10 @@ func (p *parser) parseLabelIndex() uint32 {
 		return p.parseU32()
 	case scanID:
 		labels := p.mod.labels
-		name := transient(p.text())
+		name := scanTransient(p.text())
 		for i := len(labels) - 1; i >= 0; i-- {
 			l := labels[i]
-			if l.end > l.start && transient(p.data[l.start:l.end]) == name {
+			if l.end > l.start && scanTransient(p.data[l.start:l.end]) == name {
 				p.next()
 				return uint32(len(labels) - 1 - i)
 			}
@@ -196,7 +196,7 @@ func (p *parser) parseLabelIndex() uint32 {
 // parseLocalIndex reads a local: an index or a $id of the function.
 func (p *parser) parseLocalIndex() uint32 {
 	if p.tok.kind == scanID {
-		idx, ok := p.mod.locals[transient(p.data[p.tok.start+1:p.tok.end])]
+		idx, ok := p.mod.locals[scanTransient(p.data[p.tok.start+1:p.tok.end])]
 		if !ok {
 			p.fail("unknown local " + p.tokenSnippet())
 		}
@@ -454,7 +454,7 @@ func (p *parser) constError(msg string) {
 func (p *parser) parseV128Shape() V128Shape {
 	if p.tok.kind == scanKeyword {
 		for s := ShapeI8x16; s <= ShapeF64x2; s++ {
-			if transient(p.text()) == s.String() {
+			if scanTransient(p.text()) == s.String() {
 				p.next()
 				return s
 			}
@@ -472,7 +472,7 @@ func (p *parser) parseV128Const() (lo, hi uint64, shape V128Shape) {
 	var b [16]byte
 	for i := 0; i < n; i++ {
 		if p.tok.kind == scanRParen || p.tok.kind == scanEOF {
-			p.fail("invalid lane length: " + shape.String() + " needs " + itoa(uint64(n)) + " lanes")
+			p.fail("invalid lane length: " + shape.String() + " needs " + parseItoa(uint64(n)) + " lanes")
 		}
 		var v uint64
 		if shape.IsFloat() {

@@ -26,7 +26,7 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 			p.unexpected("a module field")
 		}
 		kwStart := p.tok.start
-		kw := transient(p.text())
+		kw := scanTransient(p.text())
 		p.next()
 		switch kw {
 		case "type":

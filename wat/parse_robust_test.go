@@ -12,11 +12,11 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-const deepNest = 100000
+const parseDeepNest = 100000
 
 // blockDepth measures the nesting of the first instruction's chain of
 // single-instruction bodies, iteratively.
-func blockDepth(body []ir.Instr) int {
+func parseBlockDepth(body []ir.Instr) int {
 	d := 0
 	for len(body) > 0 {
 		d++
@@ -30,20 +30,20 @@ func blockDepth(body []ir.Instr) int {
 }
 
 func TestDeeplyNestedBlocks(t *testing.T) {
-	folded := "(func " + strings.Repeat("(block ", deepNest) + "(br 99999)" + strings.Repeat(")", deepNest) + ")"
-	flat := "(func " + strings.Repeat("block ", deepNest) + "br 99999 " + strings.Repeat("end ", deepNest) + ")"
-	labelled := "(func " + strings.Repeat("loop $l ", deepNest) + "br $l " + strings.Repeat("end $l ", deepNest) + ")"
+	folded := "(func " + strings.Repeat("(block ", parseDeepNest) + "(br 99999)" + strings.Repeat(")", parseDeepNest) + ")"
+	flat := "(func " + strings.Repeat("block ", parseDeepNest) + "br 99999 " + strings.Repeat("end ", parseDeepNest) + ")"
+	labelled := "(func " + strings.Repeat("loop $l ", parseDeepNest) + "br $l " + strings.Repeat("end $l ", parseDeepNest) + ")"
 	for name, src := range map[string]string{"folded": folded, "flat": flat, "labelled": labelled} {
-		m, err := ParseModule(ir.NewSource(name, []byte(src), false), threadsOn)
+		m, err := ParseModule(ir.NewSource(name, []byte(src), false), parseThreadsOn)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if d := blockDepth(m.Funcs[0].Body); d != deepNest+1 {
-			t.Errorf("%s: depth %d, want %d", name, d, deepNest+1)
+		if d := parseBlockDepth(m.Funcs[0].Body); d != parseDeepNest+1 {
+			t.Errorf("%s: depth %d, want %d", name, d, parseDeepNest+1)
 		}
 	}
 	// The innermost labelled br refers to the innermost loop.
-	m, _ := ParseModule(ir.NewSource("l", []byte(labelled), false), threadsOn)
+	m, _ := ParseModule(ir.NewSource("l", []byte(labelled), false), parseThreadsOn)
 	body := m.Funcs[0].Body
 	for len(body) == 1 && body[0].Op == ir.OpLoop {
 		body = body[0].Body
@@ -54,16 +54,16 @@ func TestDeeplyNestedBlocks(t *testing.T) {
 }
 
 func TestDeeplyNestedOperands(t *testing.T) {
-	src := "(func (result i32) " + strings.Repeat("(i32.eqz ", deepNest) + "(i32.const 0)" + strings.Repeat(")", deepNest) + ")"
-	m, err := ParseModule(ir.NewSource("ops", []byte(src), false), threadsOn)
+	src := "(func (result i32) " + strings.Repeat("(i32.eqz ", parseDeepNest) + "(i32.const 0)" + strings.Repeat(")", parseDeepNest) + ")"
+	m, err := ParseModule(ir.NewSource("ops", []byte(src), false), parseThreadsOn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(m.Funcs[0].Body); n != deepNest+1 {
-		t.Errorf("%d instructions, want %d", n, deepNest+1)
+	if n := len(m.Funcs[0].Body); n != parseDeepNest+1 {
+		t.Errorf("%d instructions, want %d", n, parseDeepNest+1)
 	}
 	// Unclosed deep nesting is an error, not a crash.
-	_, err = ParseModule(ir.NewSource("open", []byte("(func "+strings.Repeat("(block ", deepNest)), false), threadsOn)
+	_, err = ParseModule(ir.NewSource("open", []byte("(func "+strings.Repeat("(block ", parseDeepNest)), false), parseThreadsOn)
 	if err == nil {
 		t.Error("unclosed nest parsed")
 	}
@@ -87,7 +87,7 @@ func TestHugeStringLiteral(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	m, err := ParseModule(ir.NewSource("big", src, false), threadsOn)
+	m, err := ParseModule(ir.NewSource("big", src, false), parseThreadsOn)
 	runtime.ReadMemStats(&after)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestHugeStringLiteral(t *testing.T) {
 		t.Errorf("parsing a %d-byte literal allocated %d bytes, want at most 1.1x", len(src), alloc)
 	}
 	// An unterminated huge string is a clean error.
-	_, err = ParseModule(ir.NewSource("big", src[:len(src)-2], false), threadsOn)
+	_, err = ParseModule(ir.NewSource("big", src[:len(src)-2], false), parseThreadsOn)
 	if err == nil || !strings.Contains(err.Error(), "unexpected end of input") {
 		t.Errorf("unterminated literal: %v", err)
 	}
@@ -107,7 +107,7 @@ func TestHugeStringLiteral(t *testing.T) {
 
 // checkParseError requires err to be nil or a positioned malformed error
 // inside the source.
-func checkParseError(t *testing.T, name string, src []byte, err error) {
+func parseCheckError(t *testing.T, name string, src []byte, err error) {
 	t.Helper()
 	if err == nil {
 		return
@@ -142,10 +142,10 @@ func TestRandomInputs(t *testing.T) {
 				b = append(b, ' ')
 			}
 		}
-		_, err := ParseModule(ir.NewSource("rand", b, false), threadsOn)
-		checkParseError(t, string(b), b, err)
-		_, err = ParseScript(ir.NewSource("rand", b, false), threadsOn)
-		checkParseError(t, string(b), b, err)
+		_, err := ParseModule(ir.NewSource("rand", b, false), parseThreadsOn)
+		parseCheckError(t, string(b), b, err)
+		_, err = ParseScript(ir.NewSource("rand", b, false), parseThreadsOn)
+		parseCheckError(t, string(b), b, err)
 	}
 }
 
@@ -155,7 +155,7 @@ func TestTruncatedSuiteFiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	dir := suiteDir(t)
+	dir := parseSuiteDir(t)
 	for _, name := range []string{"threads/atomic.wast", "simd/simd_const.wast", "elem.wast", "names.wast"} {
 		data, err := os.ReadFile(dir + "/" + name)
 		if err != nil {
@@ -164,13 +164,13 @@ func TestTruncatedSuiteFiles(t *testing.T) {
 		step := max(1, len(data)/80)
 		for cut := 0; cut < len(data); cut += step {
 			b := data[:cut]
-			_, err := ParseScript(ir.NewSource(name, b, false), threadsOn)
-			checkParseError(t, name, b, err)
+			_, err := ParseScript(ir.NewSource(name, b, false), parseThreadsOn)
+			parseCheckError(t, name, b, err)
 			// Flip one byte too.
 			c := bytes.Clone(data)
 			c[cut] ^= 0x28
-			_, err = ParseScript(ir.NewSource(name, c, false), threadsOn)
-			checkParseError(t, name, c, err)
+			_, err = ParseScript(ir.NewSource(name, c, false), parseThreadsOn)
+			parseCheckError(t, name, c, err)
 		}
 	}
 }

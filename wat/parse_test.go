@@ -10,14 +10,14 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-var threadsOn = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+var parseThreadsOn = ir.DefaultFeatures().With(ir.FeatureThreads, true)
 
-// ignorePos compares IR without positions.
-var ignorePos = cmpopts.IgnoreTypes(ir.Pos(0))
+// parseIgnorePos compares IR without positions.
+var parseIgnorePos = cmpopts.IgnoreTypes(ir.Pos(0))
 
-func mustParse(t *testing.T, src string) *ir.Module {
+func parseMust(t *testing.T, src string) *ir.Module {
 	t.Helper()
-	m, err := ParseModule(ir.NewSource("test.wat", []byte(src), false), threadsOn)
+	m, err := ParseModule(ir.NewSource("test.wat", []byte(src), false), parseThreadsOn)
 	if err != nil {
 		t.Fatalf("ParseModule(%q): %v", src, err)
 	}
@@ -25,7 +25,7 @@ func mustParse(t *testing.T, src string) *ir.Module {
 }
 
 // parseError returns the single *ir.Error of parsing src.
-func parseError(t *testing.T, src string, features ir.Features) *ir.Error {
+func parseMustFail(t *testing.T, src string, features ir.Features) *ir.Error {
 	t.Helper()
 	_, err := ParseModule(ir.NewSource("test.wat", []byte(src), false), features)
 	if err == nil {
@@ -57,15 +57,15 @@ func TestFoldedEqualsFlat(t *testing.T) {
 			`(func (param i32) local.get 0 i32.const 1 i32.const 2 select drop)`},
 	}
 	for _, p := range pairs {
-		a, b := mustParse(t, p.folded), mustParse(t, p.flat)
-		if diff := cmp.Diff(a, b, ignorePos); diff != "" {
+		a, b := parseMust(t, p.folded), parseMust(t, p.flat)
+		if diff := cmp.Diff(a, b, parseIgnorePos); diff != "" {
 			t.Errorf("%s\nvs %s\n(-folded +flat):\n%s", p.folded, p.flat, diff)
 		}
 	}
 }
 
 func TestParseInstrImmediates(t *testing.T) {
-	m := mustParse(t, `(module
+	m := parseMust(t, `(module
 	  (memory 1 1 shared)
 	  (table $t 2 funcref)
 	  (func $f (param $p i32) (result i32)
@@ -93,30 +93,30 @@ func TestParseInstrImmediates(t *testing.T) {
 	if bt.Op != ir.OpBrTable || !cmp.Equal(bt.Labels, []uint32{0, 1}) || bt.Index != 0 {
 		t.Errorf("br_table = labels %v default %d", bt.Labels, bt.Index)
 	}
-	cx := findOp(body, ir.OpI64AtomicRmw32CmpxchgU)
+	cx := parseFindOp(body, ir.OpI64AtomicRmw32CmpxchgU)
 	if cx.Op != ir.OpI64AtomicRmw32CmpxchgU || cx.Mem != (ir.MemArg{Align: 2, Offset: 8}) {
 		t.Errorf("cmpxchg = %v %+v", cx.Op, cx.Mem)
 	}
-	ci := findOp(body, ir.OpCallIndirect)
+	ci := parseFindOp(body, ir.OpCallIndirect)
 	if ci.Op != ir.OpCallIndirect || ci.Index != 0 || ci.Index2 != 0 {
 		t.Errorf("call_indirect = %+v", ci)
 	}
-	v := findOp(body, ir.OpV128Const)
+	v := parseFindOp(body, ir.OpV128Const)
 	if v.Op != ir.OpV128Const || v.V128Bytes() != [16]byte{1, 0, 0xff, 0xff, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 0xff, 0x7f} {
 		t.Errorf("v128.const = %x", v.V128Bytes())
 	}
-	sh := findOp(body, ir.OpI8x16Shuffle)
+	sh := parseFindOp(body, ir.OpI8x16Shuffle)
 	if sh.Op != ir.OpI8x16Shuffle || sh.V128Bytes()[15] != 31 {
 		t.Errorf("shuffle = %x", sh.V128Bytes())
 	}
-	w := findOp(body, ir.OpMemoryAtomicWait32)
+	w := parseFindOp(body, ir.OpMemoryAtomicWait32)
 	if w.Op != ir.OpMemoryAtomicWait32 || w.Mem.Align != 2 || body[len(body)-1].Op != ir.OpAtomicFence {
 		t.Errorf("wait/fence = %v %+v %v", w.Op, w.Mem, body[len(body)-1].Op)
 	}
 }
 
 // findOp returns the first instruction of body (not nested) with op.
-func findOp(body []ir.Instr, op ir.Op) ir.Instr {
+func parseFindOp(body []ir.Instr, op ir.Op) ir.Instr {
 	for _, in := range body {
 		if in.Op == op {
 			return in
@@ -137,18 +137,18 @@ func TestParseV128Shapes(t *testing.T) {
 		{"f64x2 1.5 -inf", [16]byte{0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 0, 0, 0, 0, 0, 0, 0xf0, 0xff}},
 	}
 	for _, tt := range tests {
-		m := mustParse(t, "(func (result v128) (v128.const "+tt.lanes+"))")
+		m := parseMust(t, "(func (result v128) (v128.const "+tt.lanes+"))")
 		if got := m.Funcs[0].Body[0].V128Bytes(); got != tt.want {
 			t.Errorf("v128.const %s = %x, want %x", tt.lanes, got, tt.want)
 		}
 	}
 	for _, bad := range []string{"i32x4 1 2 3", "i8x16 256 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0", "i32x2 1 2", "f32x4 1 2 3 x"} {
-		parseError(t, "(func (result v128) (v128.const "+bad+"))", threadsOn)
+		parseMustFail(t, "(func (result v128) (v128.const "+bad+"))", parseThreadsOn)
 	}
 }
 
 func TestParseAbbreviations(t *testing.T) {
-	m := mustParse(t, `(module $mod
+	m := parseMust(t, `(module $mod
 	  (import "env" "g" (global $g (mut i32)))
 	  (func $imp (import "env" "f") (param i32))
 	  (func $f (export "f") (export "f2") (param $x i32) (result i32) (local.get $x))
@@ -191,13 +191,13 @@ func TestParseAbbreviations(t *testing.T) {
 			Globals:  ir.NameMap{0: "g", 1: "h"},
 		},
 	}
-	if diff := cmp.Diff(want, m, ignorePos); diff != "" {
+	if diff := cmp.Diff(want, m, parseIgnorePos); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 
 func TestParseSegments(t *testing.T) {
-	m := mustParse(t, `(module
+	m := parseMust(t, `(module
 	  (table $t 10 funcref) (table $u 10 externref)
 	  (memory $m 1)
 	  (func $f)
@@ -225,7 +225,7 @@ func TestParseSegments(t *testing.T) {
 		{Mode: ir.SegmentActive, Offset: i32(3), Type: ir.FuncRef, Init: [][]ir.Instr{ref(0)}},
 		{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{nullf}},
 	}
-	if diff := cmp.Diff(wantElems, m.Elems, ignorePos); diff != "" {
+	if diff := cmp.Diff(wantElems, m.Elems, parseIgnorePos); diff != "" {
 		t.Errorf("elems (-want +got):\n%s", diff)
 	}
 	wantDatas := []ir.Data{
@@ -234,7 +234,7 @@ func TestParseSegments(t *testing.T) {
 		{Mode: ir.SegmentActive, Offset: i32(16), Init: []byte("x")},
 		{Mode: ir.SegmentActive, Offset: i32(32)},
 	}
-	if diff := cmp.Diff(wantDatas, m.Datas, ignorePos); diff != "" {
+	if diff := cmp.Diff(wantDatas, m.Datas, parseIgnorePos); diff != "" {
 		t.Errorf("datas (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(ir.NameMap{1: "p", 2: "d"}, m.Names.Elems); diff != "" {
@@ -255,21 +255,21 @@ func TestParseMemoryForms(t *testing.T) {
 		{"(memory (data \"a\"))", ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 1, HasMax: true}}},
 	}
 	for _, tt := range tests {
-		m := mustParse(t, tt.src)
+		m := parseMust(t, tt.src)
 		if diff := cmp.Diff(tt.want, m.Memories[0].Type); diff != "" {
 			t.Errorf("%s: %s", tt.src, diff)
 		}
 	}
-	on := threadsOn.With(ir.FeatureMemory64, true)
+	on := parseThreadsOn.With(ir.FeatureMemory64, true)
 	m, err := ParseModule(ir.NewSource("t.wat", []byte("(memory i64 1) (memory i64 (data \"x\"))"), false), on)
 	if err != nil || !m.Memories[0].Type.Is64 || !m.Memories[1].Type.Is64 || m.Datas[0].Offset[0].Op != ir.OpI64Const {
 		t.Errorf("memory i64: %v %+v", err, m)
 	}
-	parseError(t, "(memory i64 1)", threadsOn)
+	parseMustFail(t, "(memory i64 1)", parseThreadsOn)
 }
 
 func TestParseLegacyNames(t *testing.T) {
-	legacy := mustParse(t, `(memory 1 1 shared) (global $g (mut i32) (i32.const 0))
+	legacy := parseMust(t, `(memory 1 1 shared) (global $g (mut i32) (i32.const 0))
 	  (func (param i32) (local i32)
 	    get_local 0 set_local 1 get_local 1 tee_local 0 drop
 	    get_global $g set_global $g
@@ -277,7 +277,7 @@ func TestParseLegacyNames(t *testing.T) {
 	    (drop (i32.atomic.wait (i32.const 0) (i32.const 0) (i64.const 0)))
 	    (drop (i64.atomic.wait (i32.const 0) (i64.const 0) (i64.const 0)))
 	    (drop (atomic.notify (i32.const 0) (i32.const 1))))`)
-	modern := mustParse(t, `(memory 1 1 shared) (global $g (mut i32) (i32.const 0))
+	modern := parseMust(t, `(memory 1 1 shared) (global $g (mut i32) (i32.const 0))
 	  (func (param i32) (local i32)
 	    local.get 0 local.set 1 local.get 1 local.tee 0 drop
 	    global.get $g global.set $g
@@ -285,7 +285,7 @@ func TestParseLegacyNames(t *testing.T) {
 	    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const 0)))
 	    (drop (memory.atomic.wait64 (i32.const 0) (i64.const 0) (i64.const 0)))
 	    (drop (memory.atomic.notify (i32.const 0) (i32.const 1))))`)
-	if diff := cmp.Diff(modern, legacy, ignorePos); diff != "" {
+	if diff := cmp.Diff(modern, legacy, parseIgnorePos); diff != "" {
 		t.Errorf("(-modern +legacy):\n%s", diff)
 	}
 }
@@ -303,22 +303,22 @@ func TestParseFeatureGating(t *testing.T) {
 		{"(func (return_call 0))", "return_call: instruction requires --enable-tail-call"},
 	}
 	for _, tt := range tests {
-		e := parseError(t, tt.src, noThreads)
+		e := parseMustFail(t, tt.src, noThreads)
 		if !strings.HasPrefix(e.Msg, tt.msg) {
 			t.Errorf("%s: %q, want prefix %q", tt.src, e.Msg, tt.msg)
 		}
 	}
 	noSIMD := ir.DefaultFeatures().With(ir.FeatureSIMD, false)
-	if e := parseError(t, "(func (param v128))", noSIMD); !strings.Contains(e.Msg, "--enable-simd") {
+	if e := parseMustFail(t, "(func (param v128))", noSIMD); !strings.Contains(e.Msg, "--enable-simd") {
 		t.Errorf("v128 without simd: %q", e.Msg)
 	}
-	if e := parseError(t, "(func (drop (i32x4.splat (i32.const 0))))", noSIMD); !strings.Contains(e.Msg, "--enable-simd") {
+	if e := parseMustFail(t, "(func (drop (i32x4.splat (i32.const 0))))", noSIMD); !strings.Contains(e.Msg, "--enable-simd") {
 		t.Errorf("simd instruction without simd: %q", e.Msg)
 	}
 }
 
 func TestParseNames(t *testing.T) {
-	m := mustParse(t, `(module $M
+	m := parseMust(t, `(module $M
 	  (type $sig (func (param i32)))
 	  (import "a" "f" (func $imported (type $sig)))
 	  (func $first (param $a i32) (param i64) (param $c f32) (local $l i32) (local f64 f64) (local $z i64))
@@ -350,7 +350,7 @@ func TestParseNames(t *testing.T) {
 // inline signatures reuse the first identical type, else are appended in
 // order of appearance (functions, imports, call_indirect, block types).
 func TestImplicitTypes(t *testing.T) {
-	m := mustParse(t, `(module
+	m := parseMust(t, `(module
 	  (import "m" "f" (func (param f32)))
 	  (func $a (param i32) (result i32) (local.get 0))
 	  (type $t (func (param i32) (result i32)))
@@ -424,7 +424,7 @@ func TestParseErrors(t *testing.T) {
 		{"(func (; unclosed", "unclosed comment", 1, 7},
 	}
 	for _, tt := range tests {
-		e := parseError(t, tt.src, threadsOn)
+		e := parseMustFail(t, tt.src, parseThreadsOn)
 		p := e.Position()
 		if !strings.HasPrefix(e.Msg, tt.msg) || p.Line != tt.line || p.Column != tt.col {
 			t.Errorf("%q:\n got %d:%d %q\nwant %d:%d %q", tt.src, p.Line, p.Column, e.Msg, tt.line, tt.col, tt.msg)
@@ -433,17 +433,17 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseModuleForms(t *testing.T) {
-	a := mustParse(t, "(module (func))")
-	b := mustParse(t, "(func)")
-	c := mustParse(t, ";; comment\n(module (; c ;) (func) ;; x\n)\n")
-	if diff := cmp.Diff(a, b, ignorePos); diff != "" {
+	a := parseMust(t, "(module (func))")
+	b := parseMust(t, "(func)")
+	c := parseMust(t, ";; comment\n(module (; c ;) (func) ;; x\n)\n")
+	if diff := cmp.Diff(a, b, parseIgnorePos); diff != "" {
 		t.Error(diff)
 	}
-	if diff := cmp.Diff(a, c, ignorePos); diff != "" {
+	if diff := cmp.Diff(a, c, parseIgnorePos); diff != "" {
 		t.Error(diff)
 	}
-	mustParse(t, "")
-	mustParse(t, "(module)")
-	parseError(t, "(module) (module)", threadsOn)
-	parseError(t, "(module binary \"\")", threadsOn)
+	parseMust(t, "")
+	parseMust(t, "(module)")
+	parseMustFail(t, "(module) (module)", parseThreadsOn)
+	parseMustFail(t, "(module binary \"\")", parseThreadsOn)
 }

@@ -86,7 +86,7 @@ func (p *parser) parseIndex(space parseSpace) uint32 {
 		return p.parseU32()
 	case scanID:
 		name := p.data[p.tok.start+1 : p.tok.end]
-		idx, ok := p.mod.names[space][transient(name)]
+		idx, ok := p.mod.names[space][scanTransient(name)]
 		if !ok {
 			p.fail("unknown " + spaceUnknown[space] + " $" + string(name))
 		}
@@ -111,7 +111,7 @@ func (p *parser) resolveCollect() {
 		if p.tok.kind != scanKeyword {
 			p.unexpected("a module field")
 		}
-		kw := transient(p.text())
+		kw := scanTransient(p.text())
 		p.next()
 		switch kw {
 		case "type":
@@ -286,7 +286,7 @@ func (p *parser) parseTypeUse(withNames, blockType bool) (idx uint32, ft ir.Func
 			return idx, ir.FuncType{}, true
 		}
 		if inline && !(ir.FuncType{Params: params, Results: results}).Equal(m.Types[idx]) {
-			p.failAt(indexOff, "inline function type does not match (type "+itoa(uint64(idx))+")")
+			p.failAt(indexOff, "inline function type does not match (type "+parseItoa(uint64(idx))+")")
 		}
 		return idx, m.Types[idx], true
 	}
@@ -306,14 +306,14 @@ func (p *parser) internType(params, results []ir.ValType) uint32 {
 	if st.typeIndexOf == nil {
 		st.typeIndexOf = make(map[string]uint32, len(m.Types)+8)
 		for i := range m.Types {
-			key := string(sigKey(nil, m.Types[i].Params, m.Types[i].Results))
+			key := string(parseSigKey(nil, m.Types[i].Params, m.Types[i].Results))
 			if _, dup := st.typeIndexOf[key]; !dup {
 				st.typeIndexOf[key] = uint32(i)
 			}
 		}
 	}
-	st.sigKey = sigKey(st.sigKey[:0], params, results)
-	if i, ok := st.typeIndexOf[transient(st.sigKey)]; ok {
+	st.sigKey = parseSigKey(st.sigKey[:0], params, results)
+	if i, ok := st.typeIndexOf[scanTransient(st.sigKey)]; ok {
 		return i
 	}
 	m.Types = append(m.Types, ir.FuncType{
@@ -326,7 +326,7 @@ func (p *parser) internType(params, results []ir.ValType) uint32 {
 }
 
 // sigKey encodes a signature as bytes: params, a separator, results.
-func sigKey(dst []byte, params, results []ir.ValType) []byte {
+func parseSigKey(dst []byte, params, results []ir.ValType) []byte {
 	for _, t := range params {
 		dst = append(dst, byte(t))
 	}
@@ -337,7 +337,7 @@ func sigKey(dst []byte, params, results []ir.ValType) []byte {
 	return dst
 }
 
-func itoa(v uint64) string {
+func parseItoa(v uint64) string {
 	var b [20]byte
 	i := len(b)
 	for {

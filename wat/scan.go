@@ -124,7 +124,7 @@ func (s *scanner) word(i int) scanToken {
 		if r == utf8.RuneError && size <= 1 {
 			return s.fail(i, "malformed UTF-8 encoding")
 		}
-		return s.fail(i, "unexpected character "+quoteRune(r))
+		return s.fail(i, "unexpected character "+scanQuoteRune(r))
 	}
 	s.off = i
 	if strings > 0 {
@@ -144,7 +144,7 @@ func (s *scanner) word(i int) scanToken {
 	return scanToken{scanReserved, start, i}
 }
 
-func quoteRune(r rune) string {
+func scanQuoteRune(r rune) string {
 	if r < 0x20 || r == 0x7f {
 		const hex = "0123456789abcdef"
 		return "U+00" + string(hex[r>>4]) + string(hex[r&15])

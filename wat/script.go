@@ -85,12 +85,12 @@ const (
 	ShapeF64x2
 )
 
-var shapeNames = [...]string{"", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2"}
+var v128ShapeNames = [...]string{"", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2"}
 
 // String is the shape's keyword ("i32x4").
 func (s V128Shape) String() string {
-	if int(s) < len(shapeNames) {
-		return shapeNames[s]
+	if int(s) < len(v128ShapeNames) {
+		return v128ShapeNames[s]
 	}
 	return "<invalid shape>"
 }

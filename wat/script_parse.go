@@ -16,7 +16,7 @@ func (p *parser) parseCommand() Command {
 		p.next()
 		p.unexpected("a command")
 	}
-	switch transient(kw) {
+	switch scanTransient(kw) {
 	case "module":
 		return p.parseModuleCommand(false)
 	case "register":
@@ -242,7 +242,7 @@ func (p *parser) parseValue(withPatterns bool) (Value, Result) {
 	if p.tok.kind != scanKeyword {
 		p.unexpected("a constant")
 	}
-	kw := transient(p.text())
+	kw := scanTransient(p.text())
 	kwOff := p.tok.start
 	p.next()
 	switch kw {
@@ -291,7 +291,7 @@ func (p *parser) parseNaNPattern(allowed bool) NaNPattern {
 	if !allowed || p.tok.kind != scanKeyword {
 		return NaNNone
 	}
-	switch transient(p.text()) {
+	switch scanTransient(p.text()) {
 	case "nan:canonical":
 		p.next()
 		return NaNCanonical
@@ -310,7 +310,7 @@ func (p *parser) parseV128Lanes(v *Value, r *Result, withPatterns bool) {
 	var b [16]byte
 	for i := 0; i < n; i++ {
 		if p.tok.kind == scanRParen || p.tok.kind == scanEOF {
-			p.fail("invalid lane length: " + shape.String() + " needs " + itoa(uint64(n)) + " lanes")
+			p.fail("invalid lane length: " + shape.String() + " needs " + parseItoa(uint64(n)) + " lanes")
 		}
 		var x uint64
 		if shape.IsFloat() {

@@ -10,7 +10,7 @@ import (
 )
 
 // suiteDir finds the official threads-proposal test suite, or skips.
-func suiteDir(t testing.TB) string {
+func parseSuiteDir(t testing.TB) string {
 	t.Helper()
 	if dir := os.Getenv("WASM_TESTSUITE"); dir != "" {
 		return dir
@@ -24,9 +24,9 @@ func suiteDir(t testing.TB) string {
 }
 
 // suiteFiles lists every .wast file under the suite directory.
-func suiteFiles(t testing.TB) []string {
+func parseSuiteFiles(t testing.TB) []string {
 	var files []string
-	err := filepath.WalkDir(suiteDir(t), func(path string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(parseSuiteDir(t), func(path string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".wast") {
 			files = append(files, path)
 		}
@@ -41,20 +41,20 @@ func suiteFiles(t testing.TB) []string {
 	return files
 }
 
-var suiteFeatures = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+var parseSuiteFeatures = ir.DefaultFeatures().With(ir.FeatureThreads, true)
 
 // TestSuiteParses parses every suite script; every text module must parse,
 // every quoted module in assert_malformed must be rejected, every other
 // quoted module must parse.
 func TestSuiteParses(t *testing.T) {
 	var scripts, modules, malformed int
-	for _, path := range suiteFiles(t) {
+	for _, path := range parseSuiteFiles(t) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		src := ir.NewSource(path, data, false)
-		s, err := ParseScript(src, suiteFeatures)
+		s, err := ParseScript(src, parseSuiteFeatures)
 		if err != nil {
 			t.Errorf("ParseScript: %v", err)
 			continue
@@ -70,7 +70,7 @@ func TestSuiteParses(t *testing.T) {
 				}
 			case ModuleQuote:
 				qsrc := ir.NewSource(src.Position(m.Pos).String()+" (quote)", []byte(m.Quote), false)
-				_, err := ParseModule(qsrc, suiteFeatures)
+				_, err := ParseModule(qsrc, parseSuiteFeatures)
 				if mustFail {
 					malformed++
 					if err == nil {

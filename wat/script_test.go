@@ -10,7 +10,7 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-const testScript = `;; every command form
+const parseTestScript = `;; every command form
 (module $M (func (export "f") (param i32) (result i32) (local.get 0)))
 (module $B binary "\00asm" "\01\00\00\00")
 (module quote "(func" " (nop))")
@@ -38,8 +38,8 @@ const testScript = `;; every command form
 `
 
 func TestParseScriptCommands(t *testing.T) {
-	src := ir.NewSource("test.wast", []byte(testScript), false)
-	s, err := ParseScript(src, threadsOn)
+	src := ir.NewSource("test.wast", []byte(parseTestScript), false)
+	s, err := ParseScript(src, parseThreadsOn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestParseScriptCommands(t *testing.T) {
 		&WaitCommand{Thread: "T"},
 	}
 	opts := cmp.Options{
-		ignorePos,
+		parseIgnorePos,
 		cmpopts.IgnoreFields(ModuleCommand{}, "Module", "Start", "End"),
 	}
 	if diff := cmp.Diff(want, s.Commands, opts); diff != "" {
@@ -97,7 +97,7 @@ func TestParseScriptCommands(t *testing.T) {
 
 	// Positions and spans.
 	first := s.Commands[0].(*ModuleCommand)
-	if got := testScript[first.Start:first.End]; !strings.HasPrefix(got, "(module $M") || !strings.HasSuffix(got, "(local.get 0)))") {
+	if got := parseTestScript[first.Start:first.End]; !strings.HasPrefix(got, "(module $M") || !strings.HasSuffix(got, "(local.get 0)))") {
 		t.Errorf("module span = %q", got)
 	}
 	if p := src.Position(s.Commands[3].Position()); p.Line != 5 || p.Column != 1 {
@@ -116,7 +116,7 @@ func TestParseScriptBadModuleInAssertion(t *testing.T) {
 	// A text module that does not parse inside an assertion is recorded,
 	// and the rest of the script still parses.
 	src := `(assert_invalid (module (func (frob))) "x") (module $after)`
-	s, err := ParseScript(ir.NewSource("t.wast", []byte(src), false), threadsOn)
+	s, err := ParseScript(ir.NewSource("t.wast", []byte(src), false), parseThreadsOn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestParseScriptBadModuleInAssertion(t *testing.T) {
 }
 
 func TestParseScriptBareModule(t *testing.T) {
-	s, err := ParseScript(ir.NewSource("t.wast", []byte(`(func) (memory 0) (func (export "f"))`), false), threadsOn)
+	s, err := ParseScript(ir.NewSource("t.wast", []byte(`(func) (memory 0) (func (export "f"))`), false), parseThreadsOn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestParseScriptErrors(t *testing.T) {
 		{`"x"`, "unexpected token"},
 	}
 	for _, tt := range tests {
-		_, err := ParseScript(ir.NewSource("t.wast", []byte(tt.src), false), threadsOn)
+		_, err := ParseScript(ir.NewSource("t.wast", []byte(tt.src), false), parseThreadsOn)
 		var e *ir.Error
 		if !errors.As(err, &e) || !strings.HasPrefix(e.Msg, tt.msg) {
 			t.Errorf("%s: %v, want %q", tt.src, err, tt.msg)

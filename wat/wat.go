@@ -48,7 +48,7 @@ func ParseScript(src *ir.Source, features ir.Features) (s *Script, err error) {
 	}
 	defer p.recoverError(&err)
 	s = &Script{}
-	if kw := p.openKeyword(); kw != nil && isModuleField(transient(kw)) {
+	if kw := p.openKeyword(); kw != nil && parseIsModuleField(scanTransient(kw)) {
 		// A script of bare module fields is one module.
 		c := &ModuleCommand{Pos: ir.PosAt(p.tok.start), Start: p.tok.start}
 		c.Module = p.parseModuleFields("")
@@ -84,7 +84,7 @@ func newParserSafe(src *ir.Source, features ir.Features, err *error) (p *parser)
 	return p
 }
 
-func isModuleField(kw string) bool {
+func parseIsModuleField(kw string) bool {
 	switch kw {
 	case "type", "func", "table", "memory", "global", "import", "export", "start", "elem", "data":
 		return true
