@@ -53,6 +53,9 @@ func (c *funcChecker) instr(in *ir.Instr) {
 		if info.Imm != ir.ImmNone && !c.checkImmediates(in, info) {
 			return
 		}
+		if c.mc.hasMemory64 && c.memory64Sig(in, info) {
+			return
+		}
 		// Fast path: the operands are all there with exactly the types
 		// wanted. Otherwise pop one by one, which handles unknown operands
 		// and reports the mismatch.

@@ -24,16 +24,14 @@ import "github.com/watt-wasm/watt/ir"
 // in the reference interpreter's order.
 func (mc *moduleChecker) checkMemoryType(mt *ir.MemoryType, pos ir.Pos) {
 	if mt.Is64 {
-		// The IR can describe memory64, but its typing rules are not
-		// implemented: refuse rather than accept something unchecked.
 		if !mc.features.Has(ir.FeatureMemory64) {
 			mc.errorf(pos, "64-bit memories require %s", ir.FeatureMemory64.Flag())
-		} else {
-			mc.errorf(pos, "64-bit memories are not supported by this validator")
+			return
 		}
-		return
-	}
-	if !mc.checkLimits(mt.Limits, ir.MaxPages, "memory size must be at most 65536 pages (4GiB)", pos) {
+		if !mc.checkLimits(mt.Limits, 1<<48, "memory size must be at most 48 bits of pages", pos) {
+			return
+		}
+	} else if !mc.checkLimits(mt.Limits, ir.MaxPages, "memory size must be at most 65536 pages (4GiB)", pos) {
 		return
 	}
 	if mt.Shared {
@@ -51,6 +49,10 @@ func (mc *moduleChecker) checkMemoryType(mt *ir.MemoryType, pos ir.Pos) {
 // alignment against the op's natural size from the opcode table.
 func (c *funcChecker) checkMemArg(in *ir.Instr, info *ir.OpInfo) bool {
 	if !c.checkMemory(in.Mem.Memory, in) {
+		return false
+	}
+	if in.Mem.Offset > 0xffffffff && !c.mc.memories[in.Mem.Memory].Is64 {
+		c.failf(in, "offset out of range: %d does not fit a 32-bit memory's address space", in.Mem.Offset)
 		return false
 	}
 	natural := in.Op.NaturalAlign()

@@ -36,7 +36,10 @@ type moduleChecker struct {
 	funcs    []*ir.FuncType // by function index; nil when the type index is unknown
 	tables   []ir.TableType
 	memories []ir.MemoryType
-	globals  []ir.GlobalType
+	// hasMemory64 says whether some memory is 64-bit, so that the common
+	// case skips memory64's address typing (memory64.go).
+	hasMemory64 bool
+	globals     []ir.GlobalType
 	// numImportedGlobals bounds global.get in constant expressions: only
 	// imported globals are visible there.
 	numImportedGlobals int
@@ -75,6 +78,9 @@ func newModuleChecker(m *ir.Module, src *ir.Source, features ir.Features) *modul
 	}
 	for i := range m.Globals {
 		mc.globals = append(mc.globals, m.Globals[i].Type)
+	}
+	for _, mt := range mc.memories {
+		mc.hasMemory64 = mc.hasMemory64 || mt.Is64
 	}
 	mc.declared = make([]bool, len(mc.funcs))
 	mc.scanDeclaredRefs()
@@ -258,7 +264,7 @@ func (mc *moduleChecker) checkData(d *ir.Data) {
 			mc.errorf(d.Pos, "unknown memory %d", d.Memory)
 			return
 		}
-		mc.checkConst(d.Offset, ir.I32, d.Pos)
+		mc.checkConst(d.Offset, mc.addrType(d.Memory), d.Pos)
 	case ir.SegmentPassive:
 	default:
 		mc.errorf(d.Pos, "invalid data segment mode %d", d.Mode)

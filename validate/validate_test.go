@@ -480,3 +480,62 @@ func TestEndErrorPosition(t *testing.T) {
 		}
 	}
 }
+
+// TestMemory64 checks the address types of 64-bit memories.
+func TestMemory64(t *testing.T) {
+	f := ir.DefaultFeatures().With(ir.FeatureMemory64, true).With(ir.FeatureMultiMemory, true)
+	mem64 := func(m *ir.Module) {
+		m.Memories = append(m.Memories, ir.Memory{Type: ir.MemoryType{Limits: ir.Limits{Min: 1}, Is64: true}})
+	}
+	on := func(name string, memIdx uint32) ir.Instr {
+		in := mem(name)
+		in.Mem.Memory = memIdx
+		return in
+	}
+	valid := []*ir.Module{
+		with(fn(sig(nil, i64), i64c(0), mem("i64.load")), mem64),
+		with(fn(void, i64c(0), i32c(1), mem("i32.store8")), mem64),
+		with(fn(sig(nil, i64), op("memory.size")), mem64),
+		with(fn(sig(nil, i64), i64c(1), op("memory.grow")), mem64),
+		with(fn(void, i64c(0), i32c(0), i64c(1), op("memory.fill")), mem64),
+		with(fn(void, i64c(0), i64c(0), i64c(1), op("memory.copy", 0, 0)), mem64),
+		// 64-bit destination, 32-bit source: the length is i32.
+		with(fn(void, i64c(0), i32c(0), i32c(1), op("memory.copy", 0, 1)), mem64, withMem),
+		with(fn(void, i32c(0), i64c(0), i32c(1), op("memory.copy", 1, 0)), mem64, withMem),
+		with(fn(void, i64c(0), i32c(0), i32c(1), op("memory.init", 0, 0)), mem64, withData(ir.Data{Mode: ir.SegmentPassive})),
+		with(fn(sig(nil, i32), i32c(0), on("i32.load", 1)), mem64, withMem),
+		with(fn(void), mem64, withData(ir.Data{Offset: body(i64c(0))})),
+	}
+	for i, m := range valid {
+		if err := validate.Module(m, nil, f); err != nil {
+			t.Errorf("valid %d: %v", i, err)
+		}
+	}
+	invalid := []*ir.Module{
+		with(fn(sig(nil, i64), i32c(0), mem("i64.load")), mem64),
+		with(fn(sig(nil, i32), op("memory.size")), mem64),
+		with(fn(void, i64c(0), i64c(0), i64c(1), op("memory.copy", 0, 1)), mem64, withMem),
+		with(fn(sig(nil, i32), i64c(0), on("i32.load", 1)), mem64, withMem),
+		with(fn(void), mem64, withData(ir.Data{Offset: body(i32c(0))})),
+	}
+	for i, m := range invalid {
+		if err := validate.Module(m, nil, f); err == nil || !strings.HasPrefix(err.Error(), "type mismatch") {
+			t.Errorf("invalid %d: got %v, want type mismatch", i, err)
+		}
+	}
+	big := with(&ir.Module{}, func(m *ir.Module) {
+		m.Memories = []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Min: 1<<48 + 1}, Is64: true}}}
+	})
+	if err := validate.Module(big, nil, f); err == nil || !strings.HasPrefix(err.Error(), "memory size must be at most") {
+		t.Errorf("2^48+1 pages: %v", err)
+	}
+	far := memAlign("i32.load", 2)
+	far.Mem.Offset = 1 << 32
+	if err := validate.Module(with(fn(void, i32c(0), far, op("drop")), withMem), nil, f); err == nil || !strings.HasPrefix(err.Error(), "offset out of range") {
+		t.Errorf("offset 2^32 on a 32-bit memory: %v", err)
+	}
+	far.Mem.Offset = 1 << 40
+	if err := validate.Module(with(fn(void, i64c(0), far, op("drop")), mem64), nil, f); err != nil {
+		t.Errorf("offset 2^40 on a 64-bit memory: %v", err)
+	}
+}
