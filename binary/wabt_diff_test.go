@@ -95,7 +95,7 @@ func wabtDiffCompareAll(t *testing.T, wat2wasm string, mods []wabtDiffModule) wa
 	outcomes := make([]wabtDiffOutcome, len(mods))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < min(4, max(2, runtime.NumCPU())); w++ {
+	for w := 0; w < min(4, max(2, 2*runtime.NumCPU())); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
