@@ -98,6 +98,9 @@ type expectation struct {
 	where   string // file:line
 	invalid bool
 	text    string
+	// span, when set, is the byte range of the module's text in its
+	// source: errors must be positioned inside it.
+	span [2]int
 }
 
 // check validates m and records the outcome against want.
@@ -128,6 +131,8 @@ func (s *suiteTally) check(t *testing.T, m *ir.Module, src *ir.Source, want expe
 		}
 		if !list[0].Pos.IsValid() {
 			t.Errorf("%s: error %q has no position", want.where, list[0].Msg)
+		} else if off := list[0].Pos.Offset(); want.span != [2]int{} && (off < want.span[0] || off >= want.span[1]) {
+			t.Errorf("%s: error %q at offset %d, outside the module [%d, %d)", want.where, list[0].Msg, off, want.span[0], want.span[1])
 		}
 	}
 	if ok {
@@ -195,6 +200,7 @@ func (s *suiteTally) module(t *testing.T, src *ir.Source, c *wat.ModuleCommand, 
 	switch c.Kind {
 	case wat.ModuleText:
 		err = c.Err
+		want.span = [2]int{c.Start, c.End}
 	case wat.ModuleBinary:
 		msrc = ir.NewSource(want.where+":binary", c.Binary, true)
 		m, err = binary.Decode(msrc, suiteFeatures)
