@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/watt-wasm/watt/ir"
+	"github.com/watt-wasm/watt/wat"
 )
 
 // requireWabt skips the test when one of the wabt tools is not on PATH.
@@ -141,9 +142,16 @@ func TestDecodeRoundTrip(t *testing.T) {
 				if !ok {
 					mods = wat2wasmModules(t, texts, dir)
 				}
+				textAt := map[int]string{}
+				for _, tm := range texts {
+					textAt[tm.line] = tm.text
+				}
 				failures := 0
 				for _, mod := range mods {
 					err := decodeRoundTrip(mod.bytes, encode)
+					if err == nil && textAt[mod.line] != "" {
+						err = compareWithText(mod.bytes, textAt[mod.line])
+					}
 					if err != nil && mod.command == "assert_invalid" && strings.Contains(err.Error(), "data count section required") {
 						// wabt writes no data count section for a module
 						// without data segments, so data.drop 0 there is
@@ -258,6 +266,30 @@ func clearPositions(m *ir.Module) *ir.Module {
 		return v
 	}
 	return zero(reflect.ValueOf(m)).Interface().(*ir.Module)
+}
+
+// compareWithText checks that decoding wabt's bytes gives the IR that
+// wat.ParseModule gives for the module's text, positions and debug names
+// aside: the design promises text and binary meet in the same IR.
+func compareWithText(wasm []byte, text string) error {
+	fromText, err := wat.ParseModule(ir.NewSource("text.wat", []byte(text), false), suiteFeatures())
+	if err != nil {
+		return nil // wabt accepts some modules the parser rejects on purpose; not this test's business
+	}
+	fromBinary, err := Decode(ir.NewSource("wabt.wasm", wasm, true), suiteFeatures())
+	if err != nil {
+		return fmt.Errorf("decode: %v", err)
+	}
+	fromText.Name, fromText.Names = "", ir.Names{}
+	fromBinary.Name, fromBinary.Names = "", ir.Names{}
+	// wabt writes the short form of some signatures; see the fuzz target.
+	shortenBlockTypes(fromText)
+	shortenBlockTypes(fromBinary)
+	untypeEmptySelects(fromText)
+	if diff := diffModules(fromText, fromBinary); diff != "" {
+		return fmt.Errorf("text and binary give different IR (-text +binary):\n%s", diff)
+	}
+	return nil
 }
 
 // window returns up to 16 bytes of b around offset i, for messages.
