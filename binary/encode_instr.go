@@ -53,7 +53,9 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 	}
 	info := in.Op.Info()
 	if info.Imm == ir.ImmSelect && len(in.Types) == 0 {
-		// wabt writes a typed select without types as plain select.
+		// Text `select (result)`: wat2wasm writes a plain select (0x1b),
+		// not 0x1c 0x00. The IR keeps the typed op, so the validator can
+		// still report "invalid result arity".
 		info = ir.OpSelect.Info()
 	}
 	e.writeOpcode(info)
