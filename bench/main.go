@@ -1,0 +1,368 @@
+// Command bench compares watt's command-line tools with wabt's on large
+// inputs: wall time (best and median of -runs), throughput in MB/s of input,
+// CPU time and peak resident memory (getrusage) of the child process. It is what `make bench`
+// runs; BENCHMARKS.md records its output.
+//
+// Inputs are generated into -out (bench/out/, git-ignored):
+//
+//	go.wat        wasm2wat of bench/goprog built for GOOS=wasip1 (~97 MB)
+//	go-flat.wat   the same with leading whitespace stripped (~17 MB)
+//	atomics.wat   bench/gen's module of atomic instructions (~10 MB)
+//
+// and the binaries goprog.wasm and atomics.wasm feed the wasm-validate and
+// wasm2wat comparisons.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/watt-wasm/watt/bench/gen"
+)
+
+func main() {
+	runs := flag.Int("runs", 3, "runs per tool and input (best and median are reported)")
+	out := flag.String("out", "bench/out", "directory for generated inputs, outputs and results.md")
+	reuse := flag.Bool("reuse", false, "reuse inputs already in -out instead of regenerating them")
+	atomicsSize := flag.Int("atomics-size", 10_000_000, "size in bytes of the generated atomics module")
+	only := flag.String("only", "", "comma-separated subset of tools to compare: wat2wasm,wasm-validate,wasm2wat")
+	flag.Parse()
+	if err := run(*runs, *out, *reuse, *atomicsSize, *only); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// tools are the binaries compared: watt's are built into out/bin, wabt's
+// come from PATH (looked up before anything else can shadow them).
+type tools struct {
+	watt, wabt string // directories; wabt is "" when it is not installed
+}
+
+func (t tools) path(impl, name string) string {
+	if impl == "watt" {
+		return filepath.Join(t.watt, name)
+	}
+	return filepath.Join(t.wabt, name)
+}
+
+func run(runs int, out string, reuse bool, atomicsSize int, only string) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	var tl tools
+	if p, err := exec.LookPath("wat2wasm"); err == nil {
+		tl.wabt = filepath.Dir(p)
+	} else {
+		fmt.Fprintln(os.Stderr, "bench: wabt not on PATH; measuring watt alone")
+	}
+	tl.watt = filepath.Join(out, "bin")
+	logf("building watt's tools into %s", tl.watt)
+	if err := goCmd(nil, "build", "-o", tl.watt+string(filepath.Separator),
+		"./cmd/wat2wasm", "./cmd/wasm2wat", "./cmd/wasm-validate"); err != nil {
+		return err
+	}
+	in, err := prepareInputs(tl, out, reuse, atomicsSize)
+	if err != nil {
+		return err
+	}
+
+	impls := []string{"watt"}
+	if tl.wabt != "" {
+		impls = append(impls, "wabt")
+	}
+	var cases []benchCase
+	want := func(tool string) bool { return only == "" || slices.Contains(strings.Split(only, ","), tool) }
+	if want("wat2wasm") {
+		cases = append(cases,
+			benchCase{tool: "wat2wasm", input: in.goWat, output: ".wasm"},
+			benchCase{tool: "wat2wasm", input: in.goFlat, output: ".wasm"},
+			benchCase{tool: "wat2wasm", input: in.atomicsWat, output: ".wasm", args: []string{"--enable-threads"}},
+		)
+	}
+	if want("wasm-validate") {
+		cases = append(cases,
+			benchCase{tool: "wasm-validate", input: in.goWasm},
+			benchCase{tool: "wasm-validate", input: in.atomicsWasm, args: []string{"--enable-threads"}},
+		)
+	}
+	if want("wasm2wat") {
+		cases = append(cases,
+			benchCase{tool: "wasm2wat", input: in.goWasm, output: ".wat"},
+			benchCase{tool: "wasm2wat", input: in.atomicsWasm, output: ".wat", args: []string{"--enable-threads"}},
+		)
+	}
+
+	var report bytes.Buffer
+	writeHeader(&report, tl, runs)
+	for _, c := range cases {
+		res, err := c.measure(tl, impls, runs, out)
+		if err != nil {
+			return err
+		}
+		writeRows(&report, c, res)
+	}
+	os.Stdout.Write(report.Bytes())
+	resultsFile := filepath.Join(out, "results.md")
+	logf("results written to %s", resultsFile)
+	return os.WriteFile(resultsFile, report.Bytes(), 0o644)
+}
+
+// inputs are the generated files' paths.
+type inputs struct {
+	goWasm, goWat, goFlat, atomicsWat, atomicsWasm string
+}
+
+func prepareInputs(tl tools, out string, reuse bool, atomicsSize int) (inputs, error) {
+	in := inputs{
+		goWasm:      filepath.Join(out, "goprog.wasm"),
+		goWat:       filepath.Join(out, "go.wat"),
+		goFlat:      filepath.Join(out, "go-flat.wat"),
+		atomicsWat:  filepath.Join(out, "atomics.wat"),
+		atomicsWasm: filepath.Join(out, "atomics.wasm"),
+	}
+	have := func(p string) bool {
+		_, err := os.Stat(p)
+		return reuse && err == nil
+	}
+	// Text comes from wabt's wasm2wat when available, so watt's parser is
+	// not only fed its own printer's output.
+	printer := tl.path("watt", "wasm2wat")
+	compiler := tl.path("watt", "wat2wasm")
+	if tl.wabt != "" {
+		printer, compiler = tl.path("wabt", "wasm2wat"), tl.path("wabt", "wat2wasm")
+	}
+	if !have(in.goWasm) {
+		logf("building bench/goprog for wasip1/wasm")
+		if err := goCmd([]string{"GOOS=wasip1", "GOARCH=wasm"}, "build", "-o", in.goWasm, "./bench/goprog"); err != nil {
+			return in, err
+		}
+	}
+	if !have(in.goWat) {
+		logf("%s %s", printer, in.goWasm)
+		if err := runQuiet(printer, in.goWasm, "-o", in.goWat); err != nil {
+			return in, err
+		}
+	}
+	if !have(in.goFlat) {
+		logf("stripping indentation into %s", in.goFlat)
+		if err := stripIndent(in.goWat, in.goFlat); err != nil {
+			return in, err
+		}
+	}
+	if !have(in.atomicsWat) {
+		logf("generating %s (%d bytes)", in.atomicsWat, atomicsSize)
+		f, err := os.Create(in.atomicsWat)
+		if err != nil {
+			return in, err
+		}
+		err = gen.Atomics(f, atomicsSize)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return in, err
+		}
+	}
+	if !have(in.atomicsWasm) {
+		if err := runQuiet(compiler, "--enable-threads", in.atomicsWat, "-o", in.atomicsWasm); err != nil {
+			return in, err
+		}
+	}
+	return in, nil
+}
+
+// stripIndent copies src to dst without each line's leading whitespace.
+func stripIndent(src, dst string) error {
+	r, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	w, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<30)
+	for sc.Scan() {
+		bw.Write(bytes.TrimLeft(sc.Bytes(), " \t"))
+		bw.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		w.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
+
+func goCmd(env []string, args ...string) error {
+	cmd := exec.Command("go", args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go %s: %v", strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+func runQuiet(name string, args ...string) error {
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+// benchCase is one tool on one input.
+type benchCase struct {
+	tool, input string
+	output      string // extension of the -o file; "" for no output
+	args        []string
+}
+
+// sample is one timed run.
+type sample struct {
+	wall  time.Duration
+	cpu   time.Duration // user + system time of the child: less sensitive to other load than wall time
+	rssKB int64
+}
+
+// result is the runs of one implementation on one case.
+type result struct {
+	impl      string
+	samples   []sample
+	output    []byte // the last run's output file, to compare implementations
+	inputSize int64
+}
+
+func (c benchCase) measure(tl tools, impls []string, runs int, out string) ([]result, error) {
+	info, err := os.Stat(c.input)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]result, len(impls))
+	for i, impl := range impls {
+		res[i] = result{impl: impl, inputSize: info.Size()}
+	}
+	// Alternate implementations run by run, so a burst of load on a shared
+	// machine does not land on one of them only.
+	for r := 0; r < runs; r++ {
+		for i, impl := range impls {
+			args := append([]string{}, c.args...)
+			args = append(args, c.input)
+			var outFile string
+			if c.output != "" {
+				outFile = filepath.Join(out, "result-"+impl+c.output)
+				args = append(args, "-o", outFile)
+			}
+			logf("run %d/%d: %s %s", r+1, runs, tl.path(impl, c.tool), strings.Join(args, " "))
+			s, err := timeRun(tl.path(impl, c.tool), args)
+			if err != nil {
+				return nil, err
+			}
+			res[i].samples = append(res[i].samples, s)
+			if outFile != "" && r == runs-1 {
+				if res[i].output, err = os.ReadFile(outFile); err != nil {
+					return nil, err
+				}
+				os.Remove(outFile)
+			}
+		}
+	}
+	return res, nil
+}
+
+// timeRun runs one command and measures its wall time and peak RSS.
+func timeRun(name string, args []string) (sample, error) {
+	cmd := exec.Command(name, args...)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return sample{}, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.Bytes())
+	}
+	ps := cmd.ProcessState
+	return sample{wall: wall, cpu: ps.UserTime() + ps.SystemTime(), rssKB: maxRSSKB(ps)}, nil
+}
+
+func writeHeader(w io.Writer, tl tools, runs int) {
+	wabtVersion := "not installed"
+	if tl.wabt != "" {
+		if v, err := exec.Command(tl.path("wabt", "wat2wasm"), "--version").Output(); err == nil {
+			wabtVersion = strings.TrimSpace(string(v))
+		}
+	}
+	fmt.Fprintf(w, "Machine: %s, %d CPUs, %s/%s, %s; wabt %s; %d runs each, best and median.\n\n",
+		cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), wabtVersion, runs)
+	fmt.Fprintf(w, "| tool | input | size | impl | best | median | MB/s (best) | MB/s (median) | CPU (median) | peak RSS | output |\n")
+	fmt.Fprintf(w, "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
+}
+
+func writeRows(w io.Writer, c benchCase, res []result) {
+	for _, r := range res {
+		walls := make([]time.Duration, len(r.samples))
+		cpus := make([]time.Duration, len(r.samples))
+		rss := make([]int64, len(r.samples))
+		for i, s := range r.samples {
+			walls[i], cpus[i], rss[i] = s.wall, s.cpu, s.rssKB
+		}
+		slices.Sort(walls)
+		slices.Sort(cpus)
+		slices.Sort(rss)
+		best, median := walls[0], walls[len(walls)/2]
+		mb := float64(r.inputSize) / 1e6
+		same := "-"
+		if c.output != "" && len(res) > 1 {
+			same = "differs from wabt"
+			if bytes.Equal(r.output, res[len(res)-1].output) {
+				same = "identical"
+			}
+		}
+		if r.impl == "wabt" {
+			same = "-"
+		}
+		args := strings.Join(c.args, " ")
+		if args != "" {
+			args = " " + args
+		}
+		fmt.Fprintf(w, "| %s%s | %s | %.1f MB | %s | %.2f s | %.2f s | %.1f | %.1f | %.2f s | %.0f MB | %s |\n",
+			c.tool, args, filepath.Base(c.input), mb, r.impl, best.Seconds(), median.Seconds(),
+			mb/best.Seconds(), mb/median.Seconds(), cpus[len(cpus)/2].Seconds(), float64(rss[len(rss)/2])/1024, same)
+	}
+}
+
+// cpuModel reads the CPU name from /proc/cpuinfo (Linux), else GOARCH.
+func cpuModel() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}
