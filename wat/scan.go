@@ -275,6 +275,13 @@ func scanHexDigit(c byte) (byte, bool) {
 func scanSkipForm(src []byte, i int) (int, bool) {
 	depth := 1
 	for i < len(src) {
+		// Most bytes are uninteresting: skip them in a tight loop.
+		for i < len(src) && !scanSkipStop[src[i]] {
+			i++
+		}
+		if i >= len(src) {
+			break
+		}
 		switch src[i] {
 		case '(':
 			if i+1 < len(src) && src[i+1] == ';' {
@@ -310,3 +317,6 @@ func scanSkipForm(src []byte, i int) (int, bool) {
 	}
 	return len(src), false
 }
+
+// scanSkipStop marks the bytes scanSkipForm must look at.
+var scanSkipStop = [256]bool{'(': true, ')': true, ';': true, '"': true}
