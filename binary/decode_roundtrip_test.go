@@ -301,3 +301,50 @@ func namesEmpty(n *ir.Names) bool {
 	return len(n.Funcs) == 0 && len(n.Locals) == 0 && len(n.Types) == 0 && len(n.Tables) == 0 &&
 		len(n.Memories) == 0 && len(n.Globals) == 0 && len(n.Elems) == 0 && len(n.Datas) == 0
 }
+
+// TestDecodeDebugNames compiles the repository's threads examples with
+// wat2wasm --debug-names and checks that the name section decodes to the
+// names wat.ParseModule gives the text.
+func TestDecodeDebugNames(t *testing.T) {
+	requireWabt(t, "wat2wasm")
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "threads", "*.wat"))
+	if len(files) == 0 {
+		t.Skip("no testdata/threads/*.wat")
+	}
+	for _, path := range files {
+		out := filepath.Join(t.TempDir(), "out.wasm")
+		if msg, err := exec.Command("wat2wasm", "--enable-threads", "--debug-names", path, "-o", out).CombinedOutput(); err != nil {
+			t.Logf("skipping %s, which wabt 1.0.32 rejects: %s", path, msg)
+			continue
+		}
+		wasm, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromText, err := wat.ParseModule(ir.NewSource(path, text, false), suiteFeatures())
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		m, err := Decode(ir.NewSource(out, wasm, true), suiteFeatures())
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		if namesEmpty(&m.Names) {
+			t.Errorf("%s: no names decoded", path)
+		}
+		if diff := cmp.Diff(fromText.Names, m.Names); diff != "" || m.Name != fromText.Name {
+			t.Errorf("%s: names differ (-text +binary):\n%s\nmodule name %q, text %q", path, diff, m.Name, fromText.Name)
+		}
+		for _, c := range m.Customs {
+			if c.Name == "name" {
+				t.Errorf("%s: the decoded name section is also kept as a custom section", path)
+			}
+		}
+	}
+}
