@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -43,6 +44,7 @@ const printSampleEvery = 6
 // printTally counts one variant's outcomes.
 type printTally struct {
 	identical, different, skipped, deviations int
+	skips                                     []string // where wabt failed
 	diffs                                     []string
 }
 
@@ -74,8 +76,9 @@ func TestPrintMatchesWasm2wat(t *testing.T) {
 					switch {
 					case o == "":
 						tl.identical++
-					case o == "skip":
+					case strings.HasPrefix(o, "skip"):
 						tl.skipped++
+						tl.skips = append(tl.skips, strings.TrimPrefix(o, "skip: "))
 					case o == "unsampled":
 					case o == "deviation":
 						tl.deviations++
@@ -97,6 +100,10 @@ func TestPrintMatchesWasm2wat(t *testing.T) {
 		total := tl.identical + tl.different
 		t.Logf("%-20s identical %d/%d (%d skipped: wabt rejects them; %d known deviations)",
 			printVariants[v].name, tl.identical, total, tl.skipped, tl.deviations)
+		if len(tl.skips) > 0 {
+			slices.Sort(tl.skips)
+			t.Logf("%-20s wabt rejects: %s", "", strings.Join(tl.skips[:min(len(tl.skips), 8)], ", "))
+		}
 		for k, d := range tl.diffs {
 			if k == 5 {
 				t.Errorf("%s: ... and %d more", printVariants[v].name, len(tl.diffs)-k)
@@ -111,7 +118,7 @@ func TestPrintMatchesWasm2wat(t *testing.T) {
 }
 
 // printCompareModule runs every variant on module i; each outcome is ""
-// (identical), "skip" (wabt cannot handle the module), "deviation" (watt
+// (identical), "skip: <where>" (wabt cannot handle the module), "deviation" (watt
 // differs from wabt 1.0.32 on purpose) or a description of the first
 // difference.
 func printCompareModule(dir string, i int, sm *printSuiteModule) []string {
@@ -129,7 +136,7 @@ func printCompareModule(dir string, i int, sm *printSuiteModule) []string {
 	}
 	wasmPath := filepath.Join(dir, fmt.Sprintf("m%d.wasm", i))
 	var m *ir.Module
-	fail := "skip" // wabt cannot assemble the module
+	fail := "skip: " + sm.where + " (wat2wasm)" // wabt cannot assemble the module
 	if err := exec.Command("wat2wasm", "--enable-threads", "--debug-names", watPath, "-o", wasmPath).Run(); err == nil {
 		data, err := os.ReadFile(wasmPath)
 		if err == nil {
@@ -156,7 +163,7 @@ func printCompareModule(dir string, i int, sm *printSuiteModule) []string {
 		}
 		want, err := exec.Command("wasm2wat", append([]string{"--enable-threads", wasmPath}, variant.flags...)...).Output()
 		if err != nil {
-			outcomes[v] = "skip"
+			outcomes[v] = "skip: " + sm.where + " (wasm2wat)"
 			continue
 		}
 		var got bytes.Buffer
