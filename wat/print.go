@@ -21,7 +21,9 @@ type PrintOptions struct {
 // what wabt 1.0.32's `wasm2wat --enable-threads` prints for the same module,
 // and the options select its flags. m is not validated: indices out of range
 // are printed as they are. An instruction whose opcode is not in the table
-// yields an *ir.Error (the rest of the module is still written).
+// is reported in an ir.ErrorList of *ir.Error carrying its position (the
+// rest of the module is still written); a failing w's error is returned
+// as it is.
 func Print(w io.Writer, m *ir.Module, opts PrintOptions) error {
 	if m == nil {
 		return ir.Errorf(nil, ir.NoPos, ir.Invalid, "wat: Print of a nil module")
@@ -91,7 +93,7 @@ type printKey struct {
 const printSpaces = "                                                                                                                                "
 
 func (p *printer) writeIndent() {
-	n := p.indent
+	n := max(p.indent, 0)
 	for n > len(printSpaces) {
 		p.w.WriteString(printSpaces)
 		n -= len(printSpaces)
