@@ -138,6 +138,7 @@ func (p *parser) parseFuncField() {
 	p.parseInlineExports(ir.ExternFunc, idx)
 	if mod, field, ok := p.parseInlineImport(); ok {
 		typeIdx, _, _ := p.parseTypeUse(true, false)
+		p.importParamNames(idx)
 		p.expectRParen()
 		m.Imports = append(m.Imports, ir.Import{Module: mod, Name: field, Kind: ir.ExternFunc, Func: typeIdx, Pos: pos})
 		return
@@ -181,6 +182,25 @@ func (p *parser) parseFuncField() {
 	fn.Body = p.finishInstrs(mark)
 	p.expectRParen()
 	m.Funcs = append(m.Funcs, fn)
+}
+
+// importParamNames records the named params of imported function idx:
+// wabt writes them to the name section like those of defined functions.
+func (p *parser) importParamNames(idx uint32) {
+	st := p.mod
+	if len(st.paramNames) == 0 {
+		return
+	}
+	clear(st.locals)
+	st.localNames = nil
+	for _, pn := range st.paramNames {
+		p.defineLocal(pn.name, pn.index, pn.off)
+	}
+	m := st.m
+	if m.Names.Locals == nil {
+		m.Names.Locals = map[uint32]ir.NameMap{}
+	}
+	m.Names.Locals[idx] = st.localNames
 }
 
 func (p *parser) defineLocal(name string, idx uint32, off int) {
@@ -409,6 +429,7 @@ func (p *parser) parseImportField() {
 		p.setName(&m.Names.Funcs, idx, name)
 		imp.Kind = ir.ExternFunc
 		imp.Func, _, _ = p.parseTypeUse(true, false)
+		p.importParamNames(idx)
 	case p.isKeyword("table"):
 		p.next()
 		name, _, _ := p.optID()

@@ -321,13 +321,14 @@ func TestParseNames(t *testing.T) {
 	m := parseMust(t, `(module $M
 	  (type $sig (func (param i32)))
 	  (import "a" "f" (func $imported (type $sig)))
+	  (import "a" "p" (func $withParams (param $q i32) (param i32) (param $r i64)))
 	  (func $first (param $a i32) (param i64) (param $c f32) (local $l i32) (local f64 f64) (local $z i64))
 	  (func (type $sig))
 	  (table $tab 1 funcref) (memory $mem 1) (global $glob i32 (i32.const 0))
 	  (elem $e func) (data $d ""))`)
 	want := ir.Names{
-		Funcs:    ir.NameMap{0: "imported", 1: "first"},
-		Locals:   map[uint32]ir.NameMap{1: {0: "a", 2: "c", 3: "l", 6: "z"}},
+		Funcs:    ir.NameMap{0: "imported", 1: "withParams", 2: "first"},
+		Locals:   map[uint32]ir.NameMap{1: {0: "q", 2: "r"}, 2: {0: "a", 2: "c", 3: "l", 6: "z"}},
 		Types:    ir.NameMap{0: "sig"},
 		Tables:   ir.NameMap{0: "tab"},
 		Memories: ir.NameMap{0: "mem"},
