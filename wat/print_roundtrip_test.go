@@ -20,7 +20,7 @@ import (
 // aside), under each printer option. Generated names are new names, so
 // that variant compares everything but the names.
 func TestPrintRoundTrip(t *testing.T) {
-	mods := printSuiteModules(t)
+	mods := printSuiteModules(t, false)
 	variants := []struct {
 		name        string
 		opts        wat.PrintOptions

@@ -26,18 +26,21 @@ func printSuiteDir(t testing.TB) string {
 	return dir
 }
 
-// printSuiteModule is one valid text module of the suite.
+// printSuiteModule is one valid module of the suite: a text module (text
+// and module set) or a binary one (binary set).
 type printSuiteModule struct {
 	where  string // file:line
 	text   string // the (module …) form as written
 	module *ir.Module
+	binary []byte // the bytes of a (module binary …)
 }
 
 // printSuiteModules returns the suite's text modules that are expected to
 // be valid: top-level and thread modules, and those of assert_unlinkable
 // and assert_uninstantiable. Their text is cut out of the .wast by the
-// spans the script parser records.
-func printSuiteModules(t testing.TB) []printSuiteModule {
+// spans the script parser records. With binaries, the valid
+// (module binary …) forms are included too.
+func printSuiteModules(t testing.TB, binaries bool) []printSuiteModule {
 	t.Helper()
 	dir := printSuiteDir(t)
 	var files []string
@@ -64,6 +67,10 @@ func printSuiteModules(t testing.TB) []printSuiteModule {
 		}
 		var walk func([]wat.Command)
 		add := func(c *wat.ModuleCommand) {
+			if c.Kind == wat.ModuleBinary && binaries {
+				mods = append(mods, printSuiteModule{where: src.Position(c.Pos).String(), binary: c.Binary})
+				return
+			}
 			if c.Kind != wat.ModuleText || c.Module == nil || c.Start < 0 || c.End > len(data) || c.Start >= c.End {
 				return
 			}

@@ -51,14 +51,15 @@ type printTally struct {
 // TestPrintMatchesWasm2wat is the wabt differential: every valid text
 // module of the threads suite is assembled by wat2wasm, decoded by
 // binary.Decode and printed; the text must equal wasm2wat's for the same
-// bytes, byte for byte, under each variant's flags.
+// bytes, byte for byte, under each variant's flags. The suite's valid
+// (module binary …) forms are compared too.
 func TestPrintMatchesWasm2wat(t *testing.T) {
 	for _, tool := range []string{"wat2wasm", "wasm2wat"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not on PATH: install wabt 1.0.32 to run the differential test", tool)
 		}
 	}
-	mods := printSuiteModules(t)
+	mods := printSuiteModules(t, true)
 	dir := t.TempDir()
 	tallies := make([]printTally, len(printVariants))
 	var mu sync.Mutex
@@ -128,16 +129,19 @@ func printCompareModule(dir string, i int, sm *printSuiteModule) []string {
 	}
 	outcomes := make([]string, len(printVariants))
 	watPath := filepath.Join(dir, fmt.Sprintf("m%d.wat", i))
-	if err := os.WriteFile(watPath, []byte(sm.text), 0o666); err != nil {
-		for v := range outcomes {
-			outcomes[v] = "write: " + err.Error()
-		}
-		return outcomes
-	}
 	wasmPath := filepath.Join(dir, fmt.Sprintf("m%d.wasm", i))
+	var err error
+	if sm.binary != nil {
+		err = os.WriteFile(wasmPath, sm.binary, 0o666)
+	} else {
+		err = os.WriteFile(watPath, []byte(sm.text), 0o666)
+	}
+	if err != nil {
+		return printAll(len(printVariants), "write: "+err.Error())
+	}
 	var m *ir.Module
 	fail := "skip: " + sm.where + " (wat2wasm)" // wabt cannot assemble the module
-	if err := exec.Command("wat2wasm", "--enable-threads", "--debug-names", watPath, "-o", wasmPath).Run(); err == nil {
+	if sm.binary != nil || exec.Command("wat2wasm", "--enable-threads", "--debug-names", watPath, "-o", wasmPath).Run() == nil {
 		data, err := os.ReadFile(wasmPath)
 		if err == nil {
 			m, err = binary.Decode(ir.NewSource(wasmPath, data, true), printSuiteFeatures)
