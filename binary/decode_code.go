@@ -74,16 +74,20 @@ func (d *decoder) readExpr() []ir.Instr {
 			d.fail(off, "END opcode expected, found else")
 		}
 
-		in := ir.Instr{Pos: ir.PosAt(off)}
-		in.Op = d.readOpcode(off, b)
-		info := in.Op.Info()
-		if info.Imm == ir.ImmBlock {
-			in.Block = d.readBlockType()
-			d.frames = append(d.frames, decodeFrame{instr: in, start: len(d.scratch)})
+		op := d.readOpcode(off, b)
+		imm := op.Info().Imm
+		if imm == ir.ImmBlock {
+			d.frames = append(d.frames, decodeFrame{
+				instr: ir.Instr{Op: op, Pos: ir.PosAt(off), Block: d.readBlockType()},
+				start: len(d.scratch),
+			})
 			continue
 		}
-		d.readImmediates(&in, info.Imm)
-		d.scratch = append(d.scratch, in)
+		// Decode in place: an Instr is large, so avoid copying it.
+		d.scratch = append(d.scratch, ir.Instr{Op: op, Pos: ir.PosAt(off)})
+		if imm != ir.ImmNone {
+			d.readImmediates(&d.scratch[len(d.scratch)-1], imm)
+		}
 	}
 }
 
@@ -94,10 +98,30 @@ func (d *decoder) takeScratch(start int) []ir.Instr {
 	if n == 0 {
 		return nil
 	}
-	body := make([]ir.Instr, n)
+	body := d.allocInstrs(n)
 	copy(body, d.scratch[start:])
 	d.scratch = d.scratch[:start]
 	return body
+}
+
+// allocInstrs returns a slice of n instructions, carved from a shared
+// chunk when small: one allocation for many short bodies saves most of
+// the allocator's per-object cost. Each slice's capacity is its length, so
+// appending to one never overwrites its neighbour.
+func (d *decoder) allocInstrs(n int) []ir.Instr {
+	const maxChunk = 4096
+	if n > maxChunk/8 {
+		return make([]ir.Instr, n)
+	}
+	k := len(d.arena)
+	if k+n > cap(d.arena) {
+		// Size chunks by the input left, so small modules stay small: an
+		// instruction takes at least one byte.
+		d.arena = make([]ir.Instr, 0, max(n, min(maxChunk, d.remaining()/2)))
+		k = 0
+	}
+	d.arena = d.arena[:k+n]
+	return d.arena[k : k+n : k+n]
 }
 
 // readOpcode reads the rest of the opcode that starts with byte b at off

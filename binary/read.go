@@ -28,6 +28,7 @@ type decoder struct {
 	// Instruction decoding (decode_code.go).
 	scratch []ir.Instr    // instructions of all open blocks, innermost last
 	frames  []decodeFrame // open block, loop and if instructions
+	arena   []ir.Instr    // chunk that short bodies are carved from
 
 	funcDecls    int    // entries in the function section
 	codeEntries  int    // entries in the code section
