@@ -137,11 +137,10 @@ func (p *parser) parseModuleCommand(inAssert bool) *ModuleCommand {
 	case p.isKeyword("quote"):
 		p.next()
 		c.Kind = ModuleQuote
+		// The strings are concatenated as they are, as the spec
+		// interpreter does.
 		var b []byte
 		for p.tok.kind == scanString {
-			if len(b) > 0 {
-				b = append(b, ' ')
-			}
 			b = literalString(b, p.text())
 			p.next()
 		}

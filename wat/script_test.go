@@ -47,7 +47,7 @@ func TestParseScriptCommands(t *testing.T) {
 	want := []Command{
 		&ModuleCommand{Name: "M", Kind: ModuleText},
 		&ModuleCommand{Name: "B", Kind: ModuleBinary, Binary: []byte("\x00asm\x01\x00\x00\x00")},
-		&ModuleCommand{Kind: ModuleQuote, Quote: "(func  (nop))"},
+		&ModuleCommand{Kind: ModuleQuote, Quote: "(func (nop))"},
 		&RegisterCommand{As: "m", Module: "M"},
 		&RegisterCommand{As: "last"},
 		&ActionCommand{Action: Action{Kind: ActionInvoke, Name: "f", Args: []Value{i32(0xffffffff)}}},
