@@ -19,6 +19,9 @@ import (
 // Module.Name and not kept in Module.Customs; a malformed one is ignored, as
 // the spec says, and kept verbatim as a custom section.
 func Decode(src *ir.Source, features ir.Features) (m *ir.Module, err error) {
+	if src == nil {
+		return nil, ir.ErrorList{ir.Errorf(nil, ir.NoPos, ir.Malformed, "binary.Decode: nil source")}
+	}
 	d := &decoder{src: src, data: src.Data, features: features, m: &ir.Module{}, dataCount: -1}
 	defer func() {
 		if r := recover(); r != nil {
