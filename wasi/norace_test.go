@@ -2,5 +2,7 @@
 
 package wasi
 
-// gzipInputSize keeps TestGoGzip at three chunks.
-const gzipInputSize = 150_000
+const raceEnabled = false
+
+// mandelbrotThreads are the thread counts TestMandelbrot compares.
+var mandelbrotThreads = []string{"1", "3", "8"}

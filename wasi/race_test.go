@@ -2,6 +2,8 @@
 
 package wasi
 
-// gzipInputSize is one chunk under the race detector, where the
+const raceEnabled = true
+
+// mandelbrotThreads are fewer under the race detector, where the
 // interpreter is several times slower.
-const gzipInputSize = 40_000
+var mandelbrotThreads = []string{"1", "4"}

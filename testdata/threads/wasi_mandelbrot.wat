@@ -31,12 +31,12 @@
   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
   (import "env" "memory" (memory 2 2 shared))
 
-  (global $width i32 (i32.const 240))
-  (global $height i32 (i32.const 160))
+  (global $width i32 (i32.const 160))
+  (global $height i32 (i32.const 100))
   (global $max_iter i32 (i32.const 255))
   (global $image i32 (i32.const 4096))
 
-  (data $header "P5\0a240 160\0a255\0a")
+  (data $header "P5\0a160 100\0a255\0a")
   (global $header_len i32 (i32.const 15))
 
   ;; escape counts iterations of z := z*z + c from z = 0 until |z| > 2.
