@@ -275,7 +275,15 @@ func (p *printer) instr(in *ir.Instr) {
 		p.ref(&n.funcs, in.Index, printNewline)
 	case ir.ImmCallIndirect:
 		p.puts(info.Name, printSpace)
-		p.refUnlessZero(&n.tables, in.Index2, printSpace)
+		if in.Op != ir.OpCallIndirect {
+			// wabt 1.0.32 never writes return_call_indirect's table, which
+			// loses a non-zero one; watt writes that one only.
+			if in.Index2 != 0 {
+				p.ref(&n.tables, in.Index2, printSpace)
+			}
+		} else {
+			p.refUnlessZero(&n.tables, in.Index2, printSpace)
+		}
 		p.open("type", printSpace)
 		p.ref(&n.types, in.Index, printNewline)
 		p.close(printNewline)
