@@ -2,6 +2,7 @@ package spectest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -40,8 +41,8 @@ func suiteFiles(t testing.TB) []string {
 }
 
 // TestSuite runs every command of the official suite: one subtest per file
-// (named by its path under the suite, e.g. Suite/threads/MP.wast) with the
-// failures of each command reported at their line.
+// (named by its path under the suite) and, below it, one per command named
+// by its line, so `go test -run 'Suite/threads/MP.wast/line_45'` works.
 func TestSuite(t *testing.T) {
 	dir := suiteDir(t)
 	files := suiteFiles(t)
@@ -57,9 +58,11 @@ func TestSuite(t *testing.T) {
 				t.Fatal("no commands ran")
 			}
 			for _, o := range res.Outcomes {
-				if o.Err != nil {
-					t.Errorf("%s", o.Err)
-				}
+				t.Run(fmt.Sprintf("line_%d", o.Line), func(t *testing.T) {
+					if o.Err != nil {
+						t.Errorf("%s: %s", o.Cmd, o.Err)
+					}
+				})
 			}
 		})
 	}
