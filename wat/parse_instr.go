@@ -76,14 +76,53 @@ func (p *parser) parsePlainInstr() {
 func (p *parser) pushLabel() parseLabel {
 	l := parseLabel{}
 	if p.tok.kind == scanID {
-		l = parseLabel{p.tok.start, p.tok.end}
+		l = parseLabel{start: p.tok.start, end: p.tok.end}
 		p.next()
 	}
-	p.mod.labels = append(p.mod.labels, l)
+	p.pushLabelEntry(l)
 	return l
 }
 
-func (p *parser) popLabel() { p.mod.labels = p.mod.labels[:len(p.mod.labels)-1] }
+// pushLabelEntry pushes l, shadowing an outer label of the same name. A
+// map from name to innermost stack index keeps label lookups O(1) however
+// deep the nesting.
+func (p *parser) pushLabelEntry(l parseLabel) {
+	st := p.mod
+	l.prev = -1
+	if l.end > l.start {
+		name := scanTransient(p.data[l.start:l.end])
+		if i, ok := st.labelTop[name]; ok {
+			l.prev = i
+		}
+		if st.labelTop == nil {
+			st.labelTop = map[string]int{}
+		}
+		st.labelTop[name] = len(st.labels)
+	}
+	st.labels = append(st.labels, l)
+}
+
+// popLabel pops the innermost label and returns it.
+func (p *parser) popLabel() parseLabel {
+	st := p.mod
+	l := st.labels[len(st.labels)-1]
+	st.labels = st.labels[:len(st.labels)-1]
+	if l.end > l.start {
+		name := scanTransient(p.data[l.start:l.end])
+		if l.prev >= 0 {
+			st.labelTop[name] = l.prev
+		} else {
+			delete(st.labelTop, name)
+		}
+	}
+	return l
+}
+
+// resetLabels empties the label stack (a new function or expression).
+func (p *parser) resetLabels() {
+	p.mod.labels = p.mod.labels[:0]
+	clear(p.mod.labelTop)
+}
 
 // checkEndLabel consumes the optional $id after end/else, which must repeat
 // the block's label.
@@ -138,12 +177,11 @@ func (p *parser) parseFoldedInstr() {
 	} else {
 		// (if label bt cond* (then instr*) (else instr*)?)
 		// The condition runs before the if, outside its label's scope.
-		label := p.mod.labels[len(p.mod.labels)-1]
-		p.popLabel()
+		label := p.popLabel()
 		for p.tok.kind == scanLParen && !p.isOpen("then") {
 			p.parseFoldedInstr()
 		}
-		p.mod.labels = append(p.mod.labels, label)
+		p.pushLabelEntry(label)
 		if !p.isOpen("then") {
 			p.unexpected("(then")
 		}
@@ -178,14 +216,9 @@ func (p *parser) parseLabelIndex() uint32 {
 	case scanNumber:
 		return p.parseU32()
 	case scanID:
-		labels := p.mod.labels
-		name := scanTransient(p.text())
-		for i := len(labels) - 1; i >= 0; i-- {
-			l := labels[i]
-			if l.end > l.start && scanTransient(p.data[l.start:l.end]) == name {
-				p.next()
-				return uint32(len(labels) - 1 - i)
-			}
+		if i, ok := p.mod.labelTop[scanTransient(p.text())]; ok {
+			p.next()
+			return uint32(len(p.mod.labels) - 1 - i)
 		}
 		p.fail("unknown label " + p.tokenSnippet())
 	}

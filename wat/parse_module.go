@@ -176,12 +176,14 @@ func (p *parser) parseFuncField() {
 		}
 		m.Names.Locals[idx] = st.localNames
 	}
-	st.labels = st.labels[:0]
+	p.resetLabels()
 	mark := len(p.instrs)
 	p.parseInstrSeq()
 	fn.Body = p.finishInstrs(mark)
 	p.expectRParen()
 	m.Funcs = append(m.Funcs, fn)
+	// Constant expressions that follow must not see this function's locals.
+	clear(st.locals)
 }
 
 // importParamNames records the named params of imported function idx:
@@ -404,7 +406,7 @@ func (p *parser) parseGlobalField() {
 // expression) outside any function.
 func (p *parser) parseExprUntilRParen() []ir.Instr {
 	st := p.mod
-	st.labels = st.labels[:0]
+	p.resetLabels()
 	clear(st.locals)
 	mark := len(p.instrs)
 	p.parseInstrSeq()
@@ -510,8 +512,7 @@ func (p *parser) parseOffset() []ir.Instr {
 	if p.tok.kind != scanLParen {
 		p.unexpected("an offset expression")
 	}
-	st := p.mod
-	st.labels = st.labels[:0]
+	p.resetLabels()
 	mark := len(p.instrs)
 	p.parseFoldedInstr()
 	return p.finishInstrs(mark)
@@ -539,8 +540,7 @@ func (p *parser) parseElemExprItems() [][]ir.Instr {
 			p.expectRParen()
 			continue
 		}
-		st := p.mod
-		st.labels = st.labels[:0]
+		p.resetLabels()
 		mark := len(p.instrs)
 		p.parseFoldedInstr()
 		items = append(items, p.finishInstrs(mark))

@@ -448,3 +448,23 @@ func TestParseModuleForms(t *testing.T) {
 	parseMustFail(t, "(module) (module)", parseThreadsOn)
 	parseMustFail(t, "(module binary \"\")", parseThreadsOn)
 }
+
+func TestLabelShadowing(t *testing.T) {
+	m := parseMust(t, `(func
+	  (block $a (block $b (block $a (br $a) (br $b)) (br $a)) (br $a))
+	  (loop $a (if $a (i32.const 0) (then (br $a)) (else (br 1)))))`)
+	outer := m.Funcs[0].Body[0]
+	mid := outer.Body[0]
+	inner := mid.Body[0]
+	got := []uint32{inner.Body[0].Index, inner.Body[1].Index, mid.Body[1].Index, outer.Body[1].Index}
+	if !cmp.Equal(got, []uint32{0, 1, 1, 0}) {
+		t.Errorf("br depths %v, want [0 1 1 0]", got)
+	}
+	// The if's condition is outside its label, its branches inside.
+	loop := m.Funcs[0].Body[1]
+	iff := loop.Body[1]
+	if iff.Op != ir.OpIf || iff.Body[0].Index != 0 || iff.Else[0].Index != 1 {
+		t.Errorf("if = %+v", iff)
+	}
+	parseMustFail(t, "(func (block $a) (br $a))", parseThreadsOn)
+}

@@ -41,6 +41,7 @@ type parseModuleState struct {
 	numLocals   uint32
 	localNames  ir.NameMap
 	labels      []parseLabel
+	labelTop    map[string]int // label name -> index of its innermost use in labels
 	paramsBuf   []ir.ValType
 	resultsBuf  []ir.ValType
 	paramNames  []parseParamName
@@ -49,8 +50,9 @@ type parseModuleState struct {
 }
 
 // parseLabel is a block label on the label stack: its $id's byte range in
-// the source (empty for unnamed blocks).
-type parseLabel struct{ start, end int }
+// the source (empty for unnamed blocks) and the stack index of the outer
+// label it shadows (-1 if none).
+type parseLabel struct{ start, end, prev int }
 
 type parseParamName struct {
 	name  string
