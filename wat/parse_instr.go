@@ -31,7 +31,7 @@ func (p *parser) lookupOp() ir.Op {
 	if p.tok.kind != scanKeyword {
 		p.unexpected("an instruction")
 	}
-	op, ok := ir.LookupOp(scanTransient(p.text()))
+	op, ok := parseLookupOp(p.text())
 	if !ok || op == ir.OpElse || op == ir.OpEnd {
 		p.fail("unknown operator " + p.tokenSnippet())
 	}

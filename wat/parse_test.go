@@ -468,3 +468,22 @@ func TestLabelShadowing(t *testing.T) {
 	}
 	parseMustFail(t, "(func (block $a) (br $a))", parseThreadsOn)
 }
+
+// TestOpTableIndex checks the parser's op index against ir.LookupOp for
+// every name and alias in the table.
+func TestOpTableIndex(t *testing.T) {
+	for op := ir.Op(0); op < ir.NumOps; op++ {
+		info := op.Info()
+		for _, name := range append([]string{info.Name}, info.Aliases...) {
+			want, _ := ir.LookupOp(name)
+			if got, ok := parseLookupOp([]byte(name)); !ok || got != want {
+				t.Errorf("%s: got %v %v, want %v", name, got, ok, want)
+			}
+		}
+	}
+	for _, bad := range []string{"", "i32.ad", "i32.addd", "get_locals", "module"} {
+		if op, ok := parseLookupOp([]byte(bad)); ok {
+			t.Errorf("%q found as %v", bad, op)
+		}
+	}
+}
