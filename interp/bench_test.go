@@ -101,3 +101,18 @@ func BenchmarkMatmul(b *testing.B) {
 	}
 	benchCall(b, matmulSrc, "matmul", interp.F64(want), i32(50))
 }
+
+// BenchmarkCall measures the API boundary: one exported call of a trivial
+// function (argument checks, a pooled thread, the result slice).
+func BenchmarkCall(b *testing.B) {
+	inst := instantiate(b, `(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))`)
+	f := inst.Func("add")
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.Call(ctx, i32(1), i32(2)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -336,8 +336,8 @@ func (c *compiler) endBlock(f *ctrl, reachable bool) {
 	c.placeLabel(f)
 }
 
-// branchTo emits the value moves a branch to label depth needs and returns
-// the target frame.
+// moveTo emits the move of the branch values (the top label-arity slots)
+// to f's label slots, when they are not there already.
 func (c *compiler) moveTo(f *ctrl) {
 	n := slots(f.labelTypes())
 	if src := c.top - n; n > 0 && src != f.height {

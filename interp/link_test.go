@@ -287,3 +287,41 @@ func TestHostRecursionExhausts(t *testing.T) {
   (func (export "down") (call $back)))`, interp.ImportMap{"h": {"back": back}})
 	expectErr(t, inst, "down", nil, ir.Exhaustion, "call stack exhausted")
 }
+
+func TestCompileRejectsInvalid(t *testing.T) {
+	src := ir.NewSource("bad.wat", nil, false)
+	m := &ir.Module{
+		Types: []ir.FuncType{{Results: []ir.ValType{ir.I32}}},
+		Funcs: []ir.Func{{Type: 0, Body: []ir.Instr{{Op: ir.OpI64Const, Value: 1}}}},
+	}
+	_, err := interp.Compile(m, src, allFeatures)
+	var list ir.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 || list[0].Kind != ir.Invalid {
+		t.Fatalf("Compile(invalid) = %v, want Invalid errors", err)
+	}
+}
+
+func TestConcurrentInstantiation(t *testing.T) {
+	store := interp.NewStore()
+	mod := compile(t, `(module
+  (table 2 funcref) (elem (i32.const 0) $f $g)
+  (func $f (result i32) (i32.const 1)) (func $g (result i32) (i32.const 2))
+  (func (export "sum") (result i32)
+    (i32.add (call_indirect (result i32) (i32.const 0)) (call_indirect (result i32) (i32.const 1)))))`)
+	parallel(t, 4, func(int) error {
+		for i := 0; i < 20; i++ {
+			inst, err := interp.Instantiate(store, mod, nil)
+			if err != nil {
+				return err
+			}
+			res, err := inst.Call(context.Background(), "sum")
+			if err != nil {
+				return err
+			}
+			if res[0] != i32(3) {
+				return errors.New("sum = " + res[0].String())
+			}
+		}
+		return nil
+	})
+}
