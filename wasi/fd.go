@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -49,7 +50,7 @@ const (
 // fdEntry is one open file descriptor.
 type fdEntry struct {
 	kind  uint8
-	flags uint16 // fdflags
+	flags atomic.Uint32 // fdflags; threads may change them concurrently
 
 	stdio bool
 	stdin bool      // stdio entry that reads
@@ -339,7 +340,7 @@ func (s *System) fdPwrite(c *call) Errno {
 	buf := gather(c.m.iovecs(c.i32(1), c.i32(2)))
 	var n int
 	var err error
-	if e.flags&fdflagAppend != 0 {
+	if e.flags.Load()&fdflagAppend != 0 {
 		// os.File refuses WriteAt in append mode; POSIX appends anyway.
 		n, err = e.file.Write(buf)
 	} else {
@@ -428,7 +429,7 @@ func (s *System) fdFdstatGet(c *call) Errno {
 	p := c.i32(1)
 	clear(c.m.slice(p, fdstatSize))
 	c.m.put8(p, e.kind)
-	c.m.put16(p+2, e.flags)
+	c.m.put16(p+2, uint16(e.flags.Load()))
 	c.m.put64(p+8, allRights)
 	c.m.put64(p+16, allRights)
 	return ESUCCESS
@@ -442,12 +443,16 @@ func (s *System) fdFdstatSetFlags(c *call) Errno {
 	if errno != ESUCCESS {
 		return errno
 	}
-	flags := uint16(c.i32(1))
-	if (flags^e.flags)&^fdflagNonblock != 0 && !e.stdio {
-		return ENOTSUP
+	flags := c.i32(1) & 0xffff
+	for {
+		old := e.flags.Load()
+		if (flags^old)&^fdflagNonblock != 0 && !e.stdio {
+			return ENOTSUP
+		}
+		if e.flags.CompareAndSwap(old, old&^fdflagNonblock|flags&fdflagNonblock) {
+			return ESUCCESS
+		}
 	}
-	e.flags = e.flags&^fdflagNonblock | flags&fdflagNonblock
-	return ESUCCESS
 }
 
 func (s *System) fdFdstatSetRights(c *call) Errno {

@@ -123,7 +123,9 @@ func (s *System) pathOpen(c *call) Errno {
 	if fi, err := f.Stat(); err == nil {
 		kind = filetypeOf(fi.Mode())
 	}
-	return s.install(c, &fdEntry{kind: kind, file: f, parent: dir.root, name: name, flags: fdflags & (fdflagAppend | fdflagNonblock | fdflagsSync)})
+	e := &fdEntry{kind: kind, file: f, parent: dir.root, name: name}
+	e.flags.Store(uint32(fdflags & (fdflagAppend | fdflagNonblock | fdflagsSync)))
+	return s.install(c, e)
 }
 
 // install adds e to the fd table and stores its number at path_open's

@@ -157,7 +157,7 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			fmt.Fprint(stderr, ir.Format(err))
 		}
-		return status
+		return exitStatus(status)
 	}
 
 	inst, err := interp.Instantiate(store, mod, hosts.resolver())
@@ -196,6 +196,16 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// exitStatus maps a WASI exit status to a process's: the low byte, as
+// POSIX exit does (exit(-1) is 255), except that a nonzero status never
+// becomes success (256 is 1, not 0).
+func exitStatus(status int) int {
+	if b := status & 0xff; b != 0 || status == 0 {
+		return b
+	}
+	return 1
 }
 
 // loadModule reads, parses or decodes, validates and compiles a module.
