@@ -325,3 +325,18 @@ func TestConcurrentInstantiation(t *testing.T) {
 		return nil
 	})
 }
+
+func TestLargeFrames(t *testing.T) {
+	// 20000 locals per frame: the value stack grows as recursion deepens,
+	// and runs out as "call stack exhausted", not as a crash.
+	inst := instantiate(t, `(module
+  (func $deep (export "deep") (param $n i32) (result i32) (local $pad v128) (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+    (local `+strings.Repeat("i64 ", 20000)+`)
+    (local.set 20005 (i64.const 7))
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.wrap_i64 (local.get 20005)))
+      (else (i32.add (i32.const 1) (call $deep (i32.sub (local.get $n) (i32.const 1))))))))`)
+	expect(t, inst, "deep", args(i32(100)), i32(107))
+	expectErr(t, inst, "deep", args(i32(1_000_000)), ir.Exhaustion, "call stack exhausted")
+	expect(t, inst, "deep", args(i32(3)), i32(10))
+}

@@ -16,6 +16,8 @@ const (
 	// maxStackSlots bounds the value stack (64 MiB); deeper recursion is
 	// "call stack exhausted".
 	maxStackSlots = 1 << 23
+	// pooledStackSlots is the largest stack a pooled thread keeps.
+	pooledStackSlots = 1 << 16
 )
 
 // thread is one goroutine's execution state: the value stack and the call
@@ -203,8 +205,13 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 		return nil, &ir.Error{Kind: ir.Trap, Msg: msgInterrupted + ": " + err.Error()}
 	}
 	t := threadPool.Get().(*thread)
-	defer threadPool.Put(t)
-	return t.invoke(ctx, f, args)
+	res, err := t.invoke(ctx, f, args)
+	if len(t.stack) > pooledStackSlots {
+		// Do not let one deep recursion pin a huge stack in the pool.
+		t.stack = make([]uint64, 1024)
+	}
+	threadPool.Put(t)
+	return res, err
 }
 
 func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []Value, err error) {
