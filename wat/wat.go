@@ -5,8 +5,25 @@
 // The parser expands everything the text format abbreviates (folded
 // instructions, inline exports, imports and type uses, inline data and
 // element segments) and resolves $ids and labels to indices, following
-// wabt's rules so that encoding the result gives wat2wasm's bytes. Names
-// are stored in ir.Names without their leading '$'.
+// wabt's rules so that encoding the result gives wat2wasm's bytes: inline
+// signatures reuse the first identical type or append a new one in order
+// of appearance, and alignment defaults to the natural one from the opcode
+// table (MemArg.Align is its log2). Names are stored in ir.Names without
+// their leading '$'; parameters of imported functions are named too, as
+// wabt's --debug-names does.
+//
+// Errors are an ir.ErrorList holding the first Malformed error, positioned
+// at the offending token, with the spec interpreter's message first
+// ("unknown operator", "unknown label", "constant out of range", …).
+// Features that are off are rejected naming the flag that enables them.
+//
+// Resource use: scanning never allocates per token; a module is read in two
+// passes (a cheap one that skips bodies byte by byte to learn every $id,
+// then the real one), so forward references need no fix-ups. Nesting is
+// limited only by memory (100,000-deep block nests parse), label lookups
+// are O(1), and a string literal is decoded into one allocation no larger
+// than its text, so a huge data segment costs at most about twice the
+// input.
 package wat
 
 import "github.com/watt-wasm/watt/ir"
