@@ -165,7 +165,8 @@ func (p *printer) initExpr(body []ir.Instr) {
 		return
 	}
 	p.puts("(", printNone)
-	p.labels = p.labels[:0]
+	// The label stack stays as the last function left it, as in wabt; only
+	// an invalid constant expression could branch.
 	p.locals = nil
 	p.flat(body)
 	p.next = printNone // no newline before the ")"
@@ -186,6 +187,10 @@ func (p *printer) space(kind ir.ExternKind) *printIndexSpace {
 
 func (p *printer) export(i int) {
 	e := &p.m.Exports[i]
+	if e.Kind > ir.ExternGlobal {
+		p.fail(e.Pos, ir.Malformed, "malformed export kind")
+		return
+	}
 	if p.inlineExps != nil {
 		if _, ok := p.inlineExps[printKey{e.Kind, e.Index}]; ok {
 			return

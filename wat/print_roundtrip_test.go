@@ -38,6 +38,7 @@ func TestPrintRoundTrip(t *testing.T) {
 	}
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
 			same, failed := 0, 0
 			for _, sm := range mods {
 				var buf bytes.Buffer

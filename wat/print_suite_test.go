@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/watt-wasm/watt/ir"
@@ -43,6 +44,25 @@ type printSuiteModule struct {
 func printSuiteModules(t testing.TB, binaries bool) []printSuiteModule {
 	t.Helper()
 	dir := printSuiteDir(t)
+	printSuiteCache.Lock()
+	defer printSuiteCache.Unlock()
+	if mods, ok := printSuiteCache.mods[binaries]; ok {
+		return mods
+	}
+	mods := printLoadSuite(t, dir, binaries)
+	if !t.Failed() {
+		printSuiteCache.mods[binaries] = mods
+	}
+	return mods
+}
+
+// printSuiteCache keeps the parsed suite for the tests that share it.
+var printSuiteCache = struct {
+	sync.Mutex
+	mods map[bool][]printSuiteModule
+}{mods: map[bool][]printSuiteModule{}}
+
+func printLoadSuite(t testing.TB, dir string, binaries bool) []printSuiteModule {
 	var files []string
 	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
 		if err == nil && !e.IsDir() && strings.HasSuffix(path, ".wast") {
