@@ -106,7 +106,7 @@ func (l ErrorList) Unwrap() []error {
 }
 
 // Format writes errors the way wabt's tools do: "file:line:col: error: msg",
-// then the source line and a caret under the column.
+// then the source line and carets under the token at the column.
 func Format(err error) string {
 	var list ErrorList
 	switch e := err.(type) {
@@ -138,8 +138,54 @@ func Format(err error) string {
 				line, p.Column = line[start:end], p.Column-start
 			}
 			b.WriteString(line + "\n")
-			b.WriteString(strings.Repeat(" ", max(0, p.Column-1)) + "^\n")
+			b.WriteString(caretLine(line, p.Column) + "\n")
 		}
 	}
 	return b.String()
+}
+
+// caretLine underlines the token starting at 1-based column col of line, as
+// wabt does ("^^^^^^^" under "i32.foo"; a single caret under a
+// parenthesis). Tabs before the column are kept so the carets line up in a
+// terminal.
+func caretLine(line string, col int) string {
+	col = max(1, min(col, len(line)+1))
+	var b strings.Builder
+	for i := 0; i < col-1; i++ {
+		if line[i] == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	b.WriteString(strings.Repeat("^", tokenWidth(line[col-1:])))
+	return b.String()
+}
+
+// tokenWidth is the length of the text-format token at the start of s: a
+// whole string literal, a keyword or number up to the next delimiter, and 1
+// for a parenthesis, a space or the end of the line.
+func tokenWidth(s string) int {
+	if s == "" {
+		return 1
+	}
+	switch s[0] {
+	case '(', ')', ' ', '\t', '\r', ';':
+		return 1
+	case '"':
+		for i := 1; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1
+			}
+		}
+		return len(s)
+	}
+	n := 0
+	for n < len(s) && !strings.ContainsRune(" \t\r()\";", rune(s[n])) {
+		n++
+	}
+	return n
 }

@@ -49,7 +49,7 @@ func TestWat2WasmErrorLayout(t *testing.T) {
 	}
 	lines := strings.Split(stderr, "\n")
 	if len(lines) < 3 || !strings.HasPrefix(lines[0], "<stdin>:3:6: error: ") ||
-		lines[1] != "    (i32.nonsense)))" || lines[2] != "     ^" {
+		lines[1] != "    (i32.nonsense)))" || lines[2] != "     ^^^^^^^^^^^^" {
 		t.Errorf("stderr is not file:line:col: error: msg, source line, caret:\n%s", stderr)
 	}
 }
