@@ -1,6 +1,7 @@
 package wat
 
 import (
+	"encoding/binary"
 	"unicode/utf8"
 )
 
@@ -59,6 +60,10 @@ func (s *scanner) next() scanToken {
 		switch {
 		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
 			i++
+			// Indentation comes in long runs of spaces.
+			for i+8 <= len(src) && binary.LittleEndian.Uint64(src[i:]) == 0x2020202020202020 {
+				i += 8
+			}
 			continue
 		case c == ';':
 			if i+1 < len(src) && src[i+1] == ';' {
@@ -275,7 +280,11 @@ func scanHexDigit(c byte) (byte, bool) {
 func scanSkipForm(src []byte, i int) (int, bool) {
 	depth := 1
 	for i < len(src) {
-		// Most bytes are uninteresting: skip them in a tight loop.
+		// Most bytes are uninteresting: skip them eight at a time, then
+		// one at a time up to the next interesting one.
+		for i+8 <= len(src) && !scanWordHasStop(binary.LittleEndian.Uint64(src[i:])) {
+			i += 8
+		}
 		for i < len(src) && !scanSkipStop[src[i]] {
 			i++
 		}
@@ -320,3 +329,12 @@ func scanSkipForm(src []byte, i int) (int, bool) {
 
 // scanSkipStop marks the bytes scanSkipForm must look at.
 var scanSkipStop = [256]bool{'(': true, ')': true, ';': true, '"': true}
+
+// scanWordHasStop reports whether any byte of the 8-byte word x is one of
+// ( ) ; " (the classic SWAR zero-byte test; '(' and ')' differ only in
+// their low bit, so one test covers both).
+func scanWordHasStop(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
+	return hasZero((x|ones)^(0x29*ones))|hasZero(x^(';'*ones))|hasZero(x^('"'*ones)) != 0
+}
