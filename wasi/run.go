@@ -119,7 +119,17 @@ func (p *Process) resolve(extra interp.Imports) error {
 			}
 		case im.Module == ThreadsModule && (im.Name == ThreadSpawn || im.Name == ThreadSpawnLegacy) && im.Kind == ir.ExternFunc:
 			ft := ir.FuncType{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}}
-			set(im.Module, im.Name, p.store.NewHostFunc(ft, p.spawn))
+			spawn := p.spawn
+			if p.sys.cfg.Trace != nil {
+				spawn = func(ctx context.Context, args []interp.Value) ([]interp.Value, error) {
+					res, err := p.spawn(ctx, args)
+					if err == nil {
+						p.sys.trace(im.Name, args, res[0].String())
+					}
+					return res, err
+				}
+			}
+			set(im.Module, im.Name, p.store.NewHostFunc(ft, spawn))
 		default:
 			if extra != nil {
 				if e, ok := extra.Resolve(im.Module, im.Name); ok {

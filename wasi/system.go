@@ -30,6 +30,9 @@ type Config struct {
 	Dirs []Dir
 	// Rand backs random_get; nil means crypto/rand.
 	Rand io.Reader
+	// Trace, when set, receives one line per WASI call:
+	// "wasi: fd_write(i32:1, …) => errno success".
+	Trace io.Writer
 
 	// Store is the store to instantiate in (Run only); nil makes a new one.
 	Store *interp.Store
@@ -51,6 +54,8 @@ type System struct {
 
 	mu  sync.Mutex // guards fds
 	fds map[uint32]*fdEntry
+
+	traceMu sync.Mutex
 
 	// exit ends the process with a status; proc_exit calls it. Run sets it
 	// to end every thread; by default it only records the status.
@@ -202,8 +207,28 @@ func (s *System) host(name string, f fn) interp.HostFunc {
 			}
 		}()
 		c := &call{ctx: ctx, s: s, m: s.guest(), a: args}
-		return []interp.Value{interp.I32(int32(f.impl(c)))}, nil
+		errno := f.impl(c)
+		if s.cfg.Trace != nil {
+			s.trace(name, args, errno.String())
+		}
+		return []interp.Value{interp.I32(int32(errno))}, nil
 	}
+}
+
+// trace writes one line for a call; the lock keeps threads' lines whole.
+func (s *System) trace(name string, args []interp.Value, result string) {
+	var b strings.Builder
+	b.WriteString("wasi: " + name + "(")
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.String())
+	}
+	b.WriteString(") => " + result + "\n")
+	s.traceMu.Lock()
+	io.WriteString(s.cfg.Trace, b.String())
+	s.traceMu.Unlock()
 }
 
 // functions lists every wasi_snapshot_preview1 function by name.
@@ -293,6 +318,9 @@ func (e *ExitError) Error() string { return "exit status " + fmt.Sprint(e.Status
 
 func (s *System) procExit(ctx context.Context, args []interp.Value) ([]interp.Value, error) {
 	code := args[0].Int32()
+	if s.cfg.Trace != nil {
+		s.trace("proc_exit", args, "exit")
+	}
 	if s.exited.CompareAndSwap(false, true) {
 		s.exitCode.Store(code)
 	}

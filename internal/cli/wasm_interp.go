@@ -79,7 +79,7 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd.opts = append(cmd.opts,
 		option{short: 'V', long: "value-stack-size", metavar: "SIZE", help: "Size in elements of the value stack (accepted; watt's stack grows)", set: accept},
 		option{short: 'C', long: "call-stack-size", metavar: "SIZE", help: "Size in elements of the call stack (accepted; watt's stack grows)", set: accept},
-		option{short: 't', long: "trace", help: "Trace execution (watt: exports run and host calls)",
+		option{short: 't', long: "trace", help: "Trace execution (watt: each export run; with --wasi, every WASI call, to stderr)",
 			set: func(string) error { trace = true; return nil }},
 		option{long: "wasi", help: "Assume input module is WASI compliant (Export  WASI API the the module and invoke _start function)",
 			set: func(string) error { useWASI = true; return nil }},
@@ -141,10 +141,7 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	hosts := &hostImports{store: store, mod: mod, out: out, print: hostPrint, dummy: dummyImports}
 
 	if useWASI {
-		if trace {
-			fmt.Fprintf(out, ">>> running export \"_start\":\n")
-		}
-		status, err := wasi.Run(context.Background(), mod, wasi.Config{
+		cfg := wasi.Config{
 			Args:    append([]string{file}, progArgs...),
 			Env:     env,
 			Stdin:   stdin,
@@ -153,7 +150,13 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Dirs:    dirs,
 			Store:   store,
 			Imports: hosts.resolver(),
-		})
+		}
+		if trace {
+			// The program owns stdout: trace WASI calls to stderr.
+			cfg.Trace = cfg.Stderr
+			fmt.Fprintf(cfg.Stderr, ">>> running export \"_start\":\n")
+		}
+		status, err := wasi.Run(context.Background(), mod, cfg)
 		if err != nil {
 			fmt.Fprint(stderr, ir.Format(err))
 		}
