@@ -231,7 +231,6 @@ func (c *command) commonOptions(verbose *int) []option {
 func featureOptions(f *ir.Features) []option {
 	var opts []option
 	for _, fi := range ir.AllFeatures {
-		fi := fi
 		enable := option{long: "enable-" + fi.Name, help: "Enable " + fi.Help, hidden: fi.Default,
 			set: func(string) error { *f = f.With(fi.Feature, true); return nil }}
 		disable := option{long: "disable-" + fi.Name, help: "Disable " + fi.Help, hidden: !fi.Default,

@@ -18,7 +18,9 @@ types of every instruction, indices, limits, constant expressions, imports
 and exports, and the threads proposal's rules (a shared memory must have a
 maximum; atomic accesses must use their natural alignment and need a
 memory). Features that are off (threads is off by default) are reported
-with the flag that enables them. "-" as filename reads standard input.`
+with the flag that enables them. "-" as filename reads standard input; the
+binary then goes to standard output unless -o is given. No output file is
+written (or truncated) unless everything succeeded.`
 
 const wat2wasmExamples = `# parse test.wat and write to .wasm binary file with the same name
 $ wat2wasm test.wat
