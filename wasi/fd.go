@@ -196,7 +196,10 @@ func (s *System) fdRead(c *call) Errno {
 	if errno != ESUCCESS {
 		return errno
 	}
-	iovs := c.m.iovecs(c.i32(1), c.i32(2))
+	iovs, errno := c.m.iovecs(c.i32(1), c.i32(2))
+	if errno != ESUCCESS {
+		return errno
+	}
 	total := 0
 	for _, iov := range iovs {
 		total += len(iov)
@@ -262,7 +265,11 @@ func (s *System) fdWrite(c *call) Errno {
 	if errno != ESUCCESS {
 		return errno
 	}
-	buf := gather(c.m.iovecs(c.i32(1), c.i32(2)))
+	iovs, errno := c.m.iovecs(c.i32(1), c.i32(2))
+	if errno != ESUCCESS {
+		return errno
+	}
+	buf := gather(iovs)
 	var n int
 	var err error
 	switch {
@@ -304,8 +311,12 @@ func (s *System) fdPread(c *call) Errno {
 	if off < 0 {
 		return EINVAL
 	}
+	iovs, errno := c.m.iovecs(c.i32(1), c.i32(2))
+	if errno != ESUCCESS {
+		return errno
+	}
 	n := 0
-	for _, iov := range c.m.iovecs(c.i32(1), c.i32(2)) {
+	for _, iov := range iovs {
 		k, err := e.file.ReadAt(iov, off+int64(n))
 		n += k
 		if err == io.EOF || k < len(iov) {
@@ -337,7 +348,11 @@ func (s *System) fdPwrite(c *call) Errno {
 	if off < 0 {
 		return EINVAL
 	}
-	buf := gather(c.m.iovecs(c.i32(1), c.i32(2)))
+	iovs, errno := c.m.iovecs(c.i32(1), c.i32(2))
+	if errno != ESUCCESS {
+		return errno
+	}
+	buf := gather(iovs)
 	var n int
 	var err error
 	if e.flags.Load()&fdflagAppend != 0 {

@@ -476,3 +476,29 @@ func TestStdioArgsEnvClock(t *testing.T) {
 		t.Fatal("environment entry without '=' accepted")
 	}
 }
+
+// countWriter counts what it is given.
+type countWriter struct{ n int }
+
+func (w *countWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
+
+// TestTransferLimits: a guest cannot make the host allocate without bound:
+// too many iovecs is EINVAL, too many bytes is a short write.
+func TestTransferLimits(t *testing.T) {
+	var w countWriter
+	h := newHarness(t, Config{Stdout: &w})
+	iov := h.alloc(8 * 1024)
+	m := h.mem.Bytes()
+	for i := 0; i < 1024; i++ {
+		// every iovec covers the whole 64 KiB memory: 64 MiB asked for
+		binary.LittleEndian.PutUint32(m[iov+8*uint32(i):], 0)
+		binary.LittleEndian.PutUint32(m[iov+8*uint32(i)+4:], 65536)
+	}
+	out := h.alloc(4)
+	if e := h.call("fd_write", 1, iov, 1025, out); e != EINVAL {
+		t.Fatalf("1025 iovecs = %v, want inval", e)
+	}
+	if e := h.call("fd_write", 1, iov, 1024, out); e != ESUCCESS || h.u32(out) != maxTransfer || w.n != maxTransfer {
+		t.Fatalf("64 MiB write = %v, wrote %d (writer saw %d), want a short write of %d", e, h.u32(out), w.n, maxTransfer)
+	}
+}

@@ -145,17 +145,33 @@ func (g guest) put64(p uint32, v uint64) {
 }
 func (g guest) str(p, n uint32) string { return string(g.slice(p, n)) }
 
+// Limits on one read or write call, so that no guest request can make the
+// host allocate without bound: at most maxIovecs buffers (POSIX IOV_MAX),
+// and at most maxTransfer bytes, beyond which the transfer is short (as
+// POSIX allows).
+const (
+	maxIovecs   = 1024
+	maxTransfer = 16 << 20
+)
+
 // iovecs returns the buffers of an iovec array (8 bytes each: pointer,
-// length).
-func (g guest) iovecs(p, n uint32) [][]byte {
-	if uint64(n)*8 > uint64(len(g.b)) {
-		panic(fault{})
+// length), cut to maxTransfer bytes in all.
+func (g guest) iovecs(p, n uint32) ([][]byte, Errno) {
+	if n > maxIovecs {
+		return nil, EINVAL
 	}
-	out := make([][]byte, n)
-	for i := uint32(0); i < n; i++ {
-		out[i] = g.slice(g.u32(p+8*i), g.u32(p+8*i+4))
+	g.slice(p, n*8) // the whole array must be in memory
+	out := make([][]byte, 0, n)
+	room := maxTransfer
+	for i := uint32(0); i < n && room > 0; i++ {
+		b := g.slice(g.u32(p+8*i), g.u32(p+8*i+4))
+		if len(b) > room {
+			b = b[:room]
+		}
+		room -= len(b)
+		out = append(out, b)
 	}
-	return out
+	return out, ESUCCESS
 }
 
 // call is the environment of one host call.
