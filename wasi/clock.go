@@ -54,12 +54,17 @@ func (s *System) randomGet(c *call) Errno {
 	if r == nil {
 		r = rand.Reader
 	}
-	// Read into a private buffer: the guest's memory may be shared.
-	tmp := make([]byte, len(buf))
-	if _, err := io.ReadFull(r, tmp); err != nil {
-		return EIO
+	// Read through a private buffer (the guest's memory may be shared, and
+	// a reader must not see it change), in chunks so that a huge request
+	// allocates nothing big.
+	tmp := make([]byte, min(len(buf), 64<<10))
+	for len(buf) > 0 {
+		n := min(len(buf), len(tmp))
+		if _, err := io.ReadFull(r, tmp[:n]); err != nil {
+			return EIO
+		}
+		buf = buf[copy(buf, tmp[:n]):]
 	}
-	copy(buf, tmp)
 	return ESUCCESS
 }
 
