@@ -1,6 +1,7 @@
 package wasi
 
 import (
+	"io"
 	"strings"
 	"testing"
 )
@@ -106,5 +107,47 @@ func TestMandelbrot(t *testing.T) {
 		} else if r.stdout != first {
 			t.Fatalf("%s threads: image differs from the one-thread image", n)
 		}
+	}
+}
+
+// TestBlockedHostCallsAreCancelled: threads blocked in the host — reading
+// a stdin that never delivers, sleeping an hour in poll_oneoff — do not
+// keep the process alive once _start returns.
+func TestBlockedHostCallsAreCancelled(t *testing.T) {
+	m := compileWAT(t, "blocked.wat", `(module
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (import "env" "memory" (memory 1 1 shared))
+  (func (export "wasi_thread_start") (param $tid i32) (param $arg i32)
+    (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+    (drop (memory.atomic.notify (i32.const 0) (i32.const 1)))
+    (if (local.get $arg)
+      (then
+        ;; one-hour relative clock subscription at 256, event at 512
+        (i32.store8 (i32.const 264) (i32.const 0))
+        (i32.store (i32.const 272) (i32.const 1))
+        (i64.store (i32.const 280) (i64.const 3600000000000))
+        (drop (call $poll (i32.const 256) (i32.const 512) (i32.const 1) (i32.const 600))))
+      (else
+        (i32.store (i32.const 16) (i32.const 1024))
+        (i32.store (i32.const 20) (i32.const 100))
+        (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24))))))
+  (func (export "_start")
+    (local $n i32)
+    (drop (call $spawn (i32.const 0)))
+    (drop (call $spawn (i32.const 1)))
+    ;; wait until both threads are about to block
+    (block $both
+      (loop $wait
+        (local.set $n (i32.atomic.load (i32.const 0)))
+        (br_if $both (i32.ge_u (local.get $n) (i32.const 2)))
+        (drop (memory.atomic.wait32 (i32.const 0) (local.get $n) (i64.const -1)))
+        (br $wait)))))`)
+	stdin, w := io.Pipe()
+	defer w.Close()
+	r := run(t, m, Config{Stdin: stdin})
+	if r.status != 0 || r.err != nil {
+		t.Fatalf("status %d, err %v", r.status, r.err)
 	}
 }
