@@ -28,18 +28,21 @@ func Print(w io.Writer, m *ir.Module, opts PrintOptions) error {
 	if m == nil {
 		return ir.Errorf(nil, ir.NoPos, ir.Invalid, "wat: Print of a nil module")
 	}
-	bw, ok := w.(*bufio.Writer)
-	if !ok {
-		bw = bufio.NewWriterSize(w, 64<<10)
-	}
-	p := &printer{w: bw, m: m, opts: opts}
+	p := &printer{w: w, m: m, opts: opts, out: make([]byte, 0, printFlushAt+4<<10)}
 	p.names = printBuildNames(m, opts)
 	p.module()
-	if err := bw.Flush(); err != nil {
-		return err
+	p.flush()
+	if bw, ok := w.(*bufio.Writer); ok && p.werr == nil {
+		p.werr = bw.Flush()
+	}
+	if p.werr != nil {
+		return p.werr
 	}
 	return p.errs.Err()
 }
+
+// printFlushAt is how much text the printer buffers before writing it out.
+const printFlushAt = 64 << 10
 
 // printNext is what must be written before the next token: wabt's writer
 // defers separators this way, and matching its output means matching the
@@ -62,7 +65,9 @@ type printLabel struct {
 }
 
 type printer struct {
-	w      *bufio.Writer
+	w      io.Writer
+	out    []byte // text not yet written to w
+	werr   error  // the first error of w; later output is dropped
 	m      *ir.Module
 	opts   PrintOptions
 	names  *printNames
@@ -95,18 +100,31 @@ const printSpaces = "                                                           
 func (p *printer) writeIndent() {
 	n := max(p.indent, 0)
 	for n > len(printSpaces) {
-		p.w.WriteString(printSpaces)
+		p.out = append(p.out, printSpaces...)
 		n -= len(printSpaces)
 	}
-	p.w.WriteString(printSpaces[:n])
+	p.out = append(p.out, printSpaces[:n]...)
 }
 
+// flush hands the buffered text to w.
+func (p *printer) flush() {
+	if p.werr == nil && len(p.out) > 0 {
+		_, p.werr = p.w.Write(p.out)
+	}
+	p.out = p.out[:0]
+}
+
+// writeNext writes the deferred separator. Every token starts here, so
+// this is also where the buffer is flushed.
 func (p *printer) writeNext() {
+	if len(p.out) >= printFlushAt {
+		p.flush()
+	}
 	switch p.next {
 	case printSpace:
-		p.w.WriteByte(' ')
+		p.out = append(p.out, ' ')
 	case printNewline, printForceNewline:
-		p.w.WriteByte('\n')
+		p.out = append(p.out, '\n')
 		p.writeIndent()
 	}
 	p.next = printNone
@@ -115,14 +133,14 @@ func (p *printer) writeNext() {
 // puts writes s, then defers next.
 func (p *printer) puts(s string, next printNext) {
 	p.writeNext()
-	p.w.WriteString(s)
+	p.out = append(p.out, s...)
 	p.next = next
 }
 
 // putBytes writes b followed by a deferred space (wabt's Writef).
 func (p *printer) putBytes(b []byte) {
 	p.writeNext()
-	p.w.Write(b)
+	p.out = append(p.out, b...)
 	p.next = printSpace
 }
 
@@ -185,21 +203,25 @@ func (p *printer) quotedString(s string, next printNext) { p.quoted([]byte(s), n
 func (p *printer) quoted(data []byte, next printNext) {
 	const hex = "0123456789abcdef"
 	p.writeNext()
-	p.w.WriteByte('"')
-	start := 0
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if !printEscaped[c] {
-			continue
+	p.out = append(p.out, '"')
+	for len(data) > 0 {
+		// Long data goes out in pieces, never all buffered at once.
+		chunk := data[:min(len(data), printFlushAt)]
+		data = data[len(chunk):]
+		start := 0
+		for i, c := range chunk {
+			if printEscaped[c] {
+				p.out = append(p.out, chunk[start:i]...)
+				p.out = append(p.out, '\\', hex[c>>4], hex[c&0xf])
+				start = i + 1
+			}
 		}
-		p.w.Write(data[start:i])
-		p.w.WriteByte('\\')
-		p.w.WriteByte(hex[c>>4])
-		p.w.WriteByte(hex[c&0xf])
-		start = i + 1
+		p.out = append(p.out, chunk[start:]...)
+		if len(p.out) >= printFlushAt {
+			p.flush()
+		}
 	}
-	p.w.Write(data[start:])
-	p.w.WriteByte('"')
+	p.out = append(p.out, '"')
 	p.next = next
 }
 

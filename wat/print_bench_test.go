@@ -1,7 +1,6 @@
 package wat_test
 
 import (
-	"bufio"
 	"io"
 	"os"
 	"testing"
@@ -115,11 +114,10 @@ func BenchmarkPrint(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var n printCounter
-			w := bufio.NewWriterSize(&n, 64<<10)
 			b.ReportAllocs()
 			for b.Loop() {
 				n = 0
-				if err := wat.Print(w, m, bc.opts); err != nil {
+				if err := wat.Print(&n, m, bc.opts); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -116,7 +116,7 @@ func (p *printer) beginBlock(in *ir.Instr) {
 		p.writeNext()
 		p.num = append(p.num[:0], " ;; label = @"...)
 		p.num = strconv.AppendUint(p.num, uint64(len(p.labels)), 10)
-		p.w.Write(p.num)
+		p.out = append(p.out, p.num...)
 		p.next = printSpace
 	}
 	p.newline(true)
@@ -409,6 +409,6 @@ func (p *printer) v128(in *ir.Instr) {
 		}
 	}
 	p.num = b
-	p.w.Write(b)
+	p.out = append(p.out, b...)
 	p.next = printSpace
 }
