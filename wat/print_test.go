@@ -1,8 +1,10 @@
 package wat_test
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -533,5 +535,34 @@ func TestPrintWriteError(t *testing.T) {
 	err := wat.Print(printFailingWriter{}, printThreadsModule(t), wat.PrintOptions{})
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("err = %v, want the writer's error", err)
+	}
+}
+
+// TestPrintLongData writes a data segment larger than the printer's buffer:
+// every byte value, escaped exactly as wabt does, in order.
+func TestPrintLongData(t *testing.T) {
+	data := make([]byte, 300_000)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	m := &ir.Module{Datas: []ir.Data{{Mode: ir.SegmentPassive, Init: data}}}
+	var want strings.Builder
+	want.WriteString("(module\n  (data (;0;) \"")
+	for _, c := range data {
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+			want.WriteByte(c)
+		} else {
+			fmt.Fprintf(&want, "\\%02x", c)
+		}
+	}
+	want.WriteString("\"))\n")
+	// A caller's bufio.Writer is flushed.
+	var b bytes.Buffer
+	bw := bufio.NewWriterSize(&b, 16)
+	if err := wat.Print(bw, m, wat.PrintOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != want.String() {
+		t.Errorf("long data printed wrong: got %d bytes, want %d", len(got), want.Len())
 	}
 }
