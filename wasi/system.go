@@ -311,6 +311,15 @@ func (s *System) Funcs(store *interp.Store) map[string]interp.Extern {
 	return out
 }
 
+// Imports returns the WASI functions as an import map, for instantiating
+// a module by hand rather than with Run (bind the memory with SetMemory
+// afterwards). Modules importing WASI functions this package does not
+// define, or with other signatures, do not link this way; Run links those
+// to ENOSYS stubs.
+func (s *System) Imports(store *interp.Store) interp.ImportMap {
+	return interp.ImportMap{ModuleName: s.Funcs(store)}
+}
+
 // StubFunc returns a function of type ft that fails with ENOSYS (or, when
 // ft has no i32 result, does nothing): for imports of WASI functions this
 // package does not know, so that a module using them still links.
