@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -454,4 +455,34 @@ func readTestdata(t *testing.T, elem ...string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestDecodeHostileCounts gives counts of about four billion in tiny
+// files: each must fail at once, without allocating for the count.
+func TestDecodeHostileCounts(t *testing.T) {
+	huge := []byte{0xff, 0xff, 0xff, 0xff, 0x0f}
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	tests := map[string][]byte{
+		"types":     decodeTestModule(decodeTestSection(decodeSectionType, huge)),
+		"functions": decodeTestModule(decodeTestSection(decodeSectionFunction, huge)),
+		"imports":   decodeTestModule(decodeTestSection(decodeSectionImport, huge)),
+		"elements":  decodeTestModule(decodeTestSection(decodeSectionElem, cat([]byte{1, 1, 0}, huge))),
+		"data":      decodeTestModule(decodeTestSection(decodeSectionData, cat([]byte{1, 1}, huge))),
+		"locals":    decodeTestFunc(cat(huge, []byte{0x7f})...),
+		"br_table":  decodeTestFunc(cat([]byte{0, 0x0e}, huge)...),
+		"select":    decodeTestFunc(cat([]byte{0, 0x1c}, huge)...),
+		"name":      decodeTestModule(decodeTestSection(decodeSectionCustom, huge)),
+	}
+	for name, wasm := range tests {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		e := decodeTestError(t, wasm, threadsOn)
+		runtime.ReadMemStats(&after)
+		if !strings.HasPrefix(e.Msg, "length out of bounds") {
+			t.Errorf("%s: %q, want length out of bounds", name, e.Msg)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+			t.Errorf("%s: %d bytes allocated for a %d-byte input", name, n, len(wasm))
+		}
+	}
 }
