@@ -161,7 +161,8 @@ func (d *decoder) readCustomSection(idOff, end int, after byte) {
 	}
 	content := d.data[d.pos:end:end]
 	d.pos = end
-	if name == "name" && d.decodeNameSection(content) {
+	if name == "name" && !d.namesDecoded && d.decodeNameSection(content) {
+		d.namesDecoded = true // a second name section is kept as it is
 		return
 	}
 	d.m.Customs = append(d.m.Customs, ir.Custom{

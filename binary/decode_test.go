@@ -354,6 +354,11 @@ func TestDecodeNameSection(t *testing.T) {
 	if diff := cmp.Diff(want, m.Names); diff != "" || m.Name != "m" || len(m.Customs) != 0 {
 		t.Errorf("names (-want +got):\n%s\nmodule name %q, customs %v", diff, m.Name, m.Customs)
 	}
+	// A second name section is kept as a custom section.
+	m = decodeTestMust(t, decodeTestModule(decodeTestSection(decodeSectionCustom, names), decodeTestSection(decodeSectionCustom, names)), threadsOn)
+	if m.Names.Funcs[0] != "f" || len(m.Customs) != 1 || m.Customs[0].Name != "name" {
+		t.Errorf("two name sections: names %+v, customs %v", m.Names, m.Customs)
+	}
 	// A malformed name section is not an error: it is kept as it is.
 	bad := append(append([]byte(nil), names...), 1, 9) // truncated subsection
 	m = decodeTestMust(t, decodeTestModule(decodeTestSection(decodeSectionCustom, bad)), threadsOn)

@@ -34,6 +34,7 @@ type decoder struct {
 	codeEntries  int    // entries in the code section
 	dataCount    int    // -1 when there is no data count section
 	firstDataUse ir.Pos // first memory.init or data.drop, for "data count section required"
+	namesDecoded bool   // a name section went into m.Names
 }
 
 // decodeBailout is the panic value that carries a decoding error to Decode.
