@@ -19,7 +19,13 @@ type PrintOptions struct {
 
 // Print writes m in the text format. The default output is byte for byte
 // what wabt 1.0.32's `wasm2wat --enable-threads` prints for the same module,
-// and the options select its flags. m is not validated: indices out of range
+// and the options select its flags. Print departs from wabt only where
+// wabt's text would not read back or would lose information: names are
+// made valid identifiers before duplicates are counted (declared local
+// names included), an empty export name gives no "$" under GenerateNames,
+// and a non-zero memory or table index is always written, in the spec's
+// operand order (return_call_indirect, atomics, memory.init, memory.copy,
+// "(memory N)" of a data segment). m is not validated: indices out of range
 // are printed as they are. An instruction whose opcode is not in the table
 // is reported in an ir.ErrorList of *ir.Error carrying its position (the
 // rest of the module is still written); a failing w's error is returned
