@@ -60,7 +60,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "mandelbrot:", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "%d thread(s): %v  (pixels per thread %v)\n", n, f.elapsed.Round(1e6), f.perThread)
+		cpu := ""
+		if f.cpu > 0 {
+			cpu = fmt.Sprintf(", cpu %v", f.cpu.Round(1e6))
+		}
+		fmt.Fprintf(stdout, "%d thread(s): %v%s  (pixels per thread %v)\n", n, f.elapsed.Round(1e6), cpu, f.perThread)
 		if first == nil {
 			first = f
 		} else if !bytes.Equal(first.counts, f.counts) {

@@ -38,6 +38,7 @@ type frame struct {
 	owners        []byte
 	perThread     []int // pixels each thread computed
 	elapsed       time.Duration
+	cpu           time.Duration // CPU time used meanwhile (0 if unknown)
 }
 
 // render runs threads goroutines, each calling run on its own instance of
@@ -62,7 +63,7 @@ func render(ctx context.Context, mod *interp.Module, width, height, maxIter, thr
 	f := &frame{width: width, height: height, maxIter: maxIter, perThread: make([]int, threads)}
 	errs := make([]error, threads)
 	var wg sync.WaitGroup
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for t := 0; t < threads; t++ {
 		wg.Add(1)
 		go func() {
@@ -82,7 +83,7 @@ func render(ctx context.Context, mod *interp.Module, width, height, maxIter, thr
 		}()
 	}
 	wg.Wait()
-	f.elapsed = time.Since(start)
+	f.elapsed, f.cpu = time.Since(start), cpuTime()-cpu0
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
