@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -133,7 +134,7 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	mod, err := loadModule(file, stdin, features)
 	if err != nil {
-		fmt.Fprint(stderr, ir.Format(err))
+		printError(stderr, err)
 		return 1
 	}
 	out := &lockedWriter{w: stdout}
@@ -158,7 +159,7 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		status, err := wasi.Run(context.Background(), mod, cfg)
 		if err != nil {
-			fmt.Fprint(stderr, ir.Format(err))
+			printError(stderr, err)
 		}
 		return exitStatus(status)
 	}
@@ -199,6 +200,18 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// printError prints watt's errors as wabt does (file:line:col: error: …
+// with the source line) and others after the tool's name.
+func printError(w io.Writer, err error) {
+	var e *ir.Error
+	var list ir.ErrorList
+	if errors.As(err, &e) || errors.As(err, &list) {
+		fmt.Fprint(w, ir.Format(err))
+		return
+	}
+	fmt.Fprintf(w, "wasm-interp: %v\n", err)
 }
 
 // exitStatus maps a WASI exit status to a process's: the low byte, as
