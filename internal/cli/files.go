@@ -123,3 +123,17 @@ func defaultOutputName(input, ext string) string {
 	}
 	return input + ext
 }
+
+// recoverInternal turns a panic inside a tool into an error message and
+// exit status 2 instead of a crash: a panic is a bug in watt (bad input
+// must give an error, never a panic), so the message asks for a report and
+// includes the stack. Use as: defer recoverInternal(name, stderr, &code).
+func recoverInternal(tool string, stderr io.Writer, code *int) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	fmt.Fprintf(stderr, "%s: internal error: %v\nThis is a bug in watt; please report it with the input.\n%s",
+		tool, r, debug.Stack())
+	*code = 2
+}

@@ -141,3 +141,17 @@ func TestListSections(t *testing.T) {
 		t.Errorf("printSections output lacks section names:\n%s", buf.String())
 	}
 }
+
+func TestRecoverInternal(t *testing.T) {
+	var stderr bytes.Buffer
+	tool := func() (code int) {
+		defer recoverInternal("tool", &stderr, &code)
+		panic("boom")
+	}
+	if code := tool(); code != 2 {
+		t.Errorf("exit code %d after a panic, want 2", code)
+	}
+	if !strings.HasPrefix(stderr.String(), "tool: internal error: boom\nThis is a bug in watt") {
+		t.Errorf("stderr = %q", stderr.String())
+	}
+}

@@ -25,7 +25,8 @@ $ wasm2wat test.wasm --no-debug-names -o test.wat`
 
 // Wasm2Wat is the wasm2wat tool: binary module in, text module out
 // (stdout unless -o is given).
-func Wasm2Wat(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func Wasm2Wat(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer recoverInternal("wasm2wat", stderr, &code)
 	var (
 		input    string
 		output   = stdinName

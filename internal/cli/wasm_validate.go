@@ -23,7 +23,8 @@ $ wasm-validate test.wasm
 $ wasm-validate --enable-threads -v mandelbrot.wasm`
 
 // WasmValidate is the wasm-validate tool.
-func WasmValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func WasmValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer recoverInternal("wasm-validate", stderr, &code)
 	var (
 		input    string
 		verbose  int

@@ -35,7 +35,8 @@ $ wat2wasm --enable-threads mandelbrot.wat -o -
 $ wat2wasm test.wat -v`
 
 // Wat2Wasm is the wat2wasm tool: text module in, binary module out.
-func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer recoverInternal("wat2wasm", stderr, &code)
 	var (
 		input, output string
 		verbose       int
