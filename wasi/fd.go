@@ -164,9 +164,11 @@ func (s *System) fdRenumber(c *call) Errno {
 }
 
 // readStdin reads from the configured reader without holding the guest
-// hostage: the read runs on a helper goroutine, and the call returns
-// ECANCELED if the process ends first (the helper's data is then lost,
-// with the process).
+// hostage: the read runs on a helper goroutine (which also takes the fd's
+// lock, so a thread queued behind another's read can still be cancelled),
+// and the call returns ECANCELED if the process ends first; the helper's
+// data is then lost, with the process. A reader that keeps returning
+// (0, nil) is an error, not end of file.
 func readStdin(ctx context.Context, e *fdEntry, n int) ([]byte, error) {
 	if e.r == nil {
 		return nil, io.EOF
@@ -176,18 +178,58 @@ func readStdin(ctx context.Context, e *fdEntry, n int) ([]byte, error) {
 		err error
 	}
 	ch := make(chan result, 1)
-	e.mu.Lock()
 	go func() {
+		e.mu.Lock()
 		defer e.mu.Unlock()
+		if ctx.Err() != nil {
+			ch <- result{nil, ctx.Err()}
+			return
+		}
 		buf := make([]byte, min(n, stdinReadChunk))
-		m, err := e.r.Read(buf)
-		ch <- result{buf[:m], err}
+		for range 100 {
+			m, err := e.r.Read(buf)
+			if m > 0 || err != nil {
+				ch <- result{buf[:m], err}
+				return
+			}
+		}
+		ch <- result{nil, io.ErrNoProgress}
 	}()
 	select {
 	case r := <-ch:
 		return r.b, r.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+}
+
+// writeStdio writes to stdout or stderr like readStdin reads: on a helper
+// goroutine, so that a writer that blocks (a pipe nobody drains) cannot
+// keep a thread, and so the process, from ending.
+func writeStdio(ctx context.Context, e *fdEntry, buf []byte) (int, error) {
+	if e.w == nil {
+		return len(buf), nil
+	}
+	type result struct {
+		n   int
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if ctx.Err() != nil {
+			ch <- result{0, ctx.Err()}
+			return
+		}
+		n, err := e.w.Write(buf)
+		ch <- result{n, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.n, r.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
 	}
 }
 
@@ -277,13 +319,7 @@ func (s *System) fdWrite(c *call) Errno {
 		if e.stdin {
 			return EBADF
 		}
-		e.mu.Lock()
-		if e.w == nil {
-			n = len(buf)
-		} else {
-			n, err = e.w.Write(buf)
-		}
-		e.mu.Unlock()
+		n, err = writeStdio(c.ctx, e, buf)
 	case e.kind == fileDirectory:
 		return EISDIR
 	default:
