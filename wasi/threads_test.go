@@ -1,6 +1,7 @@
 package wasi
 
 import (
+	"context"
 	"io"
 	"strings"
 	"testing"
@@ -149,5 +150,31 @@ func TestBlockedHostCallsAreCancelled(t *testing.T) {
 	r := run(t, m, Config{Stdin: stdin})
 	if r.status != 0 || r.err != nil {
 		t.Fatalf("status %d, err %v", r.status, r.err)
+	}
+}
+
+// TestBlockedWriterDoesNotHang: the main thread blocks writing to a stdout
+// nobody reads; proc_exit(5) from a worker still ends the process.
+func TestBlockedWriterDoesNotHang(t *testing.T) {
+	m := compileWAT(t, "writer.wat", `(module
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "env" "memory" (memory 1 1 shared))
+  (func (export "wasi_thread_start") (param i32 i32)
+    ;; wait (up to 10ms) for the main thread to start writing, then exit
+    (drop (memory.atomic.wait32 (i32.const 32) (i32.const 0) (i64.const 10000000)))
+    (call $exit (i32.const 5)))
+  (func (export "_start")
+    (drop (call $spawn (i32.const 0)))
+    (i32.store (i32.const 16) (i32.const 100))
+    (i32.store (i32.const 20) (i32.const 10))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (unreachable)))`)
+	pr, pw := io.Pipe()
+	defer pr.Close()
+	status, err := Run(context.Background(), m, Config{Stdout: pw})
+	if status != 5 || err != nil {
+		t.Fatalf("status %d, err %v; want 5", status, err)
 	}
 }
