@@ -943,7 +943,13 @@ func (t *thread) run(f *Function, fp int) {
 			inst = callee.inst
 			mem = inst.memBytes()
 		}
-		t.enter(fc, fp)
+		// t.enter, inlined: the call path is hot.
+		if need := fp + int(fc.frame); need > len(t.stack) {
+			t.growStack(need)
+		}
+		if fc.locals > fc.params {
+			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+		}
 		t.fc = fc
 		code = fc.code
 		l = t.stack[fp:]

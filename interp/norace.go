@@ -1,11 +1,12 @@
-//go:build !race
+//go:build !race && !(amd64 || arm64 || 386 || riscv64 || loong64 || ppc64le || wasm)
 
 package interp
 
 import "encoding/binary"
 
-// Plain memory accesses. Non-atomic wasm accesses to shared memory are racy
-// by the memory model's design; see race.go for -race builds.
+// Plain memory accesses, portable version (see mem_le.go for little-endian
+// hosts). Non-atomic wasm accesses to shared memory are racy by the memory
+// model's design; see race.go for -race builds.
 
 func ld8(m []byte, ea uint64) byte    { return m[ea] }
 func ld16(m []byte, ea uint64) uint16 { return binary.LittleEndian.Uint16(m[ea:]) }
