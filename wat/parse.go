@@ -57,6 +57,9 @@ func (p *parser) unexpected(want string) {
 		p.fail("unexpected end of input, expected " + want)
 	case scanError:
 		p.failAt(p.sc.errOff, p.sc.errMsg)
+	case scanReserved:
+		// The spec's lexer rejects reserved tokens such as data"a" itself.
+		p.fail("unknown operator " + p.tokenSnippet())
 	}
 	p.fail("unexpected token " + p.tokenSnippet() + ", expected " + want)
 }
@@ -193,11 +196,13 @@ func (p *parser) parseU32() uint32 {
 		p.unexpected("a number")
 	}
 	v, msg := literalUnsigned(p.text(), 32)
-	if msg != "" {
-		if msg == "constant out of range" {
-			msg = "i32 constant out of range"
-		}
-		p.fail(msg)
+	switch msg {
+	case "":
+	case "constant out of range":
+		p.fail("i32 constant out of range " + p.tokenSnippet())
+	default:
+		// Not a number at all, e.g. "0$l": the spec's lexer does not know it.
+		p.fail("unknown operator " + p.tokenSnippet())
 	}
 	p.next()
 	return uint32(v)
@@ -209,11 +214,13 @@ func (p *parser) parseU64() uint64 {
 		p.unexpected("a number")
 	}
 	v, msg := literalUnsigned(p.text(), 64)
-	if msg != "" {
-		if msg == "constant out of range" {
-			msg = "i64 constant out of range"
-		}
-		p.fail(msg)
+	switch msg {
+	case "":
+	case "constant out of range":
+		p.fail("i64 constant out of range " + p.tokenSnippet())
+	default:
+		// Not a number at all, e.g. "0$l": the spec's lexer does not know it.
+		p.fail("unknown operator " + p.tokenSnippet())
 	}
 	p.next()
 	return v

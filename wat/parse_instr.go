@@ -33,6 +33,10 @@ func (p *parser) lookupOp() ir.Op {
 	}
 	op, ok := parseLookupOp(p.text())
 	if !ok || op == ir.OpElse || op == ir.OpEnd {
+		if parseIsSyntaxKeyword(p.text()) {
+			// A keyword the spec's lexer knows, in the wrong place.
+			p.fail("unexpected token " + p.tokenSnippet() + ", expected an instruction")
+		}
 		p.fail("unknown operator " + p.tokenSnippet())
 	}
 	if f := op.Info().Feature; !p.features.Has(f) {
@@ -310,7 +314,10 @@ func (p *parser) parseImmediates(in *ir.Instr) {
 	case ir.ImmShuffle:
 		var b [16]byte
 		for i := range b {
-			b[i] = p.parseLane()
+			b[i] = p.parseShuffleLane()
+		}
+		if p.tok.kind == scanNumber {
+			p.fail("invalid lane length: i8x16.shuffle takes 16 lane indices")
 		}
 		in.SetV128Bytes(b)
 	case ir.ImmTablePair:
@@ -430,10 +437,32 @@ func (p *parser) parseMemArgFields(in *ir.Instr, info *ir.OpInfo) {
 	}
 }
 
-// parseLane reads a lane index (u8).
+// parseLane reads the lane index of extract_lane, replace_lane and the
+// lane loads and stores: a u8 written as a plain natural number.
 func (p *parser) parseLane() byte {
-	if p.tok.kind != scanNumber {
+	if p.tok.kind != scanNumber || p.text()[0] == '+' || p.text()[0] == '-' {
 		p.unexpected("a lane index")
+	}
+	v, msg := literalUnsigned(p.text(), 8)
+	switch msg {
+	case "":
+	case "constant out of range":
+		p.fail("malformed lane index " + p.tokenSnippet())
+	default:
+		p.unexpected("a lane index")
+	}
+	p.next()
+	return byte(v)
+}
+
+// parseShuffleLane reads one of i8x16.shuffle's 16 lane indices; as in the
+// spec interpreter, a missing one is "invalid lane length" and anything but
+// a natural number below 256 is "malformed lane index".
+func (p *parser) parseShuffleLane() byte {
+	switch p.tok.kind {
+	case scanNumber, scanKeyword:
+	default:
+		p.fail("invalid lane length: i8x16.shuffle takes 16 lane indices")
 	}
 	v, msg := literalUnsigned(p.text(), 8)
 	if msg != "" {
@@ -447,7 +476,7 @@ func (p *parser) parseLane() byte {
 func (p *parser) parseIntConst(bits uint) uint64 {
 	if p.tok.kind != scanNumber {
 		if p.tok.kind == scanKeyword || p.tok.kind == scanReserved {
-			p.fail("unknown operator " + p.tokenSnippet())
+			p.constError("unexpected token")
 		}
 		p.unexpected("a number")
 	}
@@ -477,6 +506,9 @@ func (p *parser) parseFloatConst(bits int) uint64 {
 
 func (p *parser) constError(msg string) {
 	if msg == "unexpected token" {
+		if parseIsSyntaxKeyword(p.text()) {
+			p.fail("unexpected token " + p.tokenSnippet() + ", expected a number")
+		}
 		// The spec's lexer does not know such a token at all.
 		p.fail("unknown operator " + p.tokenSnippet())
 	}
@@ -502,11 +534,9 @@ func (p *parser) parseV128Shape() V128Shape {
 func (p *parser) parseV128Const() (lo, hi uint64, shape V128Shape) {
 	shape = p.parseV128Shape()
 	n, bits := shape.Lanes(), shape.LaneBits()
+	p.checkLaneCount(shape)
 	var b [16]byte
 	for i := 0; i < n; i++ {
-		if p.tok.kind == scanRParen || p.tok.kind == scanEOF {
-			p.fail("invalid lane length: " + shape.String() + " needs " + parseItoa(uint64(n)) + " lanes")
-		}
 		var v uint64
 		if shape.IsFloat() {
 			v = p.parseFloatConst(int(bits))
@@ -520,4 +550,53 @@ func (p *parser) parseV128Const() (lo, hi uint64, shape V128Shape) {
 	var in ir.Instr
 	in.SetV128Bytes(b)
 	return in.Value, in.Value2, shape
+}
+
+// checkLaneCount requires exactly shape.Lanes() literal tokens before the
+// next parenthesis; like the spec interpreter it counts before it parses
+// the lanes, so a wrong count wins over a bad lane.
+func (p *parser) checkLaneCount(shape V128Shape) {
+	s := p.sc
+	count := 0
+	for t := p.tok; parseIsLaneLiteral(t, p.data); t = s.next() {
+		count++
+		if count > 16 {
+			break
+		}
+	}
+	if count != shape.Lanes() {
+		p.fail("wrong number of lane literals: " + shape.String() + " takes " + parseItoa(uint64(shape.Lanes())))
+	}
+}
+
+// parseIsSyntaxKeyword reports whether b is a keyword of the text format
+// that is not an instruction (the spec's parser says "unexpected token"
+// for those, "unknown operator" for words it does not know at all).
+func parseIsSyntaxKeyword(b []byte) bool {
+	switch scanTransient(b) {
+	case "module", "type", "func", "param", "result", "local", "global", "table", "memory",
+		"elem", "data", "import", "export", "start", "offset", "item", "declare", "mut",
+		"then", "else", "end", "funcref", "externref", "extern", "ref", "null",
+		"i32", "i64", "f32", "f64", "v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2",
+		"shared", "binary", "quote", "register", "invoke", "get", "either",
+		"nan:canonical", "nan:arithmetic", "inf", "nan":
+		return true
+	}
+	b0 := scanTransient(b)
+	return len(b0) > 7 && b0[:7] == "offset=" || len(b0) > 6 && b0[:6] == "align=" ||
+		len(b0) > 7 && b0[:7] == "assert_"
+}
+
+// parseIsLaneLiteral reports whether t can be a v128 lane: a number, a
+// float keyword (inf, nan, nan:…) or a malformed numeric token; not the
+// next instruction's keyword.
+func parseIsLaneLiteral(t scanToken, data []byte) bool {
+	switch t.kind {
+	case scanNumber, scanReserved:
+		return true
+	case scanKeyword:
+		b := data[t.start:t.end]
+		return len(b) >= 3 && (string(b[:3]) == "nan" || string(b[:3]) == "inf")
+	}
+	return false
 }

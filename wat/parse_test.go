@@ -419,7 +419,7 @@ func TestParseErrors(t *testing.T) {
 		{"(func) (start 0) (start 0)", "multiple start sections", 1, 18},
 		{"(frob)", "unknown operator frob", 1, 2},
 		{"(func (data.drop $nothing))", "unknown data segment $nothing", 1, 18},
-		{"(func (v128.const i32x4 0 0 0))", "invalid lane length", 1, 30},
+		{"(func (v128.const i32x4 0 0 0))", "wrong number of lane literals", 1, 25},
 		{"(func (i8x16.extract_lane_s 256 (v128.const i32x4 0 0 0 0)) drop)", "malformed lane index", 1, 29},
 		{"(func \"str)", "unexpected end of input in string", 1, 12},
 		{"(func (; unclosed", "unclosed comment", 1, 7},
@@ -485,5 +485,13 @@ func TestOpTableIndex(t *testing.T) {
 		if op, ok := parseLookupOp([]byte(bad)); ok {
 			t.Errorf("%q found as %v", bad, op)
 		}
+	}
+}
+
+func TestV128ConstFlat(t *testing.T) {
+	// In flat code the lanes end at the next instruction's keyword.
+	m := parseMust(t, "(func (result v128) v128.const f32x4 1 inf nan -nan:0x1 v128.const i32x4 1 2 3 4 i32x4.add)")
+	if body := m.Funcs[0].Body; len(body) != 3 || body[2].Op != ir.OpI32x4Add {
+		t.Errorf("body %v", body)
 	}
 }

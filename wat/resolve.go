@@ -277,6 +277,11 @@ func (p *parser) parseTypeUse(withNames, blockType bool) (idx uint32, ft ir.Func
 		}
 		p.expectRParen()
 	}
+	if p.isOpen("param") || p.isOpen("type") {
+		// Out of order: type, then params, then results.
+		p.next()
+		p.unexpected("(result … ) or the end of the type use")
+	}
 	st.paramsBuf, st.resultsBuf = params, results
 	m := st.m
 	if hasIndex {

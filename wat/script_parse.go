@@ -306,11 +306,9 @@ func (p *parser) parseNaNPattern(allowed bool) NaNPattern {
 func (p *parser) parseV128Lanes(v *Value, r *Result, withPatterns bool) {
 	shape := v.Shape
 	n, bits := shape.Lanes(), shape.LaneBits()
+	p.checkLaneCount(shape)
 	var b [16]byte
 	for i := 0; i < n; i++ {
-		if p.tok.kind == scanRParen || p.tok.kind == scanEOF {
-			p.fail("invalid lane length: " + shape.String() + " needs " + parseItoa(uint64(n)) + " lanes")
-		}
 		var x uint64
 		if shape.IsFloat() {
 			if pat := p.parseNaNPattern(withPatterns); pat != NaNNone {

@@ -1,6 +1,7 @@
 package wat
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,7 +62,7 @@ func TestSuiteParses(t *testing.T) {
 		}
 		scripts++
 		var walk func(cmds []Command)
-		check := func(m *ModuleCommand, mustFail bool) {
+		check := func(m *ModuleCommand, mustFail bool, message string) {
 			switch m.Kind {
 			case ModuleText:
 				modules++
@@ -73,8 +74,13 @@ func TestSuiteParses(t *testing.T) {
 				_, err := ParseModule(qsrc, parseSuiteFeatures)
 				if mustFail {
 					malformed++
-					if err == nil {
+					var e *ir.Error
+					switch {
+					case err == nil:
 						t.Errorf("%s: assert_malformed quote module parsed: %q", src.Position(m.Pos), m.Quote)
+					case !errors.As(err, &e) || !strings.HasPrefix(e.Msg, message):
+						// The spec runner matches messages by prefix.
+						t.Errorf("%s: got %q, want prefix %q; module %q", src.Position(m.Pos), err, message, m.Quote)
 					}
 				} else if err != nil {
 					t.Errorf("%s: quote module: %v", src.Position(m.Pos), err)
@@ -85,12 +91,12 @@ func TestSuiteParses(t *testing.T) {
 			for _, c := range cmds {
 				switch c := c.(type) {
 				case *ModuleCommand:
-					check(c, false)
+					check(c, false, "")
 				case *AssertModule:
-					check(c.Module, c.Kind == ir.Malformed)
+					check(c.Module, c.Kind == ir.Malformed, c.Message)
 				case *AssertTrap:
 					if c.Module != nil {
-						check(c.Module, false)
+						check(c.Module, false, "")
 					}
 				case *ThreadCommand:
 					walk(c.Commands)
@@ -99,5 +105,5 @@ func TestSuiteParses(t *testing.T) {
 		}
 		walk(s.Commands)
 	}
-	t.Logf("%d scripts, %d text modules, %d malformed quote modules rejected", scripts, modules, malformed)
+	t.Logf("%d scripts, %d text modules, %d malformed quote modules rejected with the expected message", scripts, modules, malformed)
 }
