@@ -259,6 +259,38 @@ func TestDecodeReservedBytes(t *testing.T) {
 	if e := decodeTestError(t, decodeTestFunc(0, 0xfe, 0x03, 0x01), threadsOn); !strings.HasPrefix(e.Msg, "zero byte expected") {
 		t.Errorf("atomic.fence 1: %q", e.Msg)
 	}
+	// call_indirect's table index is a reserved byte before reference types.
+	callIndirect := []byte{0, 0x41, 0, 0x11, 0, 0x01}
+	noRefs := threadsOn.With(ir.FeatureReferenceTypes, false)
+	if e := decodeTestError(t, decodeTestFunc(callIndirect...), noRefs); !strings.HasPrefix(e.Msg, "zero byte expected") {
+		t.Errorf("call_indirect table 1 without reference types: %q", e.Msg)
+	}
+	if in := decodeTestMust(t, decodeTestFunc(callIndirect...), threadsOn).Funcs[0].Body[1]; in.Index2 != 1 {
+		t.Errorf("call_indirect table index %d, want 1", in.Index2)
+	}
+}
+
+func TestDecodeBlockTypes(t *testing.T) {
+	// A negative s33 that is no value type is malformed.
+	if e := decodeTestError(t, decodeTestFunc(0, 0x02, 0x80, 0x7f, 0x0b), threadsOn); !strings.HasPrefix(e.Msg, "malformed block type") {
+		t.Errorf("block type -128: %q", e.Msg)
+	}
+	// A type index needs multi-value.
+	e := decodeTestError(t, decodeTestFunc(0, 0x02, 0x00, 0x0b), threadsOn.With(ir.FeatureMultiValue, false))
+	if !strings.Contains(e.Msg, "--enable-multi-value") {
+		t.Errorf("block type index without multi-value: %q", e.Msg)
+	}
+	// Type indices may be written in more than one byte.
+	m := decodeTestMust(t, decodeTestFunc(0, 0x02, 0x80, 0x00, 0x0b), threadsOn)
+	if bt := m.Funcs[0].Body[0].Block; bt != (ir.BlockType{Kind: ir.BlockIndex}) {
+		t.Errorf("block type 0x80 0x00: %+v", bt)
+	}
+}
+
+func TestDecodeNilSource(t *testing.T) {
+	if m, err := Decode(nil, threadsOn); err == nil || m != nil {
+		t.Errorf("Decode(nil) = %v, %v; want an error", m, err)
+	}
 }
 
 func TestDecodeErrors(t *testing.T) {
