@@ -30,6 +30,28 @@
 //     one goroutine while another uses them (wasm itself cannot share them
 //     between threads).
 //
+// # Errors and limits
+//
 // Traps inside the interpreter are panics of *Trap; every API entry recovers
-// them into an *ir.Error whose Msg starts with the spec's text.
+// them into an *ir.Error whose Msg starts with the spec's text ("integer
+// divide by zero", "unaligned atomic", …), followed by the function's name;
+// its Pos locates the trapping instruction. Call depth beyond
+// Store.MaxCallDepth (calls re-entered from host functions included) and a
+// value stack beyond 64 MiB fail with the Exhaustion error "call stack
+// exhausted". Cancelling a call's context stops it at the next loop
+// back-edge, call or wait ("interrupted"); WithFuel bounds the back-edges
+// and calls it may run ("fuel exhausted").
+//
+// Not supported: memory64, multiple memories and tail calls (Compile
+// rejects them). Funcref values are handles of their Store and mean nothing
+// in another one.
+//
+// # Speed
+//
+// Lazy operands make local.get and constants free: instructions read
+// locals' slots and immediates directly, results are computed straight into
+// the local a local.set names, and a compare feeding br_if or if becomes one
+// compare-and-branch. Calls switch frames inside the one loop and allocate
+// nothing once a thread's stack has grown; threads are pooled across calls.
+// Module.Disassemble shows the compiled code.
 package interp
