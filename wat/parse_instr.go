@@ -556,7 +556,7 @@ func (p *parser) parseV128Const() (lo, hi uint64, shape V128Shape) {
 // next parenthesis; like the spec interpreter it counts before it parses
 // the lanes, so a wrong count wins over a bad lane.
 func (p *parser) checkLaneCount(shape V128Shape) {
-	s := p.sc
+	s := scanner{src: p.data, off: p.tok.end} // independent of any lookahead
 	count := 0
 	for t := p.tok; parseIsLaneLiteral(t, p.data); t = s.next() {
 		count++
