@@ -502,3 +502,72 @@ func TestTransferLimits(t *testing.T) {
 		t.Fatalf("64 MiB write = %v, wrote %d (writer saw %d), want a short write of %d", e, h.u32(out), w.n, maxTransfer)
 	}
 }
+
+// TestLinksTimesRenumber covers the remaining path and fd calls.
+func TestLinksTimesRenumber(t *testing.T) {
+	h, pub := sandbox(t)
+	// symlink + readlink
+	p, n := h.str("file.txt")
+	q, m := h.str("link")
+	if e := h.call("path_symlink", p, n, 3, q, m); e != ESUCCESS {
+		t.Fatalf("symlink = %v", e)
+	}
+	buf, used := h.alloc(64), h.alloc(4)
+	if e := h.call("path_readlink", 3, q, m, buf, 64, used); e != ESUCCESS || string(h.mem.Bytes()[buf:buf+h.u32(used)]) != "file.txt" {
+		t.Fatalf("readlink = %v %q", e, h.mem.Bytes()[buf:buf+h.u32(used)])
+	}
+	// opening a symlink without SYMLINK_FOLLOW is ELOOP
+	out := h.alloc(4)
+	if e := h.call("path_open", 3, 0, q, m, 0, uint64(rightFdRead), uint64(0), 0, out); e != ELOOP {
+		t.Fatalf("open symlink nofollow = %v", e)
+	}
+	// hard link
+	r, k := h.str("hard.txt")
+	if e := h.call("path_link", 3, 0, p, n, 3, r, k); e != ESUCCESS {
+		t.Fatalf("link = %v", e)
+	}
+	if got, _ := os.ReadFile(filepath.Join(pub, "hard.txt")); string(got) != "hello" {
+		t.Fatalf("hard link reads %q", got)
+	}
+	// linking or renaming across directory fds is EXDEV
+	sub, _ := h.open(3, "sub", oflagDirectory, rightFdRead, 0)
+	if e := h.call("path_link", 3, 0, p, n, sub, r, k); e != EXDEV {
+		t.Fatalf("cross-fd link = %v", e)
+	}
+	// times: set mtime through a path and through an fd
+	if e := h.call("path_filestat_set_times", 3, lookupFollow, r, k, uint64(0), uint64(2_000_000_000_000_000_000), fstMtim); e != ESUCCESS {
+		t.Fatalf("path_filestat_set_times = %v", e)
+	}
+	if fi, _ := os.Stat(filepath.Join(pub, "hard.txt")); fi.ModTime().UnixNano() != 2_000_000_000_000_000_000 {
+		t.Fatalf("mtime = %v", fi.ModTime())
+	}
+	fd, _ := h.open(3, "hard.txt", 0, rw, 0)
+	if e := h.call("fd_filestat_set_times", fd, uint64(0), uint64(1_000_000_000_000_000_000), fstMtim); e != ESUCCESS {
+		t.Fatalf("fd_filestat_set_times = %v", e)
+	}
+	if fi, _ := os.Stat(filepath.Join(pub, "hard.txt")); fi.ModTime().UnixNano() != 1_000_000_000_000_000_000 {
+		t.Fatalf("mtime = %v", fi.ModTime())
+	}
+	if e := h.call("fd_filestat_set_times", fd, uint64(0), uint64(0), fstMtim|fstMtimNow); e != EINVAL {
+		t.Fatalf("MTIM with MTIM_NOW = %v", e)
+	}
+	if e := h.call("fd_advise", fd, uint64(0), uint64(0), 1); e != ESUCCESS {
+		t.Fatalf("fd_advise = %v", e)
+	}
+	if e := h.call("fd_fdstat_set_rights", fd, uint64(0), uint64(0)); e != ESUCCESS {
+		t.Fatalf("fd_fdstat_set_rights = %v", e)
+	}
+	// renumber: fd takes sub's number, sub's old file is closed
+	if e := h.call("fd_renumber", fd, sub); e != ESUCCESS {
+		t.Fatalf("renumber = %v", e)
+	}
+	if e := h.call("fd_close", fd); e != EBADF {
+		t.Fatalf("old number still open: %v", e)
+	}
+	if s, e := h.read(sub, 10); e != ESUCCESS || s != "hello" {
+		t.Fatalf("read renumbered fd = %q %v", s, e)
+	}
+	if e := h.call("fd_renumber", 99, sub); e != EBADF {
+		t.Fatalf("renumber closed fd = %v", e)
+	}
+}
