@@ -4,6 +4,9 @@
 GO        ?= go
 BIN       ?= bin
 FUZZTIME  ?= 10s
+# Minimising each new corpus entry takes up to 60s by default, which would
+# eat a short run; keep it brief.
+FUZZMINIMIZETIME ?= 2s
 BENCHRUNS ?= 3
 
 .PHONY: all build test vet generate check-generated bench fuzz clean
@@ -42,7 +45,7 @@ fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 			echo "== $$pkg $$target"; \
-			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg; \
 		done; \
 	done
 
