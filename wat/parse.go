@@ -311,29 +311,11 @@ func (p *parser) parseHeapType() ir.ValType {
 	return 0
 }
 
-// skipForm skips the rest of the form whose '(' has been consumed, using
-// the cheap byte-level skipper, and leaves the token after its ')'.
+// skipForm skips the rest of the form opened at byte offset open, whose
+// '(' has been consumed, using the cheap byte-level skipper from the
+// current token on, and leaves the token after its ')'.
 func (p *parser) skipForm(open int) {
-	off := p.tok.start
-	if p.hasAhead {
-		// The lookahead was scanned already; skipping restarts from the
-		// current token, which is inside the same form.
-		p.hasAhead = false
-	}
-	if p.tok.kind == scanRParen {
-		p.next()
-		return
-	}
-	if p.tok.kind == scanLParen {
-		end, ok := scanSkipForm(p.data, off+1)
-		if !ok {
-			p.failAt(open, "unexpected end of input, unclosed (")
-		}
-		p.resetTo(end)
-		p.skipForm(open)
-		return
-	}
-	end, ok := scanSkipForm(p.data, p.tok.end)
+	end, ok := scanSkipForm(p.data, p.tok.start)
 	if !ok {
 		p.failAt(open, "unexpected end of input, unclosed (")
 	}
