@@ -1,6 +1,8 @@
 package wat
 
 import (
+	"unsafe"
+
 	"github.com/watt-wasm/watt/ir"
 )
 
@@ -144,7 +146,9 @@ func (p *parser) parseModuleCommand(inAssert bool) *ModuleCommand {
 			b = literalString(b, p.text())
 			p.next()
 		}
-		c.Quote = string(b)
+		// b is ours and never changes again: share it instead of copying
+		// a possibly huge text once more.
+		c.Quote = unsafe.String(unsafe.SliceData(b), len(b))
 	default:
 		if inAssert {
 			var end int
