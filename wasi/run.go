@@ -43,6 +43,7 @@ type Process struct {
 	wg     sync.WaitGroup
 	tids   atomic.Int32
 
+	ran    atomic.Bool
 	once   sync.Once
 	status int
 	err    error
@@ -162,8 +163,12 @@ func (p *Process) finish(status int, err error) {
 	p.cancel()
 }
 
-// Run instantiates the module, runs _start and waits for every thread.
+// Run instantiates the module, runs _start and waits for every thread. A
+// process runs once.
 func (p *Process) Run() (int, error) {
+	if !p.ran.CompareAndSwap(false, true) {
+		return 1, errors.New("wasi: process already ran")
+	}
 	inst, err := interp.InstantiateContext(p.ctx, p.store, p.mod, p.imports)
 	if err != nil {
 		if code, ok := p.sys.Exited(); ok { // proc_exit in a start function
