@@ -64,6 +64,11 @@ func writeOutput(name string, data []byte, stdout io.Writer) error {
 		_, err := stdout.Write(data)
 		return err
 	}
+	// Write through a symlink, as opening the file would, instead of
+	// replacing the link with a regular file.
+	if target, err := filepath.EvalSymlinks(name); err == nil {
+		name = target
+	}
 	info, err := os.Stat(name)
 	if err == nil && !info.Mode().IsRegular() {
 		if info.IsDir() {
