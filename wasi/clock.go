@@ -85,11 +85,11 @@ const (
 	subclockAbstime = 1
 )
 
-// pollOneoff waits for the earliest clock subscription. fd subscriptions
-// are reported ready at once: stdio and files never make a guest wait
-// here (reads block in fd_read instead), which is what Go's wasip1 runtime
-// and wasi-libc's poll expect of regular files. Waiting ends early, with
-// ECANCELED events, when the process ends.
+// pollOneoff waits until a subscription is ready. Clock subscriptions are
+// real timers. An fd_read subscription on stdin is ready when stdin has
+// data or is at EOF (see stdinPump); every other fd subscription (files,
+// stdout) is ready at once, as regular files always are. Waiting ends
+// early, with an ECANCELED event, when the process ends.
 func (s *System) pollOneoff(c *call) Errno {
 	in, out, n := c.i32(0), c.i32(1), c.i32(2)
 	if n == 0 {
@@ -100,6 +100,8 @@ func (s *System) pollOneoff(c *call) Errno {
 		deadline time.Time
 	}
 	var clocks []clockSub
+	var stdinSubs []uint64 // userdata of fd_read subscriptions on stdin
+	var stdin *stdinPump
 	events := 0
 	put := func(userdata uint64, errno Errno, typ uint8, nbytes uint64) {
 		p := out + uint32(events)*eventSize
@@ -119,58 +121,80 @@ func (s *System) pollOneoff(c *call) Errno {
 			id := c.m.u32(p + 16)
 			timeout := c.m.u64(p + 24)
 			flags := c.m.u16(p + 40)
+			t, e := now(id)
+			if e != ESUCCESS {
+				put(userdata, e, eventClock, 0)
+				continue
+			}
 			var d time.Duration
-			if flags&subclockAbstime != 0 {
-				t, e := now(id)
-				if e != ESUCCESS {
-					put(userdata, e, eventClock, 0)
-					continue
-				}
-				if timeout > t {
-					d = time.Duration(timeout - t)
-				}
-			} else {
-				if _, e := now(id); e != ESUCCESS {
-					put(userdata, e, eventClock, 0)
-					continue
-				}
+			switch {
+			case flags&subclockAbstime == 0:
 				d = time.Duration(min(timeout, uint64(1<<62)))
+			case timeout > t:
+				d = time.Duration(min(timeout-t, uint64(1<<62)))
 			}
 			clocks = append(clocks, clockSub{userdata, start.Add(d)})
 		case eventFdRead, eventFdWrite:
-			fd := c.m.u32(p + 16)
-			if _, e := s.get(fd); e != ESUCCESS {
-				put(userdata, e, tag, 0)
-				continue
+			e, errno := s.get(c.m.u32(p + 16))
+			switch {
+			case errno != ESUCCESS:
+				put(userdata, errno, tag, 0)
+			case tag == eventFdRead && e.stdin:
+				stdin = e.in
+				stdinSubs = append(stdinSubs, userdata)
+			default:
+				put(userdata, ESUCCESS, tag, 0)
 			}
-			put(userdata, ESUCCESS, tag, 0)
 		default:
 			put(userdata, EINVAL, tag, 0)
 		}
 	}
-	if events == 0 && len(clocks) > 0 {
-		first := clocks[0]
-		for _, cl := range clocks[1:] {
-			if cl.deadline.Before(first.deadline) {
-				first = cl
-			}
+	var first *clockSub
+	for i := range clocks {
+		if first == nil || clocks[i].deadline.Before(first.deadline) {
+			first = &clocks[i]
 		}
-		if d := time.Until(first.deadline); d > 0 {
-			t := time.NewTimer(d)
+	}
+	stdinReady := false
+	switch {
+	case stdin == nil && first == nil:
+	case events > 0 || (first != nil && !time.Now().Before(first.deadline)):
+		// Something is ready already: only look at stdin.
+		stdinReady = stdin != nil && stdin.readable(c.ctx, nil, false)
+	default:
+		var timeout <-chan time.Time
+		if first != nil {
+			t := time.NewTimer(time.Until(first.deadline))
 			defer t.Stop()
+			timeout = t.C
+		}
+		if stdin != nil {
+			stdinReady = stdin.readable(c.ctx, timeout, true)
+		} else {
 			select {
-			case <-t.C:
+			case <-timeout:
 			case <-c.ctx.Done():
-				put(first.userdata, ECANCELED, eventClock, 0)
-				c.m.put32(c.i32(3), uint32(events))
-				return ESUCCESS
 			}
 		}
-		for _, cl := range clocks {
-			if !time.Now().Before(cl.deadline) {
-				put(cl.userdata, ESUCCESS, eventClock, 0)
-			}
+	}
+	if stdinReady {
+		for _, u := range stdinSubs {
+			put(u, ESUCCESS, eventFdRead, 1)
 		}
+	}
+	for _, cl := range clocks {
+		if !time.Now().Before(cl.deadline) {
+			put(cl.userdata, ESUCCESS, eventClock, 0)
+		}
+	}
+	if events == 0 && c.ctx.Err() != nil {
+		typ, u := uint8(eventClock), uint64(0)
+		if first != nil {
+			u = first.userdata
+		} else if len(stdinSubs) > 0 {
+			typ, u = eventFdRead, stdinSubs[0]
+		}
+		put(u, ECANCELED, typ, 0)
 	}
 	c.m.put32(c.i32(3), uint32(events))
 	return ESUCCESS

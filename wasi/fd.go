@@ -53,9 +53,9 @@ type fdEntry struct {
 	flags atomic.Uint32 // fdflags; threads may change them concurrently
 
 	stdio bool
-	stdin bool      // stdio entry that reads
-	r     io.Reader // stdio: fd 0
-	w     io.Writer // stdio: fds 1 and 2
+	stdin bool       // stdio entry that reads
+	in    *stdinPump // stdio: fd 0
+	w     io.Writer  // stdio: fds 1 and 2
 
 	file *os.File // regular files and directories
 	root *os.Root // directories: the sandbox their paths resolve in
@@ -79,6 +79,9 @@ type dirent struct {
 }
 
 func (e *fdEntry) close() error {
+	if e.in != nil {
+		e.in.close()
+	}
 	var err error
 	if e.file != nil {
 		err = e.file.Close()
@@ -163,49 +166,9 @@ func (s *System) fdRenumber(c *call) Errno {
 	return ESUCCESS
 }
 
-// readStdin reads from the configured reader without holding the guest
-// hostage: the read runs on a helper goroutine (which also takes the fd's
-// lock, so a thread queued behind another's read can still be cancelled),
-// and the call returns ECANCELED if the process ends first; the helper's
-// data is then lost, with the process. A reader that keeps returning
-// (0, nil) is an error, not end of file.
-func readStdin(ctx context.Context, e *fdEntry, n int) ([]byte, error) {
-	if e.r == nil {
-		return nil, io.EOF
-	}
-	type result struct {
-		b   []byte
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		if ctx.Err() != nil {
-			ch <- result{nil, ctx.Err()}
-			return
-		}
-		buf := make([]byte, min(n, stdinReadChunk))
-		for range 100 {
-			m, err := e.r.Read(buf)
-			if m > 0 || err != nil {
-				ch <- result{buf[:m], err}
-				return
-			}
-		}
-		ch <- result{nil, io.ErrNoProgress}
-	}()
-	select {
-	case r := <-ch:
-		return r.b, r.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-// writeStdio writes to stdout or stderr like readStdin reads: on a helper
-// goroutine, so that a writer that blocks (a pipe nobody drains) cannot
-// keep a thread, and so the process, from ending.
+// writeStdio writes to stdout or stderr on a helper goroutine (which takes
+// the fd's lock itself), so that a writer that blocks (a pipe nobody
+// drains) cannot keep a thread, and so the process, from ending.
 func writeStdio(ctx context.Context, e *fdEntry, buf []byte) (int, error) {
 	if e.w == nil {
 		return len(buf), nil
@@ -255,7 +218,7 @@ func (s *System) fdRead(c *call) Errno {
 		if total == 0 {
 			break
 		}
-		b, err := readStdin(c.ctx, e, total)
+		b, err := e.in.read(c.ctx, total)
 		for _, iov := range iovs {
 			k := copy(iov, b)
 			b = b[k:]

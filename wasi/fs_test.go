@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -633,5 +634,41 @@ func TestRandomCallsNeverCrash(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(outside, "secret")); err != nil || string(b) != "secret" {
 		t.Fatalf("the file outside the sandbox changed: %q %v", b, err)
+	}
+}
+
+// TestPollStdin: an fd_read subscription on stdin is ready only when data
+// (or EOF) is there; until then the clock decides.
+func TestPollStdin(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	h := newHarness(t, Config{Stdin: pr})
+	subs, evs, nev := h.alloc(2*subSize), h.alloc(2*eventSize), h.alloc(4)
+	m := h.mem.Bytes()
+	// sub 0: fd_read on stdin (userdata 1); sub 1: 5ms clock (userdata 2)
+	binary.LittleEndian.PutUint64(m[subs:], 1)
+	m[subs+8] = eventFdRead
+	binary.LittleEndian.PutUint32(m[subs+16:], 0)
+	binary.LittleEndian.PutUint64(m[subs+subSize:], 2)
+	m[subs+subSize+8] = eventClock
+	binary.LittleEndian.PutUint32(m[subs+subSize+16:], clockMonotonic)
+	binary.LittleEndian.PutUint64(m[subs+subSize+24:], 5_000_000)
+	if e := h.call("poll_oneoff", subs, evs, 2, nev); e != ESUCCESS || h.u32(nev) != 1 || h.u64(evs) != 2 {
+		t.Fatalf("no input: %v, %d events, first userdata %d; want only the clock", e, h.u32(nev), h.u64(evs))
+	}
+	go pw.Write([]byte("data"))
+	// stdin alone, no timeout: waits for the data
+	if e := h.call("poll_oneoff", subs, evs, 1, nev); e != ESUCCESS || h.u32(nev) != 1 || h.u64(evs) != 1 {
+		t.Fatalf("with input: %v, %d events, userdata %d", e, h.u32(nev), h.u64(evs))
+	}
+	if s, e := h.read(0, 100); e != ESUCCESS || s != "data" {
+		t.Fatalf("read after poll = %q %v", s, e)
+	}
+	pw.Close()
+	if e := h.call("poll_oneoff", subs, evs, 1, nev); e != ESUCCESS || h.u32(nev) != 1 {
+		t.Fatalf("at EOF: %v, %d events", e, h.u32(nev))
+	}
+	if s, e := h.read(0, 100); e != ESUCCESS || s != "" {
+		t.Fatalf("read at EOF = %q %v", s, e)
 	}
 }

@@ -71,7 +71,7 @@ func NewSystem(cfg Config) (*System, error) {
 		return nil, err
 	}
 	s := &System{cfg: cfg, fds: map[uint32]*fdEntry{}}
-	s.fds[0] = &fdEntry{kind: fileCharDevice, r: cfg.Stdin, stdio: true, stdin: true}
+	s.fds[0] = &fdEntry{kind: fileCharDevice, in: newStdinPump(cfg.Stdin), stdio: true, stdin: true}
 	s.fds[1] = &fdEntry{kind: fileCharDevice, w: cfg.Stdout, stdio: true}
 	s.fds[2] = &fdEntry{kind: fileCharDevice, w: cfg.Stderr, stdio: true}
 	for i, d := range cfg.Dirs {
