@@ -3,6 +3,9 @@ package cli
 import (
 	"fmt"
 	"io"
+	"sort"
+
+	"github.com/watt-wasm/watt/ir"
 )
 
 // sectionNames are the known section ids' names, as wasm-objdump prints them.
@@ -82,4 +85,59 @@ func printSections(w io.Writer, wasm []byte) {
 		fmt.Fprintf(w, "%-10d %-24s %#10x %10d\n", s.id, name, s.offset, s.size)
 	}
 	fmt.Fprintf(w, "total: %d bytes\n", len(wasm))
+}
+
+// funcBodySizes returns the size of each function body in the code
+// section, in order (nil if the module has none or it is malformed).
+func funcBodySizes(wasm []byte) []int {
+	secs, err := listSections(wasm)
+	if err != nil {
+		return nil
+	}
+	for _, s := range secs {
+		if s.id != 10 {
+			continue
+		}
+		code := wasm[s.offset : s.offset+s.size]
+		count, n := uleb(code)
+		if n == 0 {
+			return nil
+		}
+		code = code[n:]
+		var sizes []int
+		for i := uint32(0); i < count; i++ {
+			size, n := uleb(code)
+			if n == 0 || uint64(size) > uint64(len(code)-n) {
+				return nil
+			}
+			sizes = append(sizes, int(size))
+			code = code[n+int(size):]
+		}
+		return sizes
+	}
+	return nil
+}
+
+// printLargestFuncs lists the n largest function bodies: index, name (from
+// the text's $ids, if any) and size.
+func printLargestFuncs(w io.Writer, wasm []byte, m *ir.Module, n int) {
+	sizes := funcBodySizes(wasm)
+	if len(sizes) == 0 {
+		return
+	}
+	first := m.NumImported(ir.ExternFunc)
+	order := make([]int, len(sizes))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
+	fmt.Fprintf(w, "largest of %d function bodies:\n", len(sizes))
+	for _, i := range order[:min(n, len(order))] {
+		idx := uint32(first + i)
+		name := "-"
+		if id := m.Names.Funcs[idx]; id != "" {
+			name = "$" + id
+		}
+		fmt.Fprintf(w, "  func %-6d %-30s %8d bytes\n", idx, name, sizes[i])
+	}
 }

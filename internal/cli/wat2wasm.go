@@ -31,7 +31,8 @@ $ wat2wasm test.wat -o test.wasm
 # compile a threads program, writing the binary to stdout
 $ wat2wasm --enable-threads mandelbrot.wat -o -
 
-# parse test.wat and print the sizes of the sections written
+# parse test.wat and print the sizes of the sections written (-vv: and
+# of the largest functions)
 $ wat2wasm test.wat -v`
 
 // Wat2Wasm is the wat2wasm tool: text module in, binary module out.
@@ -123,6 +124,9 @@ func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		fmt.Fprintf(w, "%s: %d bytes of text -> %s: %d bytes of wasm (features: %s)\n",
 			name, len(data), displayOutput(output), len(wasm), features)
 		printSections(w, wasm)
+		if verbose > 1 {
+			printLargestFuncs(w, wasm, m, 10)
+		}
 	}
 	return 0
 }
