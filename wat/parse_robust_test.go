@@ -158,6 +158,9 @@ func TestTruncatedSuiteFiles(t *testing.T) {
 	dir := parseSuiteDir(t)
 	for _, name := range []string{"threads/atomic.wast", "simd/simd_const.wast", "elem.wast", "names.wast"} {
 		data, err := os.ReadFile(dir + "/" + name)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // a suite checkout laid out differently
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
