@@ -282,7 +282,11 @@ func scanSkipForm(src []byte, i int) (int, bool) {
 	for i < len(src) {
 		// Most bytes are uninteresting: skip them eight at a time, then
 		// one at a time up to the next interesting one.
-		for i+8 <= len(src) && !scanWordHasStop(binary.LittleEndian.Uint64(src[i:])) {
+		for i+8 <= len(src) {
+			w := binary.LittleEndian.Uint64(src[i:])
+			if w != 0x2020202020202020 && scanWordHasStop(w) { // indentation first: cheapest test
+				break
+			}
 			i += 8
 		}
 		for i < len(src) && !scanSkipStop[src[i]] {
