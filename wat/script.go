@@ -120,7 +120,8 @@ type Value struct {
 	Type ir.ValType
 	// Bits are the value's bits: integers in two's complement, floats as
 	// IEEE bits (f32 in the low 32), v128 as the low and high 8 bytes
-	// little endian, ref.extern's number in Lo. Unused bits are zero.
+	// little endian, the number of ref.extern (or ref.func) in Lo. Unused
+	// bits are zero.
 	Lo, Hi uint64
 	Shape  V128Shape // for v128: the lane shape it was written in
 	Null   bool      // ref.null
