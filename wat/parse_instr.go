@@ -304,7 +304,7 @@ func (p *parser) parseImmediates(in *ir.Instr) {
 	case ir.ImmMemArgLane:
 		// memidx? memarg lane: a leading index is the memory only when
 		// another number or a memarg keyword follows it.
-		if p.tok.kind == scanID || p.tok.kind == scanNumber && p.memArgFollows() {
+		if p.features.Has(ir.FeatureMultiMemory) && (p.tok.kind == scanID || p.tok.kind == scanNumber && p.memArgFollows()) {
 			in.Mem.Memory = p.parseIndex(spaceMemory)
 		}
 		p.parseMemArgFields(in, info)
@@ -387,9 +387,10 @@ func (p *parser) memArgFollows() bool {
 	return false
 }
 
-// parseMemArg reads memidx? offset=? align=?.
+// parseMemArg reads memidx? offset=? align=?; the memory index needs
+// multi-memory, as in wabt.
 func (p *parser) parseMemArg(in *ir.Instr, info *ir.OpInfo) {
-	if p.isIndex() {
+	if p.features.Has(ir.FeatureMultiMemory) && p.isIndex() {
 		in.Mem.Memory = p.parseIndex(spaceMemory)
 	}
 	p.parseMemArgFields(in, info)

@@ -495,3 +495,19 @@ func TestV128ConstFlat(t *testing.T) {
 		t.Errorf("body %v", body)
 	}
 }
+
+func TestMemArgMemoryIndex(t *testing.T) {
+	src := "(memory 1) (memory $m 1) (func (drop (i32.load $m offset=4 (i32.const 0))) (drop (v128.load8_lane 1 offset=2 3 (i32.const 0) (v128.const i64x2 0 0))))"
+	parseMustFail(t, src, parseThreadsOn)
+	m, err := ParseModule(ir.NewSource("t.wat", []byte(src), false), parseThreadsOn.With(ir.FeatureMultiMemory, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := m.Funcs[0].Body
+	if l := body[1]; l.Mem != (ir.MemArg{Align: 2, Offset: 4, Memory: 1}) {
+		t.Errorf("i32.load memarg %+v", l.Mem)
+	}
+	if l := body[5]; l.Mem != (ir.MemArg{Offset: 2, Memory: 1}) || l.Lane != 3 {
+		t.Errorf("v128.load8_lane memarg %+v lane %d", l.Mem, l.Lane)
+	}
+}
