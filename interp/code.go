@@ -25,24 +25,26 @@ const flagBack = 1 // branch jumps backwards: count it for fuel/cancellation
 
 // Interpreter-only pseudo-ops, numbered after the opcode table.
 const (
-	opCopy         = uint16(ir.NumOps) + iota // a ← b
-	opCopy2                                   // a,a+1 ← b,b+1 (v128)
-	opConst                                   // a ← imm
-	opConstV128                               // a,a+1 ← v128s[imm], v128s[imm+1]
-	opMove                                    // a..a+c ← b..b+c (branch values)
-	opBr                                      // pc ← imm
-	opBrIf                                    // if i32 b ≠ 0: pc ← imm
-	opBrIfNot                                 // if i32 b = 0: pc ← imm
-	opBrIf64                                  // if i64 b ≠ 0: pc ← imm
-	opBrIfNot64                               // if i64 b = 0: pc ← imm
-	opBrTable                                 // brTables[imm], index in b
-	opReturn                                  // results b..b+c → frame base, pop frame
-	opCall                                    // call funcs[imm], arguments from b
-	opCallIndirect                            // call tables[x][b'] with type imm; element index in c, arguments from b
-	opGlobalGet2                              // v128 global.get
-	opGlobalSet2                              // v128 global.set
-	opSelect2                                 // v128 select
-	opRefFunc                                 // a ← funcref of funcs[imm]
+	opCopy               = uint16(ir.NumOps) + iota // a ← b
+	opCopy2                                         // a,a+1 ← b,b+1 (v128)
+	opConst                                         // a ← imm
+	opConstV128                                     // a,a+1 ← v128s[imm], v128s[imm+1]
+	opMove                                          // a..a+c ← b..b+c (branch values)
+	opBr                                            // pc ← imm
+	opBrIf                                          // if i32 b ≠ 0: pc ← imm
+	opBrIfNot                                       // if i32 b = 0: pc ← imm
+	opBrIf64                                        // if i64 b ≠ 0: pc ← imm
+	opBrIfNot64                                     // if i64 b = 0: pc ← imm
+	opBrTable                                       // brTables[imm], index in b
+	opReturn                                        // results b..b+c → frame base, pop frame
+	opCall                                          // call funcs[imm], arguments from b
+	opCallIndirect                                  // call tables[x][c] with type imm, arguments from b
+	opGlobalGet2                                    // v128 global.get
+	opGlobalSet2                                    // v128 global.set
+	opSelect2                                       // v128 select
+	opRefFunc                                       // a ← funcref of funcs[imm]
+	opReturnCall                                    // tail call funcs[imm]: a argument slots from b
+	opReturnCallIndirect                            // tail call through tables[x][c] with type imm: a argument slots from b
 
 	// Binary ops with a constant right operand: a ← b op imm.
 	opI32AddI

@@ -433,6 +433,18 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		base := c.callArgs(ft)
 		c.emit(instr{op: opCallIndirect, b: base, c: s, imm: uint64(in.Index), x: uint16(in.Index2)})
 		c.callResults(ft)
+	case ir.OpReturnCall:
+		ft := c.env.m.Types[c.env.funcTypes[in.Index]]
+		base := c.callArgs(ft)
+		c.emit(instr{op: opReturnCall, a: slots(ft.Params), b: base, imm: uint64(in.Index)})
+		return false
+	case ir.OpReturnCallIndirect:
+		ft := c.env.m.Types[in.Index]
+		idx := c.pop()
+		s := c.src(&idx)
+		base := c.callArgs(ft)
+		c.emit(instr{op: opReturnCallIndirect, a: slots(ft.Params), b: base, c: s, imm: uint64(in.Index), x: uint16(in.Index2)})
+		return false
 	case ir.OpDrop:
 		c.pop()
 	case ir.OpSelect, ir.OpSelectTyped:
@@ -502,7 +514,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		c.emit(instr{op: uint16(in.Op), b: args[0].pos, imm: uint64(in.Index)})
 	default:
 		info := in.Op.Info()
-		if info.Special || info.Feature == ir.FeatureTailCall {
+		if info.Special {
 			panic(fmt.Sprintf("unsupported instruction %s", info.Name))
 		}
 		c.generic(in, info)

@@ -12,6 +12,7 @@ var pseudoNames = map[uint16]string{
 	opBr: "br", opBrIf: "br_if", opBrIfNot: "br_unless", opBrIf64: "br_if64", opBrIfNot64: "br_unless64",
 	opBrTable: "br_table", opReturn: "return", opCall: "call", opCallIndirect: "call_indirect",
 	opGlobalGet2: "global.get2", opGlobalSet2: "global.set2", opSelect2: "select2", opRefFunc: "ref.func",
+	opReturnCall: "return_call", opReturnCallIndirect: "return_call_indirect",
 	opI32AddI: "i32.add_imm", opI32SubI: "i32.sub_imm", opI32MulI: "i32.mul_imm", opI32AndI: "i32.and_imm",
 	opI32OrI: "i32.or_imm", opI32XorI: "i32.xor_imm", opI32ShlI: "i32.shl_imm", opI32ShrSI: "i32.shr_s_imm",
 	opI32ShrUI: "i32.shr_u_imm", opI64AddI: "i64.add_imm", opI64SubI: "i64.sub_imm", opI64MulI: "i64.mul_imm",

@@ -42,7 +42,8 @@
 // back-edge, call or wait ("interrupted"); WithFuel bounds the back-edges
 // and calls it may run ("fuel exhausted").
 //
-// Not supported: memory64, multiple memories and tail calls (Compile
+// Tail calls (return_call, return_call_indirect) reuse the caller's frame.
+// Not supported: memory64 and multiple memories (Compile
 // rejects them). Funcref values are handles of their Store and mean nothing
 // in another one.
 //

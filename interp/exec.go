@@ -84,34 +84,19 @@ func (t *thread) run(f *Function, fp int) {
 			} else if in.c > 0 {
 				copy(l[:in.c], l[in.b:in.b+in.c])
 			}
-			if len(t.frames) == base {
-				return
-			}
-			fr := &t.frames[len(t.frames)-1]
-			fc, inst, pc, fp = fr.fc, fr.inst, fr.pc, fr.fp
-			t.frames = t.frames[:len(t.frames)-1]
-			t.fc = fc
-			code = fc.code
-			l = t.stack[fp:]
-			mem = inst.memBytes()
+			goto ret
+		case opReturnCall:
+			callee = inst.funcs[in.imm]
+			goto tailcall
+		case opReturnCallIndirect:
+			callee = t.indirect(inst, pc, in.x, uint64(uint32(l[in.c])), in.imm)
+			goto tailcall
 		case opCall:
 			callee = inst.funcs[in.imm]
 			newfp = fp + int(in.b)
 			goto call
 		case opCallIndirect:
-			tab := inst.tables[in.x]
-			i := uint64(uint32(l[in.c]))
-			if i >= uint64(len(tab.elems)) {
-				panic(t.trapAt(pc, msgUndefinedElement))
-			}
-			ref := tab.elems[i]
-			if ref == 0 {
-				panic(t.trapAt(pc, fmt.Sprintf("%s %d", msgUninitializedElement, i)))
-			}
-			callee = inst.store.funcOf(ref)
-			if callee == nil || callee.sig != inst.sigs[in.imm] {
-				panic(t.trapAt(pc, msgIndirectMismatch))
-			}
+			callee = t.indirect(inst, pc, in.x, uint64(uint32(l[in.c])), in.imm)
 			newfp = fp + int(in.b)
 			goto call
 		case uint16(ir.OpUnreachable):
@@ -915,6 +900,50 @@ func (t *thread) run(f *Function, fp int) {
 		}
 		continue
 
+	ret:
+		if len(t.frames) == base {
+			return
+		}
+		{
+			fr := &t.frames[len(t.frames)-1]
+			fc, inst, pc, fp = fr.fc, fr.inst, fr.pc, fr.fp
+			t.frames = t.frames[:len(t.frames)-1]
+		}
+		t.fc = fc
+		code = fc.code
+		l = t.stack[fp:]
+		mem = inst.memBytes()
+		continue
+
+	tailcall:
+		// The arguments replace this frame's: move them to its base, then
+		// run the callee in place, so tail recursion needs no frames.
+		copy(l[:in.a], l[in.b:in.b+in.a])
+		if t.ticks--; t.ticks <= 0 {
+			t.checkpoint(pc)
+		}
+		if callee.host != nil {
+			t.pc = pc
+			t.callHost(callee, fp)
+			l = t.stack[fp:]
+			goto ret
+		}
+		fc, pc = callee.code, 0
+		if inst != callee.inst {
+			inst = callee.inst
+			mem = inst.memBytes()
+		}
+		if need := fp + int(fc.frame); need > len(t.stack) {
+			t.growStack(need)
+		}
+		if fc.locals > fc.params {
+			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+		}
+		t.fc = fc
+		code = fc.code
+		l = t.stack[fp:]
+		continue
+
 	jumped:
 		if in.x&flagBack != 0 {
 			if t.ticks--; t.ticks <= 0 {
@@ -954,4 +983,22 @@ func (t *thread) run(f *Function, fp int) {
 		code = fc.code
 		l = t.stack[fp:]
 	}
+}
+
+// indirect resolves call_indirect's callee: element i of table tab, which
+// must hold a function of canonical signature sigs[typ].
+func (t *thread) indirect(inst *Instance, pc int, tab uint16, i uint64, typ uint64) *Function {
+	elems := inst.tables[tab].elems
+	if i >= uint64(len(elems)) {
+		panic(t.trapAt(pc, msgUndefinedElement))
+	}
+	ref := elems[i]
+	if ref == 0 {
+		panic(t.trapAt(pc, fmt.Sprintf("%s %d", msgUninitializedElement, i)))
+	}
+	callee := inst.store.funcOf(ref)
+	if callee == nil || callee.sig != inst.sigs[typ] {
+		panic(t.trapAt(pc, msgIndirectMismatch))
+	}
+	return callee
 }
