@@ -43,7 +43,9 @@ func TestTailCalls(t *testing.T) {
 	}
 	store := interp.NewStore()
 	double := store.NewHostFunc(ir.FuncType{Params: []ir.ValType{ir.I64}, Results: []ir.ValType{ir.I64}},
-		func(_ context.Context, a []interp.Value) ([]interp.Value, error) { return []interp.Value{i64(2 * a[0].Int64())}, nil })
+		func(_ context.Context, a []interp.Value) ([]interp.Value, error) {
+			return []interp.Value{i64(2 * a[0].Int64())}, nil
+		})
 	inst, err := interp.Instantiate(store, mod, interp.ImportMap{"h": {"double": double}})
 	if err != nil {
 		t.Fatal(err)
