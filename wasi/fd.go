@@ -42,7 +42,6 @@ const (
 	fstMtimNow      = 8
 	maxPathLen      = 4096
 	maxOpenFiles    = 1 << 16
-	preopenBaseFD   = 3
 	stdinReadChunk  = 64 << 10
 	direntNameLimit = 1 << 16
 )

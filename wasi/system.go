@@ -16,6 +16,10 @@ import (
 // ModuleName is the import module of WASI preview 1.
 const ModuleName = "wasi_snapshot_preview1"
 
+// firstPreopen is the fd of Config.Dirs[0]; guests find preopens by
+// asking fd_prestat_get for 3, 4, … until EBADF.
+const firstPreopen = 3
+
 // Config describes the world a guest sees.
 type Config struct {
 	// Args are the program's arguments, the program name first.
@@ -80,7 +84,7 @@ func NewSystem(cfg Config) (*System, error) {
 			s.Close()
 			return nil, err
 		}
-		s.fds[uint32(3+i)] = e
+		s.fds[uint32(firstPreopen+i)] = e
 	}
 	return s, nil
 }
@@ -335,11 +339,6 @@ func StubFunc(store *interp.Store, ft ir.FuncType) *interp.Function {
 		return res, nil
 	})
 }
-
-// ExitError is the error proc_exit raises to stop the calling thread.
-type ExitError struct{ Status int32 }
-
-func (e *ExitError) Error() string { return "exit status " + fmt.Sprint(e.Status) }
 
 func (s *System) procExit(ctx context.Context, args []interp.Value) ([]interp.Value, error) {
 	code := args[0].Int32()
