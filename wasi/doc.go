@@ -10,7 +10,12 @@
 // targets with EPERM). Errors are WASI errno values; functions this
 // package does not implement (sockets, proc_raise, fd_allocate) return
 // ENOSYS, and so do imports of unknown WASI functions. Every thread shares
-// the one fd table.
+// the one fd table. No guest request can make the host allocate without
+// bound (reads and writes are cut short at 16 MiB), and no host wait —
+// stdin, a stdout nobody drains, a poll_oneoff sleep — outlives the
+// process: stdin is read by a pump goroutine one chunk ahead (so
+// poll_oneoff knows when it is readable) and every wait selects on the
+// thread's context.
 //
 // A Process runs a command: Run instantiates the module, calls _start, and
 // returns its exit status. With wasi-threads ("wasi" "thread-spawn", or the
