@@ -94,6 +94,11 @@ func TestLiteralFloat(t *testing.T) {
 		{"0x1p-150", 32, 0, ""}, // tie between 0 and the smallest subnormal: even is 0
 		{"0x1.000000000000000001p-150", 32, 1, ""},
 		{"0x1p-1074", 64, 1, ""},
+		// A leading hex digit above 1 shifts where rounding happens
+		// (wabt 1.0.32 gets these wrong; the spec wants them rounded).
+		{"0xc.0596ebp29", 32, 0x4fc0596f, ""},
+		{"0x2.000003p0", 32, 0x40000001, ""},
+		{"0xd.cea66dfb32856p439", 64, 0x5b9b9d4cdbf6650b, ""},
 		{"4.9406564584124654e-324", 64, 1, ""},
 		{"1e39", 32, 0, "constant out of range"},
 		{"0x1p128", 32, 0, "constant out of range"},
