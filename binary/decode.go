@@ -125,7 +125,7 @@ func (d *decoder) readModule() {
 		case decodeSectionCode:
 			d.readCodeSection()
 		case decodeSectionData:
-			d.readDataSection()
+			d.readDataSection(start + size)
 		}
 		if d.pos != start+size {
 			d.fail(start, "section size mismatch: %s section declares %d bytes, its contents take %d",
@@ -358,7 +358,7 @@ func (d *decoder) readGlobalSection() {
 	d.m.Globals = decodeMakeSlice[[]ir.Global](n, d.capFor(n, 3))
 	for range n {
 		g := ir.Global{Pos: ir.PosAt(d.pos), Type: d.readGlobalType()}
-		g.Init = d.readExpr()
+		g.Init = d.readConstExpr()
 		d.m.Globals = append(d.m.Globals, g)
 	}
 }
@@ -404,7 +404,7 @@ func (d *decoder) readElemSection() {
 			if flags&2 != 0 {
 				e.Table = d.readU32()
 			}
-			e.Offset = d.readExpr()
+			e.Offset = d.readConstExpr()
 		case flags&2 == 0:
 			e.Mode = ir.SegmentPassive
 		default:
@@ -425,7 +425,7 @@ func (d *decoder) readElemSection() {
 		if exprs {
 			e.Init = decodeMakeSlice[[][]ir.Instr](count, d.capFor(count, 2))
 			for range count {
-				e.Init = append(e.Init, d.readExpr())
+				e.Init = append(e.Init, d.readConstExpr())
 			}
 		} else {
 			// One backing array for all the ref.func expressions.
@@ -457,7 +457,8 @@ func (d *decoder) readCodeSection() {
 	}
 }
 
-func (d *decoder) readDataSection() {
+func (d *decoder) readDataSection(end int) {
+	var buf []byte
 	n := d.readLength()
 	d.m.Datas = decodeMakeSlice[[]ir.Data](n, d.capFor(n, 2))
 	for range n {
@@ -465,17 +466,27 @@ func (d *decoder) readDataSection() {
 		off := d.pos
 		switch kind := d.readU32(); kind {
 		case 0:
-			s.Offset = d.readExpr()
+			s.Offset = d.readConstExpr()
 		case 1:
 			d.requireFeature(off, ir.FeatureBulkMemory, "malformed data segment kind", "a passive data segment")
 			s.Mode = ir.SegmentPassive
 		case 2:
 			s.Memory = d.readU32()
-			s.Offset = d.readExpr()
+			s.Offset = d.readConstExpr()
 		default:
 			d.fail(off, "malformed data segment kind %d", kind)
 		}
-		s.Init = append([]byte(nil), d.readBytes(d.readLength())...)
+		if init := d.readBytes(d.readLength()); len(init) > 0 {
+			// All contents share one allocation, sized by what is left
+			// of the section; cap = len, so appending to one segment's
+			// bytes never overwrites the next.
+			if len(init) > cap(buf)-len(buf) {
+				buf = make([]byte, 0, max(len(init), min(d.remaining(), end-d.pos)))
+			}
+			k := len(buf)
+			buf = append(buf, init...)
+			s.Init = buf[k:len(buf):len(buf)]
+		}
 		d.m.Datas = append(d.m.Datas, s)
 	}
 }

@@ -32,11 +32,31 @@ func (d *decoder) readCode(f *ir.Func) {
 		d.fail(localsOff, "too many locals: %d", total)
 	}
 
-	f.Body = d.readExpr()
+	f.Body = d.readBody(start+size, true)
 	if d.pos != start+size {
 		d.fail(start, "section size mismatch: function body declares %d bytes, its code takes %d", size, d.pos-start)
 	}
 }
+
+// readBody reads a function body that should end at end (exact), or a
+// constant expression (!exact, end is the end of the input): through the
+// fast path (decode_fast.go) when the body's instructions end there, else
+// through readExpr.
+func (d *decoder) readBody(end int, exact bool) []ir.Instr {
+	if end <= len(d.data) {
+		if top, total, ok := d.scanBody(d.pos, end, exact); ok {
+			pos, firstDataUse := d.pos, d.firstDataUse
+			if body, ok := d.readBodyFast(top, total, end, exact); ok {
+				return body
+			}
+			d.pos, d.firstDataUse = pos, firstDataUse
+		}
+	}
+	return d.readExpr()
+}
+
+// readConstExpr reads a constant expression (an initialiser or offset).
+func (d *decoder) readConstExpr() []ir.Instr { return d.readBody(len(d.data), false) }
 
 // readExpr reads an instruction sequence and its closing end, rebuilding
 // the nesting of block, loop and if. It uses an explicit stack, not

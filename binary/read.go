@@ -30,6 +30,11 @@ type decoder struct {
 	frames  []decodeFrame // open block, loop and if instructions
 	arena   []ir.Instr    // chunk that short bodies are carved from
 
+	// The fast path for function bodies (decode_fast.go).
+	counts     []int32 // instructions per block arm, from scanBody
+	scanFrames []scanFrame
+	fastFrames []fastFrame
+
 	funcDecls    int    // entries in the function section
 	codeEntries  int    // entries in the code section
 	dataCount    int    // -1 when there is no data count section

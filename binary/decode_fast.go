@@ -1,0 +1,295 @@
+package binary
+
+import "github.com/watt-wasm/watt/ir"
+
+// The fast path for function bodies.
+//
+// readExpr builds each block's body in a scratch stack and copies it out
+// when the block ends: every instruction (about 150 bytes) is written
+// twice, and the copy of pointer-carrying memory is slow while the garbage
+// collector runs. For a function body, readBodyFast instead first scans the
+// bytes (scanBody) to count the instructions of every arm, allocates them
+// all at once, and then decodes each instruction straight into its final
+// place, setting only its non-zero fields.
+//
+// The scan only has to be right for bodies the decoder accepts. Anything it
+// does not understand, or a body whose instructions do not end exactly at
+// its declared size, makes it give up, and readCode takes the general path
+// (readExpr), which reports errors exactly as before. The decoding pass uses
+// the same readers as readExpr in the same order, so an error it finds is
+// the one readExpr would have reported at the same byte; if it ever
+// disagrees with the scan's counts it gives up and the general path runs
+// from the start of the body.
+
+// scanFrame is an open block during scanBody.
+type scanFrame struct {
+	idx    int   // index in decoder.counts of the block's then count (else is idx+1); -1 for the body
+	n      int32 // instructions in the current arm so far
+	isIf   bool
+	inElse bool
+}
+
+// fastFrame is an open block during readBodyFast.
+type fastFrame struct {
+	in     *ir.Instr  // the block, loop or if; nil for the function body
+	arm    []ir.Instr // the arm being filled
+	i      int        // next slot in arm
+	idx    int        // as scanFrame.idx
+	inElse bool
+}
+
+// skipLEB skips a LEB128 starting at p, not reading at or past end. It
+// returns the new position and the value (low 64 bits), or -1 when the
+// integer does not end in 10 bytes before end.
+func skipLEB(data []byte, p, end int) (int, uint64) {
+	var x uint64
+	for shift := 0; shift < 70; shift += 7 {
+		if p >= end {
+			return -1, 0
+		}
+		b := data[p]
+		p++
+		if shift < 64 {
+			x |= uint64(b&0x7f) << shift
+		}
+		if b < 0x80 {
+			return p, x
+		}
+	}
+	return -1, 0
+}
+
+// scanBody scans the instructions of a function body in d.data[p:end],
+// whose last byte must be the body's end. It fills d.counts with the number
+// of instructions in each arm of each block, blocks in the order they open
+// (then count at 2k, else count at 2k+1 for the k-th block), and returns
+// the number of instructions of the body itself and the total. ok is false
+// when the bytes are not a body the fast path can take.
+//
+// When exact is false, end only bounds the scan: the expression may end
+// anywhere before it (constant expressions, whose size is not declared).
+func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok bool) {
+	data := d.data[:end]
+	d.counts = d.counts[:0]
+	frames := append(d.scanFrames[:0], scanFrame{idx: -1})
+	defer func() { d.scanFrames = frames[:0] }()
+	multiMem := d.features.Has(ir.FeatureMultiMemory)
+	refTypes := d.features.Has(ir.FeatureReferenceTypes)
+	for p < end {
+		b := data[p]
+		p++
+		f := &frames[len(frames)-1]
+		switch b {
+		case 0x0b: // end
+			if len(frames) == 1 {
+				if exact && p != end {
+					return 0, 0, false
+				}
+				return f.n, total, true
+			}
+			if f.inElse {
+				d.counts[f.idx+1] = f.n
+			} else {
+				d.counts[f.idx] = f.n
+			}
+			frames = frames[:len(frames)-1]
+			continue
+		case 0x05: // else
+			if !f.isIf || f.inElse {
+				return 0, 0, false
+			}
+			d.counts[f.idx] = f.n
+			f.n, f.inElse = 0, true
+			continue
+		}
+		var op ir.Op
+		if ir.IsPrefix(b) {
+			var code uint64
+			if p, code = skipLEB(data, p, end); p < 0 || code > 0xffffffff {
+				return 0, 0, false
+			}
+			var found bool
+			if op, found = ir.LookupCode(b, uint32(code)); !found {
+				return 0, 0, false
+			}
+		} else {
+			var found bool
+			if op, found = ir.LookupCode(0, uint32(b)); !found {
+				return 0, 0, false
+			}
+		}
+		f.n++
+		total++
+		switch op.Info().Imm {
+		case ir.ImmNone:
+		case ir.ImmBlock:
+			if p >= end {
+				return 0, 0, false
+			}
+			if bt := data[p]; bt == 0x40 || bt&0xc0 == 0x40 {
+				p++
+			} else if p, _ = skipLEB(data, p, end); p < 0 {
+				return 0, 0, false
+			}
+			frames = append(frames, scanFrame{idx: len(d.counts), isIf: op == ir.OpIf})
+			d.counts = append(d.counts, 0, 0)
+		case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmElem, ir.ImmData,
+			ir.ImmI32, ir.ImmI64:
+			p, _ = skipLEB(data, p, end)
+		case ir.ImmBrTable:
+			var n uint64
+			if p, n = skipLEB(data, p, end); p < 0 || n > uint64(end-p) {
+				return 0, 0, false
+			}
+			for i := uint64(0); i <= n && p >= 0; i++ { // n labels and the default
+				p, _ = skipLEB(data, p, end)
+			}
+		case ir.ImmCallIndirect:
+			if p, _ = skipLEB(data, p, end); p >= 0 {
+				p = skipIndex(data, p, end, refTypes)
+			}
+		case ir.ImmMemory:
+			p = skipIndex(data, p, end, multiMem)
+		case ir.ImmMemArg, ir.ImmMemArgLane:
+			var flags uint64
+			if p, flags = skipLEB(data, p, end); p < 0 {
+				return 0, 0, false
+			}
+			if multiMem && flags&0x40 != 0 {
+				if p, _ = skipLEB(data, p, end); p < 0 {
+					return 0, 0, false
+				}
+			}
+			p, _ = skipLEB(data, p, end)
+			if op.Info().Imm == ir.ImmMemArgLane && p >= 0 {
+				p++
+			}
+		case ir.ImmLane, ir.ImmRefType, ir.ImmFence:
+			p++
+		case ir.ImmShuffle, ir.ImmV128:
+			p += 16
+		case ir.ImmTablePair, ir.ImmTableInit:
+			if p, _ = skipLEB(data, p, end); p >= 0 {
+				p, _ = skipLEB(data, p, end)
+			}
+		case ir.ImmMemoryPair:
+			if p = skipIndex(data, p, end, multiMem); p >= 0 {
+				p = skipIndex(data, p, end, multiMem)
+			}
+		case ir.ImmMemoryInit:
+			if p, _ = skipLEB(data, p, end); p >= 0 {
+				p = skipIndex(data, p, end, multiMem)
+			}
+		case ir.ImmF32:
+			p += 4
+		case ir.ImmF64:
+			p += 8
+		case ir.ImmSelect:
+			var n uint64
+			if p, n = skipLEB(data, p, end); p < 0 || n > uint64(end-p) {
+				return 0, 0, false
+			}
+			p += int(n)
+		default:
+			return 0, 0, false
+		}
+		if p < 0 {
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+// skipIndex skips an index that is a LEB128 when leb is set and a reserved
+// zero byte otherwise.
+func skipIndex(data []byte, p, end int, leb bool) int {
+	if leb {
+		p, _ = skipLEB(data, p, end)
+		return p
+	}
+	return p + 1
+}
+
+// readBodyFast decodes a function body of total instructions, top of them
+// at the outermost level, that scanBody has counted, reading from d.pos up
+// to end. It reports false, with d.pos wherever it stopped, when the
+// decoding disagrees with the scan.
+func (d *decoder) readBodyFast(top int32, total, end int, exact bool) ([]ir.Instr, bool) {
+	if total == 0 {
+		// Only the end: the general path gives a nil body.
+		return nil, false
+	}
+	store := d.allocInstrs(total)
+	free := int(top)
+	frames := append(d.fastFrames[:0], fastFrame{arm: store[:top:top], idx: -1})
+	defer func() {
+		clear(frames) // drop the pointers into store
+		d.fastFrames = frames[:0]
+	}()
+	blocks := 0
+	for d.pos < end {
+		off := d.pos
+		b := d.data[off]
+		d.pos++
+		f := &frames[len(frames)-1]
+		switch b {
+		case 0x0b: // end
+			if f.i != len(f.arm) {
+				return nil, false
+			}
+			if len(frames) == 1 {
+				if free != total || (exact && d.pos != end) {
+					return nil, false
+				}
+				return store[:top:top], true
+			}
+			frames = frames[:len(frames)-1]
+			continue
+		case 0x05: // else
+			if f.in == nil || f.in.Op != ir.OpIf || f.inElse || f.i != len(f.arm) {
+				return nil, false
+			}
+			n := int(d.counts[f.idx+1])
+			if free+n > total {
+				return nil, false
+			}
+			if n > 0 {
+				f.in.Else = store[free : free+n : free+n]
+				free += n
+			}
+			f.arm, f.i, f.inElse = f.in.Else, 0, true
+			continue
+		}
+		if f.i >= len(f.arm) {
+			return nil, false
+		}
+		in := &f.arm[f.i]
+		f.i++
+		op := d.readOpcode(off, b)
+		in.Op = op
+		in.Pos = ir.PosAt(off)
+		imm := op.Info().Imm
+		if imm == ir.ImmBlock {
+			in.Block = d.readBlockType()
+			idx := 2 * blocks
+			blocks++
+			if idx+1 >= len(d.counts) {
+				return nil, false
+			}
+			n := int(d.counts[idx])
+			if free+n > total {
+				return nil, false
+			}
+			if n > 0 {
+				in.Body = store[free : free+n : free+n]
+				free += n
+			}
+			frames = append(frames, fastFrame{in: in, arm: in.Body, idx: idx})
+			continue
+		}
+		if imm != ir.ImmNone {
+			d.readImmediates(in, imm)
+		}
+	}
+	return nil, false
+}
