@@ -116,3 +116,22 @@ func BenchmarkCall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAtomicAddParallel has every goroutine hammer one shared counter
+// (1000 i32.atomic.rmw.add per call).
+func BenchmarkAtomicAddParallel(b *testing.B) {
+	inst := instantiate(b, `(module (memory 1 1 shared)
+  (func (export "add") (local $i i32)
+    (loop $l
+      (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 1000))))))`)
+	f := inst.Func("add")
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := f.Call(context.Background()); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

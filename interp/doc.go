@@ -43,9 +43,8 @@
 // and calls it may run ("fuel exhausted").
 //
 // Tail calls (return_call, return_call_indirect) reuse the caller's frame.
-// Not supported: memory64 and multiple memories (Compile
-// rejects them). Funcref values are handles of their Store and mean nothing
-// in another one.
+// Not supported: memory64 and multiple memories (Compile rejects them).
+// Funcref values are handles of their Store and mean nothing in another one.
 //
 // # Speed
 //
