@@ -73,9 +73,11 @@ func mulAdd(v, m, a uint64) (hi, lo uint64) {
 // success, else "unexpected token" (not a number) or "constant out of
 // range".
 func literalInt(b []byte, bits uint) (uint64, string) {
-	neg, signed := false, false
+	// A '+' sign allows the whole unsigned range, as in the spec
+	// interpreter and wabt (the grammar's s_N would stop at 2^(N-1)-1).
+	neg := false
 	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
-		neg, signed = b[0] == '-', true
+		neg = b[0] == '-'
 		b = b[1:]
 	}
 	v, ok, overflow := literalNat(b)
@@ -91,10 +93,6 @@ func literalInt(b []byte, bits uint) (uint64, string) {
 			return 0, "constant out of range"
 		}
 		return -v & mask, ""
-	case signed:
-		if v >= 1<<(bits-1) {
-			return 0, "constant out of range"
-		}
 	case v > mask:
 		return 0, "constant out of range"
 	}
