@@ -431,7 +431,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		idx := c.pop()
 		s := c.src(&idx)
 		base := c.callArgs(ft)
-		c.emit(instr{op: opCallIndirect, b: base, c: s, imm: uint64(in.Index), x: uint16(in.Index2)})
+		c.emit(instr{op: opCallIndirect, b: base, c: s, imm: uint64(in.Index), x: tableIndex(in.Index2)})
 		c.callResults(ft)
 	case ir.OpReturnCall:
 		ft := c.env.m.Types[c.env.funcTypes[in.Index]]
@@ -443,7 +443,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		idx := c.pop()
 		s := c.src(&idx)
 		base := c.callArgs(ft)
-		c.emit(instr{op: opReturnCallIndirect, a: slots(ft.Params), b: base, c: s, imm: uint64(in.Index), x: uint16(in.Index2)})
+		c.emit(instr{op: opReturnCallIndirect, a: slots(ft.Params), b: base, c: s, imm: uint64(in.Index), x: tableIndex(in.Index2)})
 		return false
 	case ir.OpDrop:
 		c.pop()
@@ -768,4 +768,13 @@ func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
 	default:
 		panic(fmt.Sprintf("unsupported signature of %s", info.Name))
 	}
+}
+
+// tableIndex narrows a table index into instr.x; a module with more tables
+// than that is beyond this interpreter (Compile reports the panic).
+func tableIndex(i uint32) uint16 {
+	if i > 0xffff {
+		panic(fmt.Sprintf("table index %d out of the interpreter's range", i))
+	}
+	return uint16(i)
 }
