@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,5 +93,51 @@ func TestWasmInterpWASIInProcess(t *testing.T) {
 	code := WasmInterp([]string{"--wasi", path}, strings.NewReader("echo me"), &out, &errOut)
 	if code != 1 || out.String() != "echo me" || errOut.Len() != 0 {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+}
+
+// TestWasmInterpMatchesWabt runs the same module through wabt's
+// wasm-interp and ours and compares the output line for line (no traps:
+// wabt words its trap messages differently).
+func TestWasmInterpMatchesWabt(t *testing.T) {
+	// testscript puts watt's tools first on PATH: ask the harness where
+	// wabt's are.
+	dir := wabtDir()
+	if dir == "" {
+		t.Skip("wabt is not installed (apt-get install wabt)")
+	}
+	wabt := filepath.Join(dir, "wasm-interp")
+	wat2wasm := filepath.Join(dir, "wat2wasm")
+	tmp := t.TempDir()
+	src := filepath.Join(tmp, "m.wat")
+	bin := filepath.Join(tmp, "m.wasm")
+	if err := os.WriteFile(src, []byte(`(module
+  (import "host" "print" (func $print (param i32 i64 f32 f64)))
+  (import "env" "get" (func $get (param i32) (result i32 f64)))
+  (func (export "i32s") (result i32 i32 i32) i32.const 0 i32.const -1 i32.const 2147483647)
+  (func (export "i64s") (result i64 i64) i64.const -9223372036854775808 i64.const 123456789012)
+  (func (export "f32s") (result f32 f32 f32 f32) f32.const 0.1 f32.const -0 f32.const 3.4e38 f32.const 1e-10)
+  (func (export "f64s") (result f64 f64 f64 f64) f64.const 0.1 f64.const -2.5e-7 f64.const 1e21 f64.const inf)
+  (func (export "nans") (result f32 f64) f32.const nan f64.const nan)
+  (func (export "void"))
+  (func (export "print") (call $print (i32.const -7) (i64.const 8) (f32.const 1.25) (f64.const -0.5)))
+  (func (export "dummy") (result i32) (call $get (i32.const 3)) drop)
+  (func (export "skipped") (param i32) (result i32) local.get 0))`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(wat2wasm, src, "-o", bin).CombinedOutput(); err != nil {
+		t.Fatalf("wat2wasm: %v\n%s", err, out)
+	}
+	args := []string{"--run-all-exports", "--host-print", "--dummy-import-func", bin}
+	want, err := exec.Command(wabt, args...).Output()
+	if err != nil {
+		t.Fatalf("wabt's wasm-interp: %v", err)
+	}
+	var got, errOut bytes.Buffer
+	if code := WasmInterp(args, nil, &got, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if got.String() != string(want) {
+		t.Errorf("output differs from wabt's\nwatt:\n%s\nwabt:\n%s", got.String(), want)
 	}
 }
