@@ -16,7 +16,8 @@ const DefaultMaxCallDepth = 20000
 // Store owns the runtime objects (functions, tables, memories, globals) that
 // instances create and share. It is safe for concurrent use.
 type Store struct {
-	// MaxCallDepth bounds nested calls; 0 means DefaultMaxCallDepth.
+	// MaxCallDepth bounds nested calls; 0 means DefaultMaxCallDepth. Set it
+	// before calls start: running calls read it unsynchronised.
 	MaxCallDepth int
 
 	mu    sync.Mutex // serialises instantiation and registration
@@ -100,7 +101,9 @@ type Extern interface {
 
 // HostFunc implements a function in Go. args have the function's parameter
 // types; the results must match its result types. Returning an error traps;
-// an *ir.Error keeps its kind and message.
+// an *ir.Error keeps its kind and message. ctx is the calling context plus
+// the current call depth: pass it on to calls back into wasm, so that
+// cancellation and the call depth limit cover them too.
 type HostFunc func(ctx context.Context, args []Value) ([]Value, error)
 
 // Function is a wasm or host function.
