@@ -2,6 +2,8 @@ package interp_test
 
 import (
 	"context"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -356,5 +358,23 @@ func TestPlainAccessesToSharedMemoryAreNotGoRaces(t *testing.T) {
 	// the last value is visible once the last flag is.
 	if got != i32(n-1) {
 		t.Errorf("recv = %v, want %d", got, n-1)
+	}
+}
+
+func TestSharedMemoryReservesItsMaximum(t *testing.T) {
+	// 4 GiB of address space, backed only where touched (mmap on Linux;
+	// elsewhere the reservation is an allocation).
+	if runtime.GOOS != "linux" || strconv.IntSize < 64 {
+		t.Skip("needs Linux's lazily backed mappings on a 64-bit host")
+	}
+	inst := instantiate(t, `(module (memory (export "mem") 1 65536 shared)
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "poke") (param i32) (result i32)
+    (i32.store8 (local.get 0) (i32.const 9)) (i32.load8_u (local.get 0))))`)
+	expect(t, inst, "grow", args(i32(65535)), i32(1))
+	expect(t, inst, "poke", args(i32(-1)), i32(9))
+	expect(t, inst, "grow", args(i32(1)), i32(-1))
+	if n := len(inst.Memory("mem").Bytes()); n != 1<<32 {
+		t.Errorf("len = %d", n)
 	}
 }
