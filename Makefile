@@ -9,7 +9,7 @@ FUZZTIME  ?= 10s
 FUZZMINIMIZETIME ?= 2s
 BENCHRUNS ?= 3
 
-.PHONY: all build test vet generate check-generated bench fuzz clean
+.PHONY: all build test vet generate check-generated bench bench-tools bench-interp fuzz clean
 
 all: build vet test
 
@@ -34,10 +34,17 @@ generate:
 check-generated: generate
 	git diff --exit-code -- $$(git grep -l '^// Code generated .* DO NOT EDIT\.$$' -- '*.go')
 
-# Compare watt's tools with wabt's on large generated inputs (see
-# BENCHMARKS.md). Inputs and results go to bench/out/ (git-ignored).
-bench:
+# Benchmarks (see BENCHMARKS.md): watt's tools against wabt's on large
+# generated inputs (inputs and results in bench/out/, git-ignored), and the
+# interpreter against wazero and wabt's wasm-interp (bench/interp is its own
+# module so that watt never depends on wazero).
+bench: bench-tools bench-interp
+
+bench-tools:
 	$(GO) run ./bench -runs $(BENCHRUNS) -out bench/out
+
+bench-interp:
+	cd bench/interp && $(GO) run . -runs $(BENCHRUNS)
 
 # Run every native fuzz target for $(FUZZTIME) each (go test -fuzz takes one
 # target in one package at a time).
