@@ -74,7 +74,7 @@ func (t *thread) run(f *Function, fp int) {
 			}
 			pc = int(tg.pc)
 			if tg.back {
-				if t.ticks--; t.ticks <= 0 {
+				if t.ticks--; t.ticks < 0 {
 					t.checkpoint(pc)
 				}
 			}
@@ -919,7 +919,7 @@ func (t *thread) run(f *Function, fp int) {
 		// The arguments replace this frame's: move them to its base, then
 		// run the callee in place, so tail recursion needs no frames.
 		copy(l[:in.a], l[in.b:in.b+in.a])
-		if t.ticks--; t.ticks <= 0 {
+		if t.ticks--; t.ticks < 0 {
 			t.checkpoint(pc)
 		}
 		if callee.host != nil {
@@ -946,7 +946,7 @@ func (t *thread) run(f *Function, fp int) {
 
 	jumped:
 		if in.x&flagBack != 0 {
-			if t.ticks--; t.ticks <= 0 {
+			if t.ticks--; t.ticks < 0 {
 				t.checkpoint(pc)
 			}
 		}
@@ -963,7 +963,7 @@ func (t *thread) run(f *Function, fp int) {
 		if len(t.frames) >= t.maxDepth {
 			panic(newTrap(ir.Exhaustion, msgCallStackExhausted).at(fc, pc))
 		}
-		if t.ticks--; t.ticks <= 0 {
+		if t.ticks--; t.ticks < 0 {
 			t.checkpoint(pc)
 		}
 		t.frames = append(t.frames, frame{fc: fc, inst: inst, pc: pc, fp: fp})

@@ -196,6 +196,15 @@ func TestFuel(t *testing.T) {
 	}
 	_, err = inst.Call(interp.WithFuel(context.Background(), 10_000), "count", i32(20_000))
 	checkErr(t, err, ir.Exhaustion, "fuel exhausted")
+	// Exact accounting: count(n) takes n-1 back-edges.
+	for _, n := range []int64{1, 1024, 1025, 3000} {
+		res, err := inst.Call(interp.WithFuel(context.Background(), n), "count", i32(int32(n+1)))
+		if err != nil || res[0] != i32(int32(n+1)) {
+			t.Errorf("count(%d) with fuel %d = %v, %v", n+1, n, res, err)
+		}
+		_, err = inst.Call(interp.WithFuel(context.Background(), n), "count", i32(int32(n+2)))
+		checkErr(t, err, ir.Exhaustion, "fuel exhausted")
+	}
 }
 
 func TestCallStackExhausted(t *testing.T) {

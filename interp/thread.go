@@ -121,9 +121,10 @@ func (t *thread) checkpoint(pc int) {
 	if t.fuel <= 0 {
 		panic(newTrap(ir.Exhaustion, msgFuelExhausted).at(t.fc, pc))
 	}
+	// Take the next slice of fuel; the event that got us here spends one.
 	n := min(t.fuel, checkInterval)
 	t.fuel -= n
-	t.ticks = int(n)
+	t.ticks = int(n) - 1
 }
 
 func (t *thread) trapAt(pc int, msg string) *Trap {
