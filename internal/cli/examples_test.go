@@ -163,3 +163,41 @@ func firstDiff(a, b []byte) int {
 	}
 	return min(len(a), len(b))
 }
+
+// TestExamplesPrintLikeWabt: wasm2wat of each example (with debug names)
+// prints exactly wabt's text, folded or not, and that text compiles back to
+// the same binary.
+func TestExamplesPrintLikeWabt(t *testing.T) {
+	for _, file := range exampleFiles(t) {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			wasm := compileWatt(t, file, "--debug-names")
+			dir := t.TempDir()
+			in := filepath.Join(dir, "in.wasm")
+			if err := os.WriteFile(in, wasm, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, extra := range [][]string{nil, {"--fold-exprs"}} {
+				args := append(append([]string{"--enable-threads"}, extra...), in)
+				var got, stderr bytes.Buffer
+				if code := Wasm2Wat(args, nil, &got, &stderr); code != 0 {
+					t.Fatalf("wasm2wat %v: exit %d\n%s", args, code, stderr.String())
+				}
+				text := filepath.Join(dir, "printed.wat")
+				if err := os.WriteFile(text, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if again := compileWatt(t, text, "--debug-names"); !bytes.Equal(again, wasm) {
+					t.Errorf("wasm2wat %v output does not compile back to the same binary (differs at 0x%x)",
+						extra, firstDiff(again, wasm))
+				}
+				want, err := exec.Command(wabtTool(t, "wasm2wat"), args...).Output()
+				if err != nil {
+					t.Fatalf("wabt wasm2wat %v: %v", args, err)
+				}
+				if !bytes.Equal(got.Bytes(), want) {
+					t.Errorf("wasm2wat %v differs from wabt at byte %d", extra, firstDiff(got.Bytes(), want))
+				}
+			}
+		})
+	}
+}
