@@ -21,7 +21,10 @@ type instr struct {
 	imm     uint64
 }
 
-const flagBack = 1 // branch jumps backwards: count it for fuel/cancellation
+const (
+	flagBack = 1 // branch jumps backwards: count it for fuel/cancellation
+	flagNeg  = 2 // float compare-and-branch: branch when the compare is false
+)
 
 // Interpreter-only pseudo-ops, numbered after the opcode table.
 const (
@@ -123,6 +126,22 @@ const (
 	_
 	_
 	_
+	_
+	_
+	_
+	_
+	_
+
+	// Float compare-and-branch: if (b cmp c) != negated: pc ← imm, in the
+	// table's order eq ne lt gt le ge. NaN makes "not less" differ from
+	// "greater or equal", so negation is a flag rather than another op.
+	opBrF32
+	_
+	_
+	_
+	_
+	_
+	opBrF64
 	_
 	_
 	_

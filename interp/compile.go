@@ -659,6 +659,7 @@ func (c *compiler) takeCompare(cond operand) (instr, bool) {
 	case op == uint16(ir.OpI32Eqz), op == uint16(ir.OpI64Eqz):
 	case op >= uint16(ir.OpI32Eq) && op <= uint16(ir.OpI32GeU):
 	case op >= uint16(ir.OpI64Eq) && op <= uint16(ir.OpI64GeU):
+	case op >= uint16(ir.OpF32Eq) && op <= uint16(ir.OpF32Ge), op >= uint16(ir.OpF64Eq) && op <= uint16(ir.OpF64Ge):
 	case op >= opI32CmpI && op < opI32CmpI+10, op >= opI64CmpI && op < opI64CmpI+10:
 		if int64(in.imm) != int64(int32(in.imm)) && op >= opI64CmpI {
 			return instr{}, false
@@ -697,6 +698,10 @@ func (c *compiler) cmpBranchOp(cmp instr, negate bool) uint16 {
 		return opBrI32 + idx(op-uint16(ir.OpI32Eq))
 	case op >= uint16(ir.OpI64Eq) && op <= uint16(ir.OpI64GeU):
 		return opBrI64 + idx(op-uint16(ir.OpI64Eq))
+	case op >= uint16(ir.OpF32Eq) && op <= uint16(ir.OpF32Ge):
+		return opBrF32 + op - uint16(ir.OpF32Eq)
+	case op >= uint16(ir.OpF64Eq) && op <= uint16(ir.OpF64Ge):
+		return opBrF64 + op - uint16(ir.OpF64Eq)
 	case op >= opI32CmpI && op < opI32CmpI+10:
 		return opBrI32I + idx(op-opI32CmpI)
 	default:
@@ -710,6 +715,9 @@ func (c *compiler) cmpBranch(cmp instr, negate bool) instr {
 	in := instr{op: op, b: cmp.b, c: cmp.c}
 	if op >= opBrI32I && op < opBrI32I+10 || op >= opBrI64I && op < opBrI64I+10 {
 		in.c = uint32(cmp.imm)
+	}
+	if negate && op >= opBrF32 && op < opBrF64+6 {
+		in.x = flagNeg
 	}
 	return in
 }

@@ -38,6 +38,13 @@ func opName(op uint16) string {
 			return fmt.Sprintf(g.name, cmpNames[op-g.base])
 		}
 	}
+	fcmp := [6]string{"eq", "ne", "lt", "gt", "le", "ge"}
+	if op >= opBrF32 && op < opBrF32+6 {
+		return "br_f32." + fcmp[op-opBrF32]
+	}
+	if op >= opBrF64 && op < opBrF64+6 {
+		return "br_f64." + fcmp[op-opBrF64]
+	}
 	return fmt.Sprintf("op%d", op)
 }
 

@@ -78,6 +78,66 @@ func (t *thread) run(f *Function, fp int) {
 					t.checkpoint(pc)
 				}
 			}
+		case opBrF32 + 0:
+			if (f32(l[in.b]) == f32(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF32 + 1:
+			if (f32(l[in.b]) != f32(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF32 + 2:
+			if (f32(l[in.b]) < f32(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF32 + 3:
+			if (f32(l[in.b]) > f32(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF32 + 4:
+			if (f32(l[in.b]) <= f32(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF32 + 5:
+			if (f32(l[in.b]) >= f32(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF64 + 0:
+			if (f64(l[in.b]) == f64(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF64 + 1:
+			if (f64(l[in.b]) != f64(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF64 + 2:
+			if (f64(l[in.b]) < f64(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF64 + 3:
+			if (f64(l[in.b]) > f64(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF64 + 4:
+			if (f64(l[in.b]) <= f64(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
+		case opBrF64 + 5:
+			if (f64(l[in.b]) >= f64(l[in.c])) != (in.x&flagNeg != 0) {
+				pc = int(in.imm)
+				goto jumped
+			}
 		case opReturn:
 			if in.c == 1 {
 				l[0] = l[in.b]

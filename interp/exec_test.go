@@ -244,3 +244,32 @@ func TestConstantsAreZeroExtended(t *testing.T) {
 	expect(t, inst, "f32", nil, i32(-0x40800000))
 	expect(t, inst, "eq", args(i32(-1)), i32(1))
 }
+
+func TestFloatBranchesWithNaN(t *testing.T) {
+	// Fused float compare-and-branch: "not less" is not "greater or equal"
+	// once NaN is involved, in if, br_if and loops alike.
+	inst := instantiate(t, `(module
+  (func (export "if_lt") (param f64 f64) (result i32)
+    (if (result i32) (f64.lt (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "brif_ge") (param f32 f32) (result i32)
+    (block (result i32) (br_if 0 (i32.const 1) (f32.ge (local.get 0) (local.get 1))) (drop) (i32.const 0)))
+  (func (export "if_ne") (param f32 f32) (result i32)
+    (if (result i32) (f32.ne (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "halvings") (param $x f64) (result i32) (local $n i32)
+    (loop $l
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $x (f64.mul (local.get $x) (f64.const 0.5)))
+      (br_if $l (f64.gt (local.get $x) (f64.const 1))))
+    (local.get $n)))`)
+	nan32, nan64 := f32(0x7fc00000), f64(0x7ff8000000000000)
+	expect(t, inst, "if_lt", args(interp.F64(1), interp.F64(2)), i32(1))
+	expect(t, inst, "if_lt", args(interp.F64(2), interp.F64(1)), i32(0))
+	expect(t, inst, "if_lt", args(nan64, interp.F64(1)), i32(0))
+	expect(t, inst, "if_lt", args(interp.F64(1), nan64), i32(0))
+	expect(t, inst, "brif_ge", args(interp.F32(2), interp.F32(2)), i32(1))
+	expect(t, inst, "brif_ge", args(nan32, interp.F32(2)), i32(0))
+	expect(t, inst, "if_ne", args(nan32, nan32), i32(1))
+	expect(t, inst, "if_ne", args(interp.F32(0), f32(0x80000000)), i32(0))
+	expect(t, inst, "halvings", args(interp.F64(1024)), i32(10))
+	expect(t, inst, "halvings", args(nan64), i32(1))
+}
