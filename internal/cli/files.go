@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -53,43 +54,83 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// writeOutput writes data to name ("-" = stdout). A regular file is
-// written to a temporary file in the same directory and renamed over the
-// target only when complete, so a failed or interrupted run never leaves a
-// truncated output or clobbers the previous one. Devices and pipes
-// (/dev/null, a FIFO) are written in place, since renaming over them would
-// replace the device node.
+// writeOutput writes data to name ("-" = stdout); see writeOutputWith.
 func writeOutput(name string, data []byte, stdout io.Writer) error {
-	if name == stdinName {
-		_, err := stdout.Write(data)
+	return writeOutputWith(name, stdout, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeOutputWith streams what produce writes to name ("-" = stdout), so a
+// large output (wasm2wat's text) is never held in memory whole. A regular
+// file is written to a temporary file in the same directory and renamed over
+// the target only when produce succeeded and everything was written: a
+// failed or interrupted run never leaves a truncated output or clobbers the
+// previous one. Devices and pipes (/dev/null, a FIFO) are written in place,
+// since renaming over them would replace the device node. On stdout, output
+// already written stays written.
+//
+// An error from produce is returned unchanged; a write failure is
+// "unable to write file: NAME: reason".
+func writeOutputWith(name string, stdout io.Writer, produce func(io.Writer) error) error {
+	var (
+		dst            io.Writer = stdout
+		finish, cancel           = func() error { return nil }, func() {}
+	)
+	display := "<stdout>"
+	if name != stdinName {
+		f, fin, can, err := openOutput(name)
+		if err != nil {
+			return fmt.Errorf("unable to write file: %s: %v", name, unwrapPathError(err))
+		}
+		dst, finish, cancel, display = f, fin, can, name
+	}
+	ew := &errWriter{w: dst}
+	bw := bufio.NewWriterSize(ew, 1<<16)
+	err := produce(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if ew.err != nil {
+		err = fmt.Errorf("unable to write file: %s: %v", display, unwrapPathError(ew.err))
+	}
+	if err != nil {
+		if name == stdinName {
+			bw.Flush() // keep what was produced, as a stream would
+		}
+		cancel()
 		return err
 	}
+	if err := finish(); err != nil {
+		return fmt.Errorf("unable to write file: %s: %v", display, unwrapPathError(err))
+	}
+	return nil
+}
+
+// openOutput opens name for writing: in place for devices and pipes, else
+// as a temporary file next to it that finish renames over name (keeping an
+// existing file's permissions) and cancel removes.
+func openOutput(name string) (f *os.File, finish func() error, cancel func(), err error) {
 	// Write through a symlink, as opening the file would, instead of
 	// replacing the link with a regular file.
 	if target, err := filepath.EvalSymlinks(name); err == nil {
 		name = target
 	}
-	info, err := os.Stat(name)
-	if err == nil && !info.Mode().IsRegular() {
-		if info.IsDir() {
-			return fmt.Errorf("unable to write file: %s: is a directory", name)
-		}
+	info, statErr := os.Stat(name)
+	if statErr == nil && info.IsDir() {
+		return nil, nil, nil, errors.New("is a directory")
+	}
+	if statErr == nil && !info.Mode().IsRegular() {
 		f, err := os.OpenFile(name, os.O_WRONLY, 0)
 		if err != nil {
-			return fmt.Errorf("unable to write file: %s: %v", name, unwrapPathError(err))
+			return nil, nil, nil, err
 		}
-		_, werr := f.Write(data)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return fmt.Errorf("unable to write file: %s: %v", name, werr)
-		}
-		return nil
+		return f, f.Close, func() { f.Close() }, nil
 	}
 	mode := fs.FileMode(0o644)
-	if err == nil {
-		mode = info.Mode().Perm() // keep the existing file's permissions
+	if statErr == nil {
+		mode = info.Mode().Perm()
 	}
 	dir, base := filepath.Split(name)
 	if dir == "" {
@@ -97,24 +138,44 @@ func writeOutput(name string, data []byte, stdout io.Writer) error {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
 	if err != nil {
-		return fmt.Errorf("unable to write file: %s: %v", name, unwrapPathError(err))
+		return nil, nil, nil, err
 	}
-	tmpName := tmp.Name()
-	_, werr := tmp.Write(data)
-	if werr == nil {
-		werr = tmp.Chmod(mode)
+	cancel = func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
 	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
+	finish = func() error {
+		err := tmp.Chmod(mode)
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), name)
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+		return err
 	}
-	if werr == nil {
-		werr = os.Rename(tmpName, name)
+	return tmp, finish, cancel, nil
+}
+
+// errWriter remembers the first write error, so a failure of the output
+// itself can be told apart from an error of whatever produced the data.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
 	}
-	if werr != nil {
-		os.Remove(tmpName)
-		return fmt.Errorf("unable to write file: %s: %v", name, unwrapPathError(werr))
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = err
 	}
-	return nil
+	return n, err
 }
 
 // defaultOutputName derives wat2wasm's output name from its input:

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -173,5 +175,51 @@ func TestWriteOutputThroughSymlink(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(target); string(got) != "new" {
 		t.Errorf("target holds %q, want \"new\"", got)
+	}
+}
+
+func TestWriteOutputWithProducerError(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.wat")
+	if err := os.WriteFile(out, []byte("previous"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := writeOutputWith(out, nil, func(w io.Writer) error {
+		w.Write([]byte("partial"))
+		return boom
+	})
+	if err != boom {
+		t.Errorf("error = %v, want the producer's error unchanged", err)
+	}
+	if got, _ := os.ReadFile(out); string(got) != "previous" {
+		t.Errorf("output changed to %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+
+	// On stdout what was produced stays: it is a stream.
+	var stdout bytes.Buffer
+	if err := writeOutputWith("-", &stdout, func(w io.Writer) error {
+		w.Write([]byte("partial"))
+		return boom
+	}); err != boom || stdout.String() != "partial" {
+		t.Errorf("stdout: err %v, got %q", err, stdout.String())
+	}
+}
+
+// failingWriter fails every write, like a full disk or a closed pipe.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+func TestWriteOutputWithWriteError(t *testing.T) {
+	err := writeOutputWith("-", failingWriter{}, func(w io.Writer) error {
+		_, err := w.Write(make([]byte, 1<<17)) // more than the buffer
+		return err
+	})
+	if err == nil || err.Error() != "unable to write file: <stdout>: no space left on device" {
+		t.Errorf("error = %v", err)
 	}
 }

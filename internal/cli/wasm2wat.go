@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
@@ -77,16 +77,20 @@ func Wasm2Wat(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 	if verbose > 0 {
 		printSections(stderr, src.Data) // stdout may carry the text
 	}
-	var text bytes.Buffer
-	if err := wat.Print(&text, m, opts); err != nil {
+	err := writeOutputWith(output, stdout, func(w io.Writer) error {
+		return wat.Print(w, m, opts)
+	})
+	var list ir.ErrorList
+	var one *ir.Error
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &list) || errors.As(err, &one):
 		fmt.Fprint(stderr, ir.Format(err))
-		return 1
-	}
-	if err := writeOutput(output, text.Bytes(), stdout); err != nil {
+	default:
 		fmt.Fprintf(stderr, "wasm2wat: %v\n", err)
-		return 1
 	}
-	return 0
+	return 1
 }
 
 // readBinaryModule reads, decodes and (if check) validates the binary
