@@ -1,6 +1,7 @@
 // Command bench compares watt's command-line tools with wabt's on large
 // inputs: wall time (best and median of -runs), throughput in MB/s of input,
-// CPU time and peak resident memory (getrusage) of the child process. It is what `make bench`
+// CPU time and peak resident memory of the child process (GNU time's %M, or
+// getrusage without it). It is what `make bench`
 // runs; BENCHMARKS.md records its output.
 //
 // Inputs are generated into -out (bench/out/, git-ignored):
@@ -16,6 +17,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +26,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -251,7 +254,7 @@ type sample struct {
 type result struct {
 	impl      string
 	samples   []sample
-	output    []byte // the last run's output file, to compare implementations
+	outputSum [sha256.Size]byte // of the last run's output file, to compare implementations
 	inputSize int64
 }
 
@@ -282,7 +285,9 @@ func (c benchCase) measure(tl tools, impls []string, runs int, out string) ([]re
 			}
 			res[i].samples = append(res[i].samples, s)
 			if outFile != "" && r == runs-1 {
-				if res[i].output, err = os.ReadFile(outFile); err != nil {
+				// Hash, don't hold: the harness's own memory must stay small
+				// (see timeRun).
+				if res[i].outputSum, err = fileSum(outFile); err != nil {
 					return nil, err
 				}
 				os.Remove(outFile)
@@ -292,8 +297,25 @@ func (c benchCase) measure(tl tools, impls []string, runs int, out string) ([]re
 	return res, nil
 }
 
-// timeRun runs one command and measures its wall time and peak RSS.
+// timeRun runs one command and measures its wall time, CPU time and peak
+// RSS. The RSS comes from GNU time (/usr/bin/time -f %M) when it is
+// installed: Go starts children with vfork, so a child's getrusage maxrss
+// also counts the harness's own resident memory at the time of exec, which
+// would hide a tool smaller than the harness. Without GNU time the rusage
+// value is used, and the harness keeps its own memory small.
 func timeRun(name string, args []string) (sample, error) {
+	var rssFile string
+	if _, err := os.Stat(gnuTime); err == nil {
+		f, err := os.CreateTemp("", "bench-rss-*")
+		if err != nil {
+			return sample{}, err
+		}
+		f.Close()
+		rssFile = f.Name()
+		defer os.Remove(rssFile)
+		args = append([]string{"-f", "%M", "-o", rssFile, name}, args...)
+		name = gnuTime
+	}
 	cmd := exec.Command(name, args...)
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
@@ -304,7 +326,40 @@ func timeRun(name string, args []string) (sample, error) {
 		return sample{}, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.Bytes())
 	}
 	ps := cmd.ProcessState
-	return sample{wall: wall, cpu: ps.UserTime() + ps.SystemTime(), rssKB: maxRSSKB(ps)}, nil
+	// CPU time: wait4 counts the children GNU time waited for.
+	s := sample{wall: wall, cpu: ps.UserTime() + ps.SystemTime(), rssKB: maxRSSKB(ps)}
+	if rssFile != "" {
+		data, err := os.ReadFile(rssFile)
+		if err != nil {
+			return sample{}, err
+		}
+		fields := strings.Fields(string(data))
+		if len(fields) == 0 {
+			return sample{}, fmt.Errorf("%s wrote no RSS", gnuTime)
+		}
+		if s.rssKB, err = strconv.ParseInt(fields[len(fields)-1], 10, 64); err != nil {
+			return sample{}, fmt.Errorf("%s: bad RSS %q", gnuTime, data)
+		}
+	}
+	return s, nil
+}
+
+// gnuTime is GNU time, used for exact peak RSS when present.
+const gnuTime = "/usr/bin/time"
+
+// fileSum hashes a file without reading it into memory whole.
+func fileSum(name string) (sum [sha256.Size]byte, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sum, err
+	}
+	copy(sum[:], h.Sum(nil))
+	return sum, nil
 }
 
 func writeHeader(w io.Writer, tl tools, runs int) {
@@ -336,7 +391,7 @@ func writeRows(w io.Writer, c benchCase, res []result) {
 		same := "-"
 		if c.output != "" && len(res) > 1 {
 			same = "differs from wabt"
-			if bytes.Equal(r.output, res[len(res)-1].output) {
+			if r.outputSum == res[len(res)-1].outputSum {
 				same = "identical"
 			}
 		}
