@@ -445,16 +445,20 @@ func (d *decoder) readElemSection() {
 func (d *decoder) readCodeSection() {
 	n := d.readLength()
 	d.codeEntries = n
+	d.prescanCode(n) // decode_fast.go
 	for i := range n {
 		if i < len(d.m.Funcs) {
-			d.readCode(&d.m.Funcs[i])
+			d.readCode(&d.m.Funcs[i], i)
 		} else {
 			// More bodies than declarations: decode it anyway (it may be
 			// malformed itself, which the spec reports first), then drop it.
 			var f ir.Func
-			d.readCode(&f)
+			d.readCode(&f, i)
 		}
 	}
+	clear(d.bodies) // drop the references to the slab
+	d.bodies = d.bodies[:0]
+	d.counts = d.counts[:0]
 }
 
 func (d *decoder) readDataSection(end int) {

@@ -13,8 +13,8 @@ type decodeFrame struct {
 	inElse bool
 }
 
-// readCode reads one code section entry (locals and body) into f.
-func (d *decoder) readCode(f *ir.Func) {
+// readCode reads code section entry i (locals and body) into f.
+func (d *decoder) readCode(f *ir.Func, i int) {
 	f.Pos = ir.PosAt(d.pos)
 	size := d.readLength()
 	start := d.pos
@@ -32,7 +32,19 @@ func (d *decoder) readCode(f *ir.Func) {
 		d.fail(localsOff, "too many locals: %d", total)
 	}
 
-	f.Body = d.readBody(start+size, true)
+	if i < len(d.bodies) && d.bodies[i].expr == d.pos && d.bodies[i].end == start+size {
+		b := &d.bodies[i]
+		pos, firstDataUse := d.pos, d.firstDataUse
+		if body, ok := d.readBodyFast(b.store, d.counts[b.counts:], b.top, b.end, true); ok {
+			f.Body = body
+			b.store = nil
+		} else {
+			d.pos, d.firstDataUse = pos, firstDataUse
+			f.Body = d.readExpr()
+		}
+	} else {
+		f.Body = d.readBody(start+size, true)
+	}
 	if d.pos != start+size {
 		d.fail(start, "section size mismatch: function body declares %d bytes, its code takes %d", size, d.pos-start)
 	}
@@ -44,13 +56,17 @@ func (d *decoder) readCode(f *ir.Func) {
 // through readExpr.
 func (d *decoder) readBody(end int, exact bool) []ir.Instr {
 	if end <= len(d.data) {
-		if top, total, ok := d.scanBody(d.pos, end, exact); ok {
+		k := len(d.counts)
+		top, total, ok := d.scanBody(d.pos, end, exact)
+		if ok && total > 0 {
 			pos, firstDataUse := d.pos, d.firstDataUse
-			if body, ok := d.readBodyFast(top, total, end, exact); ok {
+			if body, ok := d.readBodyFast(d.allocInstrs(total), d.counts[k:], top, end, exact); ok {
+				d.counts = d.counts[:k]
 				return body
 			}
 			d.pos, d.firstDataUse = pos, firstDataUse
 		}
+		d.counts = d.counts[:k]
 	}
 	return d.readExpr()
 }

@@ -60,9 +60,10 @@ func skipLEB(data []byte, p, end int) (int, uint64) {
 }
 
 // scanBody scans the instructions of a function body in d.data[p:end],
-// whose last byte must be the body's end. It fills d.counts with the number
+// whose last byte must be the body's end. It appends to d.counts the number
 // of instructions in each arm of each block, blocks in the order they open
-// (then count at 2k, else count at 2k+1 for the k-th block), and returns
+// (then count at 2k, else count at 2k+1 for the k-th block, counted from
+// where it started appending), and returns
 // the number of instructions of the body itself and the total. ok is false
 // when the bytes are not a body the fast path can take.
 //
@@ -70,7 +71,6 @@ func skipLEB(data []byte, p, end int) (int, uint64) {
 // anywhere before it (constant expressions, whose size is not declared).
 func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok bool) {
 	data := d.data[:end]
-	d.counts = d.counts[:0]
 	frames := append(d.scanFrames[:0], scanFrame{idx: -1})
 	defer func() { d.scanFrames = frames[:0] }()
 	multiMem := d.features.Has(ir.FeatureMultiMemory)
@@ -211,15 +211,16 @@ func skipIndex(data []byte, p, end int, leb bool) int {
 }
 
 // readBodyFast decodes a function body of total instructions, top of them
-// at the outermost level, that scanBody has counted, reading from d.pos up
-// to end. It reports false, with d.pos wherever it stopped, when the
-// decoding disagrees with the scan.
-func (d *decoder) readBodyFast(top int32, total, end int, exact bool) ([]ir.Instr, bool) {
+// at the outermost level, that scanBody has counted (counts), into store
+// (len(store) == total, zeroed), reading from d.pos up to end. It reports
+// false, with d.pos wherever it stopped, when the decoding disagrees with
+// the scan.
+func (d *decoder) readBodyFast(store []ir.Instr, counts []int32, top int32, end int, exact bool) ([]ir.Instr, bool) {
+	total := len(store)
 	if total == 0 {
 		// Only the end: the general path gives a nil body.
 		return nil, false
 	}
-	store := d.allocInstrs(total)
 	free := int(top)
 	frames := append(d.fastFrames[:0], fastFrame{arm: store[:top:top], idx: -1})
 	defer func() {
@@ -249,7 +250,7 @@ func (d *decoder) readBodyFast(top int32, total, end int, exact bool) ([]ir.Inst
 			if f.in == nil || f.in.Op != ir.OpIf || f.inElse || f.i != len(f.arm) {
 				return nil, false
 			}
-			n := int(d.counts[f.idx+1])
+			n := int(counts[f.idx+1])
 			if free+n > total {
 				return nil, false
 			}
@@ -273,10 +274,10 @@ func (d *decoder) readBodyFast(top int32, total, end int, exact bool) ([]ir.Inst
 			in.Block = d.readBlockType()
 			idx := 2 * blocks
 			blocks++
-			if idx+1 >= len(d.counts) {
+			if idx+1 >= len(counts) {
 				return nil, false
 			}
-			n := int(d.counts[idx])
+			n := int(counts[idx])
 			if free+n > total {
 				return nil, false
 			}
@@ -292,4 +293,63 @@ func (d *decoder) readBodyFast(top int32, total, end int, exact bool) ([]ir.Inst
 		}
 	}
 	return nil, false
+}
+
+// bodyScan is what prescanCode learnt about one code section entry.
+type bodyScan struct {
+	expr, end int   // the body's instructions are data[expr:end]
+	top       int32 // instructions at the outer level
+	counts    int   // where its block counts start in decoder.counts
+	total     int   // instructions in all
+	store     []ir.Instr
+}
+
+// prescanCode looks ahead over the code section's n entries, starting at
+// d.pos, without reporting anything: it finds where each body's
+// instructions are and scans them, so that all bodies can share one
+// allocation. It stops at the first entry it cannot scan; that entry and
+// the ones after it take the per-body path. Only entries with a function
+// declaration are looked at.
+func (d *decoder) prescanCode(n int) {
+	d.bodies = d.bodies[:0]
+	d.counts = d.counts[:0]
+	data, p := d.data, d.pos
+	sum := 0
+	for range min(n, len(d.m.Funcs)) {
+		var size uint64
+		if p, size = skipLEB(data, p, len(data)); p < 0 || size > uint64(len(data)-p) {
+			break
+		}
+		end := p + int(size)
+		var runs uint64
+		if p, runs = skipLEB(data, p, end); p < 0 || runs > uint64(end-p) {
+			break
+		}
+		for i := uint64(0); i < runs && p >= 0; i++ {
+			if p, _ = skipLEB(data, p, end); p >= 0 {
+				p++ // the value type
+			}
+		}
+		if p < 0 || p >= end {
+			break
+		}
+		countsOff := len(d.counts)
+		top, total, ok := d.scanBody(p, end, true)
+		if !ok {
+			d.counts = d.counts[:countsOff]
+			break
+		}
+		d.bodies = append(d.bodies, bodyScan{expr: p, end: end, top: top, counts: countsOff, total: total})
+		sum += total
+		p = end
+	}
+	if sum == 0 {
+		return
+	}
+	slab := make([]ir.Instr, sum)
+	prepareSlab(slab) // decode_huge_*.go
+	for i := range d.bodies {
+		b := &d.bodies[i]
+		b.store, slab = slab[:b.total:b.total], slab[b.total:]
+	}
 }

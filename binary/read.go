@@ -32,6 +32,7 @@ type decoder struct {
 
 	// The fast path for function bodies (decode_fast.go).
 	counts     []int32 // instructions per block arm, from scanBody
+	bodies     []bodyScan
 	scanFrames []scanFrame
 	fastFrames []fastFrame
 

@@ -175,10 +175,11 @@ type BlockType struct {
 }
 
 // MemArg is the immediate of loads, stores and atomics. Align is log2 of
-// the byte alignment, as in the binary format.
+// the byte alignment, as in the binary format. (Offset comes first so that
+// the struct has no padding: it is part of every Instr.)
 type MemArg struct {
-	Align  uint32
 	Offset uint64
+	Align  uint32
 	Memory uint32
 }
 

@@ -158,9 +158,7 @@ func (mc *moduleChecker) check() {
 	for i := range m.Datas {
 		mc.checkData(&m.Datas[i])
 	}
-	for i := range m.Funcs {
-		mc.checkFunc(&m.Funcs[i])
-	}
+	mc.checkFuncs() // parallel.go
 	if m.Start != nil {
 		mc.checkStart(m.Start)
 	}
@@ -268,17 +266,6 @@ func (mc *moduleChecker) checkData(d *ir.Data) {
 	case ir.SegmentPassive:
 	default:
 		mc.errorf(d.Pos, "invalid data segment mode %d", d.Mode)
-	}
-}
-
-func (mc *moduleChecker) checkFunc(f *ir.Func) {
-	ft := mc.typeAt(f.Type)
-	if ft == nil {
-		mc.errorf(f.Pos, "unknown type %d", f.Type)
-		return
-	}
-	if err := mc.fc.checkFunc(f, ft); err != nil {
-		mc.errs.Add(err)
 	}
 }
 
