@@ -21,6 +21,45 @@ import "github.com/watt-wasm/watt/ir"
 // disagrees with the scan's counts it gives up and the general path runs
 // from the start of the body.
 
+// opImm is each op's immediate shape, from the opcode table, kept compact
+// for the hot loops.
+var opImm = func() (t [ir.NumOps]ir.Imm) {
+	for op := range ir.NumOps {
+		t[op] = op.Info().Imm
+	}
+	return t
+}()
+
+// byteOps maps single-byte opcodes to ops; noOp marks bytes that are not
+// one (prefixes, end, else and unassigned bytes).
+var byteOps = func() (t [256]ir.Op) {
+	for b := range t {
+		t[b] = noOp
+		if op, ok := ir.LookupCode(0, uint32(b)); ok && !ir.IsPrefix(byte(b)) {
+			t[b] = op
+		}
+	}
+	return t
+}()
+
+const noOp = ir.NumOps
+
+// fastOps returns byteOps restricted to the ops whose feature is on:
+// readBodyFast's opcode lookup, which leaves the others to readOpcode and
+// its error messages.
+func (d *decoder) fastOps() *[256]ir.Op {
+	if d.fastOpsFor != d.features || !d.fastOpsSet {
+		for b, op := range byteOps {
+			if op != noOp && !d.features.Has(op.Info().Feature) {
+				op = noOp
+			}
+			d.fastOpTable[b] = op
+		}
+		d.fastOpsFor, d.fastOpsSet = d.features, true
+	}
+	return &d.fastOpTable
+}
+
 // scanFrame is an open block during scanBody.
 type scanFrame struct {
 	idx    int   // index in decoder.counts of the block's then count (else is idx+1); -1 for the body
@@ -102,8 +141,11 @@ func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok boo
 			f.n, f.inElse = 0, true
 			continue
 		}
-		var op ir.Op
-		if ir.IsPrefix(b) {
+		op := byteOps[b]
+		if op == noOp {
+			if !ir.IsPrefix(b) {
+				return 0, 0, false
+			}
 			var code uint64
 			if p, code = skipLEB(data, p, end); p < 0 || code > 0xffffffff {
 				return 0, 0, false
@@ -112,15 +154,11 @@ func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok boo
 			if op, found = ir.LookupCode(b, uint32(code)); !found {
 				return 0, 0, false
 			}
-		} else {
-			var found bool
-			if op, found = ir.LookupCode(0, uint32(b)); !found {
-				return 0, 0, false
-			}
 		}
 		f.n++
 		total++
-		switch op.Info().Imm {
+		imm := opImm[op]
+		switch imm {
 		case ir.ImmNone:
 		case ir.ImmBlock:
 			if p >= end {
@@ -161,7 +199,7 @@ func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok boo
 				}
 			}
 			p, _ = skipLEB(data, p, end)
-			if op.Info().Imm == ir.ImmMemArgLane && p >= 0 {
+			if imm == ir.ImmMemArgLane && p >= 0 {
 				p++
 			}
 		case ir.ImmLane, ir.ImmRefType, ir.ImmFence:
@@ -228,6 +266,10 @@ func (d *decoder) readBodyFast(store []ir.Instr, counts []int32, top int32, end 
 		d.fastFrames = frames[:0]
 	}()
 	blocks := 0
+	ops := d.fastOps()
+	// Memory arguments with a memory index or 64-bit offsets take the
+	// general reader.
+	memSlow := d.features.Has(ir.FeatureMultiMemory) || d.features.Has(ir.FeatureMemory64)
 	for d.pos < end {
 		off := d.pos
 		b := d.data[off]
@@ -266,10 +308,39 @@ func (d *decoder) readBodyFast(store []ir.Instr, counts []int32, top int32, end 
 		}
 		in := &f.arm[f.i]
 		f.i++
-		op := d.readOpcode(off, b)
+		op := ops[b]
+		if op == noOp {
+			op = d.readOpcode(off, b)
+		}
 		in.Op = op
 		in.Pos = ir.PosAt(off)
-		imm := op.Info().Imm
+		imm := opImm[op]
+		// The commonest immediates, one-byte LEB128s, inline; the
+		// readers do the rest (and report errors).
+		if p := d.pos; p+1 < len(d.data) {
+			switch x := d.data[p]; imm {
+			case ir.ImmNone:
+				continue
+			case ir.ImmLocal, ir.ImmGlobal, ir.ImmLabel, ir.ImmFunc:
+				if x < 0x80 {
+					in.Index = uint32(x)
+					d.pos++
+					continue
+				}
+			case ir.ImmI32:
+				if x < 0x80 {
+					in.Value = uint64(uint32(int32(int8(x<<1) >> 1)))
+					d.pos++
+					continue
+				}
+			case ir.ImmMemArg:
+				if y := d.data[p+1]; x <= 32 && y < 0x80 && !memSlow {
+					in.Mem.Align, in.Mem.Offset = uint32(x), uint64(y)
+					d.pos += 2
+					continue
+				}
+			}
+		}
 		if imm == ir.ImmBlock {
 			in.Block = d.readBlockType()
 			idx := 2 * blocks

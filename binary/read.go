@@ -33,6 +33,10 @@ type decoder struct {
 	// The fast path for function bodies (decode_fast.go).
 	counts     []int32 // instructions per block arm, from scanBody
 	bodies     []bodyScan
+
+	fastOpTable [256]ir.Op // fastOps' table, for fastOpsFor
+	fastOpsFor  ir.Features
+	fastOpsSet  bool
 	scanFrames []scanFrame
 	fastFrames []fastFrame
 
