@@ -37,7 +37,8 @@ type frame struct {
 	height      int // operand stack height at entry, below the params
 	params      []ir.ValType
 	results     []ir.ValType
-	body        []ir.Instr // remaining instructions of the current arm
+	body        []ir.Instr // instructions of the current arm
+	pc          int        // the next one to check
 	elseBody    []ir.Instr
 	in          *ir.Instr // the block, loop or if; nil for functions and constants
 }
@@ -132,13 +133,28 @@ func (c *funcChecker) local(idx uint32, in *ir.Instr) (ir.ValType, bool) {
 func (c *funcChecker) run() {
 	for len(c.ctrl) > 0 && c.err == nil {
 		fr := &c.ctrl[len(c.ctrl)-1]
-		if len(fr.body) == 0 {
+		if fr.pc >= len(fr.body) {
 			c.end(fr)
 			continue
 		}
-		in := &fr.body[0]
-		fr.body = fr.body[1:]
-		c.instr(in)
+		// Check the instructions of this arm up to the next block, which
+		// pushes a frame, without going back to the control stack.
+		body, pc := fr.body, fr.pc
+		for pc < len(body) {
+			in := &body[pc]
+			pc++
+			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && c.fast(in, k) { // fast.go
+				continue
+			}
+			fr.pc = pc
+			c.instr(in)
+			if c.err != nil || len(c.ctrl) == 0 || &c.ctrl[len(c.ctrl)-1] != fr {
+				break
+			}
+		}
+		if pc >= len(body) && len(c.ctrl) > 0 && &c.ctrl[len(c.ctrl)-1] == fr {
+			fr.pc = pc
+		}
 	}
 }
 
@@ -161,7 +177,7 @@ func (c *funcChecker) end(fr *frame) {
 	if fr.kind == kindIf && !fr.inElse {
 		fr.inElse = true
 		fr.unreachable = false
-		fr.body = fr.elseBody
+		fr.body, fr.pc = fr.elseBody, 0
 		c.vals = append(c.vals, fr.params...)
 		return
 	}
