@@ -15,6 +15,11 @@ const (
 	kindOther opKind = iota // funcChecker.instr
 	kindPlain               // fixed signature, immediates need no check
 	kindMem                 // as kindPlain after checkMemArg's checks
+	kindLocalGet
+	kindLocalSet
+	kindLocalTee
+	kindGlobalGet
+	kindGlobalSet
 )
 
 // plainSig is the signature of a kindPlain or kindMem op.
@@ -31,6 +36,11 @@ var (
 )
 
 func init() {
+	opKinds[ir.OpLocalGet] = kindLocalGet
+	opKinds[ir.OpLocalSet] = kindLocalSet
+	opKinds[ir.OpLocalTee] = kindLocalTee
+	opKinds[ir.OpGlobalGet] = kindGlobalGet
+	opKinds[ir.OpGlobalSet] = kindGlobalSet
 	for op := range ir.NumOps {
 		info := op.Info()
 		if info.Special || info.Feature != ir.FeatureMVP || len(info.Params) > 3 || len(info.Results) > 1 {
@@ -59,6 +69,39 @@ func init() {
 // fast types in, a kindPlain or kindMem instruction, when that is simple;
 // it reports false, having changed nothing, when instr must do it.
 func (c *funcChecker) fast(in *ir.Instr, kind opKind) bool {
+	switch kind {
+	case kindLocalGet:
+		if uint64(in.Index) >= uint64(len(c.locals)) {
+			return false
+		}
+		c.vals = append(c.vals, c.locals[in.Index])
+		return true
+	case kindLocalSet, kindLocalTee:
+		n := len(c.vals)
+		if uint64(in.Index) >= uint64(len(c.locals)) || n <= c.ctrl[len(c.ctrl)-1].height || c.vals[n-1] != c.locals[in.Index] {
+			return false
+		}
+		if kind == kindLocalSet {
+			c.vals = c.vals[:n-1]
+		}
+		return true
+	case kindGlobalGet:
+		if c.isConst || uint64(in.Index) >= uint64(len(c.mc.globals)) {
+			return false
+		}
+		c.vals = append(c.vals, c.mc.globals[in.Index].Type)
+		return true
+	case kindGlobalSet:
+		n := len(c.vals)
+		if c.isConst || uint64(in.Index) >= uint64(len(c.mc.globals)) || n <= c.ctrl[len(c.ctrl)-1].height {
+			return false
+		}
+		if g := c.mc.globals[in.Index]; !g.Mutable || c.vals[n-1] != g.Type {
+			return false
+		}
+		c.vals = c.vals[:n-1]
+		return true
+	}
 	s := &opSigs[in.Op]
 	if kind == kindMem {
 		mc := c.mc
