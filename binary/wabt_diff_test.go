@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/watt-wasm/watt/ir"
 	"github.com/watt-wasm/watt/wat"
 )
@@ -53,12 +55,12 @@ type wabtDiffSummary struct {
 func TestEncodeMatchesWabt(t *testing.T) {
 	wat2wasm := wabtDiffLookPath(t)
 	var mods []wabtDiffModule
-	for _, path := range wabtDiffSuiteFiles(t) {
+	for _, path := range testsuite.Files(t) {
 		src, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rel, _ := filepath.Rel(wabtDiffSuiteDir(t), path)
+		rel := testsuite.Rel(t, path)
 		cut, err := wabtDiffCutModules(rel, string(src))
 		if err != nil {
 			t.Fatalf("%s: %v", rel, err)
@@ -320,36 +322,4 @@ func wabtDiffSectionAt(b []byte, off int) string {
 		pos = end
 	}
 	return "past the end"
-}
-
-// wabtDiffSuiteDir is the threads suite: $WASM_TESTSUITE, else the shared
-// copy next to the repository.
-func wabtDiffSuiteDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("WASM_TESTSUITE")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "testsuite", "threads")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("threads test suite not found at %s: clone https://github.com/WebAssembly/threads and set WASM_TESTSUITE=<clone>/test/core", dir)
-	}
-	return dir
-}
-
-func wabtDiffSuiteFiles(t *testing.T) []string {
-	t.Helper()
-	var files []string
-	err := filepath.WalkDir(wabtDiffSuiteDir(t), func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".wast") {
-			files = append(files, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no .wast files in the test suite directory")
-	}
-	return files
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/watt-wasm/watt/ir"
 )
 
@@ -24,10 +26,7 @@ func parseFuzzSeeds(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	dir := os.Getenv("WASM_TESTSUITE")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "testsuite", "threads")
-	}
+	dir, _ := testsuite.Lookup()
 	for _, name := range []string{"threads/atomic.wast", "address.wast", "elem.wast", "float_literals.wast", "simd/simd_lane.wast"} {
 		if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
 			f.Add(data)

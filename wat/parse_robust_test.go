@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/watt-wasm/watt/ir"
 )
 
@@ -155,7 +157,7 @@ func TestTruncatedSuiteFiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	dir := parseSuiteDir(t)
+	dir := testsuite.Dir(t)
 	for _, name := range []string{"threads/atomic.wast", "simd/simd_const.wast", "elem.wast", "names.wast"} {
 		data, err := os.ReadFile(dir + "/" + name)
 		if errors.Is(err, os.ErrNotExist) {

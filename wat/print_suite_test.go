@@ -7,25 +7,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/watt-wasm/watt/ir"
 	"github.com/watt-wasm/watt/wat"
 )
 
 // printSuiteFeatures are the features the threads suite is written for.
 var printSuiteFeatures = ir.DefaultFeatures().With(ir.FeatureThreads, true)
-
-// printSuiteDir finds the official threads-proposal test suite, or skips.
-func printSuiteDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("WASM_TESTSUITE")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "testsuite", "threads")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("threads test suite not found at %s: clone https://github.com/WebAssembly/threads and set WASM_TESTSUITE=<clone>/test/core", dir)
-	}
-	return dir
-}
 
 // printSuiteModule is one valid module of the suite: a text module (text
 // and module set) or a binary one (binary set).
@@ -43,7 +32,7 @@ type printSuiteModule struct {
 // (module binary …) forms are included too.
 func printSuiteModules(t testing.TB, binaries bool) []printSuiteModule {
 	t.Helper()
-	dir := printSuiteDir(t)
+	dir := testsuite.Dir(t)
 	printSuiteCache.Lock()
 	defer printSuiteCache.Unlock()
 	if mods, ok := printSuiteCache.mods[binaries]; ok {

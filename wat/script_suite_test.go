@@ -3,44 +3,13 @@ package wat
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/watt-wasm/watt/ir"
 )
-
-// suiteDir finds the official threads-proposal test suite, or skips.
-func parseSuiteDir(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv("WASM_TESTSUITE"); dir != "" {
-		return dir
-	}
-	dir := filepath.Join("..", "..", "shared", "testsuite", "threads")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("threads test suite not found: set $WASM_TESTSUITE to a checkout of " +
-			"https://github.com/WebAssembly/threads/tree/main/test/core or put it in ../shared/testsuite/threads")
-	}
-	return dir
-}
-
-// suiteFiles lists every .wast file under the suite directory.
-func parseSuiteFiles(t testing.TB) []string {
-	var files []string
-	err := filepath.WalkDir(parseSuiteDir(t), func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".wast") {
-			files = append(files, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no .wast files in the test suite directory")
-	}
-	return files
-}
 
 var parseSuiteFeatures = ir.DefaultFeatures().With(ir.FeatureThreads, true)
 
@@ -49,7 +18,7 @@ var parseSuiteFeatures = ir.DefaultFeatures().With(ir.FeatureThreads, true)
 // quoted module must parse.
 func TestSuiteParses(t *testing.T) {
 	var scripts, modules, malformed int
-	for _, path := range parseSuiteFiles(t) {
+	for _, path := range testsuite.Files(t) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
