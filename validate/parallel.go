@@ -16,10 +16,13 @@ import (
 // the errors are added to the list in function order, where the sequential
 // loop would have added them: the result is the same either way.
 
-// parallelMinInstrs is the size (instructions at the outer level of all
-// bodies) below which bodies are checked on the calling goroutine: starting
+// parallelMinInstrs is the size (instructions in all bodies) below which bodies are checked on the calling goroutine: starting
 // workers costs more than it saves on small modules.
 const parallelMinInstrs = 1 << 14
+
+// parallelMin is parallelMinInstrs, a variable so that tests can force
+// either path.
+var parallelMin = parallelMinInstrs
 
 // funcBatch is how many functions a worker takes at a time.
 const funcBatch = 8
@@ -40,12 +43,11 @@ func (mc *moduleChecker) checkFuncs() {
 	if workers > 1 {
 		size := 0
 		for i := range funcs {
-			size += len(funcs[i].Body)
-			if size >= parallelMinInstrs {
+			if size = countUpTo(funcs[i].Body, size, parallelMin); size >= parallelMin {
 				break
 			}
 		}
-		if size < parallelMinInstrs {
+		if size < parallelMin {
 			workers = 1
 		}
 	}
@@ -99,4 +101,16 @@ func (mc *moduleChecker) checkFuncs() {
 			mc.errs.Add(err)
 		}
 	}
+}
+
+// countUpTo adds the instructions of body, nested ones included, to n,
+// stopping once limit is reached.
+func countUpTo(body []ir.Instr, n, limit int) int {
+	n += len(body)
+	for i := 0; i < len(body) && n < limit; i++ {
+		if in := &body[i]; in.Body != nil || in.Else != nil {
+			n = countUpTo(in.Else, countUpTo(in.Body, n, limit), limit)
+		}
+	}
+	return n
 }

@@ -1,0 +1,9 @@
+package validate
+
+// SetParallelMin sets the size from which function bodies are checked in
+// parallel and returns a function restoring it.
+func SetParallelMin(n int) (restore func()) {
+	old := parallelMin
+	parallelMin = n
+	return func() { parallelMin = old }
+}
