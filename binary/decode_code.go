@@ -55,7 +55,7 @@ func (d *decoder) readCode(f *ir.Func, i int) {
 // fast path (decode_fast.go) when the body's instructions end there, else
 // through readExpr.
 func (d *decoder) readBody(end int, exact bool) []ir.Instr {
-	if end <= len(d.data) {
+	if end <= len(d.data) && fastBodies {
 		k := len(d.counts)
 		top, total, ok := d.scanBody(d.pos, end, exact)
 		if ok && total > 0 {

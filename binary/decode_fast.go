@@ -60,6 +60,9 @@ func (d *decoder) fastOps() *[256]ir.Op {
 	return &d.fastOpTable
 }
 
+// fastBodies turns the fast path on; tests turn it off to compare.
+var fastBodies = true
+
 // scanFrame is an open block during scanBody.
 type scanFrame struct {
 	idx    int   // index in decoder.counts of the block's then count (else is idx+1); -1 for the body
@@ -384,6 +387,9 @@ type bodyScan struct {
 func (d *decoder) prescanCode(n int) {
 	d.bodies = d.bodies[:0]
 	d.counts = d.counts[:0]
+	if !fastBodies {
+		return
+	}
 	data, p := d.data, d.pos
 	sum := 0
 	for range min(n, len(d.m.Funcs)) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/watt-wasm/watt/ir"
@@ -179,6 +180,27 @@ func untypeEmptySelects(m *ir.Module) {
 	walkInstrs(m, func(in *ir.Instr) {
 		if in.Op == ir.OpSelectTyped && len(in.Types) == 0 {
 			in.Op, in.Types = ir.OpSelect, nil
+		}
+	})
+}
+
+// FuzzDecodeFastPath: the fast path for bodies and constant expressions
+// (decode_fast.go) gives exactly what the general path gives, errors
+// included.
+func FuzzDecodeFastPath(f *testing.F) {
+	addFuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, features := range []ir.Features{suiteFeatures(), ir.AllFeaturesOn()} {
+			m1, err1 := Decode(ir.NewSource("fuzz.wasm", data, true), features)
+			fastBodies = false
+			m2, err2 := Decode(ir.NewSource("fuzz.wasm", data, true), features)
+			fastBodies = true
+			if !reflect.DeepEqual(err1, err2) {
+				t.Fatalf("fast path error %v, general path %v", err1, err2)
+			}
+			if !reflect.DeepEqual(m1, m2) {
+				t.Fatalf("fast and general paths decode differently:\n%s", diffModules(m1, m2))
+			}
 		}
 	})
 }

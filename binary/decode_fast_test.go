@@ -1,0 +1,56 @@
+package binary
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// TestFastPathGoProgram decodes a real Go program (testdata/go/wasihello
+// for wasip1) with and without the fast path for bodies: the IR must be
+// the same.
+func TestFastPathGoProgram(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a Go program")
+	}
+	out := filepath.Join(t.TempDir(), "hello.wasm")
+	cmd := exec.Command("go", "build", "-o", out, "./testdata/go/wasihello")
+	cmd.Dir = ".."
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("building the Go wasm program: %v\n%s", err, msg)
+	}
+	wasm, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decode := func(fast bool) *ir.Module {
+		fastBodies = fast
+		defer func() { fastBodies = true }()
+		m, err := Decode(ir.NewSource("hello.wasm", wasm, true), threadsOn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if m1, m2 := decode(true), decode(false); !reflect.DeepEqual(m1, m2) {
+		t.Fatalf("fast and general paths decode differently:\n%s", diffModules(m1, m2))
+	}
+	// Cut the code section short at a few places: same errors.
+	for _, cut := range []int{len(wasm) / 3, len(wasm) / 2, len(wasm)/2 + 1, 2 * len(wasm) / 3} {
+		bad := append([]byte(nil), wasm[:cut]...)
+		bad = append(bad, 0x0b, 0x0b, 0x05, 0x0b)
+		bad = append(bad, wasm[cut+4:]...)
+		_, err1 := Decode(ir.NewSource("bad.wasm", bad, true), threadsOn)
+		fastBodies = false
+		_, err2 := Decode(ir.NewSource("bad.wasm", bad, true), threadsOn)
+		fastBodies = true
+		if !reflect.DeepEqual(err1, err2) {
+			t.Errorf("cut at %#x: fast path error %v, general path %v", cut, err1, err2)
+		}
+	}
+}
