@@ -33,21 +33,40 @@ func (d *decoder) readCode(f *ir.Func, i int) {
 	}
 
 	if i < len(d.bodies) && d.bodies[i].expr == d.pos && d.bodies[i].end == start+size {
-		b := &d.bodies[i]
-		pos, firstDataUse := d.pos, d.firstDataUse
-		if body, ok := d.readBodyFast(b.store, d.counts[b.counts:], b.top, b.end, true); ok {
-			f.Body = body
-			b.store = nil
-		} else {
-			d.pos, d.firstDataUse = pos, firstDataUse
-			f.Body = d.readExpr()
-		}
+		f.Body = d.readScannedBody(&d.bodies[i])
 	} else {
 		f.Body = d.readBody(start+size, true)
 	}
 	if d.pos != start+size {
 		d.fail(start, "section size mismatch: function body declares %d bytes, its code takes %d", size, d.pos-start)
 	}
+}
+
+// readScannedBody reads a body that prescanCode has scanned, taking the
+// result of decodeBodiesParallel when there is one.
+func (d *decoder) readScannedBody(b *bodyScan) []ir.Instr {
+	store := b.store
+	b.store = nil
+	switch {
+	case b.done: // decoded in parallel (decode_fast.go)
+		if b.err != nil {
+			panic(decodeBailout{b.err})
+		}
+		body := b.body
+		b.body = nil
+		d.pos = b.end
+		if b.dataUse.IsValid() {
+			d.noteDataUse(b.dataUse)
+		}
+		return body
+	case !b.tried:
+		pos, firstDataUse := d.pos, d.firstDataUse
+		if body, ok := d.readBodyFast(store, d.counts[b.counts:], b.top, b.end, true); ok {
+			return body
+		}
+		d.pos, d.firstDataUse = pos, firstDataUse
+	}
+	return d.readExpr()
 }
 
 // readBody reads a function body that should end at end (exact), or a

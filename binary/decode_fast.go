@@ -1,6 +1,12 @@
 package binary
 
-import "github.com/watt-wasm/watt/ir"
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/watt-wasm/watt/ir"
+)
 
 // The fast path for function bodies.
 //
@@ -376,6 +382,13 @@ type bodyScan struct {
 	counts    int   // where its block counts start in decoder.counts
 	total     int   // instructions in all
 	store     []ir.Instr
+
+	// Set by decodeBodiesParallel.
+	tried   bool       // decoding was tried: store is no longer zeroed
+	done    bool       // decoded: body or err is the result
+	body    []ir.Instr // the decoded body
+	err     *ir.Error  // the error decoding it
+	dataUse ir.Pos     // its first memory.init or data.drop
 }
 
 // prescanCode looks ahead over the code section's n entries, starting at
@@ -428,5 +441,81 @@ func (d *decoder) prescanCode(n int) {
 	for i := range d.bodies {
 		b := &d.bodies[i]
 		b.store, slab = slab[:b.total:b.total], slab[b.total:]
+	}
+	if sum >= parallelDecodeMin {
+		d.decodeBodiesParallel()
+	}
+}
+
+// parallelDecodeMin is the number of instructions in all bodies from
+// which prescanned bodies are decoded in parallel (a variable for tests).
+var parallelDecodeMin = 1 << 16
+
+// decodeBodiesParallel decodes the prescanned bodies on several
+// goroutines, each with its own decoder over the same input, before the
+// code section is read in order. readCode then takes each result at its
+// turn: an error is reported when the sequential decoder would have reached
+// it, after every error that comes earlier in the input, so the outcome is
+// the same as decoding in order. A body the fast path cannot take is left
+// to readCode.
+func (d *decoder) decodeBodiesParallel() {
+	workers := min(runtime.GOMAXPROCS(0), len(d.bodies)/2)
+	if workers < 2 {
+		return
+	}
+	const batch = 4
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		panicked atomic.Pointer[any]
+	)
+	work := func(w *decoder) {
+		defer func() {
+			if r := recover(); r != nil {
+				panicked.CompareAndSwap(nil, &r)
+				next.Store(int64(len(d.bodies)))
+			}
+		}()
+		for {
+			lo := int(next.Add(batch)) - batch
+			if lo >= len(d.bodies) {
+				return
+			}
+			for i := lo; i < min(lo+batch, len(d.bodies)); i++ {
+				w.decodeBody(&d.bodies[i], d.counts)
+			}
+		}
+	}
+	for range workers - 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(&decoder{src: d.src, data: d.data, features: d.features, dataCount: -1})
+		}()
+	}
+	work(&decoder{src: d.src, data: d.data, features: d.features, dataCount: -1})
+	wg.Wait()
+	if p := panicked.Load(); p != nil {
+		panic(*p)
+	}
+}
+
+// decodeBody decodes prescanned body b with the fast path, recording the
+// outcome in b.
+func (d *decoder) decodeBody(b *bodyScan, counts []int32) {
+	d.pos, d.firstDataUse = b.expr, ir.NoPos
+	b.tried = true
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(decodeBailout)
+			if !ok {
+				panic(r)
+			}
+			b.done, b.err = true, e.err
+		}
+	}()
+	body, ok := d.readBodyFast(b.store, counts[b.counts:], b.top, b.end, true)
+	if ok {
+		b.done, b.body, b.dataUse = true, body, d.firstDataUse
 	}
 }

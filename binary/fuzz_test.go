@@ -201,6 +201,16 @@ func FuzzDecodeFastPath(f *testing.F) {
 			if !reflect.DeepEqual(m1, m2) {
 				t.Fatalf("fast and general paths decode differently:\n%s", diffModules(m1, m2))
 			}
+			old := parallelDecodeMin
+			parallelDecodeMin = 0 // bodies in parallel whenever there are a few
+			m3, err3 := Decode(ir.NewSource("fuzz.wasm", data, true), features)
+			parallelDecodeMin = old
+			if !reflect.DeepEqual(err3, err2) {
+				t.Fatalf("parallel fast path error %v, general path %v", err3, err2)
+			}
+			if !reflect.DeepEqual(m3, m2) {
+				t.Fatalf("parallel fast path and general path decode differently:\n%s", diffModules(m3, m2))
+			}
 		}
 	})
 }
