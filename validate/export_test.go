@@ -7,3 +7,11 @@ func SetParallelMin(n int) (restore func()) {
 	parallelMin = n
 	return func() { parallelMin = old }
 }
+
+// SetFastChecks turns the instruction loop's fast path on or off and
+// returns a function restoring it.
+func SetFastChecks(on bool) (restore func()) {
+	old := fastChecks
+	fastChecks = on
+	return func() { fastChecks = old }
+}

@@ -9,6 +9,9 @@ import "github.com/watt-wasm/watt/ir"
 // compact table; anything else (a mismatch, unknown operands, a bad
 // memory argument) goes to funcChecker.instr, which reports it.
 
+// fastChecks turns the fast path on; tests turn it off to compare.
+var fastChecks = true
+
 type opKind uint8
 
 const (

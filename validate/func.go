@@ -143,7 +143,7 @@ func (c *funcChecker) run() {
 		for pc < len(body) {
 			in := &body[pc]
 			pc++
-			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && c.fast(in, k) { // fast.go
+			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && fastChecks && c.fast(in, k) { // fast.go
 				continue
 			}
 			fr.pc = pc

@@ -1,6 +1,7 @@
 package validate_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/watt-wasm/watt/binary"
@@ -40,6 +41,20 @@ func FuzzValidate(f *testing.F) {
 			err := validate.Module(m, src, feats)
 			if list, ok := err.(ir.ErrorList); err != nil && (!ok || len(list) == 0) {
 				t.Fatalf("error is not a non-empty ir.ErrorList: %#v", err)
+			}
+			// Neither the fast path nor checking bodies in parallel
+			// changes the errors.
+			restore := validate.SetFastChecks(false)
+			slow := validate.Module(m, src, feats)
+			restore()
+			if !reflect.DeepEqual(err, slow) {
+				t.Fatalf("fast path: %v\nwithout: %v", err, slow)
+			}
+			restore = validate.SetParallelMin(0)
+			par := validate.Module(m, src, feats)
+			restore()
+			if !reflect.DeepEqual(err, par) {
+				t.Fatalf("in parallel: %v\nsequentially: %v", par, err)
 			}
 		}
 	})

@@ -51,7 +51,11 @@ func (mc *moduleChecker) checkFuncs() {
 			workers = 1
 		}
 	}
-	workers = min(workers, (len(funcs)+funcBatch-1)/funcBatch)
+	workers = min(workers, len(funcs))
+	batch := funcBatch
+	if len(funcs) < 4*workers*funcBatch {
+		batch = 1
+	}
 	if workers <= 1 {
 		for i := range funcs {
 			if err := mc.funcError(&mc.fc, &funcs[i]); err != nil {
@@ -75,11 +79,11 @@ func (mc *moduleChecker) checkFuncs() {
 			}
 		}()
 		for {
-			lo := int(next.Add(funcBatch)) - funcBatch
+			lo := int(next.Add(int64(batch))) - batch
 			if lo >= len(funcs) {
 				return
 			}
-			for i := lo; i < min(lo+funcBatch, len(funcs)); i++ {
+			for i := lo; i < min(lo+batch, len(funcs)); i++ {
 				errs[i] = mc.funcError(fc, &funcs[i])
 			}
 		}
