@@ -91,7 +91,29 @@ func (d *decoder) readBody(end int, exact bool) []ir.Instr {
 }
 
 // readConstExpr reads a constant expression (an initialiser or offset).
-func (d *decoder) readConstExpr() []ir.Instr { return d.readBody(len(d.data), false) }
+// The usual one, a single instruction with a one-byte opcode and its end
+// (i32.const 1024, global.get 0), is read directly; anything else, or
+// anything unexpected, goes through readBody from the start.
+func (d *decoder) readConstExpr() []ir.Instr {
+	start := d.pos
+	if start < len(d.data) && fastBodies {
+		if op := d.fastOps()[d.data[start]]; op != noOp && opImm[op] != ir.ImmBlock {
+			d.pos++
+			in := ir.Instr{Op: op, Pos: ir.PosAt(start)}
+			if imm := opImm[op]; imm != ir.ImmNone {
+				d.readImmediates(&in, imm)
+			}
+			if d.pos < len(d.data) && d.data[d.pos] == 0x0b {
+				d.pos++
+				body := d.allocInstrs(1)
+				body[0] = in
+				return body
+			}
+			d.pos = start
+		}
+	}
+	return d.readBody(len(d.data), false)
+}
 
 // readExpr reads an instruction sequence and its closing end, rebuilding
 // the nesting of block, loop and if. It uses an explicit stack, not

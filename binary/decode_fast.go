@@ -41,7 +41,7 @@ var opImm = func() (t [ir.NumOps]ir.Imm) {
 var byteOps = func() (t [256]ir.Op) {
 	for b := range t {
 		t[b] = noOp
-		if op, ok := ir.LookupCode(0, uint32(b)); ok && !ir.IsPrefix(byte(b)) {
+		if op, ok := ir.LookupCode(0, uint32(b)); ok && !ir.IsPrefix(byte(b)) && op != ir.OpEnd && op != ir.OpElse {
 			t[b] = op
 		}
 	}

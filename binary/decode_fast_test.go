@@ -54,3 +54,20 @@ func TestFastPathGoProgram(t *testing.T) {
 		}
 	}
 }
+
+// TestConstExprShortcut: readConstExpr's shortcut for one-instruction
+// expressions never takes end or else for an instruction.
+func TestConstExprShortcut(t *testing.T) {
+	for _, expr := range [][]byte{{0x0b, 0x0b}, {0x05, 0x0b}, {0x41, 0x01, 0x0b}, {0x41, 0x80, 0x01, 0x0b}, {0x23, 0x00, 0x0b}, {0x41, 0x01, 0x41}} {
+		// A module with one global of type i32 initialised by expr.
+		mod := []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x06, byte(3 + len(expr)), 0x01, 0x7f, 0x00}
+		mod = append(mod, expr...)
+		m1, err1 := Decode(ir.NewSource("g.wasm", mod, true), threadsOn)
+		fastBodies = false
+		m2, err2 := Decode(ir.NewSource("g.wasm", mod, true), threadsOn)
+		fastBodies = true
+		if !reflect.DeepEqual(err1, err2) || !reflect.DeepEqual(m1, m2) {
+			t.Errorf("% x: shortcut gives %v %v, general path %v %v", expr, m1, err1, m2, err2)
+		}
+	}
+}
