@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/watt-wasm/watt/ir"
@@ -114,7 +116,7 @@ func TestDecodeRoundTrip(t *testing.T) {
 		t.Skip("runs wabt on the whole suite; skipped with -short")
 	}
 	requireWabt(t, "wast2json", "wat2wasm")
-	files := suiteFiles(t)
+	files := testsuite.Files(t)
 	encode := encoderWorks()
 	if !encode {
 		t.Log("binary.Encode is not implemented yet: checking decoding only")

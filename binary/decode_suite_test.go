@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/watt-wasm/watt/ir"
 )
 
@@ -18,7 +20,7 @@ func suiteFeatures() ir.Features { return ir.DefaultFeatures().With(ir.FeatureTh
 // prefix, as the spec runner matches), all others must decode.
 func TestDecodeSuite(t *testing.T) {
 	var malformed, valid int
-	for _, path := range suiteFiles(t) {
+	for _, path := range testsuite.Files(t) {
 		src, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/watt-wasm/watt/ir"
 )
 
@@ -20,7 +22,7 @@ func TestDecodeAgreesWithWabt(t *testing.T) {
 		t.Skip("runs wasm-validate hundreds of times; skipped with -short")
 	}
 	requireWabt(t, "wast2json", "wasm-validate")
-	dir := suiteDir(t)
+	dir := testsuite.Dir(t)
 	tmp := t.TempDir()
 	var mods [][]byte
 	for _, name := range fuzzSeedWat {

@@ -2,8 +2,6 @@ package binary
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -290,40 +288,6 @@ func wastSource(src string, n *wastNode) string {
 	p := &wastParser{src: src, pos: start, line: n.line}
 	p.node()
 	return src[start:p.pos]
-}
-
-// suiteDir is the threads test suite: $WASM_TESTSUITE, or the shared copy
-// next to the repository.
-func suiteDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("WASM_TESTSUITE")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "testsuite", "threads")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("threads test suite not found at %s: clone https://github.com/WebAssembly/threads and set WASM_TESTSUITE=<clone>/test/core", dir)
-	}
-	return dir
-}
-
-// suiteFiles lists the suite's .wast files, subdirectories included.
-func suiteFiles(t testing.TB) []string {
-	t.Helper()
-	dir := suiteDir(t)
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
-		if err == nil && !e.IsDir() && strings.HasSuffix(path, ".wast") {
-			files = append(files, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatalf("no .wast files under %s", dir)
-	}
-	return files
 }
 
 func TestParseWast(t *testing.T) {

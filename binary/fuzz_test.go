@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/watt-wasm/watt/ir"
 )
 
@@ -76,10 +78,7 @@ func addFuzzSeeds(f *testing.F) {
 			}
 		}
 	}
-	dir := os.Getenv("WASM_TESTSUITE")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "testsuite", "threads")
-	}
+	dir, _ := testsuite.Lookup()
 	for _, name := range []string{"binary.wast", "binary-leb128.wast", "custom.wast"} {
 		src, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {

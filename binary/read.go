@@ -31,14 +31,14 @@ type decoder struct {
 	arena   []ir.Instr    // chunk that short bodies are carved from
 
 	// The fast path for function bodies (decode_fast.go).
-	counts     []int32 // instructions per block arm, from scanBody
-	bodies     []bodyScan
+	counts []int32 // instructions per block arm, from scanBody
+	bodies []bodyScan
 
 	fastOpTable [256]ir.Op // fastOps' table, for fastOpsFor
 	fastOpsFor  ir.Features
 	fastOpsSet  bool
-	scanFrames []scanFrame
-	fastFrames []fastFrame
+	scanFrames  []scanFrame
+	fastFrames  []fastFrame
 
 	funcDecls    int    // entries in the function section
 	codeEntries  int    // entries in the code section

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/watt-wasm/watt/binary"
 	"github.com/watt-wasm/watt/ir"
 	"github.com/watt-wasm/watt/validate"
@@ -56,7 +58,7 @@ func TestDifferentialWabt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns wasm-validate for every mutant")
 	}
-	files := suiteFiles(t)
+	files := testsuite.Files(t)
 	if _, err := exec.LookPath("wasm-validate"); err != nil {
 		t.Skip("wasm-validate (wabt) not on PATH")
 	}

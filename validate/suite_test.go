@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite"
+
 	"github.com/watt-wasm/watt/binary"
 	"github.com/watt-wasm/watt/ir"
 	"github.com/watt-wasm/watt/validate"
@@ -20,40 +22,7 @@ import (
 )
 
 // suiteFeatures are the features the threads suite is written for.
-var suiteFeatures = ir.DefaultFeatures().With(ir.FeatureThreads, true)
-
-// suiteDir finds the threads-proposal test suite, or skips the test.
-func suiteDir(t testing.TB) string {
-	dirs := []string{os.Getenv("WASM_TESTSUITE"), "../../shared/testsuite/threads", "/work/shared/testsuite/threads"}
-	for _, d := range dirs {
-		if d == "" {
-			continue
-		}
-		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
-			return d
-		}
-	}
-	t.Skip("threads test suite not found: set $WASM_TESTSUITE to a checkout of " +
-		"https://github.com/WebAssembly/threads/tree/main/test/core (or place it at ../shared/testsuite/threads)")
-	return ""
-}
-
-// suiteFiles lists the suite's .wast files, subdirectories included.
-func suiteFiles(t testing.TB) []string {
-	dir := suiteDir(t)
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".wast") {
-			files = append(files, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(files)
-	return files
-}
+var suiteFeatures = testsuite.Features
 
 // suiteTally counts suite outcomes by expected message, so that failures
 // are reported per message.
@@ -150,7 +119,7 @@ func (s *suiteTally) check(t *testing.T, m *ir.Module, src *ir.Source, want expe
 // binary.Decode.
 func TestSuite(t *testing.T) {
 	tally := newSuiteTally()
-	for _, file := range suiteFiles(t) {
+	for _, file := range testsuite.Files(t) {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
@@ -228,7 +197,7 @@ func TestSuiteViaWabt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs wast2json on every file; TestSuite covers the same modules")
 	}
-	files := suiteFiles(t)
+	files := testsuite.Files(t)
 	if _, err := exec.LookPath("wast2json"); err != nil {
 		t.Skip("wast2json (wabt) not on PATH")
 	}
