@@ -8,4 +8,7 @@ import (
 	"github.com/watt-wasm/watt/internal/cli"
 )
 
-func main() { os.Exit(cli.Wasm2Wat(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() {
+	cli.TuneOneShot()
+	os.Exit(cli.Wasm2Wat(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

@@ -8,4 +8,7 @@ import (
 	"github.com/watt-wasm/watt/internal/cli"
 )
 
-func main() { os.Exit(cli.Wat2Wasm(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() {
+	cli.TuneOneShot()
+	os.Exit(cli.Wat2Wasm(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
