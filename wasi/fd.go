@@ -294,22 +294,30 @@ func (s *System) fdWrite(c *call) Errno {
 	return ESUCCESS
 }
 
-func (s *System) fdPread(c *call) Errno {
+// positioned checks the arguments shared by fd_pread and fd_pwrite
+// (fd, iovs, iovs_len, offset): a seekable, non-directory file and a
+// non-negative offset.
+func (s *System) positioned(c *call) (*fdEntry, [][]byte, int64, Errno) {
 	e, errno := s.get(c.i32(0))
 	if errno != ESUCCESS {
-		return errno
+		return nil, nil, 0, errno
 	}
 	if e.stdio {
-		return ESPIPE
+		return nil, nil, 0, ESPIPE
 	}
 	if e.kind == fileDirectory {
-		return EISDIR
+		return nil, nil, 0, EISDIR
 	}
 	off := int64(c.i64(3))
 	if off < 0 {
-		return EINVAL
+		return nil, nil, 0, EINVAL
 	}
 	iovs, errno := c.m.iovecs(c.i32(1), c.i32(2))
+	return e, iovs, off, errno
+}
+
+func (s *System) fdPread(c *call) Errno {
+	e, iovs, off, errno := s.positioned(c)
 	if errno != ESUCCESS {
 		return errno
 	}
@@ -332,21 +340,7 @@ func (s *System) fdPread(c *call) Errno {
 }
 
 func (s *System) fdPwrite(c *call) Errno {
-	e, errno := s.get(c.i32(0))
-	if errno != ESUCCESS {
-		return errno
-	}
-	if e.stdio {
-		return ESPIPE
-	}
-	if e.kind == fileDirectory {
-		return EISDIR
-	}
-	off := int64(c.i64(3))
-	if off < 0 {
-		return EINVAL
-	}
-	iovs, errno := c.m.iovecs(c.i32(1), c.i32(2))
+	e, iovs, off, errno := s.positioned(c)
 	if errno != ESUCCESS {
 		return errno
 	}
