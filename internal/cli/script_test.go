@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 		"wasm-validate": func() { os.Exit(WasmValidate(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 
 		"wasm-interp": func() { os.Exit(WasmInterp(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"spectest-interp": func() {
+			os.Exit(SpectestInterp(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		},
 	})
 }
 
