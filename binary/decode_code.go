@@ -130,7 +130,7 @@ func (d *decoder) readExpr() []ir.Instr {
 			}
 			f := &d.frames[len(d.frames)-1]
 			if f.inElse {
-				f.instr.Else = d.takeScratch(f.start)
+				f.instr.SetElseBody(d.takeScratch(f.start))
 			} else {
 				f.instr.Body = d.takeScratch(f.start)
 			}
@@ -258,10 +258,11 @@ func (d *decoder) readImmediates(in *ir.Instr, imm ir.Imm) {
 		d.noteDataUse(in.Pos)
 	case ir.ImmBrTable:
 		if n := d.readLength(); n > 0 {
-			in.Labels = make([]uint32, n) // n <= remaining bytes
-		}
-		for i := range in.Labels {
-			in.Labels[i] = d.readU32()
+			labels := make([]uint32, n) // n <= remaining bytes
+			for i := range labels {
+				labels[i] = d.readU32()
+			}
+			in.SetBrLabels(labels)
 		}
 		in.Index = d.readU32()
 	case ir.ImmCallIndirect:
@@ -278,7 +279,7 @@ func (d *decoder) readImmediates(in *ir.Instr, imm ir.Imm) {
 		in.Lane = d.readByte()
 	case ir.ImmShuffle, ir.ImmV128:
 		in.Value = d.readFixed64()
-		in.Value2 = d.readFixed64()
+		in.SetV128Hi(d.readFixed64())
 	case ir.ImmTablePair, ir.ImmTableInit:
 		in.Index = d.readU32()
 		in.Index2 = d.readU32()
@@ -299,10 +300,11 @@ func (d *decoder) readImmediates(in *ir.Instr, imm ir.Imm) {
 		in.Value = d.readFixed64()
 	case ir.ImmSelect:
 		if n := d.readLength(); n > 0 {
-			in.Types = make([]ir.ValType, n) // n <= remaining bytes
-		}
-		for i := range in.Types {
-			in.Types[i] = d.readValType()
+			types := make([]ir.ValType, n) // n <= remaining bytes
+			for i := range types {
+				types[i] = d.readValType()
+			}
+			in.SetSelectTypes(types)
 		}
 	case ir.ImmRefType:
 		in.Ref = d.readRefType()

@@ -306,10 +306,10 @@ func (d *decoder) readBodyFast(store []ir.Instr, counts []int32, top int32, end 
 				return nil, false
 			}
 			if n > 0 {
-				f.in.Else = store[free : free+n : free+n]
+				f.in.SetElseBody(store[free : free+n : free+n])
 				free += n
 			}
-			f.arm, f.i, f.inElse = f.in.Else, 0, true
+			f.arm, f.i, f.inElse = f.in.ElseBody(), 0, true
 			continue
 		}
 		if f.i >= len(f.arm) {

@@ -114,9 +114,9 @@ func TestDecodeInstructionTree(t *testing.T) {
 				{Op: ir.OpI32Const, Value: 0xffffffff},
 				{Op: ir.OpBr},
 			}},
-			{Op: ir.OpIf, Body: []ir.Instr{{Op: ir.OpNop}}, Else: []ir.Instr{
-				{Op: ir.OpBrTable, Labels: []uint32{0, 1}},
-			}},
+			{Op: ir.OpIf, Body: []ir.Instr{{Op: ir.OpNop}}, Ext: &ir.InstrExt{Else: []ir.Instr{
+				{Op: ir.OpBrTable, Ext: &ir.InstrExt{Labels: []uint32{0, 1}}},
+			}}},
 			{Op: ir.OpIf, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 0}},
 		}},
 		{Op: ir.OpI64Const, Value: 1 << 63},
@@ -435,7 +435,7 @@ func TestDecodeEveryOp(t *testing.T) {
 		case ir.ImmRefType:
 			in.Ref = ir.FuncRef
 		case ir.ImmSelect:
-			in.Types = []ir.ValType{ir.I32}
+			in.SetSelectTypes([]ir.ValType{ir.I32})
 		}
 		m := &ir.Module{
 			Types: []ir.FuncType{{}},

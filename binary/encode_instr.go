@@ -52,7 +52,7 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		return
 	}
 	info := in.Op.Info()
-	if info.Imm == ir.ImmSelect && len(in.Types) == 0 {
+	if info.Imm == ir.ImmSelect && len(in.SelectTypes()) == 0 {
 		// Text `select (result)`: wat2wasm writes a plain select (0x1b),
 		// not 0x1c 0x00. The IR keeps the typed op, so the validator can
 		// still report "invalid result arity".
@@ -78,8 +78,9 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		b = appendULEB128(b, uint64(in.Index))
 		b = appendULEB128(b, uint64(in.Index2))
 	case ir.ImmBrTable:
-		b = appendULEB128(b, uint64(len(in.Labels)))
-		for _, l := range in.Labels {
+		labels := in.BrLabels()
+		b = appendULEB128(b, uint64(len(labels)))
+		for _, l := range labels {
 			b = appendULEB128(b, uint64(l))
 		}
 		b = appendULEB128(b, uint64(in.Index))
@@ -111,9 +112,9 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		b = appendLE64(b, in.Value)
 	case ir.ImmV128, ir.ImmShuffle:
 		b = appendLE64(b, in.Value)
-		b = appendLE64(b, in.Value2)
+		b = appendLE64(b, in.V128Hi())
 	case ir.ImmSelect:
-		e.writeValTypes(in.Types, in.Pos, "select's result types")
+		e.writeValTypes(in.SelectTypes(), in.Pos, "select's result types")
 		return
 	case ir.ImmRefType:
 		e.writeRefType(in.Ref, in.Pos, in.Op.String())
@@ -137,13 +138,13 @@ func appendLE64(b []byte, v uint64) []byte {
 func (e *moduleEncoder) writeBlock(in *ir.Instr) {
 	e.writeBlockType(in)
 	e.writeInstrs(in.Body)
-	if len(in.Else) > 0 {
+	if els := in.ElseBody(); len(els) > 0 {
 		if in.Op != ir.OpIf {
 			e.fail(in.Pos, "%s has an else arm", in.Op)
 			return
 		}
 		e.buf = append(e.buf, encodeOpElse)
-		e.writeInstrs(in.Else)
+		e.writeInstrs(els)
 	}
 	e.buf = append(e.buf, encodeOpEnd)
 }

@@ -47,19 +47,24 @@ func (g *encodeRandomGen) instrs(depth int) []ir.Instr {
 			in.Op = ir.OpNop
 		}
 		in.Index, in.Index2 = g.u32(), g.u32()
-		in.Value, in.Value2 = g.r.Uint64(), g.r.Uint64()
+		in.Value = g.r.Uint64()
+		in.SetV128Hi(g.r.Uint64())
 		in.Lane = byte(g.r.IntN(256))
 		in.Ref = g.valType()
 		in.Mem = ir.MemArg{Align: uint32(g.r.IntN(70)), Offset: g.r.Uint64() >> g.r.IntN(64), Memory: g.u32() % 3}
 		in.Block = ir.BlockType{Kind: ir.BlockKind(g.r.IntN(4)), Value: g.valType(), Index: g.u32() % 8}
+		var labels []uint32
+		var types []ir.ValType
 		for range g.r.IntN(3) {
-			in.Labels = append(in.Labels, g.u32())
-			in.Types = append(in.Types, g.valType())
+			labels = append(labels, g.u32())
+			types = append(types, g.valType())
 		}
+		in.SetBrLabels(labels)
+		in.SetSelectTypes(types)
 		if depth > 0 && in.Op < ir.NumOps && in.Op.Info().Imm == ir.ImmBlock {
 			in.Body = g.instrs(depth - 1)
 			if g.r.IntN(2) == 0 {
-				in.Else = g.instrs(depth - 1)
+				in.SetElseBody(g.instrs(depth - 1))
 			}
 		}
 		in.Pos = ir.PosAt(g.r.IntN(1000))

@@ -117,10 +117,10 @@ func TestEncodeImmediateShapes(t *testing.T) {
 		{"block index of [] -> [i64] uses the short form", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 2}}, "02 7e 0b"},
 		{"block index of [] -> [] uses 0x40", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 0}}, "02 40 0b"},
 		{"block index out of range stays an index", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 64}}, "02 c0 00 0b"},
-		{"if else", ir.Instr{Op: ir.OpIf, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 3}, Body: []ir.Instr{nop}, Else: []ir.Instr{nop}}, "04 03 01 05 01 0b"},
-		{"if with empty else", ir.Instr{Op: ir.OpIf, Else: []ir.Instr{}}, "04 40 0b"},
+		{"if else", ir.Instr{Op: ir.OpIf, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 3}, Body: []ir.Instr{nop}, Ext: &ir.InstrExt{Else: []ir.Instr{nop}}}, "04 03 01 05 01 0b"},
+		{"if with empty else", ir.Instr{Op: ir.OpIf, Ext: &ir.InstrExt{Else: []ir.Instr{}}}, "04 40 0b"},
 		{"label", ir.Instr{Op: ir.OpBrIf, Index: 300}, "0d ac 02"},
-		{"br_table", ir.Instr{Op: ir.OpBrTable, Labels: []uint32{0, 1}, Index: 2}, "0e 02 00 01 02"},
+		{"br_table", ir.Instr{Op: ir.OpBrTable, Ext: &ir.InstrExt{Labels: []uint32{0, 1}}, Index: 2}, "0e 02 00 01 02"},
 		{"func", ir.Instr{Op: ir.OpCall, Index: 200}, "10 c8 01"},
 		{"call_indirect", ir.Instr{Op: ir.OpCallIndirect, Index: 1, Index2: 2}, "11 01 02"},
 		{"local", ir.Instr{Op: ir.OpLocalTee, Index: 128}, "22 80 01"},
@@ -152,7 +152,7 @@ func TestEncodeImmediateShapes(t *testing.T) {
 		{"f32", ir.Instr{Op: ir.OpF32Const, Value: 0x3f800000}, "43 00 00 80 3f"},
 		{"f64", ir.Instr{Op: ir.OpF64Const, Value: 0x3ff0000000000000}, "44 00 00 00 00 00 00 f0 3f"},
 		{"select", ir.Instr{Op: ir.OpSelect}, "1b"},
-		{"typed select", ir.Instr{Op: ir.OpSelectTyped, Types: []ir.ValType{ir.I32}}, "1c 01 7f"},
+		{"typed select", ir.Instr{Op: ir.OpSelectTyped, Ext: &ir.InstrExt{Types: []ir.ValType{ir.I32}}}, "1c 01 7f"},
 		{"typed select without types is plain select", ir.Instr{Op: ir.OpSelectTyped}, "1b"},
 		{"ref type", ir.Instr{Op: ir.OpRefNull, Ref: ir.ExternRef}, "d0 6f"},
 		{"ref.func", ir.Instr{Op: ir.OpRefFunc}, "d2 00"},
@@ -179,7 +179,7 @@ func TestEncodeEveryOp(t *testing.T) {
 		info := op.Info()
 		in := ir.Instr{Op: op, Mem: ir.MemArg{Align: uint32(op.NaturalAlign())}, Ref: ir.FuncRef}
 		if info.Imm == ir.ImmSelect {
-			in.Types = []ir.ValType{ir.I64}
+			in.SetSelectTypes([]ir.ValType{ir.I64})
 		}
 		got := encodeTestBody(t, nil, in)
 		var want []byte
@@ -468,12 +468,12 @@ func TestEncodeErrors(t *testing.T) {
 		{"op out of table", fn(ir.Instr{Op: ir.NumOps, Pos: pos}), "invalid instruction"},
 		{"bare end", fn(ir.Instr{Op: ir.OpEnd, Pos: pos}), "end cannot appear"},
 		{"bare else nested", fn(ir.Instr{Op: ir.OpBlock, Body: []ir.Instr{{Op: ir.OpElse, Pos: pos}}}), "else cannot appear"},
-		{"else on a block", fn(ir.Instr{Op: ir.OpBlock, Else: []ir.Instr{{Op: ir.OpNop}}, Pos: pos}), "block has an else arm"},
+		{"else on a block", fn(ir.Instr{Op: ir.OpBlock, Ext: &ir.InstrExt{Else: []ir.Instr{{Op: ir.OpNop}}}, Pos: pos}), "block has an else arm"},
 		{"bad block kind", fn(ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: 9}, Pos: pos}), "invalid block type kind"},
 		{"bad block value", fn(ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockValue, Value: 0x40}, Pos: pos}), "invalid value type 0x40"},
 		{"huge alignment", fn(ir.Instr{Op: ir.OpI32Load, Mem: ir.MemArg{Align: 64}, Pos: pos}), "alignment 2**64"},
 		{"ref.null of i32", fn(ir.Instr{Op: ir.OpRefNull, Ref: ir.I32, Pos: pos}), "not a reference type"},
-		{"bad select type", fn(ir.Instr{Op: ir.OpSelectTyped, Types: []ir.ValType{0}, Pos: pos}), "invalid value type"},
+		{"bad select type", fn(ir.Instr{Op: ir.OpSelectTyped, Ext: &ir.InstrExt{Types: []ir.ValType{0}}, Pos: pos}), "invalid value type"},
 		{"bad local type", &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Locals: []ir.LocalRun{{Count: 1, Type: 0x12}}, Pos: pos}}}, "invalid value type 0x12"},
 		{"bad param type", &ir.Module{Types: []ir.FuncType{{Params: []ir.ValType{1}}}}, "invalid value type"},
 		{"bad import kind", &ir.Module{Imports: []ir.Import{{Kind: 7, Pos: pos}}}, "invalid import kind"},

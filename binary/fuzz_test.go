@@ -126,7 +126,7 @@ func walkInstrs(m *ir.Module, f func(*ir.Instr)) {
 		for i := range body {
 			f(&body[i])
 			walk(body[i].Body)
-			walk(body[i].Else)
+			walk(body[i].ElseBody())
 		}
 	}
 	for i := range m.Funcs {
@@ -168,7 +168,7 @@ func shortenBlockTypes(m *ir.Module) {
 func hasEmptyTypedSelect(m *ir.Module) bool {
 	found := false
 	walkInstrs(m, func(in *ir.Instr) {
-		found = found || in.Op == ir.OpSelectTyped && len(in.Types) == 0
+		found = found || in.Op == ir.OpSelectTyped && len(in.SelectTypes()) == 0
 	})
 	return found
 }
@@ -177,8 +177,9 @@ func hasEmptyTypedSelect(m *ir.Module) bool {
 // as wabt writes them.
 func untypeEmptySelects(m *ir.Module) {
 	walkInstrs(m, func(in *ir.Instr) {
-		if in.Op == ir.OpSelectTyped && len(in.Types) == 0 {
-			in.Op, in.Types = ir.OpSelect, nil
+		if in.Op == ir.OpSelectTyped && len(in.SelectTypes()) == 0 {
+			in.Op = ir.OpSelect
+			in.SetSelectTypes(nil)
 		}
 	})
 }

@@ -390,7 +390,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		} else {
 			brPC = c.emit(instr{op: opBrIfNot, b: c.src(&cond)})
 		}
-		if in.Else == nil {
+		if in.ElseBody() == nil {
 			// Validation made params equal results: the false path passes
 			// them through to the end.
 			f.fixups = append(f.fixups, fixup{pc: brPC, table: -1})
@@ -407,7 +407,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		c.lastRet = -1
 		c.stack = append(c.stack[:0], params...)
 		c.top = top
-		c.endBlock(f, c.body(in.Else))
+		c.endBlock(f, c.body(in.ElseBody()))
 	case ir.OpBr:
 		c.flush()
 		f := c.ctrls[len(c.ctrls)-1-int(in.Index)]
@@ -486,7 +486,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		c.pushOperand(operand{typ: in.Op.Info().Results[0], kind: kindConst, val: in.Value})
 	case ir.OpV128Const:
 		k := len(c.fc.v128s)
-		c.fc.v128s = append(c.fc.v128s, in.Value, in.Value2)
+		c.fc.v128s = append(c.fc.v128s, in.Value, in.V128Hi())
 		c.emit(instr{op: opConstV128, a: c.push(ir.V128), imm: uint64(k)})
 	case ir.OpRefNull:
 		c.pushOperand(operand{typ: in.Ref, kind: kindConst})
@@ -576,7 +576,7 @@ func (c *compiler) brTable(in *ir.Instr) {
 	ti := len(c.fc.brTables)
 	c.fc.brTables = append(c.fc.brTables, brTable{src: c.top - n, n: n})
 	c.emit(instr{op: opBrTable, b: s, imm: uint64(ti)})
-	labels := append(append([]uint32(nil), in.Labels...), in.Index)
+	labels := append(append([]uint32(nil), in.BrLabels()...), in.Index)
 	targets := make([]brTarget, len(labels))
 	for j, depth := range labels {
 		f := c.ctrls[len(c.ctrls)-1-int(depth)]
@@ -757,7 +757,7 @@ func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
 		out.x = uint16(in.Lane)
 	case ir.ImmShuffle:
 		k := len(c.fc.v128s)
-		c.fc.v128s = append(c.fc.v128s, in.Value, in.Value2)
+		c.fc.v128s = append(c.fc.v128s, in.Value, in.V128Hi())
 		out.imm = uint64(k)
 	case ir.ImmMemoryInit, ir.ImmData, ir.ImmElem, ir.ImmTable:
 		out.imm = uint64(in.Index)

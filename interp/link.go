@@ -274,7 +274,7 @@ func (inst *Instance) evalConst(expr []ir.Instr, t ir.ValType) Value {
 		case ir.OpF64Const:
 			stack = append(stack, Value{Type: ir.F64, Lo: in.Value})
 		case ir.OpV128Const:
-			stack = append(stack, Value{Type: ir.V128, Lo: in.Value, Hi: in.Value2})
+			stack = append(stack, Value{Type: ir.V128, Lo: in.Value, Hi: in.V128Hi()})
 		case ir.OpRefNull:
 			stack = append(stack, NullRef(in.Ref))
 		case ir.OpRefFunc:

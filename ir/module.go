@@ -186,9 +186,9 @@ type MemArg struct {
 // Instr is one instruction. Which immediate fields mean something is given
 // by Op's immediate shape (Op.Info().Imm):
 //
-//	ImmBlock:        Block, Body (and Else for if)
+//	ImmBlock:        Block, Body (and ElseBody() for if)
 //	ImmLabel:        Index (label depth)
-//	ImmBrTable:      Labels, Index (default depth)
+//	ImmBrTable:      BrLabels(), Index (default depth)
 //	ImmFunc, ImmLocal, ImmGlobal, ImmTable, ImmMemory, ImmData, ImmElem: Index
 //	ImmCallIndirect: Index (type), Index2 (table)
 //	ImmMemArg:       Mem
@@ -199,9 +199,22 @@ type MemArg struct {
 //	ImmMemoryInit:   Index (data segment), Index2 (memory)
 //	ImmI32/ImmI64:   Value (two's complement bits)
 //	ImmF32/ImmF64:   Value (IEEE bits; f32 in the low 32)
-//	ImmV128, ImmShuffle: Value (low 8 bytes, little endian), Value2 (high)
-//	ImmSelect:       Types
+//	ImmV128, ImmShuffle: Value (low 8 bytes, little endian), V128Hi() (high)
+//	ImmSelect:       SelectTypes()
 //	ImmRefType:      Ref
+//
+// The immediates few instructions have (an if's else arm, br_table's labels,
+// a typed select's types, the high 8 bytes of a v128 immediate) live in Ext,
+// which keeps Instr small. Read them with ElseBody, BrLabels, SelectTypes and
+// V128Hi, which are nil-safe, and set them with SetElseBody, SetBrLabels,
+// SetSelectTypes and SetV128Hi (or SetV128Bytes).
+//
+// Invariant: Ext is nil when all its fields are zero or empty (an if with an
+// empty else arm, a v128 immediate whose high half is zero, ...), so that
+// equal instructions compare equal field by field (cmp.Diff of text-parsed
+// and binary-decoded IR). The setters keep it. Instr values are copied
+// freely and copies share Ext, so the setters replace Ext rather than modify
+// it; never write through Ext directly.
 type Instr struct {
 	Op     Op
 	Lane   byte
@@ -210,32 +223,129 @@ type Instr struct {
 	Index  uint32
 	Index2 uint32
 	Value  uint64
-	Value2 uint64
 	Mem    MemArg
 	Block  BlockType
 	Body   []Instr
+	// Ext holds the immediates few instructions have; nil for all others
+	// (see the invariant above).
+	Ext *InstrExt
+}
+
+// InstrExt holds an Instr's rare immediates: an if's else arm, br_table's
+// labels (without the default), a typed select's result types, and the high
+// 8 bytes of a v128 immediate (v128.const, i8x16.shuffle; little endian).
+type InstrExt struct {
 	Else   []Instr
 	Labels []uint32
 	Types  []ValType
+	Value2 uint64
+}
+
+func (e *InstrExt) isZero() bool {
+	return len(e.Else) == 0 && len(e.Labels) == 0 && len(e.Types) == 0 && e.Value2 == 0
+}
+
+// ElseBody returns the else arm of an if (nil when it has none, or an empty
+// one).
+func (in *Instr) ElseBody() []Instr {
+	if in.Ext == nil {
+		return nil
+	}
+	return in.Ext.Else
+}
+
+// BrLabels returns br_table's label depths, the default (Index) excluded.
+func (in *Instr) BrLabels() []uint32 {
+	if in.Ext == nil {
+		return nil
+	}
+	return in.Ext.Labels
+}
+
+// SelectTypes returns a typed select's result types.
+func (in *Instr) SelectTypes() []ValType {
+	if in.Ext == nil {
+		return nil
+	}
+	return in.Ext.Types
+}
+
+// V128Hi returns the high 8 bytes (little endian) of a v128 immediate; Value
+// holds the low 8.
+func (in *Instr) V128Hi() uint64 {
+	if in.Ext == nil {
+		return 0
+	}
+	return in.Ext.Value2
+}
+
+// setExt installs a copy of Ext changed by f, or nil if that copy is zero.
+// (Copy, not modify: Instr copies share Ext.)
+func (in *Instr) setExt(f func(e *InstrExt)) {
+	var e InstrExt
+	if in.Ext != nil {
+		e = *in.Ext
+	}
+	f(&e)
+	if e.isZero() {
+		in.Ext = nil
+		return
+	}
+	in.Ext = &e
+}
+
+// SetElseBody sets the else arm of an if; an empty one is stored as none.
+func (in *Instr) SetElseBody(body []Instr) {
+	if len(body) == 0 && in.Ext == nil {
+		return
+	}
+	in.setExt(func(e *InstrExt) { e.Else = body })
+}
+
+// SetBrLabels sets br_table's label depths (the default excluded).
+func (in *Instr) SetBrLabels(labels []uint32) {
+	if len(labels) == 0 && in.Ext == nil {
+		return
+	}
+	in.setExt(func(e *InstrExt) { e.Labels = labels })
+}
+
+// SetSelectTypes sets a typed select's result types.
+func (in *Instr) SetSelectTypes(types []ValType) {
+	if len(types) == 0 && in.Ext == nil {
+		return
+	}
+	in.setExt(func(e *InstrExt) { e.Types = types })
+}
+
+// SetV128Hi sets the high 8 bytes of a v128 immediate.
+func (in *Instr) SetV128Hi(v uint64) {
+	if v == 0 && in.Ext == nil {
+		return
+	}
+	in.setExt(func(e *InstrExt) { e.Value2 = v })
 }
 
 // V128Bytes returns a v128 immediate (v128.const, i8x16.shuffle) as bytes.
 func (in *Instr) V128Bytes() [16]byte {
 	var b [16]byte
+	hi := in.V128Hi()
 	for i := 0; i < 8; i++ {
 		b[i] = byte(in.Value >> (8 * i))
-		b[8+i] = byte(in.Value2 >> (8 * i))
+		b[8+i] = byte(hi >> (8 * i))
 	}
 	return b
 }
 
 // SetV128Bytes sets a v128 immediate from bytes.
 func (in *Instr) SetV128Bytes(b [16]byte) {
-	in.Value, in.Value2 = 0, 0
+	var lo, hi uint64
 	for i := 0; i < 8; i++ {
-		in.Value |= uint64(b[i]) << (8 * i)
-		in.Value2 |= uint64(b[8+i]) << (8 * i)
+		lo |= uint64(b[i]) << (8 * i)
+		hi |= uint64(b[8+i]) << (8 * i)
 	}
+	in.Value = lo
+	in.SetV128Hi(hi)
 }
 
 // NumImportedFuncs counts imports of kind ExternFunc (and likewise below):

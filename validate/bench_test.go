@@ -53,7 +53,7 @@ func largeModule(funcs int) *ir.Module {
 func countInstrs(b []ir.Instr) int {
 	n := 0
 	for i := range b {
-		n += 1 + countInstrs(b[i].Body) + countInstrs(b[i].Else)
+		n += 1 + countInstrs(b[i].Body) + countInstrs(b[i].ElseBody())
 	}
 	return n
 }

@@ -61,10 +61,16 @@ func lane(name string, l byte) ir.Instr {
 
 func refNull(t ir.ValType) ir.Instr { return ir.Instr{Op: ir.OpRefNull, Ref: t} }
 
-func selectT(ts ...ir.ValType) ir.Instr { return ir.Instr{Op: ir.OpSelectTyped, Types: ts} }
+func selectT(ts ...ir.ValType) ir.Instr {
+	in := ir.Instr{Op: ir.OpSelectTyped}
+	in.SetSelectTypes(ts)
+	return in
+}
 
 func brTable(def uint32, labels ...uint32) ir.Instr {
-	return ir.Instr{Op: ir.OpBrTable, Index: def, Labels: labels}
+	in := ir.Instr{Op: ir.OpBrTable, Index: def}
+	in.SetBrLabels(labels)
+	return in
 }
 
 var (
@@ -84,7 +90,9 @@ func loop(bt ir.BlockType, body ...ir.Instr) ir.Instr {
 }
 
 func ifElse(bt ir.BlockType, then, els []ir.Instr) ir.Instr {
-	return ir.Instr{Op: ir.OpIf, Block: bt, Body: then, Else: els}
+	in := ir.Instr{Op: ir.OpIf, Block: bt, Body: then}
+	in.SetElseBody(els)
+	return in
 }
 
 func body(ins ...ir.Instr) []ir.Instr { return ins }

@@ -47,7 +47,7 @@ func mutate(r *rand.Rand, body []ir.Instr) {
 			in.Index2 = uint32(r.Intn(3))
 		}
 		mutate(r, in.Body)
-		mutate(r, in.Else)
+		mutate(r, in.ElseBody())
 	}
 }
 

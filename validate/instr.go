@@ -220,7 +220,7 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 		c.popTypes(params, in)
 		var elseBody []ir.Instr
 		if kind == kindIf {
-			elseBody = in.Else
+			elseBody = in.ElseBody()
 		}
 		c.pushFrame(kind, params, results, in.Body, elseBody, in)
 
@@ -291,11 +291,12 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 		c.push(t1)
 
 	case ir.OpSelectTyped:
-		if len(in.Types) != 1 {
-			c.failf(in, "invalid result arity: select has %d result types, want 1", len(in.Types))
+		types := in.SelectTypes()
+		if len(types) != 1 {
+			c.failf(in, "invalid result arity: select has %d result types, want 1", len(types))
 			return
 		}
-		t := in.Types[0]
+		t := types[0]
 		if !t.IsValid() {
 			c.failf(in, "invalid value type 0x%02x in select", byte(t))
 			return
@@ -414,7 +415,7 @@ func (c *funcChecker) brTable(in *ir.Instr) {
 		return
 	}
 	arity := len(def.labelTypes())
-	for _, d := range in.Labels {
+	for _, d := range in.BrLabels() {
 		l := c.label(d, in)
 		if l == nil {
 			return

@@ -112,8 +112,8 @@ func (mc *moduleChecker) checkFuncs() {
 func countUpTo(body []ir.Instr, n, limit int) int {
 	n += len(body)
 	for i := 0; i < len(body) && n < limit; i++ {
-		if in := &body[i]; in.Body != nil || in.Else != nil {
-			n = countUpTo(in.Else, countUpTo(in.Body, n, limit), limit)
+		if in := &body[i]; in.Body != nil || in.Ext != nil {
+			n = countUpTo(in.ElseBody(), countUpTo(in.Body, n, limit), limit)
 		}
 	}
 	return n

@@ -78,7 +78,7 @@ func validCases() []validCase {
 			withExport("f", ir.ExternFunc, 0), withExport("t", ir.ExternTable, 0), withExport("m", ir.ExternMemory, 0),
 			withExport("g", ir.ExternGlobal, 0))},
 		{"simd lanes", fn(sig(nil, v128), v128c(), lane("i8x16.extract_lane_u", 15), op("drop"),
-			v128c(), v128c(), ir.Instr{Op: ir.OpI8x16Shuffle, Value: 0x1f1f1f1f1f1f1f1f, Value2: 0x0001020304050607})},
+			v128c(), v128c(), ir.Instr{Op: ir.OpI8x16Shuffle, Value: 0x1f1f1f1f1f1f1f1f, Ext: &ir.InstrExt{Value2: 0x0001020304050607}})},
 	}
 }
 
@@ -181,7 +181,7 @@ func invalidCases() []invalidCase {
 		{"invalid lane index", fn(void, v128c(), lane("i8x16.extract_lane_s", 16), op("drop")), "invalid lane index"},
 		{"invalid lane index i64x2", fn(void, v128c(), i64c(0), lane("i64x2.replace_lane", 2), op("drop")), "invalid lane index"},
 		{"invalid load lane index", with(fn(void, i32c(0), v128c(), lane("v128.load32_lane", 4), op("drop")), withMem), "invalid lane index"},
-		{"invalid shuffle lane index", fn(void, v128c(), v128c(), ir.Instr{Op: ir.OpI8x16Shuffle, Value2: 32 << 56}, op("drop")), "invalid lane index"},
+		{"invalid shuffle lane index", fn(void, v128c(), v128c(), ir.Instr{Op: ir.OpI8x16Shuffle, Ext: &ir.InstrExt{Value2: 32 << 56}}, op("drop")), "invalid lane index"},
 
 		// Constant expressions.
 		{"constant expression required", with(fn(void), withGlobal(i32, false, i32c(1), i32c(2), op("i32.add"))), "constant expression required"},
@@ -336,7 +336,7 @@ func TestEveryOpHandled(t *testing.T) {
 		}
 		in := ir.Instr{Op: o}
 		if o == ir.OpSelectTyped {
-			in.Types = ts(i32)
+			in.SetSelectTypes(ts(i32))
 		}
 		if o == ir.OpRefNull {
 			in.Ref = funcref

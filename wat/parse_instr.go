@@ -66,7 +66,7 @@ func (p *parser) parsePlainInstr() {
 		p.next()
 		p.checkEndLabel(label)
 		p.parseInstrSeq()
-		in.Else = p.finishInstrs(mark)
+		in.SetElseBody(p.finishInstrs(mark))
 	} else {
 		in.Body = p.finishInstrs(mark)
 	}
@@ -199,7 +199,7 @@ func (p *parser) parseFoldedInstr() {
 			p.next()
 			p.next()
 			p.parseInstrSeq()
-			in.Else = p.finishInstrs(mark)
+			in.SetElseBody(p.finishInstrs(mark))
 			p.expectRParen()
 		}
 	}
@@ -256,15 +256,16 @@ func (p *parser) parseImmediates(in *ir.Instr) {
 			if !p.features.Has(ir.OpSelectTyped.Info().Feature) {
 				p.fail("select: typed select requires " + ir.OpSelectTyped.Info().Feature.Flag())
 			}
-			in.Types = []ir.ValType{}
+			var types []ir.ValType
 			for p.isOpen("result") {
 				p.next()
 				p.next()
 				for p.tok.kind != scanRParen {
-					in.Types = append(in.Types, p.parseValType())
+					types = append(types, p.parseValType())
 				}
 				p.next()
 			}
+			in.SetSelectTypes(types)
 		}
 	case ir.ImmLabel:
 		in.Index = p.parseLabelIndex()
@@ -278,7 +279,7 @@ func (p *parser) parseImmediates(in *ir.Instr) {
 		}
 		in.Index = labels[len(labels)-1]
 		if len(labels) > 1 {
-			in.Labels = labels[: len(labels)-1 : len(labels)-1]
+			in.SetBrLabels(labels[: len(labels)-1 : len(labels)-1])
 		}
 	case ir.ImmFunc:
 		in.Index = p.parseIndex(spaceFunc)
@@ -354,7 +355,9 @@ func (p *parser) parseImmediates(in *ir.Instr) {
 	case ir.ImmF64:
 		in.Value = p.parseFloatConst(64)
 	case ir.ImmV128:
-		in.Value, in.Value2, _ = p.parseV128Const()
+		var hi uint64
+		in.Value, hi, _ = p.parseV128Const()
+		in.SetV128Hi(hi)
 	case ir.ImmRefType:
 		in.Ref = p.parseHeapType()
 	case ir.ImmSelect:
@@ -548,9 +551,11 @@ func (p *parser) parseV128Const() (lo, hi uint64, shape V128Shape) {
 			b[i*int(bits/8)+int(k)] = byte(v >> (8 * k))
 		}
 	}
-	var in ir.Instr
-	in.SetV128Bytes(b)
-	return in.Value, in.Value2, shape
+	for i := 0; i < 8; i++ {
+		lo |= uint64(b[i]) << (8 * i)
+		hi |= uint64(b[8+i]) << (8 * i)
+	}
+	return lo, hi, shape
 }
 
 // checkLaneCount requires exactly shape.Lanes() literal tokens before the

@@ -90,8 +90,8 @@ func TestParseInstrImmediates(t *testing.T) {
 		t.Fatalf("outer block = %+v", outer)
 	}
 	bt := outer.Body[0].Body[1]
-	if bt.Op != ir.OpBrTable || !cmp.Equal(bt.Labels, []uint32{0, 1}) || bt.Index != 0 {
-		t.Errorf("br_table = labels %v default %d", bt.Labels, bt.Index)
+	if bt.Op != ir.OpBrTable || !cmp.Equal(bt.BrLabels(), []uint32{0, 1}) || bt.Index != 0 {
+		t.Errorf("br_table = labels %v default %d", bt.BrLabels(), bt.Index)
 	}
 	cx := parseFindOp(body, ir.OpI64AtomicRmw32CmpxchgU)
 	if cx.Op != ir.OpI64AtomicRmw32CmpxchgU || cx.Mem != (ir.MemArg{Align: 2, Offset: 8}) {
@@ -463,7 +463,7 @@ func TestLabelShadowing(t *testing.T) {
 	// The if's condition is outside its label, its branches inside.
 	loop := m.Funcs[0].Body[1]
 	iff := loop.Body[1]
-	if iff.Op != ir.OpIf || iff.Body[0].Index != 0 || iff.Else[0].Index != 1 {
+	if iff.Op != ir.OpIf || iff.Body[0].Index != 0 || iff.ElseBody()[0].Index != 1 {
 		t.Errorf("if = %+v", iff)
 	}
 	parseMustFail(t, "(func (block $a) (br $a))", parseThreadsOn)

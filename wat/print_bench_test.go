@@ -73,12 +73,12 @@ func printBigModule(tb testing.TB, funcs int) *ir.Module {
 					{Op: localGet, Index: 1},
 					{Op: localGet, Index: 2},
 					{Op: i32Store, Mem: ir.MemArg{Align: 0, Offset: v}},
-				}, Else: []ir.Instr{
+				}, Ext: &ir.InstrExt{Else: []ir.Instr{
 					{Op: i64Const, Value: v << 20},
 					{Op: drop},
 					{Op: f32Const, Value: 0x3f800000 + v},
 					{Op: drop},
-				}},
+				}}},
 			)
 		}
 		body = append(body,

@@ -54,13 +54,13 @@ func (p *printer) numberLabels(body []ir.Instr, stack *[]string) {
 			p.labelNums[in] = n
 			*stack = append(*stack, printLabelPrefix(in.Op)+strconv.Itoa(n))
 			p.numberLabels(in.Body, stack)
-			p.numberLabels(in.Else, stack)
+			p.numberLabels(in.ElseBody(), stack)
 			*stack = (*stack)[:len(*stack)-1]
 		case ir.ImmLabel:
 			p.branchNames[in] = []string{resolve(in.Index)}
 		case ir.ImmBrTable:
-			names := make([]string, 0, len(in.Labels)+1)
-			for _, l := range in.Labels {
+			names := make([]string, 0, len(in.BrLabels())+1)
+			for _, l := range in.BrLabels() {
 				names = append(names, resolve(l))
 			}
 			p.branchNames[in] = append(names, resolve(in.Index))
@@ -146,9 +146,9 @@ func (p *printer) flushTree(t *printTree) {
 		p.foldList(in.Body)
 		p.flushTrees()
 		p.close(printNewline)
-		if len(in.Else) > 0 {
+		if len(in.ElseBody()) > 0 {
 			p.open(ir.OpElse.Info().Name, printNewline)
-			p.foldList(in.Else)
+			p.foldList(in.ElseBody())
 			p.flushTrees()
 			p.close(printNewline)
 		}

@@ -85,12 +85,12 @@ func (p *printer) flat(body []ir.Instr) {
 		}
 		p.beginBlock(in)
 		p.flat(in.Body)
-		if in.Op == ir.OpIf && len(in.Else) > 0 {
+		if els := in.ElseBody(); in.Op == ir.OpIf && len(els) > 0 {
 			p.indent -= 2
 			p.puts(ir.OpElse.Info().Name, printSpace)
 			p.indent += 2
 			p.newline(true)
-			p.flat(in.Else)
+			p.flat(els)
 		}
 		p.endBlock()
 	}
@@ -266,10 +266,10 @@ func (p *printer) instr(in *ir.Instr) {
 		p.branch(in, 0, in.Index, printNewline)
 	case ir.ImmBrTable:
 		p.puts(info.Name, printSpace)
-		for k, l := range in.Labels {
+		for k, l := range in.BrLabels() {
 			p.branch(in, k, l, printSpace)
 		}
-		p.branch(in, len(in.Labels), in.Index, printNewline)
+		p.branch(in, len(in.BrLabels()), in.Index, printNewline)
 	case ir.ImmFunc:
 		p.puts(info.Name, printSpace)
 		p.ref(&n.funcs, in.Index, printNewline)
@@ -371,7 +371,7 @@ func (p *printer) instr(in *ir.Instr) {
 		p.newline(false)
 	case ir.ImmSelect:
 		p.puts(info.Name, printSpace)
-		p.types(in.Types, "result")
+		p.types(in.SelectTypes(), "result")
 		p.newline(false)
 	case ir.ImmRefType:
 		p.puts(info.Name, printSpace)
@@ -400,7 +400,7 @@ func (p *printer) v128(in *ir.Instr) {
 	for lane := 0; lane < 4; lane++ {
 		w := in.Value
 		if lane >= 2 {
-			w = in.Value2
+			w = in.V128Hi()
 		}
 		v := uint32(w >> (32 * (lane & 1)))
 		b = append(b, " 0x"...)

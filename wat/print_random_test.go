@@ -228,16 +228,18 @@ func (g *printGen) instr(op ir.Op, depth int) ir.Instr {
 			g.labels++
 			in.Body = g.body(depth + 1)
 			if op == ir.OpIf && r.IntN(2) == 0 {
-				in.Else = g.body(depth + 1)
+				in.SetElseBody(g.body(depth + 1))
 			}
 			g.labels--
 		}
 	case ir.ImmLabel:
 		in.Index = uint32(r.IntN(g.labels + 1)) // one past the end now and then
 	case ir.ImmBrTable:
+		var labels []uint32
 		for range r.IntN(4) {
-			in.Labels = append(in.Labels, uint32(r.IntN(g.labels)))
+			labels = append(labels, uint32(r.IntN(g.labels)))
 		}
+		in.SetBrLabels(labels)
 		in.Index = uint32(r.IntN(g.labels))
 	case ir.ImmFunc:
 		in.Index = uint32(r.IntN(int(g.nFuncs)))
@@ -275,12 +277,13 @@ func (g *printGen) instr(op ir.Op, depth int) ir.Instr {
 	case ir.ImmElem:
 		in.Index = uint32(r.IntN(3))
 	case ir.ImmI32, ir.ImmI64, ir.ImmF32, ir.ImmF64, ir.ImmV128:
-		in.Value, in.Value2 = g.bits(), g.bits()
+		in.Value = g.bits()
+		in.SetV128Hi(g.bits())
 		if info.Imm == ir.ImmI32 || info.Imm == ir.ImmF32 {
 			in.Value &= 0xffffffff
 		}
 	case ir.ImmSelect:
-		in.Types = []ir.ValType{g.valType()}
+		in.SetSelectTypes([]ir.ValType{g.valType()})
 	case ir.ImmRefType:
 		in.Ref = []ir.ValType{ir.FuncRef, ir.ExternRef}[r.IntN(2)]
 	}

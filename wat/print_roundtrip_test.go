@@ -165,8 +165,9 @@ func printCanonicalBlockTypes(m *ir.Module) {
 			if nb := walk(in.Body); !printSameSlice(nb, in.Body) {
 				in.Body, changed = nb, true
 			}
-			if ne := walk(in.Else); !printSameSlice(ne, in.Else) {
-				in.Else, changed = ne, true
+			if ne := walk(in.ElseBody()); !printSameSlice(ne, in.ElseBody()) {
+				in.SetElseBody(ne)
+				changed = true
 			}
 			if changed {
 				if printSameSlice(out, body) {

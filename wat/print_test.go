@@ -172,7 +172,7 @@ func printNamedModule(t *testing.T) *ir.Module {
 					{Op: op("local.get"), Index: 1},
 					{Op: op("if"), Block: ir.BlockType{Kind: ir.BlockValue, Value: ir.I32},
 						Body: []ir.Instr{i32(1), {Op: op("br"), Index: 1}},
-						Else: []ir.Instr{{Op: op("block")}, i32(2)}},
+						Ext:  &ir.InstrExt{Else: []ir.Instr{{Op: op("block")}, i32(2)}}},
 				}},
 			}},
 			{Type: 2},
@@ -381,7 +381,7 @@ func TestPrintConstants(t *testing.T) {
 	}
 	v := ir.Instr{Op: printOp(t, "v128.const")}
 	v.SetV128Bytes([16]byte{1, 0, 0, 0, 2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0x80})
-	s := ir.Instr{Op: printOp(t, "i8x16.shuffle"), Value: 0x0706050403020100, Value2: 0x1f1e1d1c1b1a1918}
+	s := ir.Instr{Op: printOp(t, "i8x16.shuffle"), Value: 0x0706050403020100, Ext: &ir.InstrExt{Value2: 0x1f1e1d1c1b1a1918}}
 	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: []ir.Instr{v, s}}}}
 	got := printString(t, m, wat.PrintOptions{})
 	for _, want := range []string{

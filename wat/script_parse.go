@@ -329,5 +329,5 @@ func (p *parser) parseV128Lanes(v *Value, r *Result, withPatterns bool) {
 	}
 	var in ir.Instr
 	in.SetV128Bytes(b)
-	v.Lo, v.Hi = in.Value, in.Value2
+	v.Lo, v.Hi = in.Value, in.V128Hi()
 }

@@ -47,7 +47,7 @@ func countBody(body []ir.Instr, g uint32) []ir.Instr {
 			flush(i + 1) // the block instruction itself counts once
 			in := &out[len(out)-1]
 			in.Body = countBody(in.Body, g)
-			in.Else = countBody(in.Else, g)
+			in.SetElseBody(countBody(in.ElseBody(), g))
 		case ir.OpBr, ir.OpBrIf, ir.OpBrTable, ir.OpReturn, ir.OpUnreachable:
 			flush(i + 1)
 		}
