@@ -294,19 +294,29 @@ func (s *System) fdWrite(c *call) Errno {
 	return ESUCCESS
 }
 
+// seekable returns fd's entry if it is a regular file: stdio is a pipe
+// (ESPIPE) and a directory has no byte offset (EISDIR).
+func (s *System) seekable(fd uint32) (*fdEntry, Errno) {
+	e, errno := s.get(fd)
+	if errno != ESUCCESS {
+		return nil, errno
+	}
+	if e.stdio {
+		return nil, ESPIPE
+	}
+	if e.kind == fileDirectory {
+		return nil, EISDIR
+	}
+	return e, ESUCCESS
+}
+
 // positioned checks the arguments shared by fd_pread and fd_pwrite
 // (fd, iovs, iovs_len, offset): a seekable, non-directory file and a
 // non-negative offset.
 func (s *System) positioned(c *call) (*fdEntry, [][]byte, int64, Errno) {
-	e, errno := s.get(c.i32(0))
+	e, errno := s.seekable(c.i32(0))
 	if errno != ESUCCESS {
 		return nil, nil, 0, errno
-	}
-	if e.stdio {
-		return nil, nil, 0, ESPIPE
-	}
-	if e.kind == fileDirectory {
-		return nil, nil, 0, EISDIR
 	}
 	off := int64(c.i64(3))
 	if off < 0 {
@@ -361,15 +371,9 @@ func (s *System) fdPwrite(c *call) Errno {
 }
 
 func (s *System) fdSeek(c *call) Errno {
-	e, errno := s.get(c.i32(0))
+	e, errno := s.seekable(c.i32(0))
 	if errno != ESUCCESS {
 		return errno
-	}
-	if e.stdio {
-		return ESPIPE
-	}
-	if e.kind == fileDirectory {
-		return EISDIR
 	}
 	var whence int
 	switch c.i32(2) {
