@@ -36,36 +36,6 @@ func Decode(src *ir.Source, features ir.Features) (m *ir.Module, err error) {
 	return d.m, nil
 }
 
-// Section ids.
-const (
-	decodeSectionCustom    = 0
-	decodeSectionType      = 1
-	decodeSectionImport    = 2
-	decodeSectionFunction  = 3
-	decodeSectionTable     = 4
-	decodeSectionMemory    = 5
-	decodeSectionGlobal    = 6
-	decodeSectionExport    = 7
-	decodeSectionStart     = 8
-	decodeSectionElem      = 9
-	decodeSectionCode      = 10
-	decodeSectionData      = 11
-	decodeSectionDataCount = 12
-)
-
-// decodeSectionRank orders the known sections: the data count section comes
-// between the element and code sections.
-var decodeSectionRank = [...]int{
-	decodeSectionType: 1, decodeSectionImport: 2, decodeSectionFunction: 3, decodeSectionTable: 4,
-	decodeSectionMemory: 5, decodeSectionGlobal: 6, decodeSectionExport: 7, decodeSectionStart: 8,
-	decodeSectionElem: 9, decodeSectionDataCount: 10, decodeSectionCode: 11, decodeSectionData: 12,
-}
-
-var decodeSectionNames = [...]string{
-	"custom", "type", "import", "function", "table", "memory", "global",
-	"export", "start", "elem", "code", "data", "data count",
-}
-
 func (d *decoder) readModule() {
 	// The magic and version are read as u32s, as the spec does, so a short
 	// header is "unexpected end".
@@ -86,52 +56,52 @@ func (d *decoder) readModule() {
 	for !d.eof() {
 		idOff := d.pos
 		id := d.data[d.pos]
-		if id > decodeSectionDataCount {
+		if id > sectionDataCount {
 			d.fail(idOff, "malformed section id %#x", id)
 		}
-		if id != decodeSectionCustom && last != 0 && decodeSectionRank[id] <= decodeSectionRank[last] {
+		if id != sectionCustom && last != 0 && sectionRank[id] <= sectionRank[last] {
 			d.fail(idOff, "unexpected content after last section: %s section after %s section",
-				decodeSectionNames[id], decodeSectionNames[last])
+				sectionNames[id], sectionNames[last])
 		}
 		d.pos++
 		size := d.readLength()
 		start := d.pos
 		switch id {
-		case decodeSectionCustom:
+		case sectionCustom:
 			d.readCustomSection(idOff, start+size, last)
-		case decodeSectionType:
+		case sectionType:
 			d.readTypeSection()
-		case decodeSectionImport:
+		case sectionImport:
 			d.readImportSection()
-		case decodeSectionFunction:
+		case sectionFunction:
 			d.readFunctionSection()
-		case decodeSectionTable:
+		case sectionTable:
 			d.readTableSection()
-		case decodeSectionMemory:
+		case sectionMemory:
 			d.readMemorySection()
-		case decodeSectionGlobal:
+		case sectionGlobal:
 			d.readGlobalSection()
-		case decodeSectionExport:
+		case sectionExport:
 			d.readExportSection()
-		case decodeSectionStart:
+		case sectionStart:
 			d.m.Start = &ir.Start{Pos: ir.PosAt(start), Func: d.readU32()}
-		case decodeSectionElem:
+		case sectionElem:
 			d.readElemSection()
-		case decodeSectionDataCount:
+		case sectionDataCount:
 			if !d.features.Has(ir.FeatureBulkMemory) {
 				d.fail(idOff, "malformed section id %#x: the data count section requires %s", id, ir.FeatureBulkMemory.Flag())
 			}
 			d.dataCount = int(d.readU32())
-		case decodeSectionCode:
+		case sectionCode:
 			d.readCodeSection()
-		case decodeSectionData:
+		case sectionData:
 			d.readDataSection(start + size)
 		}
 		if d.pos != start+size {
 			d.fail(start, "section size mismatch: %s section declares %d bytes, its contents take %d",
-				decodeSectionNames[id], size, d.pos-start)
+				sectionNames[id], size, d.pos-start)
 		}
-		if id != decodeSectionCustom {
+		if id != sectionCustom {
 			last = id
 		}
 	}

@@ -2,21 +2,6 @@ package binary
 
 import "github.com/watt-wasm/watt/ir"
 
-// Subsection ids of the name section (the extended-name-section proposal
-// adds 3 to 9).
-const (
-	decodeNameModule   = 0
-	decodeNameFuncs    = 1
-	decodeNameLocals   = 2
-	decodeNameLabels   = 3
-	decodeNameTypes    = 4
-	decodeNameTables   = 5
-	decodeNameMemories = 6
-	decodeNameGlobals  = 7
-	decodeNameElems    = 8
-	decodeNameDatas    = 9
-)
-
 // decodeNameSection decodes the contents of a "name" custom section into
 // m.Names and m.Name. It reports false, and changes nothing, when the
 // section is malformed: the spec says a malformed name section is ignored,
@@ -43,23 +28,23 @@ func (d *decoder) decodeNameSection(content []byte) (ok bool) {
 		size := nd.readLength()
 		end := nd.pos + size
 		switch id {
-		case decodeNameModule:
+		case nameSubModule:
 			moduleName = nd.readName()
-		case decodeNameFuncs:
+		case nameSubFuncs:
 			names.Funcs = nd.readNameMap()
-		case decodeNameLocals:
+		case nameSubLocals:
 			names.Locals = nd.readIndirectNameMap()
-		case decodeNameTypes:
+		case nameSubTypes:
 			names.Types = nd.readNameMap()
-		case decodeNameTables:
+		case nameSubTables:
 			names.Tables = nd.readNameMap()
-		case decodeNameMemories:
+		case nameSubMemories:
 			names.Memories = nd.readNameMap()
-		case decodeNameGlobals:
+		case nameSubGlobals:
 			names.Globals = nd.readNameMap()
-		case decodeNameElems:
+		case nameSubElems:
 			names.Elems = nd.readNameMap()
-		case decodeNameDatas:
+		case nameSubDatas:
 			names.Datas = nd.readNameMap()
 		default: // labels and unknown subsections: nowhere to keep them
 			nd.pos = end

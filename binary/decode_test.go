@@ -41,16 +41,16 @@ func decodeTestCode(bodies ...[]byte) []byte {
 		content = append(content, b...)
 		content = append(content, 0x0b)
 	}
-	return decodeTestSection(decodeSectionCode, content)
+	return decodeTestSection(sectionCode, content)
 }
 
 // decodeTestFunc is a module with one function of type [] -> [] and the
 // given body (locals included, final end excluded).
 func decodeTestFunc(body ...byte) []byte {
 	return decodeTestModule(
-		decodeTestSection(decodeSectionType, []byte{1, 0x60, 0, 0}),
-		decodeTestSection(decodeSectionFunction, []byte{1, 0}),
-		decodeTestSection(decodeSectionMemory, []byte{1, 0, 1}),
+		decodeTestSection(sectionType, []byte{1, 0x60, 0, 0}),
+		decodeTestSection(sectionFunction, []byte{1, 0}),
+		decodeTestSection(sectionMemory, []byte{1, 0, 1}),
 		decodeTestCode(body),
 	)
 }
@@ -176,17 +176,17 @@ func TestDecodeElemForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := decodeTestMust(t, decodeTestModule(decodeTestSection(decodeSectionElem, append([]byte{1}, tt.bytes...))), threadsOn)
+			m := decodeTestMust(t, decodeTestModule(decodeTestSection(sectionElem, append([]byte{1}, tt.bytes...))), threadsOn)
 			if diff := cmp.Diff([]ir.Elem{tt.want}, m.Elems, ignorePos); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
-	e := decodeTestError(t, decodeTestModule(decodeTestSection(decodeSectionElem, []byte{1, 8})), threadsOn)
+	e := decodeTestError(t, decodeTestModule(decodeTestSection(sectionElem, []byte{1, 8})), threadsOn)
 	if !strings.HasPrefix(e.Msg, "malformed elements segment kind") {
 		t.Errorf("kind 8: %q", e.Msg)
 	}
-	e = decodeTestError(t, decodeTestModule(decodeTestSection(decodeSectionElem, []byte{1, 1, 1, 0})), threadsOn)
+	e = decodeTestError(t, decodeTestModule(decodeTestSection(sectionElem, []byte{1, 1, 1, 0})), threadsOn)
 	if !strings.HasPrefix(e.Msg, "malformed element kind") {
 		t.Errorf("element kind 1: %q", e.Msg)
 	}
@@ -194,7 +194,7 @@ func TestDecodeElemForms(t *testing.T) {
 
 func TestDecodeMemoryLimits(t *testing.T) {
 	mem := func(b ...byte) []byte {
-		return decodeTestModule(decodeTestSection(decodeSectionMemory, append([]byte{1}, b...)))
+		return decodeTestModule(decodeTestSection(sectionMemory, append([]byte{1}, b...)))
 	}
 	m := decodeTestMust(t, mem(0x03, 1, 2), threadsOn)
 	want := ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true}, Shared: true}
@@ -294,8 +294,8 @@ func TestDecodeNilSource(t *testing.T) {
 }
 
 func TestDecodeErrors(t *testing.T) {
-	typ := decodeTestSection(decodeSectionType, []byte{1, 0x60, 0, 0})
-	fn := decodeTestSection(decodeSectionFunction, []byte{1, 0})
+	typ := decodeTestSection(sectionType, []byte{1, 0x60, 0, 0})
+	fn := decodeTestSection(sectionFunction, []byte{1, 0})
 	tests := []struct {
 		name string
 		wasm []byte
@@ -308,29 +308,29 @@ func TestDecodeErrors(t *testing.T) {
 		{"section id", decodeTestModule([]byte{13, 0}), "malformed section id", 8},
 		{"order", decodeTestModule(fn, typ), "unexpected content after last section", 12},
 		{"duplicate", decodeTestModule(typ, typ), "unexpected content after last section", 14},
-		{"size mismatch", decodeTestModule([]byte{decodeSectionType, 5, 1, 0x60, 0, 0, 0}), "section size mismatch", 10},
-		{"section too long", decodeTestModule([]byte{decodeSectionType, 9, 1, 0x60, 0, 0}), "length out of bounds", 9},
-		{"hostile count", decodeTestModule([]byte{decodeSectionType, 5, 0xff, 0xff, 0xff, 0xff, 0x0f}), "length out of bounds", 10},
-		{"u32 too long", decodeTestModule([]byte{decodeSectionType, 7, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0}), "integer representation too long", 15},
-		{"u32 too large", decodeTestModule([]byte{decodeSectionType, 6, 0x80, 0x80, 0x80, 0x80, 0x10, 0}), "integer too large", 14},
+		{"size mismatch", decodeTestModule([]byte{sectionType, 5, 1, 0x60, 0, 0, 0}), "section size mismatch", 10},
+		{"section too long", decodeTestModule([]byte{sectionType, 9, 1, 0x60, 0, 0}), "length out of bounds", 9},
+		{"hostile count", decodeTestModule([]byte{sectionType, 5, 0xff, 0xff, 0xff, 0xff, 0x0f}), "length out of bounds", 10},
+		{"u32 too long", decodeTestModule([]byte{sectionType, 7, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0}), "integer representation too long", 15},
+		{"u32 too large", decodeTestModule([]byte{sectionType, 6, 0x80, 0x80, 0x80, 0x80, 0x10, 0}), "integer too large", 14},
 		{"function without code", decodeTestModule(typ, fn), "function and code section have inconsistent lengths", -1},
 		{"code without function", decodeTestModule(typ, decodeTestCode([]byte{0})), "function and code section have inconsistent lengths", -1},
-		{"import kind", decodeTestModule(decodeTestSection(decodeSectionImport, []byte{1, 0, 0, 4})), "malformed import kind", 13},
-		{"export kind", decodeTestModule(decodeTestSection(decodeSectionExport, []byte{1, 0, 4, 0})), "malformed export kind", 12},
-		{"mutability", decodeTestModule(decodeTestSection(decodeSectionGlobal, []byte{1, 0x7f, 2})), "malformed mutability", 12},
-		{"value type", decodeTestModule(decodeTestSection(decodeSectionGlobal, []byte{1, 0x40, 0})), "malformed value type", 11},
-		{"table ref type", decodeTestModule(decodeTestSection(decodeSectionTable, []byte{1, 0x7f, 0, 0})), "malformed reference type", 11},
-		{"shared table", decodeTestModule(decodeTestSection(decodeSectionTable, []byte{1, 0x70, 3, 0, 1})), "tables cannot be shared", 12},
-		{"name utf8", decodeTestModule(decodeTestSection(decodeSectionCustom, []byte{1, 0xff})), "malformed UTF-8 encoding", 10},
+		{"import kind", decodeTestModule(decodeTestSection(sectionImport, []byte{1, 0, 0, 4})), "malformed import kind", 13},
+		{"export kind", decodeTestModule(decodeTestSection(sectionExport, []byte{1, 0, 4, 0})), "malformed export kind", 12},
+		{"mutability", decodeTestModule(decodeTestSection(sectionGlobal, []byte{1, 0x7f, 2})), "malformed mutability", 12},
+		{"value type", decodeTestModule(decodeTestSection(sectionGlobal, []byte{1, 0x40, 0})), "malformed value type", 11},
+		{"table ref type", decodeTestModule(decodeTestSection(sectionTable, []byte{1, 0x7f, 0, 0})), "malformed reference type", 11},
+		{"shared table", decodeTestModule(decodeTestSection(sectionTable, []byte{1, 0x70, 3, 0, 1})), "tables cannot be shared", 12},
+		{"name utf8", decodeTestModule(decodeTestSection(sectionCustom, []byte{1, 0xff})), "malformed UTF-8 encoding", 10},
 		{"illegal opcode", decodeTestFunc(0, 0x06), "illegal opcode", -1},
 		{"illegal prefixed opcode", decodeTestFunc(0, 0xfe, 0x7f), "illegal opcode", -1},
 		{"ref.null type", decodeTestFunc(0, 0xd0, 0x7f, 0x1a), "malformed reference type", -1},
 		{"memop flags", decodeTestFunc(0, 0x41, 0, 0x28, 33, 0, 0x1a), "malformed memop flags", -1},
 		{"misplaced else", decodeTestFunc(0, 0x05), "END opcode expected", -1},
-		{"missing end", decodeTestModule(typ, fn, []byte{decodeSectionCode, 3, 1, 1, 0}), "unexpected end", -1},
+		{"missing end", decodeTestModule(typ, fn, []byte{sectionCode, 3, 1, 1, 0}), "unexpected end", -1},
 		{"data count required", decodeTestModule(typ, fn, decodeTestCode([]byte{0, 0xfc, 0x09, 0})), "data count section required", -1},
-		{"data count mismatch", decodeTestModule(decodeTestSection(decodeSectionDataCount, []byte{1})), "data count and data section have inconsistent lengths", -1},
-		{"data kind", decodeTestModule(decodeTestSection(decodeSectionData, []byte{1, 3})), "malformed data segment kind", 11},
+		{"data count mismatch", decodeTestModule(decodeTestSection(sectionDataCount, []byte{1})), "data count and data section have inconsistent lengths", -1},
+		{"data kind", decodeTestModule(decodeTestSection(sectionData, []byte{1, 3})), "malformed data segment kind", 11},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -377,7 +377,7 @@ func TestDecodeNameSection(t *testing.T) {
 		2, 6, 1, 0, 1, 0, 1, 'x', // local 0 of function 0 is "x"
 		7, 4, 1, 0, 1, 'g', // global 0 is "g"
 	}
-	m := decodeTestMust(t, decodeTestModule(decodeTestSection(decodeSectionCustom, names)), threadsOn)
+	m := decodeTestMust(t, decodeTestModule(decodeTestSection(sectionCustom, names)), threadsOn)
 	want := ir.Names{
 		Funcs:   ir.NameMap{0: "f"},
 		Locals:  map[uint32]ir.NameMap{0: {0: "x"}},
@@ -387,13 +387,13 @@ func TestDecodeNameSection(t *testing.T) {
 		t.Errorf("names (-want +got):\n%s\nmodule name %q, customs %v", diff, m.Name, m.Customs)
 	}
 	// A second name section is kept as a custom section.
-	m = decodeTestMust(t, decodeTestModule(decodeTestSection(decodeSectionCustom, names), decodeTestSection(decodeSectionCustom, names)), threadsOn)
+	m = decodeTestMust(t, decodeTestModule(decodeTestSection(sectionCustom, names), decodeTestSection(sectionCustom, names)), threadsOn)
 	if m.Names.Funcs[0] != "f" || len(m.Customs) != 1 || m.Customs[0].Name != "name" {
 		t.Errorf("two name sections: names %+v, customs %v", m.Names, m.Customs)
 	}
 	// A malformed name section is not an error: it is kept as it is.
 	bad := append(append([]byte(nil), names...), 1, 9) // truncated subsection
-	m = decodeTestMust(t, decodeTestModule(decodeTestSection(decodeSectionCustom, bad)), threadsOn)
+	m = decodeTestMust(t, decodeTestModule(decodeTestSection(sectionCustom, bad)), threadsOn)
 	if m.Name != "" || m.Names.Funcs != nil || len(m.Customs) != 1 || m.Customs[0].Name != "name" {
 		t.Errorf("malformed name section: name %q, names %+v, customs %v", m.Name, m.Names, m.Customs)
 	}
@@ -401,19 +401,19 @@ func TestDecodeNameSection(t *testing.T) {
 
 func TestDecodeCustomAfter(t *testing.T) {
 	custom := func(name string) []byte {
-		return decodeTestSection(decodeSectionCustom, append([]byte{byte(len(name))}, name...), []byte("data"))
+		return decodeTestSection(sectionCustom, append([]byte{byte(len(name))}, name...), []byte("data"))
 	}
 	m := decodeTestMust(t, decodeTestModule(
 		custom("a"),
-		decodeTestSection(decodeSectionType, []byte{0}),
+		decodeTestSection(sectionType, []byte{0}),
 		custom("b"),
-		decodeTestSection(decodeSectionDataCount, []byte{0}),
+		decodeTestSection(sectionDataCount, []byte{0}),
 		custom("c"),
 	), threadsOn)
 	want := []ir.Custom{
 		{Name: "a", Data: []byte("data"), After: 0},
-		{Name: "b", Data: []byte("data"), After: decodeSectionType},
-		{Name: "c", Data: []byte("data"), After: decodeSectionDataCount},
+		{Name: "b", Data: []byte("data"), After: sectionType},
+		{Name: "c", Data: []byte("data"), After: sectionDataCount},
 	}
 	if diff := cmp.Diff(want, m.Customs, ignorePos); diff != "" {
 		t.Errorf("customs (-want +got):\n%s", diff)
@@ -500,15 +500,15 @@ func TestDecodeHostileCounts(t *testing.T) {
 	huge := []byte{0xff, 0xff, 0xff, 0xff, 0x0f}
 	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 	tests := map[string][]byte{
-		"types":     decodeTestModule(decodeTestSection(decodeSectionType, huge)),
-		"functions": decodeTestModule(decodeTestSection(decodeSectionFunction, huge)),
-		"imports":   decodeTestModule(decodeTestSection(decodeSectionImport, huge)),
-		"elements":  decodeTestModule(decodeTestSection(decodeSectionElem, cat([]byte{1, 1, 0}, huge))),
-		"data":      decodeTestModule(decodeTestSection(decodeSectionData, cat([]byte{1, 1}, huge))),
+		"types":     decodeTestModule(decodeTestSection(sectionType, huge)),
+		"functions": decodeTestModule(decodeTestSection(sectionFunction, huge)),
+		"imports":   decodeTestModule(decodeTestSection(sectionImport, huge)),
+		"elements":  decodeTestModule(decodeTestSection(sectionElem, cat([]byte{1, 1, 0}, huge))),
+		"data":      decodeTestModule(decodeTestSection(sectionData, cat([]byte{1, 1}, huge))),
 		"locals":    decodeTestFunc(cat(huge, []byte{0x7f})...),
 		"br_table":  decodeTestFunc(cat([]byte{0, 0x0e}, huge)...),
 		"select":    decodeTestFunc(cat([]byte{0, 0x1c}, huge)...),
-		"name":      decodeTestModule(decodeTestSection(decodeSectionCustom, huge)),
+		"name":      decodeTestModule(decodeTestSection(sectionCustom, huge)),
 	}
 	for name, wasm := range tests {
 		var before, after runtime.MemStats

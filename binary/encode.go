@@ -6,51 +6,6 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// Binary section ids.
-const (
-	sectionCustom    = 0
-	sectionType      = 1
-	sectionImport    = 2
-	sectionFunction  = 3
-	sectionTable     = 4
-	sectionMemory    = 5
-	sectionGlobal    = 6
-	sectionExport    = 7
-	sectionStart     = 8
-	sectionElem      = 9
-	sectionCode      = 10
-	sectionData      = 11
-	sectionDataCount = 12
-)
-
-// encodeSectionOrder is the order known sections appear in a module; the
-// data count section sits between elements and code.
-var encodeSectionOrder = [...]byte{
-	sectionType, sectionImport, sectionFunction, sectionTable, sectionMemory,
-	sectionGlobal, sectionExport, sectionStart, sectionElem, sectionDataCount,
-	sectionCode, sectionData,
-}
-
-// Element segment flag bits of the binary format.
-const (
-	elemFlagPassive       = 1 // passive or declarative (with elemFlagExplicit)
-	elemFlagExplicitTable = 2 // active: table index written; else declarative
-	elemFlagExprs         = 4 // elements are expressions, not function indices
-)
-
-// Limits flag bits (memory and table types).
-const (
-	limitsFlagMax    = 1
-	limitsFlagShared = 2
-	limitsFlagIs64   = 4
-)
-
-// Data segment flags.
-const (
-	dataFlagPassive        = 1
-	dataFlagExplicitMemory = 2
-)
-
 const (
 	encodeFuncTypeForm  = 0x60 // starts a function type
 	encodeBlockTypeNone = 0x40 // empty block type
@@ -91,7 +46,7 @@ func (e *moduleEncoder) encodeModule() {
 	}
 	e.writeCustomsAfter(0)
 	dataCountStart, dataCountEnd := -1, -1
-	for _, id := range encodeSectionOrder {
+	for _, id := range sectionOrder {
 		switch id {
 		case sectionType:
 			e.writeTypeSection()

@@ -6,19 +6,6 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// Name section subsection ids.
-const (
-	nameSubModule   = 0
-	nameSubFuncs    = 1
-	nameSubLocals   = 2
-	nameSubTypes    = 4
-	nameSubTables   = 5
-	nameSubMemories = 6
-	nameSubGlobals  = 7
-	nameSubElems    = 8
-	nameSubDatas    = 9
-)
-
 // writeNameSection writes the "name" custom section the way wat2wasm
 // --debug-names does: the module name and function names when present;
 // always the local names, listing every function of the index space
