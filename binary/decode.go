@@ -221,14 +221,14 @@ func (d *decoder) requireFeature(off int, f ir.Feature, msg, what string) {
 func (d *decoder) readLimits(allow64 bool) (lim ir.Limits, shared, is64 bool, flagsOff int) {
 	flagsOff = d.pos
 	flags := d.readByte()
-	valid := byte(0x03)
+	valid := byte(limitsFlagMax | limitsFlagShared)
 	if allow64 && d.features.Has(ir.FeatureMemory64) {
-		valid |= 0x04
+		valid |= limitsFlagIs64
 	}
 	if flags&^valid != 0 {
 		d.fail(flagsOff, "malformed limits flags %#x", flags)
 	}
-	lim.HasMax, shared, is64 = flags&1 != 0, flags&2 != 0, flags&4 != 0
+	lim.HasMax, shared, is64 = flags&limitsFlagMax != 0, flags&limitsFlagShared != 0, flags&limitsFlagIs64 != 0
 	read := d.readU64
 	if !is64 {
 		read = func() uint64 { return uint64(d.readU32()) }
@@ -369,24 +369,24 @@ func (d *decoder) readElemSection() {
 			d.requireFeature(off, ir.FeatureBulkMemory, "malformed elements segment kind", fmt.Sprintf("segment kind %d", flags))
 		}
 		switch {
-		case flags&1 == 0:
+		case flags&elemFlagPassive == 0:
 			e.Mode = ir.SegmentActive
-			if flags&2 != 0 {
+			if flags&elemFlagExplicitTable != 0 {
 				e.Table = d.readU32()
 			}
 			e.Offset = d.readConstExpr()
-		case flags&2 == 0:
+		case flags&elemFlagExplicitTable == 0:
 			e.Mode = ir.SegmentPassive
 		default:
 			e.Mode = ir.SegmentDeclarative
 		}
-		exprs := flags&4 != 0
-		if flags&3 != 0 { // explicit element kind or type
+		exprs := flags&elemFlagExprs != 0
+		if flags&(elemFlagPassive|elemFlagExplicitTable) != 0 { // explicit element kind or type
 			if exprs {
 				e.Type = d.readRefType()
 			} else {
 				kindOff := d.pos
-				if k := d.readByte(); k != 0x00 {
+				if k := d.readByte(); k != elemKindFunc {
 					d.fail(kindOff, "malformed element kind %#x", k)
 				}
 			}
@@ -441,10 +441,10 @@ func (d *decoder) readDataSection(end int) {
 		switch kind := d.readU32(); kind {
 		case 0:
 			s.Offset = d.readConstExpr()
-		case 1:
+		case dataFlagPassive:
 			d.requireFeature(off, ir.FeatureBulkMemory, "malformed data segment kind", "a passive data segment")
 			s.Mode = ir.SegmentPassive
-		case 2:
+		case dataFlagExplicitMemory:
 			s.Memory = d.readU32()
 			s.Offset = d.readConstExpr()
 		default:

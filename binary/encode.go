@@ -9,7 +9,6 @@ import (
 const (
 	encodeFuncTypeForm  = 0x60 // starts a function type
 	encodeBlockTypeNone = 0x40 // empty block type
-	encodeElemKindFunc  = 0x00 // elemkind of the function-index element forms
 	encodeSizeReserve   = 5    // bytes reserved for a u32 size, fixed up later
 )
 
@@ -433,7 +432,7 @@ func (e *moduleEncoder) writeElem(el *ir.Elem) {
 	}
 	if flags&(elemFlagPassive|elemFlagExplicitTable) != 0 {
 		if funcIndices {
-			e.buf = append(e.buf, encodeElemKindFunc)
+			e.buf = append(e.buf, elemKindFunc)
 		} else {
 			e.buf = append(e.buf, byte(el.Type))
 		}

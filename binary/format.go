@@ -41,6 +41,9 @@ const (
 	elemFlagExprs         = 4 // elements are expressions, not function indices
 )
 
+// elemKindFunc is the elemkind byte of the function-index element forms.
+const elemKindFunc = 0x00
+
 // Limits flag bits (memory and table types).
 const (
 	limitsFlagMax    = 1
