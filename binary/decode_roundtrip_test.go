@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/watt-wasm/watt/internal/testsuite/scriptmods"
+
 	"github.com/watt-wasm/watt/internal/testsuite"
 
 	"github.com/google/go-cmp/cmp"
@@ -77,15 +79,15 @@ func wast2jsonModules(t *testing.T, path, dir string, skip map[int]bool) ([]wabt
 
 // wat2wasmModules compiles the script's text modules one by one with
 // wat2wasm, leaving out those wabt rejects.
-func wat2wasmModules(t *testing.T, texts []wastTextModule, dir string) []wabtModule {
+func wat2wasmModules(t *testing.T, texts []scriptmods.Module, dir string) []wabtModule {
 	var mods []wabtModule
 	for i, tm := range texts {
-		if tm.command == "assert_malformed" {
+		if tm.Command == "assert_malformed" {
 			continue
 		}
 		wat := filepath.Join(dir, fmt.Sprintf("m%d.wat", i))
 		wasm := filepath.Join(dir, fmt.Sprintf("m%d.wasm", i))
-		if err := os.WriteFile(wat, []byte(tm.text), 0o666); err != nil {
+		if err := os.WriteFile(wat, []byte(tm.Text), 0o666); err != nil {
 			t.Fatal(err)
 		}
 		if err := exec.Command("wat2wasm", "--enable-threads", "--no-check", wat, "-o", wasm).Run(); err != nil {
@@ -95,7 +97,7 @@ func wat2wasmModules(t *testing.T, texts []wastTextModule, dir string) []wabtMod
 		if err != nil {
 			t.Fatal(err)
 		}
-		mods = append(mods, wabtModule{tm.line, tm.command, b})
+		mods = append(mods, wabtModule{tm.Line, tm.Command, b})
 	}
 	return mods
 }
@@ -137,7 +139,7 @@ func TestDecodeRoundTrip(t *testing.T) {
 				}
 				skip := map[int]bool{}
 				for _, b := range bins {
-					skip[b.line] = true
+					skip[b.Line] = true
 				}
 				dir := t.TempDir()
 				mods, ok := wast2jsonModules(t, path, dir, skip)
@@ -146,7 +148,7 @@ func TestDecodeRoundTrip(t *testing.T) {
 				}
 				textAt := map[int]string{}
 				for _, tm := range texts {
-					textAt[tm.line] = tm.text
+					textAt[tm.Line] = tm.Text
 				}
 				failures := 0
 				for _, mod := range mods {

@@ -32,27 +32,27 @@ func TestDecodeSuite(t *testing.T) {
 			continue
 		}
 		for _, b := range bins {
-			m, err := Decode(ir.NewSource(name, b.bytes, true), suiteFeatures())
-			if b.command == "assert_malformed" {
+			m, err := Decode(ir.NewSource(name, b.Binary, true), suiteFeatures())
+			if b.Command == "assert_malformed" {
 				malformed++
 				var e *ir.Error
 				switch {
 				case err == nil:
-					t.Errorf("%s:%d: decoded, want error %q", name, b.line, b.want)
+					t.Errorf("%s:%d: decoded, want error %q", name, b.Line, b.Want)
 				case !errors.As(err, &e):
-					t.Errorf("%s:%d: error %T is not an *ir.Error", name, b.line, err)
-				case !strings.HasPrefix(e.Msg, b.want):
-					t.Errorf("%s:%d: error %q, want %q", name, b.line, e.Msg, b.want)
+					t.Errorf("%s:%d: error %T is not an *ir.Error", name, b.Line, err)
+				case !strings.HasPrefix(e.Msg, b.Want):
+					t.Errorf("%s:%d: error %q, want %q", name, b.Line, e.Msg, b.Want)
 				case e.Kind != ir.Malformed || !e.Pos.IsValid():
-					t.Errorf("%s:%d: error %v has kind %v, pos %v", name, b.line, e, e.Kind, e.Pos)
+					t.Errorf("%s:%d: error %v has kind %v, pos %v", name, b.Line, e, e.Kind, e.Pos)
 				}
 				continue
 			}
 			valid++
 			if err != nil {
-				t.Errorf("%s:%d (%s): %v", name, b.line, b.command, err)
+				t.Errorf("%s:%d (%s): %v", name, b.Line, b.Command, err)
 			} else if m == nil {
-				t.Errorf("%s:%d: nil module without error", name, b.line)
+				t.Errorf("%s:%d: nil module without error", name, b.Line)
 			}
 		}
 	}

@@ -89,7 +89,7 @@ func addFuzzSeeds(f *testing.F) {
 			continue
 		}
 		for _, b := range bins {
-			f.Add(b.bytes)
+			f.Add(b.Binary)
 		}
 	}
 	if _, err := exec.LookPath("wast2json"); err != nil {

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/watt-wasm/watt/internal/testsuite/scriptmods"
+
 	"github.com/watt-wasm/watt/internal/testsuite"
 
 	"github.com/watt-wasm/watt/ir"
@@ -27,6 +29,14 @@ import (
 // text and both binaries of each mismatch written there.
 
 // wabtDiffModule is one text module cut out of a .wast script.
+// wabtDiffCommands are the commands whose text modules are compared: plain
+// modules (top level or in a thread) and the valid-to-parse modules of
+// assertions (assert_invalid's get --no-check on both sides).
+var wabtDiffCommands = map[string]bool{
+	"module": true, "assert_invalid": true, "assert_trap": true,
+	"assert_unlinkable": true, "assert_uninstantiable": true,
+}
+
 type wabtDiffModule struct {
 	file    string
 	line    int
@@ -61,11 +71,15 @@ func TestEncodeMatchesWabt(t *testing.T) {
 			t.Fatal(err)
 		}
 		rel := testsuite.Rel(t, path)
-		cut, err := wabtDiffCutModules(rel, string(src))
+		cut, err := scriptmods.Modules(rel, src)
 		if err != nil {
 			t.Fatalf("%s: %v", rel, err)
 		}
-		mods = append(mods, cut...)
+		for _, m := range cut {
+			if m.Kind == wat.ModuleText && wabtDiffCommands[m.Command] {
+				mods = append(mods, wabtDiffModule{file: m.File, line: m.Line, text: m.Text, noCheck: m.Command == "assert_invalid"})
+			}
+		}
 	}
 	if testing.Short() {
 		// A quick pass: every 8th module.
