@@ -145,13 +145,13 @@ func (d *decoder) readCustomSection(idOff, end int, after byte) {
 
 func (d *decoder) readTypeSection() {
 	n := d.readLength()
-	d.m.Types = decodeMakeSlice[[]ir.FuncType](n, d.capFor(n, 3))
+	d.m.Types = decodeMakeSlice[[]ir.TypeDef](n, d.capFor(n, 3))
 	for range n {
 		off := d.pos
 		if form := d.readTypeByte(); form != 0x60 {
 			d.fail(off, "malformed function type %#x", form)
 		}
-		d.m.Types = append(d.m.Types, ir.FuncType{Params: d.readValTypes(), Results: d.readValTypes()})
+		d.m.Types = append(d.m.Types, ir.FuncTypeDef(ir.FuncType{Params: d.readValTypes(), Results: d.readValTypes()}))
 	}
 }
 
@@ -171,7 +171,7 @@ func (d *decoder) readValTypes() []ir.ValType {
 // readValType reads one value type, rejecting types of features that are off.
 func (d *decoder) readValType() ir.ValType {
 	off := d.pos
-	t := ir.ValType(d.readTypeByte())
+	t := valTypeOfByte(d.readTypeByte())
 	switch t {
 	case ir.I32, ir.I64, ir.F32, ir.F64:
 	case ir.V128:
@@ -179,21 +179,55 @@ func (d *decoder) readValType() ir.ValType {
 	case ir.FuncRef, ir.ExternRef:
 		d.requireFeature(off, ir.FeatureReferenceTypes, "malformed value type", t.String())
 	default:
-		d.fail(off, "malformed value type %#x", byte(t))
+		d.fail(off, "malformed value type %#x", d.data[off])
 	}
 	return t
+}
+
+// valTypeOfByte maps a one-byte value type code to its ValType (the
+// abbreviated reference types funcref, externref, ... included).
+func valTypeOfByte(b byte) ir.ValType {
+	if h, ok := ir.AbstractHeap(b); ok {
+		return ir.Ref(true, h)
+	}
+	return ir.ValType(b)
+}
+
+// readHeapType reads a heap type: an abstract type's code or a type index
+// as a non-negative s33.
+func (d *decoder) readHeapType() ir.HeapType {
+	off := d.pos
+	if !d.eof() {
+		if b := d.data[d.pos]; b&0xc0 == 0x40 { // a one-byte negative s33
+			d.pos++
+			h, ok := ir.AbstractHeap(b)
+			if !ok {
+				d.fail(off, "malformed heap type %#x", b)
+			}
+			if h != ir.HeapFunc && h != ir.HeapExtern {
+				d.requireFeature(off, ir.FeatureGC, "malformed heap type", h.String())
+			}
+			return h
+		}
+	}
+	x := d.readSigned(33)
+	if x < 0 || x > int64(ir.MaxTypeIndex) {
+		d.fail(off, "malformed heap type %d", x)
+	}
+	d.requireFeature(off, ir.FeatureFunctionReferences, "malformed heap type", "a type index")
+	return ir.HeapIndex(uint32(x))
 }
 
 // readRefType reads a reference type (table element type, ref.null).
 func (d *decoder) readRefType() ir.ValType {
 	off := d.pos
-	t := ir.ValType(d.readTypeByte())
+	t := valTypeOfByte(d.readTypeByte())
 	switch t {
 	case ir.FuncRef:
 	case ir.ExternRef:
 		d.requireFeature(off, ir.FeatureReferenceTypes, "malformed reference type", "externref")
 	default:
-		d.fail(off, "malformed reference type %#x", byte(t))
+		d.fail(off, "malformed reference type %#x", d.data[off])
 	}
 	return t
 }
@@ -254,7 +288,8 @@ func (d *decoder) readMemoryType() ir.MemoryType {
 	if shared {
 		d.requireFeature(flagsOff, ir.FeatureThreads, "malformed limits flags", "a shared memory")
 	}
-	return ir.MemoryType{Limits: lim, Shared: shared, Is64: is64}
+	lim.Is64 = is64
+	return ir.MemoryType{Limits: lim, Shared: shared}
 }
 
 func (d *decoder) readGlobalType() ir.GlobalType {

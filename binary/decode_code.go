@@ -6,11 +6,41 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// decodeFrame is a block, loop or if whose end has not been read yet.
+// decodeFrame is a block, loop, if, try_table or try whose end has not been
+// read yet.
 type decodeFrame struct {
 	instr  ir.Instr // Body/Else are filled in when the arm ends
 	start  int      // index in decoder.scratch where the current arm begins
 	inElse bool
+	// A legacy try's handlers so far; the last one is the arm being read
+	// when inHandler is set.
+	handlers  []ir.Handler
+	inHandler bool
+}
+
+// closeArm stores the instructions read since the current arm began into
+// that arm (then, else, or a legacy try's handler).
+func (d *decoder) closeArm(f *decodeFrame) {
+	switch {
+	case f.inHandler:
+		f.handlers[len(f.handlers)-1].Body = d.takeScratch(f.start)
+	case f.inElse:
+		f.instr.SetElseBody(d.takeScratch(f.start))
+	default:
+		f.instr.Body = d.takeScratch(f.start)
+	}
+}
+
+// popFrame closes the innermost block and appends it to its parent's arm.
+func (d *decoder) popFrame() {
+	f := &d.frames[len(d.frames)-1]
+	d.closeArm(f)
+	if len(f.handlers) > 0 {
+		f.instr.SetHandlers(f.handlers)
+	}
+	in := f.instr
+	d.frames = d.frames[:len(d.frames)-1]
+	d.scratch = append(d.scratch, in)
 }
 
 // readCode reads code section entry i (locals and body) into f.
@@ -128,15 +158,7 @@ func (d *decoder) readExpr() []ir.Instr {
 			if len(d.frames) == baseFrames {
 				return d.takeScratch(base)
 			}
-			f := &d.frames[len(d.frames)-1]
-			if f.inElse {
-				f.instr.SetElseBody(d.takeScratch(f.start))
-			} else {
-				f.instr.Body = d.takeScratch(f.start)
-			}
-			in := f.instr
-			d.frames = d.frames[:len(d.frames)-1]
-			d.scratch = append(d.scratch, in)
+			d.popFrame()
 			continue
 		case 0x05: // else
 			if n := len(d.frames); n > baseFrames {
@@ -149,15 +171,23 @@ func (d *decoder) readExpr() []ir.Instr {
 			// The spec's instruction sequence stops at else and then
 			// expects the end of the enclosing block.
 			d.fail(off, "END opcode expected, found else")
+		case 0x07, 0x19, 0x18: // catch, catch_all, delegate: arms of a legacy try
+			if n := len(d.frames); n > baseFrames && d.frames[n-1].instr.Op == ir.OpTry {
+				if d.legacyTryArm(&d.frames[n-1], off, b) {
+					d.popFrame()
+				}
+				continue
+			}
 		}
 
 		op := d.readOpcode(off, b)
 		imm := op.Info().Imm
-		if imm == ir.ImmBlock {
-			d.frames = append(d.frames, decodeFrame{
-				instr: ir.Instr{Op: op, Pos: ir.PosAt(off), Block: d.readBlockType()},
-				start: len(d.scratch),
-			})
+		if imm == ir.ImmBlock || imm == ir.ImmTryTable || imm == ir.ImmTry {
+			in := ir.Instr{Op: op, Pos: ir.PosAt(off), Block: d.readBlockType()}
+			if imm == ir.ImmTryTable {
+				in.SetCatches(d.readCatches())
+			}
+			d.frames = append(d.frames, decodeFrame{instr: in, start: len(d.scratch)})
 			continue
 		}
 		// Decode in place: an Instr is large, so avoid copying it.
@@ -166,6 +196,54 @@ func (d *decoder) readExpr() []ir.Instr {
 			d.readImmediates(&d.scratch[len(d.scratch)-1], imm)
 		}
 	}
+}
+
+// legacyTryArm handles catch (0x07), catch_all (0x19) and delegate (0x18)
+// at off inside the legacy try f; it reports whether the try is complete
+// (delegate ends it).
+func (d *decoder) legacyTryArm(f *decodeFrame, off int, b byte) bool {
+	op := d.readOpcode(off, b)
+	if f.inHandler && f.handlers[len(f.handlers)-1].All {
+		d.fail(off, "malformed legacy try: %s after catch_all", op)
+	}
+	if b == 0x18 && f.inHandler {
+		d.fail(off, "malformed legacy try: delegate after a handler")
+	}
+	d.closeArm(f)
+	f.start = len(d.scratch)
+	switch b {
+	case 0x07:
+		f.handlers = append(f.handlers, ir.Handler{Tag: d.readU32(), Pos: ir.PosAt(off)})
+	case 0x19:
+		f.handlers = append(f.handlers, ir.Handler{All: true, Pos: ir.PosAt(off)})
+	default:
+		f.instr.SetDelegate(d.readU32())
+		return true
+	}
+	f.inHandler = true
+	return false
+}
+
+// readCatches reads try_table's catch clauses.
+func (d *decoder) readCatches() []ir.CatchClause {
+	n := d.readLength()
+	if n == 0 {
+		return nil
+	}
+	cs := make([]ir.CatchClause, n) // n <= remaining bytes
+	for i := range cs {
+		off := d.pos
+		k := ir.CatchKind(d.readByte())
+		if k > ir.CatchAllRef {
+			d.fail(off, "malformed catch clause %#x", byte(k))
+		}
+		cs[i].Kind = k
+		if k == ir.Catch || k == ir.CatchRef {
+			cs[i].Tag = d.readU32()
+		}
+		cs[i].Label = d.readU32()
+	}
+	return cs
 }
 
 // takeScratch moves the instructions from scratch[start:] into an exactly
@@ -234,9 +312,9 @@ func (d *decoder) readBlockType() ir.BlockType {
 	switch b := d.data[d.pos]; {
 	case b == 0x40:
 		d.pos++
-		return ir.BlockType{Kind: ir.BlockEmpty}
+		return ir.BlockType{}
 	case b&0xc0 == 0x40: // a one-byte negative s33: a value type
-		return ir.BlockType{Kind: ir.BlockValue, Value: d.readValType()}
+		return ir.BlockOf(d.readValType())
 	}
 	off := d.pos
 	x := d.readSigned(33)
@@ -244,15 +322,34 @@ func (d *decoder) readBlockType() ir.BlockType {
 		d.fail(off, "malformed block type %d", x)
 	}
 	d.requireFeature(off, ir.FeatureMultiValue, "malformed block type", "a type index")
-	return ir.BlockType{Kind: ir.BlockIndex, Index: uint32(x)}
+	return ir.BlockOfIndex(uint32(x))
 }
 
 // readImmediates reads the immediates of shape imm into in.
 func (d *decoder) readImmediates(in *ir.Instr, imm ir.Imm) {
 	switch imm {
 	case ir.ImmNone:
-	case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmElem:
+	case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmElem, ir.ImmTag, ir.ImmType:
 		in.Index = d.readU32()
+	case ir.ImmStructField, ir.ImmArrayFixed, ir.ImmArrayElem, ir.ImmTypePair:
+		in.Index = d.readU32()
+		in.Index2 = d.readU32()
+	case ir.ImmArrayData:
+		in.Index = d.readU32()
+		in.Index2 = d.readU32()
+		d.noteDataUse(in.Pos)
+	case ir.ImmRefType:
+		null := in.Op == ir.OpRefTestNull || in.Op == ir.OpRefCastNull
+		in.SetRefType(ir.Ref(null, d.readHeapType()))
+	case ir.ImmBrOnCast:
+		off := d.pos
+		flags := d.readByte()
+		if flags&^(castFlagFromNull|castFlagToNull) != 0 {
+			d.fail(off, "malformed br_on_cast flags %#x", flags)
+		}
+		in.Index = d.readU32()
+		from := ir.Ref(flags&castFlagFromNull != 0, d.readHeapType())
+		in.SetCastTypes(from, ir.Ref(flags&castFlagToNull != 0, d.readHeapType()))
 	case ir.ImmData:
 		in.Index = d.readU32()
 		d.noteDataUse(in.Pos)
@@ -306,8 +403,8 @@ func (d *decoder) readImmediates(in *ir.Instr, imm ir.Imm) {
 			}
 			in.SetSelectTypes(types)
 		}
-	case ir.ImmRefType:
-		in.Ref = d.readRefType()
+	case ir.ImmHeapType:
+		in.SetHeapType(d.readHeapType())
 	case ir.ImmFence:
 		d.readZeroByte()
 	default:

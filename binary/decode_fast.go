@@ -181,8 +181,12 @@ func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok boo
 			frames = append(frames, scanFrame{idx: len(d.counts), isIf: op == ir.OpIf})
 			d.counts = append(d.counts, 0, 0)
 		case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmElem, ir.ImmData,
-			ir.ImmI32, ir.ImmI64:
+			ir.ImmI32, ir.ImmI64, ir.ImmTag, ir.ImmType, ir.ImmHeapType, ir.ImmRefType:
 			p, _ = skipLEB(data, p, end)
+		case ir.ImmStructField, ir.ImmArrayFixed, ir.ImmArrayData, ir.ImmArrayElem, ir.ImmTypePair:
+			if p, _ = skipLEB(data, p, end); p >= 0 {
+				p, _ = skipLEB(data, p, end)
+			}
 		case ir.ImmBrTable:
 			var n uint64
 			if p, n = skipLEB(data, p, end); p < 0 || n > uint64(end-p) {
@@ -211,7 +215,7 @@ func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok boo
 			if imm == ir.ImmMemArgLane && p >= 0 {
 				p++
 			}
-		case ir.ImmLane, ir.ImmRefType, ir.ImmFence:
+		case ir.ImmLane, ir.ImmFence:
 			p++
 		case ir.ImmShuffle, ir.ImmV128:
 			p += 16

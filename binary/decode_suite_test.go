@@ -13,7 +13,7 @@ import (
 )
 
 // suiteFeatures are the features the threads suite is run with.
-func suiteFeatures() ir.Features { return ir.DefaultFeatures().With(ir.FeatureThreads, true) }
+func suiteFeatures() ir.Features { return ir.Wasm2Features().With(ir.FeatureThreads, true) }
 
 // TestDecodeSuite decodes every `(module binary …)` of the threads suite:
 // those under assert_malformed must fail with the expected message (as a

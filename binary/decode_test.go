@@ -55,7 +55,7 @@ func decodeTestFunc(body ...byte) []byte {
 	)
 }
 
-var threadsOn = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+var threadsOn = ir.Wasm2Features().With(ir.FeatureThreads, true)
 
 func decodeTestMust(t *testing.T, wasm []byte, features ir.Features) *ir.Module {
 	t.Helper()
@@ -110,14 +110,14 @@ func TestDecodeInstructionTree(t *testing.T) {
 	m := decodeTestMust(t, decodeTestFunc(body...), threadsOn)
 	want := []ir.Instr{
 		{Op: ir.OpBlock, Body: []ir.Instr{
-			{Op: ir.OpLoop, Block: ir.BlockType{Kind: ir.BlockValue, Value: ir.I32}, Body: []ir.Instr{
+			{Op: ir.OpLoop, Block: ir.BlockOf(ir.I32), Body: []ir.Instr{
 				{Op: ir.OpI32Const, Value: 0xffffffff},
 				{Op: ir.OpBr},
 			}},
 			{Op: ir.OpIf, Body: []ir.Instr{{Op: ir.OpNop}}, Ext: &ir.InstrExt{Else: []ir.Instr{
 				{Op: ir.OpBrTable, Ext: &ir.InstrExt{Labels: []uint32{0, 1}}},
 			}}},
-			{Op: ir.OpIf, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 0}},
+			{Op: ir.OpIf, Block: ir.BlockOfIndex(0)},
 		}},
 		{Op: ir.OpI64Const, Value: 1 << 63},
 		{Op: ir.OpF32Const, Value: 0x3f800000},
@@ -168,7 +168,7 @@ func TestDecodeElemForms(t *testing.T) {
 		{"4 active exprs", []byte{4, 0x41, 1, 0x0b, 1, 0xd2, 0, 0x0b},
 			ir.Elem{Mode: ir.SegmentActive, Offset: offset, Type: ir.FuncRef, Init: [][]ir.Instr{ref(0)}}},
 		{"5 passive exprs", []byte{5, 0x6f, 1, 0xd0, 0x6f, 0x0b},
-			ir.Elem{Mode: ir.SegmentPassive, Type: ir.ExternRef, Init: [][]ir.Instr{{{Op: ir.OpRefNull, Ref: ir.ExternRef}}}}},
+			ir.Elem{Mode: ir.SegmentPassive, Type: ir.ExternRef, Init: [][]ir.Instr{{{Op: ir.OpRefNull, Index: uint32(ir.HeapExtern)}}}}},
 		{"6 active table exprs", []byte{6, 1, 0x41, 1, 0x0b, 0x70, 0},
 			ir.Elem{Mode: ir.SegmentActive, Table: 1, Offset: offset, Type: ir.FuncRef}},
 		{"7 declarative exprs", []byte{7, 0x70, 1, 0xd2, 0, 0x0b},
@@ -202,7 +202,7 @@ func TestDecodeMemoryLimits(t *testing.T) {
 		t.Errorf("shared memory (-want +got):\n%s", diff)
 	}
 	// Without threads a shared memory is rejected, naming the flag.
-	e := decodeTestError(t, mem(0x03, 1, 2), ir.DefaultFeatures())
+	e := decodeTestError(t, mem(0x03, 1, 2), ir.Wasm2Features())
 	if !strings.HasPrefix(e.Msg, "malformed limits flags") || !strings.Contains(e.Msg, "--enable-threads") {
 		t.Errorf("shared without threads: %q", e.Msg)
 	}
@@ -210,8 +210,8 @@ func TestDecodeMemoryLimits(t *testing.T) {
 		t.Errorf("error text %q: want the flags' offset 0xb", got)
 	}
 	// memory64 only with its feature.
-	m = decodeTestMust(t, mem(0x05, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01), ir.DefaultFeatures().With(ir.FeatureMemory64, true))
-	want = ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 1 << 35, HasMax: true}, Is64: true}
+	m = decodeTestMust(t, mem(0x05, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01), ir.Wasm2Features().With(ir.FeatureMemory64, true))
+	want = ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 1 << 35, HasMax: true, Is64: true}}
 	if diff := cmp.Diff(want, m.Memories[0].Type); diff != "" {
 		t.Errorf("memory64 (-want +got):\n%s", diff)
 	}
@@ -227,11 +227,11 @@ func TestDecodeFeatureGates(t *testing.T) {
 		features ir.Features
 		flag     string
 	}{
-		{"atomic.fence", []byte{0, 0xfe, 0x03, 0x00}, ir.DefaultFeatures(), "--enable-threads"},
-		{"i32.atomic.load", []byte{0, 0x41, 0, 0xfe, 0x10, 2, 0, 0x1a}, ir.DefaultFeatures(), "--enable-threads"},
-		{"v128.const", append([]byte{0, 0xfd, 0x0c}, make([]byte, 16)...), ir.DefaultFeatures().With(ir.FeatureSIMD, false), "--enable-simd"},
-		{"v128 local", []byte{1, 1, 0x7b}, ir.DefaultFeatures().With(ir.FeatureSIMD, false), "--enable-simd"},
-		{"return_call", []byte{0, 0x12, 0}, ir.DefaultFeatures(), "--enable-tail-call"},
+		{"atomic.fence", []byte{0, 0xfe, 0x03, 0x00}, ir.Wasm2Features(), "--enable-threads"},
+		{"i32.atomic.load", []byte{0, 0x41, 0, 0xfe, 0x10, 2, 0, 0x1a}, ir.Wasm2Features(), "--enable-threads"},
+		{"v128.const", append([]byte{0, 0xfd, 0x0c}, make([]byte, 16)...), ir.Wasm2Features().With(ir.FeatureSIMD, false), "--enable-simd"},
+		{"v128 local", []byte{1, 1, 0x7b}, ir.Wasm2Features().With(ir.FeatureSIMD, false), "--enable-simd"},
+		{"return_call", []byte{0, 0x12, 0}, ir.Wasm2Features(), "--enable-tail-call"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -282,7 +282,7 @@ func TestDecodeBlockTypes(t *testing.T) {
 	}
 	// Type indices may be written in more than one byte.
 	m := decodeTestMust(t, decodeTestFunc(0, 0x02, 0x80, 0x00, 0x0b), threadsOn)
-	if bt := m.Funcs[0].Body[0].Block; bt != (ir.BlockType{Kind: ir.BlockIndex}) {
+	if bt := m.Funcs[0].Body[0].Block; bt != ir.BlockOfIndex(0) {
 		t.Errorf("block type 0x80 0x00: %+v", bt)
 	}
 }
@@ -324,7 +324,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"name utf8", decodeTestModule(decodeTestSection(sectionCustom, []byte{1, 0xff})), "malformed UTF-8 encoding", 10},
 		{"illegal opcode", decodeTestFunc(0, 0x06), "illegal opcode", -1},
 		{"illegal prefixed opcode", decodeTestFunc(0, 0xfe, 0x7f), "illegal opcode", -1},
-		{"ref.null type", decodeTestFunc(0, 0xd0, 0x7f, 0x1a), "malformed reference type", -1},
+		{"ref.null type", decodeTestFunc(0, 0xd0, 0x7f, 0x1a), "malformed heap type", -1},
 		{"memop flags", decodeTestFunc(0, 0x41, 0, 0x28, 33, 0, 0x1a), "malformed memop flags", -1},
 		{"misplaced else", decodeTestFunc(0, 0x05), "END opcode expected", -1},
 		{"missing end", decodeTestModule(typ, fn, []byte{sectionCode, 3, 1, 1, 0}), "unexpected end", -1},
@@ -432,13 +432,17 @@ func TestDecodeEveryOp(t *testing.T) {
 		}
 		in := ir.Instr{Op: op}
 		switch op.Info().Imm {
+		case ir.ImmHeapType:
+			in.SetHeapType(ir.HeapFunc)
 		case ir.ImmRefType:
-			in.Ref = ir.FuncRef
+			in.SetRefType(ir.Ref(op == ir.OpRefTestNull || op == ir.OpRefCastNull, ir.HeapAny))
+		case ir.ImmBrOnCast:
+			in.SetCastTypes(ir.AnyRef, ir.Ref(false, ir.HeapEq))
 		case ir.ImmSelect:
 			in.SetSelectTypes([]ir.ValType{ir.I32})
 		}
 		m := &ir.Module{
-			Types: []ir.FuncType{{}},
+			Types: ir.TypeDefs([]ir.FuncType{{}}),
 			Funcs: []ir.Func{{Body: []ir.Instr{in}}},
 			Datas: []ir.Data{{Mode: ir.SegmentPassive}}, // memory.init and data.drop need the data count
 		}

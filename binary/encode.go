@@ -8,6 +8,8 @@ import (
 
 const (
 	encodeFuncTypeForm  = 0x60 // starts a function type
+	encodeRef           = 0x64 // (ref ht)
+	encodeRefNull       = 0x63 // (ref null ht)
 	encodeBlockTypeNone = 0x40 // empty block type
 	encodeSizeReserve   = 5    // bytes reserved for a u32 size, fixed up later
 )
@@ -179,21 +181,46 @@ func (e *moduleEncoder) writeCount(n int) {
 }
 
 // writeValType writes a value type, failing on anything the format has no
-// byte for.
+// encoding for. Nullable abstract references take their one-byte
+// abbreviation (funcref is 0x70), as wabt and wasm-tools write them.
 func (e *moduleEncoder) writeValType(t ir.ValType, pos ir.Pos, where string) {
 	if !t.IsValid() {
-		e.fail(pos, "invalid value type 0x%02x in %s", byte(t), where)
+		e.fail(pos, "invalid value type %#x in %s", uint32(t), where)
 		return
 	}
-	e.buf = append(e.buf, byte(t))
+	if !t.IsRef() {
+		e.buf = append(e.buf, byte(t))
+		return
+	}
+	h := t.Heap()
+	if h.IsAbstract() && t.Nullable() {
+		e.buf = append(e.buf, h.Code())
+		return
+	}
+	if t.Nullable() {
+		e.buf = append(e.buf, encodeRefNull)
+	} else {
+		e.buf = append(e.buf, encodeRef)
+	}
+	e.writeHeapType(h)
+}
+
+// writeHeapType writes an abstract heap type's code or a type index as a
+// non-negative s33.
+func (e *moduleEncoder) writeHeapType(h ir.HeapType) {
+	if h.IsAbstract() {
+		e.buf = append(e.buf, h.Code())
+		return
+	}
+	e.buf = appendSLEB128(e.buf, int64(h.Index()))
 }
 
 func (e *moduleEncoder) writeRefType(t ir.ValType, pos ir.Pos, where string) {
-	if !t.IsRef() {
-		e.fail(pos, "%s is not a reference type (0x%02x) in %s", t, byte(t), where)
+	if t.IsValid() && !t.IsRef() {
+		e.fail(pos, "%s is not a reference type in %s", t, where)
 		return
 	}
-	e.buf = append(e.buf, byte(t))
+	e.writeValType(t, pos, where)
 }
 
 func (e *moduleEncoder) writeValTypes(ts []ir.ValType, pos ir.Pos, where string) {

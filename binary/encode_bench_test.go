@@ -11,7 +11,7 @@ import (
 // memory, with calls between the functions.
 func encodeBenchModule(n int) *ir.Module {
 	m := &ir.Module{
-		Types: []ir.FuncType{{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}}},
+		Types: ir.TypeDefs([]ir.FuncType{{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}}}),
 		Memories: []ir.Memory{{Type: ir.MemoryType{
 			Limits: ir.Limits{Min: 1, Max: 16, HasMax: true}, Shared: true}}},
 		Funcs: make([]ir.Func, n),
@@ -43,7 +43,7 @@ func encodeBenchModule(n int) *ir.Module {
 			Locals: []ir.LocalRun{{Count: 2, Type: ir.I32}, {Count: 1, Type: ir.I64}},
 			Body: []ir.Instr{
 				{Op: ir.OpLoop, Body: loop},
-				{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockValue, Value: ir.I32}, Body: []ir.Instr{
+				{Op: ir.OpBlock, Block: ir.BlockOf(ir.I32), Body: []ir.Instr{
 					addr(0), {Op: ir.OpI32AtomicLoad, Mem: ir.MemArg{Align: 2}},
 				}},
 			},

@@ -62,11 +62,50 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 	b := e.buf
 	switch info.Imm {
 	case ir.ImmNone:
-	case ir.ImmBlock:
+	case ir.ImmBlock, ir.ImmTry:
 		e.writeBlock(in)
 		return
-	case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmMemory, ir.ImmElem:
+	case ir.ImmTryTable:
+		e.writeBlockType(in)
+		cs := in.Catches()
+		e.writeCount(len(cs))
+		for _, c := range cs {
+			e.buf = append(e.buf, byte(c.Kind))
+			if c.Kind == ir.Catch || c.Kind == ir.CatchRef {
+				e.buf = appendULEB128(e.buf, uint64(c.Tag))
+			}
+			e.buf = appendULEB128(e.buf, uint64(c.Label))
+		}
+		e.writeInstrs(in.Body)
+		e.buf = append(e.buf, encodeOpEnd)
+		return
+	case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmMemory, ir.ImmElem,
+		ir.ImmTag, ir.ImmType:
 		b = appendULEB128(b, uint64(in.Index))
+	case ir.ImmStructField, ir.ImmArrayFixed, ir.ImmArrayElem, ir.ImmTypePair:
+		b = appendULEB128(b, uint64(in.Index))
+		b = appendULEB128(b, uint64(in.Index2))
+	case ir.ImmArrayData:
+		e.usesDataCount = true
+		b = appendULEB128(b, uint64(in.Index))
+		b = appendULEB128(b, uint64(in.Index2))
+	case ir.ImmRefType: // the opcode says whether the target is nullable
+		e.buf = b
+		e.writeRefHeap(in.RefType(), in)
+		return
+	case ir.ImmBrOnCast:
+		from, to := in.CastTypes()
+		var flags byte
+		if from.Nullable() {
+			flags |= castFlagFromNull
+		}
+		if to.Nullable() {
+			flags |= castFlagToNull
+		}
+		e.buf = appendULEB128(append(b, flags), uint64(in.Index))
+		e.writeRefHeap(from, in)
+		e.writeRefHeap(to, in)
+		return
 	case ir.ImmData:
 		e.usesDataCount = true
 		b = appendULEB128(b, uint64(in.Index))
@@ -116,8 +155,12 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 	case ir.ImmSelect:
 		e.writeValTypes(in.SelectTypes(), in.Pos, "select's result types")
 		return
-	case ir.ImmRefType:
-		e.writeRefType(in.Ref, in.Pos, in.Op.String())
+	case ir.ImmHeapType:
+		if h := in.HeapType(); !ir.Ref(true, h).IsValid() {
+			e.fail(in.Pos, "invalid value type: heap type %#x in %s", uint32(h), in.Op)
+		} else {
+			e.writeHeapType(h)
+		}
 		return
 	case ir.ImmFence:
 		b = append(b, 0) // reserved memory-ordering byte
@@ -126,6 +169,23 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		return
 	}
 	e.buf = b
+}
+
+// Flags of br_on_cast and br_on_cast_fail: which of the two reference types
+// is nullable.
+const (
+	castFlagFromNull = 1
+	castFlagToNull   = 2
+)
+
+// writeRefHeap writes the heap type of an instruction's reference type
+// immediate, whose nullability the opcode or a flag byte carries.
+func (e *moduleEncoder) writeRefHeap(t ir.ValType, in *ir.Instr) {
+	if !t.IsValid() || !t.IsRef() {
+		e.fail(in.Pos, "invalid value type %#x in %s", uint32(t), in.Op)
+		return
+	}
+	e.writeHeapType(t.Heap())
 }
 
 func appendLE64(b []byte, v uint64) []byte {
@@ -146,6 +206,22 @@ func (e *moduleEncoder) writeBlock(in *ir.Instr) {
 		e.buf = append(e.buf, encodeOpElse)
 		e.writeInstrs(els)
 	}
+	if in.Op == ir.OpTry {
+		for _, h := range in.Handlers() {
+			if h.All {
+				e.writeOpcode(ir.OpCatchAll.Info())
+			} else {
+				e.writeOpcode(ir.OpCatch.Info())
+				e.buf = appendULEB128(e.buf, uint64(h.Tag))
+			}
+			e.writeInstrs(h.Body)
+		}
+		if label, ok := in.Delegate(); ok {
+			e.writeOpcode(ir.OpDelegate.Info())
+			e.buf = appendULEB128(e.buf, uint64(label))
+			return // delegate ends the try
+		}
+	}
 	e.buf = append(e.buf, encodeOpEnd)
 }
 
@@ -154,7 +230,7 @@ func (e *moduleEncoder) writeBlock(in *ir.Instr) {
 // otherwise the type index as a signed 33-bit LEB128.
 func (e *moduleEncoder) writeBlockType(in *ir.Instr) {
 	bt := in.Block
-	switch bt.Kind {
+	switch bt.Kind() {
 	case ir.BlockEmpty:
 		e.buf = append(e.buf, encodeBlockTypeNone)
 	case ir.BlockValue:
@@ -173,6 +249,6 @@ func (e *moduleEncoder) writeBlockType(in *ir.Instr) {
 		}
 		e.buf = appendSLEB128(e.buf, int64(bt.Index))
 	default:
-		e.fail(in.Pos, "invalid block type kind %d", bt.Kind)
+		e.fail(in.Pos, "invalid block type kind %d", bt.Kind())
 	}
 }

@@ -38,6 +38,12 @@ func (g *encodeRandomGen) limits() ir.Limits {
 	return l
 }
 
+func (g *encodeRandomGen) limits64(is64 bool) ir.Limits {
+	l := g.limits()
+	l.Is64 = is64
+	return l
+}
+
 func (g *encodeRandomGen) instrs(depth int) []ir.Instr {
 	body := make([]ir.Instr, g.r.IntN(6))
 	for i := range body {
@@ -50,9 +56,20 @@ func (g *encodeRandomGen) instrs(depth int) []ir.Instr {
 		in.Value = g.r.Uint64()
 		in.SetV128Hi(g.r.Uint64())
 		in.Lane = byte(g.r.IntN(256))
-		in.Ref = g.valType()
+		if in.Op.Info().Imm == ir.ImmHeapType {
+			in.SetHeapType(g.valType().Heap())
+		}
 		in.Mem = ir.MemArg{Align: uint32(g.r.IntN(70)), Offset: g.r.Uint64() >> g.r.IntN(64), Memory: g.u32() % 3}
-		in.Block = ir.BlockType{Kind: ir.BlockKind(g.r.IntN(4)), Value: g.valType(), Index: g.u32() % 8}
+		switch g.r.IntN(4) {
+		case 0:
+			in.Block = ir.BlockType{}
+		case 1:
+			in.Block = ir.BlockOf(g.valType())
+		case 2:
+			in.Block = ir.BlockOfIndex(g.u32() % 8)
+		default: // not a valid block type
+			in.Block = ir.BlockType{Value: ir.ValType(g.u32()), Index: g.u32()}
+		}
 		var labels []uint32
 		var types []ir.ValType
 		for range g.r.IntN(3) {
@@ -73,13 +90,13 @@ func (g *encodeRandomGen) instrs(depth int) []ir.Instr {
 }
 
 func (g *encodeRandomGen) memoryType() ir.MemoryType {
-	return ir.MemoryType{Limits: g.limits(), Shared: g.r.IntN(2) == 0, Is64: g.r.IntN(2) == 0}
+	return ir.MemoryType{Limits: g.limits64(g.r.IntN(2) == 0), Shared: g.r.IntN(2) == 0}
 }
 
 func (g *encodeRandomGen) module() *ir.Module {
 	m := &ir.Module{Name: "m"}
 	for range g.r.IntN(4) {
-		m.Types = append(m.Types, ir.FuncType{Params: []ir.ValType{g.valType()}, Results: []ir.ValType{g.valType()}})
+		m.Types = append(m.Types, ir.FuncTypeDef(ir.FuncType{Params: []ir.ValType{g.valType()}, Results: []ir.ValType{g.valType()}}))
 	}
 	for range g.r.IntN(3) {
 		m.Imports = append(m.Imports, ir.Import{Module: "a", Name: "b", Kind: ir.ExternKind(g.r.IntN(5)), Func: g.u32(),

@@ -55,7 +55,7 @@ func encodeTestSections(t *testing.T, b []byte) (ids []byte, contents [][]byte) 
 // setup adds) and returns that function's body bytes after the locals.
 func encodeTestBody(t *testing.T, setup func(m *ir.Module), body ...ir.Instr) []byte {
 	t.Helper()
-	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Type: 0, Body: body}}}
+	m := &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Type: 0, Body: body}}}
 	if setup != nil {
 		setup(m)
 	}
@@ -101,8 +101,8 @@ func TestEncodeImmediateShapes(t *testing.T) {
 	v128.Op = ir.OpV128Const
 	shuffle.Op = ir.OpI8x16Shuffle
 	types := func(m *ir.Module) {
-		m.Types = append(m.Types, ir.FuncType{Params: []ir.ValType{ir.I32}}, ir.FuncType{Results: []ir.ValType{ir.I64}},
-			ir.FuncType{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}})
+		m.Types = append(m.Types, ir.FuncTypeDef(ir.FuncType{Params: []ir.ValType{ir.I32}}), ir.FuncTypeDef(ir.FuncType{Results: []ir.ValType{ir.I64}}),
+			ir.FuncTypeDef(ir.FuncType{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}}))
 	}
 	nop := ir.Instr{Op: ir.OpNop}
 	tests := []struct {
@@ -112,12 +112,12 @@ func TestEncodeImmediateShapes(t *testing.T) {
 	}{
 		{"none", ir.Instr{Op: ir.OpI32Add}, "6a"},
 		{"block empty", ir.Instr{Op: ir.OpBlock, Body: []ir.Instr{nop}}, "02 40 01 0b"},
-		{"block value", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockValue, Value: ir.I32}}, "02 7f 0b"},
-		{"loop index", ir.Instr{Op: ir.OpLoop, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 1}}, "03 01 0b"},
-		{"block index of [] -> [i64] uses the short form", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 2}}, "02 7e 0b"},
-		{"block index of [] -> [] uses 0x40", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 0}}, "02 40 0b"},
-		{"block index out of range stays an index", ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 64}}, "02 c0 00 0b"},
-		{"if else", ir.Instr{Op: ir.OpIf, Block: ir.BlockType{Kind: ir.BlockIndex, Index: 3}, Body: []ir.Instr{nop}, Ext: &ir.InstrExt{Else: []ir.Instr{nop}}}, "04 03 01 05 01 0b"},
+		{"block value", ir.Instr{Op: ir.OpBlock, Block: ir.BlockOf(ir.I32)}, "02 7f 0b"},
+		{"loop index", ir.Instr{Op: ir.OpLoop, Block: ir.BlockOfIndex(1)}, "03 01 0b"},
+		{"block index of [] -> [i64] uses the short form", ir.Instr{Op: ir.OpBlock, Block: ir.BlockOfIndex(2)}, "02 7e 0b"},
+		{"block index of [] -> [] uses 0x40", ir.Instr{Op: ir.OpBlock, Block: ir.BlockOfIndex(0)}, "02 40 0b"},
+		{"block index out of range stays an index", ir.Instr{Op: ir.OpBlock, Block: ir.BlockOfIndex(64)}, "02 c0 00 0b"},
+		{"if else", ir.Instr{Op: ir.OpIf, Block: ir.BlockOfIndex(3), Body: []ir.Instr{nop}, Ext: &ir.InstrExt{Else: []ir.Instr{nop}}}, "04 03 01 05 01 0b"},
 		{"if with empty else", ir.Instr{Op: ir.OpIf, Ext: &ir.InstrExt{Else: []ir.Instr{}}}, "04 40 0b"},
 		{"label", ir.Instr{Op: ir.OpBrIf, Index: 300}, "0d ac 02"},
 		{"br_table", ir.Instr{Op: ir.OpBrTable, Ext: &ir.InstrExt{Labels: []uint32{0, 1}}, Index: 2}, "0e 02 00 01 02"},
@@ -154,7 +154,7 @@ func TestEncodeImmediateShapes(t *testing.T) {
 		{"select", ir.Instr{Op: ir.OpSelect}, "1b"},
 		{"typed select", ir.Instr{Op: ir.OpSelectTyped, Ext: &ir.InstrExt{Types: []ir.ValType{ir.I32}}}, "1c 01 7f"},
 		{"typed select without types is plain select", ir.Instr{Op: ir.OpSelectTyped}, "1b"},
-		{"ref type", ir.Instr{Op: ir.OpRefNull, Ref: ir.ExternRef}, "d0 6f"},
+		{"ref type", ir.Instr{Op: ir.OpRefNull, Index: uint32(ir.HeapExtern)}, "d0 6f"},
 		{"ref.func", ir.Instr{Op: ir.OpRefFunc}, "d2 00"},
 		{"fence", ir.Instr{Op: ir.OpAtomicFence}, "fe 03 00"},
 	}
@@ -177,9 +177,14 @@ func TestEncodeEveryOp(t *testing.T) {
 			continue
 		}
 		info := op.Info()
-		in := ir.Instr{Op: op, Mem: ir.MemArg{Align: uint32(op.NaturalAlign())}, Ref: ir.FuncRef}
-		if info.Imm == ir.ImmSelect {
+		in := ir.Instr{Op: op, Mem: ir.MemArg{Align: uint32(op.NaturalAlign())}, Index: uint32(ir.HeapFunc)}
+		switch info.Imm {
+		case ir.ImmSelect:
 			in.SetSelectTypes([]ir.ValType{ir.I64})
+		case ir.ImmRefType:
+			in.SetRefType(ir.FuncRef)
+		case ir.ImmBrOnCast:
+			in.SetCastTypes(ir.AnyRef, ir.EqRef)
 		}
 		got := encodeTestBody(t, nil, in)
 		var want []byte
@@ -199,7 +204,7 @@ func TestEncodeEveryOp(t *testing.T) {
 }
 
 func TestEncodeLocalsAreRunLengthMerged(t *testing.T) {
-	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Locals: []ir.LocalRun{
+	m := &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Locals: []ir.LocalRun{
 		{Count: 2, Type: ir.I32}, {Count: 0, Type: ir.F32}, {Count: 3, Type: ir.I32},
 		{Count: 1, Type: ir.I64}, {Count: 1, Type: ir.V128}, {Count: 1, Type: ir.V128},
 	}}}}
@@ -223,9 +228,9 @@ func TestEncodeLimitsFlags(t *testing.T) {
 		{"shared", ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true}, Shared: true}, "03 01 02"},
 		{"shared without max (invalid, still encodable)", ir.MemoryType{Limits: ir.Limits{Min: 1}, Shared: true}, "02 01"},
 		{"max pages", ir.MemoryType{Limits: ir.Limits{Max: 65536, HasMax: true}, Shared: true}, "03 00 80 80 04"},
-		{"memory64", ir.MemoryType{Limits: ir.Limits{Min: 1 << 40}, Is64: true}, "04 80 80 80 80 80 20"},
-		{"memory64 max", ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true}, Is64: true}, "05 01 02"},
-		{"memory64 shared", ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true}, Is64: true, Shared: true}, "07 01 02"},
+		{"memory64", ir.MemoryType{Limits: ir.Limits{Min: 1 << 40, Is64: true}}, "04 80 80 80 80 80 20"},
+		{"memory64 max", ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true, Is64: true}}, "05 01 02"},
+		{"memory64 shared", ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true, Is64: true}, Shared: true}, "07 01 02"},
 	}
 	for _, tt := range tests {
 		m := &ir.Module{Memories: []ir.Memory{{Type: tt.mt}}}
@@ -255,8 +260,8 @@ var encodeTestOffset = []ir.Instr{{Op: ir.OpI32Const, Value: 0}}
 
 // TestEncodeElemForms checks that segments take wabt's canonical form.
 func TestEncodeElemForms(t *testing.T) {
-	refNullFunc := []ir.Instr{{Op: ir.OpRefNull, Ref: ir.FuncRef}}
-	refNullExtern := []ir.Instr{{Op: ir.OpRefNull, Ref: ir.ExternRef}}
+	refNullFunc := []ir.Instr{{Op: ir.OpRefNull, Index: uint32(ir.HeapFunc)}}
+	refNullExtern := []ir.Instr{{Op: ir.OpRefNull, Index: uint32(ir.HeapExtern)}}
 	tests := []struct {
 		name string
 		el   ir.Elem
@@ -326,7 +331,7 @@ func TestEncodeDataCount(t *testing.T) {
 		{"data.drop in a global initialiser", data, nil, []ir.Instr{{Op: ir.OpDataDrop}}, true},
 	}
 	for _, tt := range tests {
-		m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: tt.body}}, Datas: tt.datas,
+		m := &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Body: tt.body}}, Datas: tt.datas,
 			Customs: []ir.Custom{{Name: "after-datacount", After: sectionDataCount}}}
 		if tt.init != nil {
 			m.Globals = []ir.Global{{Type: ir.GlobalType{Type: ir.I32}, Init: tt.init}}
@@ -349,7 +354,7 @@ func TestEncodeDataCount(t *testing.T) {
 
 func TestEncodeSectionOrderAndCustoms(t *testing.T) {
 	m := &ir.Module{
-		Types:    []ir.FuncType{{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I64, ir.F32}}, {}},
+		Types:    ir.TypeDefs([]ir.FuncType{{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I64, ir.F32}}, {}}),
 		Imports:  []ir.Import{{Module: "env", Name: "f", Kind: ir.ExternFunc, Func: 1}, {Module: "env", Name: "g", Kind: ir.ExternGlobal, Global: ir.GlobalType{Type: ir.F64, Mutable: true}}},
 		Funcs:    []ir.Func{{Type: 1}},
 		Tables:   []ir.Table{{Type: ir.TableType{Elem: ir.FuncRef, Limits: ir.Limits{Min: 1}}}},
@@ -396,7 +401,7 @@ func TestEncodeLongBodySize(t *testing.T) {
 	for i := range body {
 		body[i].Op = ir.OpNop
 	}
-	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: body}}}
+	m := &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Body: body}}}
 	got := encodeTestMust(t, m, EncodeOptions{})
 	want := encodeTestHex(t, encodeTestHeader+"01 04 01 60 00 00 03 02 01 00 0a cd 01 01 ca 01 00")
 	want = append(want, bytes.Repeat([]byte{0x01}, 200)...)
@@ -409,7 +414,7 @@ func TestEncodeLongBodySize(t *testing.T) {
 func TestEncodeNameSection(t *testing.T) {
 	m := &ir.Module{
 		Name:    "m",
-		Types:   []ir.FuncType{{}},
+		Types:   ir.TypeDefs([]ir.FuncType{{}}),
 		Imports: []ir.Import{{Module: "a", Name: "b", Kind: ir.ExternFunc}},
 		Funcs:   []ir.Func{{}, {}},
 		Names: ir.Names{
@@ -445,7 +450,7 @@ func TestEncodeNameSection(t *testing.T) {
 
 func TestEncodeNameSectionEmpty(t *testing.T) {
 	// wat2wasm --debug-names on (module (func)) writes an empty local map.
-	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{}}}
+	m := &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{}}}
 	got := encodeTestMust(t, m, EncodeOptions{DebugNames: true})
 	want := encodeTestHex(t, encodeTestHeader+"01 04 01 60 00 00 03 02 01 00 0a 04 01 02 00 0b 00 0a 04 6e 61 6d 65 02 03 01 00 00")
 	if !bytes.Equal(got, want) {
@@ -457,7 +462,7 @@ func TestEncodeNameSectionEmpty(t *testing.T) {
 // bytes, never a panic or a partial module.
 func TestEncodeErrors(t *testing.T) {
 	fn := func(body ...ir.Instr) *ir.Module {
-		return &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: body}}}
+		return &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Body: body}}}
 	}
 	pos := ir.PosAt(41)
 	tests := []struct {
@@ -469,13 +474,13 @@ func TestEncodeErrors(t *testing.T) {
 		{"bare end", fn(ir.Instr{Op: ir.OpEnd, Pos: pos}), "end cannot appear"},
 		{"bare else nested", fn(ir.Instr{Op: ir.OpBlock, Body: []ir.Instr{{Op: ir.OpElse, Pos: pos}}}), "else cannot appear"},
 		{"else on a block", fn(ir.Instr{Op: ir.OpBlock, Ext: &ir.InstrExt{Else: []ir.Instr{{Op: ir.OpNop}}}, Pos: pos}), "block has an else arm"},
-		{"bad block kind", fn(ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: 9}, Pos: pos}), "invalid block type kind"},
-		{"bad block value", fn(ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: ir.BlockValue, Value: 0x40}, Pos: pos}), "invalid value type 0x40"},
+		{"bad block kind", fn(ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Value: 9}, Pos: pos}), "invalid value type 0x9 in a block type"},
+		{"bad block value", fn(ir.Instr{Op: ir.OpBlock, Block: ir.BlockOf(0x40), Pos: pos}), "invalid value type 0x40"},
 		{"huge alignment", fn(ir.Instr{Op: ir.OpI32Load, Mem: ir.MemArg{Align: 64}, Pos: pos}), "alignment 2**64"},
-		{"ref.null of i32", fn(ir.Instr{Op: ir.OpRefNull, Ref: ir.I32, Pos: pos}), "not a reference type"},
+		{"ref.null of a bad heap type", fn(ir.Instr{Op: ir.OpRefNull, Index: uint32(ir.HeapFunc) + 0x10, Pos: pos}), "invalid value type"},
 		{"bad select type", fn(ir.Instr{Op: ir.OpSelectTyped, Ext: &ir.InstrExt{Types: []ir.ValType{0}}, Pos: pos}), "invalid value type"},
-		{"bad local type", &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Locals: []ir.LocalRun{{Count: 1, Type: 0x12}}, Pos: pos}}}, "invalid value type 0x12"},
-		{"bad param type", &ir.Module{Types: []ir.FuncType{{Params: []ir.ValType{1}}}}, "invalid value type"},
+		{"bad local type", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Locals: []ir.LocalRun{{Count: 1, Type: 0x12}}, Pos: pos}}}, "invalid value type 0x12"},
+		{"bad param type", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{Params: []ir.ValType{1}}})}, "invalid value type"},
 		{"bad import kind", &ir.Module{Imports: []ir.Import{{Kind: 7, Pos: pos}}}, "invalid import kind"},
 		{"bad export kind", &ir.Module{Exports: []ir.Export{{Kind: 4, Pos: pos}}}, "invalid export kind"},
 		{"table of i32", &ir.Module{Tables: []ir.Table{{Type: ir.TableType{Elem: ir.I32}, Pos: pos}}}, "not a reference type"},
@@ -536,7 +541,7 @@ func TestEncodeDeepNesting(t *testing.T) {
 
 func TestEncodeErrorPositionInSource(t *testing.T) {
 	src := ir.NewSource("f.wat", []byte("(module\n  (func (bad)))"), false)
-	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: []ir.Instr{{Op: ir.NumOps, Pos: ir.PosAt(17)}}}}}
+	m := &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Body: []ir.Instr{{Op: ir.NumOps, Pos: ir.PosAt(17)}}}}}
 	_, err := Encode(m, EncodeOptions{Source: src})
 	if err == nil || !strings.HasPrefix(err.Error(), "f.wat:2:10: binary: invalid instruction") {
 		t.Errorf("error %q, want it at f.wat:2:10", err)

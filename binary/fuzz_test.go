@@ -151,13 +151,13 @@ func walkInstrs(m *ir.Module, f func(*ir.Instr)) {
 func shortenBlockTypes(m *ir.Module) {
 	walkInstrs(m, func(in *ir.Instr) {
 		bt := &in.Block
-		if in.Op.Info().Imm != ir.ImmBlock || bt.Kind != ir.BlockIndex || int(bt.Index) >= len(m.Types) {
+		if in.Op.Info().Imm != ir.ImmBlock || bt.Kind() != ir.BlockIndex || int(bt.Index) >= len(m.Types) {
 			return
 		}
 		if ft := m.Types[bt.Index]; len(ft.Params) == 0 && len(ft.Results) <= 1 {
-			*bt = ir.BlockType{Kind: ir.BlockEmpty}
+			*bt = ir.BlockType{}
 			if len(ft.Results) == 1 {
-				*bt = ir.BlockType{Kind: ir.BlockValue, Value: ft.Results[0]}
+				*bt = ir.BlockOf(ft.Results[0])
 			}
 		}
 	})

@@ -178,7 +178,7 @@ const wabtDiffPlainEvery = 16
 // reports through its result only.
 func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, dumpDir string) wabtDiffOutcome {
 	var o wabtDiffOutcome
-	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	features := ir.Wasm2Features().With(ir.FeatureThreads, true)
 	for _, name := range m.enable {
 		f, ok := ir.LookupFeature(name)
 		if !ok {

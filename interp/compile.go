@@ -151,7 +151,7 @@ func slots(ts []ir.ValType) uint32 {
 }
 
 func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
-	ft := env.m.Types[f.Type]
+	ft := env.m.Types[f.Type].FuncType
 	c := &compiler{env: env, lastRet: -1, pos: f.Pos}
 	c.fc = &funcCode{typ: ft, funcIndex: index, name: fmt.Sprintf("func[%d]", index)}
 	for _, t := range ft.Params {
@@ -292,11 +292,11 @@ func (c *compiler) placeLabel(f *ctrl) {
 }
 
 func (c *compiler) blockType(bt ir.BlockType) (params, results []ir.ValType) {
-	switch bt.Kind {
+	switch bt.Kind() {
 	case ir.BlockValue:
 		return nil, []ir.ValType{bt.Value}
 	case ir.BlockIndex:
-		ft := c.env.m.Types[bt.Index]
+		ft := c.env.m.Types[bt.Index].FuncType
 		return ft.Params, ft.Results
 	}
 	return nil, nil
@@ -422,24 +422,24 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		c.emitReturn()
 		return false
 	case ir.OpCall:
-		ft := c.env.m.Types[c.env.funcTypes[in.Index]]
+		ft := c.env.m.Types[c.env.funcTypes[in.Index]].FuncType
 		base := c.callArgs(ft)
 		c.emit(instr{op: opCall, b: base, imm: uint64(in.Index)})
 		c.callResults(ft)
 	case ir.OpCallIndirect:
-		ft := c.env.m.Types[in.Index]
+		ft := c.env.m.Types[in.Index].FuncType
 		idx := c.pop()
 		s := c.src(&idx)
 		base := c.callArgs(ft)
 		c.emit(instr{op: opCallIndirect, b: base, c: s, imm: uint64(in.Index), x: tableIndex(in.Index2)})
 		c.callResults(ft)
 	case ir.OpReturnCall:
-		ft := c.env.m.Types[c.env.funcTypes[in.Index]]
+		ft := c.env.m.Types[c.env.funcTypes[in.Index]].FuncType
 		base := c.callArgs(ft)
 		c.emit(instr{op: opReturnCall, a: slots(ft.Params), b: base, imm: uint64(in.Index)})
 		return false
 	case ir.OpReturnCallIndirect:
-		ft := c.env.m.Types[in.Index]
+		ft := c.env.m.Types[in.Index].FuncType
 		idx := c.pop()
 		s := c.src(&idx)
 		base := c.callArgs(ft)
@@ -489,7 +489,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		c.fc.v128s = append(c.fc.v128s, in.Value, in.V128Hi())
 		c.emit(instr{op: opConstV128, a: c.push(ir.V128), imm: uint64(k)})
 	case ir.OpRefNull:
-		c.pushOperand(operand{typ: in.Ref, kind: kindConst})
+		c.pushOperand(operand{typ: ir.Ref(true, in.HeapType()), kind: kindConst})
 	case ir.OpRefFunc:
 		c.emitResult(instr{op: opRefFunc, imm: uint64(in.Index)}, ir.FuncRef)
 	case ir.OpRefIsNull:

@@ -42,7 +42,7 @@ func TestEveryTableOpRuns(t *testing.T) {
 			body = append(body, ir.Instr{Op: ir.OpLocalGet, Index: uint32(i)})
 		}
 		body = append(body, in)
-		m.Types = append(m.Types, ft)
+		m.Types = append(m.Types, ir.FuncTypeDef(ft))
 		idx := uint32(len(m.Funcs))
 		m.Funcs = append(m.Funcs, ir.Func{Type: idx, Body: body})
 		m.Exports = append(m.Exports, ir.Export{Name: info.Name, Kind: ir.ExternFunc, Index: idx})

@@ -13,7 +13,7 @@ import (
 // Two goroutines share a memory through atomics: one waits for a flag, the
 // other sets it and notifies.
 func Example() {
-	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	features := ir.Wasm2Features().With(ir.FeatureThreads, true)
 	src := ir.NewSource("flag.wat", []byte(`(module
   (memory 1 1 shared)
   (func (export "await") (result i32)

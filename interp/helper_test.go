@@ -11,7 +11,7 @@ import (
 	"github.com/watt-wasm/watt/wat"
 )
 
-var allFeatures = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+var allFeatures = ir.Wasm2Features().With(ir.FeatureThreads, true)
 
 // compile parses and compiles a text module.
 func compile(t testing.TB, src string) *interp.Module {

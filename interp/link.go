@@ -160,7 +160,7 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 		switch im.Kind {
 		case ir.ExternFunc:
 			f := e.(*Function)
-			want := mod.Types[im.Func]
+			want := mod.Types[im.Func].FuncType
 			if !f.typ.Equal(want) {
 				return nil, unlinkable(m, im, "incompatible import type: want func %v, have %v", want, f.typ)
 			}
@@ -190,7 +190,8 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 			inst.globals = append(inst.globals, g)
 		}
 	}
-	for _, ft := range mod.Types {
+	for i := range mod.Types {
+		ft := mod.Types[i].FuncType
 		inst.sigs = append(inst.sigs, s.sigID(ft))
 	}
 	defined := make([]*Function, len(mod.Funcs))
@@ -276,7 +277,7 @@ func (inst *Instance) evalConst(expr []ir.Instr, t ir.ValType) Value {
 		case ir.OpV128Const:
 			stack = append(stack, Value{Type: ir.V128, Lo: in.Value, Hi: in.V128Hi()})
 		case ir.OpRefNull:
-			stack = append(stack, NullRef(in.Ref))
+			stack = append(stack, NullRef(ir.Ref(true, in.HeapType())))
 		case ir.OpRefFunc:
 			stack = append(stack, Value{Type: ir.FuncRef, Lo: inst.funcs[in.Index].ref})
 		case ir.OpGlobalGet:

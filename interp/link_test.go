@@ -300,7 +300,7 @@ func TestHostRecursionExhausts(t *testing.T) {
 func TestCompileRejectsInvalid(t *testing.T) {
 	src := ir.NewSource("bad.wat", nil, false)
 	m := &ir.Module{
-		Types: []ir.FuncType{{Results: []ir.ValType{ir.I32}}},
+		Types: ir.TypeDefs([]ir.FuncType{{Results: []ir.ValType{ir.I32}}}),
 		Funcs: []ir.Func{{Type: 0, Body: []ir.Instr{{Op: ir.OpI64Const, Value: 1}}}},
 	}
 	_, err := interp.Compile(m, src, allFeatures)

@@ -30,39 +30,46 @@ const (
 	FeatureMultiMemory
 	FeatureExtendedConst
 	FeatureRelaxedSIMD
+	FeatureLegacyExceptions
 )
 
 // FeatureInfo describes one feature flag.
 type FeatureInfo struct {
 	Feature Feature
 	Name    string // flag name: "threads" for --enable-threads
-	Default bool   // wabt 1.0.32's default
+	// Default says whether the feature is on unless disabled: the features
+	// of the WebAssembly 3.0 standard are; threads and the pre-standard
+	// exception instructions are not (wabt 1.0.32 had only the 2.0 ones on).
+	Default bool
 	Help    string
 }
 
-// AllFeatures lists the features in wabt's order (the order of its --help).
+// AllFeatures lists the features in wabt's order (the order of its --help),
+// with watt's additions last.
 var AllFeatures = []FeatureInfo{
-	{FeatureExceptions, "exceptions", false, "Experimental exception handling"},
+	{FeatureExceptions, "exceptions", true, "Exception handling"},
 	{FeatureMutableGlobals, "mutable-globals", true, "Import/export mutable globals"},
 	{FeatureSatFloatToInt, "saturating-float-to-int", true, "Saturating float-to-int operators"},
 	{FeatureSignExtension, "sign-extension", true, "Sign-extension operators"},
 	{FeatureSIMD, "simd", true, "SIMD support"},
 	{FeatureThreads, "threads", false, "Threading support"},
-	{FeatureFunctionReferences, "function-references", false, "Typed function references"},
+	{FeatureFunctionReferences, "function-references", true, "Typed function references"},
 	{FeatureMultiValue, "multi-value", true, "Multi-value"},
-	{FeatureTailCall, "tail-call", false, "Tail-call support"},
+	{FeatureTailCall, "tail-call", true, "Tail-call support"},
 	{FeatureBulkMemory, "bulk-memory", true, "Bulk-memory operations"},
 	{FeatureReferenceTypes, "reference-types", true, "Reference types (externref)"},
-	{FeatureAnnotations, "annotations", false, "Custom annotation syntax"},
-	{FeatureCodeMetadata, "code-metadata", false, "Code metadata"},
-	{FeatureGC, "gc", false, "Garbage collection"},
-	{FeatureMemory64, "memory64", false, "64-bit memory"},
-	{FeatureMultiMemory, "multi-memory", false, "Multi-memory"},
-	{FeatureExtendedConst, "extended-const", false, "Extended constant expressions"},
-	{FeatureRelaxedSIMD, "relaxed-simd", false, "Relaxed SIMD"},
+	{FeatureAnnotations, "annotations", true, "Custom annotation syntax"},
+	{FeatureCodeMetadata, "code-metadata", true, "Code metadata (branch hints)"},
+	{FeatureGC, "gc", true, "Garbage collection"},
+	{FeatureMemory64, "memory64", true, "64-bit memory"},
+	{FeatureMultiMemory, "multi-memory", true, "Multi-memory"},
+	{FeatureExtendedConst, "extended-const", true, "Extended constant expressions"},
+	{FeatureRelaxedSIMD, "relaxed-simd", true, "Relaxed SIMD"},
+	{FeatureLegacyExceptions, "legacy-exceptions", false, "Pre-standard exception handling (try, catch, delegate, rethrow)"},
 }
 
-// DefaultFeatures is wabt's default set (threads off).
+// DefaultFeatures is the WebAssembly 3.0 standard: every feature but
+// threads and legacy exceptions.
 func DefaultFeatures() Features {
 	var f Features
 	for _, fi := range AllFeatures {
@@ -71,6 +78,13 @@ func DefaultFeatures() Features {
 		}
 	}
 	return f
+}
+
+// Wasm2Features is wabt 1.0.32's default set, the WebAssembly 2.0
+// standard: what tools accepted before 3.0, for tests and comparisons.
+func Wasm2Features() Features {
+	return Features(FeatureMutableGlobals | FeatureSatFloatToInt | FeatureSignExtension | FeatureSIMD |
+		FeatureMultiValue | FeatureBulkMemory | FeatureReferenceTypes)
 }
 
 // AllFeaturesOn is every feature enabled (--enable-all).

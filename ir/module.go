@@ -5,13 +5,15 @@ package ir
 // Everything the text format only abbreviates (inline exports and imports,
 // folded instructions, implicit type uses) is already expanded here.
 type Module struct {
-	Name     string // $id in text, module name in the name section
-	Types    []FuncType
+	Name     string     // $id in text, module name in the name section
+	Types    []TypeDef  // the type index space
+	Rec      []RecGroup // explicit recursion groups, in order
 	Imports  []Import
 	Funcs    []Func // defined functions only
 	Tables   []Table
 	Memories []Memory
 	Globals  []Global
+	Tags     []Tag
 	Exports  []Export
 	Start    *Start
 	Elems    []Elem
@@ -31,6 +33,7 @@ type Import struct {
 	Module, Name string
 	Kind         ExternKind
 	Func         uint32 // type index, for ExternFunc
+	Tag          uint32 // type index, for ExternTag
 	Table        TableType
 	Memory       MemoryType
 	Global       GlobalType
@@ -82,15 +85,24 @@ func (f *Func) AddLocals(n uint32, t ValType) {
 	f.Locals = append(f.Locals, LocalRun{n, t})
 }
 
-// Table is a defined table.
+// Table is a defined table. Init, when present (function references), is
+// the constant expression every element starts as; otherwise null.
 type Table struct {
 	Type TableType
+	Init []Instr
 	Pos  Pos
 }
 
 // Memory is a defined memory.
 type Memory struct {
 	Type MemoryType
+	Pos  Pos
+}
+
+// Tag is a defined exception tag; Type is a function type index whose
+// results are empty, its params the exception's payload.
+type Tag struct {
+	Type uint32
 	Pos  Pos
 }
 
@@ -156,6 +168,8 @@ type Names struct {
 	Globals  NameMap
 	Elems    NameMap
 	Datas    NameMap
+	Tags     NameMap
+	Fields   map[uint32]NameMap // by type index, then field index
 }
 
 // BlockKind says how a block's signature is written.
@@ -167,11 +181,33 @@ const (
 	BlockIndex                  // the function type Types[Index]
 )
 
-// BlockType is the signature of block, loop and if.
+// BlockType is the signature of block, loop, if, try_table and try. Build
+// one with BlockOf or BlockOfIndex; the zero BlockType is the empty one.
+// (Kind is derived from Value, which keeps Instr small.)
 type BlockType struct {
-	Kind  BlockKind
-	Value ValType
-	Index uint32
+	Value ValType // the result for BlockValue; blockIndexed for BlockIndex
+	Index uint32  // the type index for BlockIndex
+}
+
+// blockIndexed marks a BlockType that names a type index; it is no value
+// type (those stay below 1<<31).
+const blockIndexed ValType = 1 << 31
+
+// BlockOf returns the block type with no params and one result t.
+func BlockOf(t ValType) BlockType { return BlockType{Value: t} }
+
+// BlockOfIndex returns the block type of function type idx.
+func BlockOfIndex(idx uint32) BlockType { return BlockType{Value: blockIndexed, Index: idx} }
+
+// Kind says how the signature is written.
+func (b BlockType) Kind() BlockKind {
+	switch b.Value {
+	case 0:
+		return BlockEmpty
+	case blockIndexed:
+		return BlockIndex
+	}
+	return BlockValue
 }
 
 // MemArg is the immediate of loads, stores and atomics. Align is log2 of
@@ -187,9 +223,12 @@ type MemArg struct {
 // by Op's immediate shape (Op.Info().Imm):
 //
 //	ImmBlock:        Block, Body (and ElseBody() for if)
+//	ImmTryTable:     Block, Body, Catches()
+//	ImmTry:          Block, Body, Handlers(), Delegate() (legacy exceptions)
 //	ImmLabel:        Index (label depth)
 //	ImmBrTable:      BrLabels(), Index (default depth)
-//	ImmFunc, ImmLocal, ImmGlobal, ImmTable, ImmMemory, ImmData, ImmElem: Index
+//	ImmFunc, ImmLocal, ImmGlobal, ImmTable, ImmMemory, ImmData, ImmElem,
+//	ImmTag, ImmType: Index
 //	ImmCallIndirect: Index (type), Index2 (table)
 //	ImmMemArg:       Mem
 //	ImmMemArgLane:   Mem, Lane
@@ -201,13 +240,20 @@ type MemArg struct {
 //	ImmF32/ImmF64:   Value (IEEE bits; f32 in the low 32)
 //	ImmV128, ImmShuffle: Value (low 8 bytes, little endian), V128Hi() (high)
 //	ImmSelect:       SelectTypes()
-//	ImmRefType:      Ref
+//	ImmHeapType:     HeapType() (ref.null)
+//	ImmRefType:      RefType() (ref.test, ref.cast)
+//	ImmStructField:  Index (type), Index2 (field)
+//	ImmArrayFixed:   Index (type), Index2 (element count)
+//	ImmArrayData:    Index (type), Index2 (data segment)
+//	ImmArrayElem:    Index (type), Index2 (elem segment)
+//	ImmTypePair:     Index (destination type), Index2 (source type)
+//	ImmBrOnCast:     Index (label), CastTypes() (br_on_cast[_fail])
 //
 // The immediates few instructions have (an if's else arm, br_table's labels,
-// a typed select's types, the high 8 bytes of a v128 immediate) live in Ext,
-// which keeps Instr small. Read them with ElseBody, BrLabels, SelectTypes and
-// V128Hi, which are nil-safe, and set them with SetElseBody, SetBrLabels,
-// SetSelectTypes and SetV128Hi (or SetV128Bytes).
+// a typed select's types, the high 8 bytes of a v128 immediate, catch
+// clauses, code metadata) live in Ext, which keeps Instr small. Read them
+// with the nil-safe accessors (ElseBody, BrLabels, ...) and set them with
+// the matching setters.
 //
 // Invariant: Ext is nil when all its fields are zero or empty (an if with an
 // empty else arm, a v128 immediate whose high half is zero, ...), so that
@@ -218,7 +264,6 @@ type MemArg struct {
 type Instr struct {
 	Op     Op
 	Lane   byte
-	Ref    ValType
 	Pos    Pos
 	Index  uint32
 	Index2 uint32
@@ -231,18 +276,59 @@ type Instr struct {
 	Ext *InstrExt
 }
 
+// CatchKind is the kind of a try_table catch clause (its binary code).
+type CatchKind byte
+
+const (
+	Catch       CatchKind = 0 // catch tag label
+	CatchRef    CatchKind = 1 // catch_ref tag label
+	CatchAll    CatchKind = 2 // catch_all label
+	CatchAllRef CatchKind = 3 // catch_all_ref label
+)
+
+// CatchClause is one handler of try_table: on a matching exception, branch
+// to Label (Tag is unused for the catch_all kinds).
+type CatchClause struct {
+	Kind  CatchKind
+	Tag   uint32
+	Label uint32
+}
+
+// Handler is one `catch tag` or `catch_all` arm of a legacy try.
+type Handler struct {
+	All  bool // catch_all
+	Tag  uint32
+	Body []Instr
+	Pos  Pos
+}
+
+// CodeMeta is one code-metadata annotation on an instruction
+// (`(@metadata.code.branch_hint "\01")` has Name "branch_hint").
+type CodeMeta struct {
+	Name string
+	Data []byte
+}
+
 // InstrExt holds an Instr's rare immediates: an if's else arm, br_table's
-// labels (without the default), a typed select's result types, and the high
-// 8 bytes of a v128 immediate (v128.const, i8x16.shuffle; little endian).
+// labels (without the default), a typed select's result types, the high 8
+// bytes of a v128 immediate (v128.const, i8x16.shuffle; little endian),
+// try_table's catch clauses, a legacy try's handlers and delegate target,
+// and code metadata.
 type InstrExt struct {
-	Else   []Instr
-	Labels []uint32
-	Types  []ValType
-	Value2 uint64
+	Else        []Instr
+	Labels      []uint32
+	Types       []ValType
+	Value2      uint64
+	Catches     []CatchClause
+	Handlers    []Handler
+	HasDelegate bool
+	Delegate    uint32
+	Meta        []CodeMeta
 }
 
 func (e *InstrExt) isZero() bool {
-	return len(e.Else) == 0 && len(e.Labels) == 0 && len(e.Types) == 0 && e.Value2 == 0
+	return len(e.Else) == 0 && len(e.Labels) == 0 && len(e.Types) == 0 && e.Value2 == 0 &&
+		len(e.Catches) == 0 && len(e.Handlers) == 0 && !e.HasDelegate && e.Delegate == 0 && len(e.Meta) == 0
 }
 
 // ElseBody returns the else arm of an if (nil when it has none, or an empty
@@ -324,6 +410,89 @@ func (in *Instr) SetV128Hi(v uint64) {
 		return
 	}
 	in.setExt(func(e *InstrExt) { e.Value2 = v })
+}
+
+// Catches returns try_table's catch clauses.
+func (in *Instr) Catches() []CatchClause {
+	if in.Ext == nil {
+		return nil
+	}
+	return in.Ext.Catches
+}
+
+// SetCatches sets try_table's catch clauses.
+func (in *Instr) SetCatches(c []CatchClause) {
+	if len(c) == 0 && in.Ext == nil {
+		return
+	}
+	in.setExt(func(e *InstrExt) { e.Catches = c })
+}
+
+// Handlers returns a legacy try's catch and catch_all arms.
+func (in *Instr) Handlers() []Handler {
+	if in.Ext == nil {
+		return nil
+	}
+	return in.Ext.Handlers
+}
+
+// SetHandlers sets a legacy try's catch and catch_all arms.
+func (in *Instr) SetHandlers(h []Handler) {
+	if len(h) == 0 && in.Ext == nil {
+		return
+	}
+	in.setExt(func(e *InstrExt) { e.Handlers = h })
+}
+
+// Delegate returns the label a legacy `try ... delegate L` delegates to,
+// and whether the try ends in delegate.
+func (in *Instr) Delegate() (uint32, bool) {
+	if in.Ext == nil {
+		return 0, false
+	}
+	return in.Ext.Delegate, in.Ext.HasDelegate
+}
+
+// SetDelegate makes a legacy try end in `delegate label`.
+func (in *Instr) SetDelegate(label uint32) {
+	in.setExt(func(e *InstrExt) { e.HasDelegate, e.Delegate = true, label })
+}
+
+// Meta returns the code-metadata annotations on the instruction.
+func (in *Instr) Meta() []CodeMeta {
+	if in.Ext == nil {
+		return nil
+	}
+	return in.Ext.Meta
+}
+
+// SetMeta sets the code-metadata annotations on the instruction.
+func (in *Instr) SetMeta(m []CodeMeta) {
+	if len(m) == 0 && in.Ext == nil {
+		return
+	}
+	in.setExt(func(e *InstrExt) { e.Meta = m })
+}
+
+// HeapType is ref.null's heap type (kept in Index).
+func (in *Instr) HeapType() HeapType { return HeapType(in.Index) }
+
+// SetHeapType sets ref.null's heap type.
+func (in *Instr) SetHeapType(h HeapType) { in.Index = uint32(h) }
+
+// RefType is the reference type of ref.test and ref.cast (kept in Index).
+func (in *Instr) RefType() ValType { return ValType(in.Index) }
+
+// SetRefType sets the reference type of ref.test and ref.cast.
+func (in *Instr) SetRefType(t ValType) { in.Index = uint32(t) }
+
+// CastTypes are br_on_cast's source and target reference types (kept in
+// Index2 and Value).
+func (in *Instr) CastTypes() (from, to ValType) { return ValType(in.Index2), ValType(in.Value) }
+
+// SetCastTypes sets br_on_cast's source and target reference types.
+func (in *Instr) SetCastTypes(from, to ValType) {
+	in.Index2, in.Value = uint32(from), uint64(to)
 }
 
 // V128Bytes returns a v128 immediate (v128.const, i8x16.shuffle) as bytes.

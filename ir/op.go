@@ -36,8 +36,19 @@ const (
 	ImmF64              // f64.const
 	ImmV128             // v128.const
 	ImmSelect           // typed select's result types
-	ImmRefType          // ref.null's heap type
+	ImmHeapType         // ref.null's heap type
 	ImmFence            // atomic.fence's reserved zero byte
+	ImmTag              // tag index (throw, catch)
+	ImmType             // type index (call_ref, struct.new, array.get, ...)
+	ImmTryTable         // block type and catch clauses (try_table)
+	ImmTry              // block type, then handlers or delegate (legacy try)
+	ImmRefType          // reference type (ref.test, ref.cast)
+	ImmStructField      // type index and field index (struct.get, ...)
+	ImmArrayFixed       // type index and element count (array.new_fixed)
+	ImmArrayData        // type index and data segment (array.new_data, ...)
+	ImmArrayElem        // type index and elem segment (array.new_elem, ...)
+	ImmTypePair         // destination and source type (array.copy)
+	ImmBrOnCast         // cast flags, label, two reference types
 )
 
 // OpInfo is one row of the opcode table.
@@ -50,7 +61,8 @@ type OpInfo struct {
 	// default alignment, and the exact alignment atomics require.
 	Size uint8
 	// Params and Results are the fixed signature, valid when !Special. For
-	// memory instructions the address operand is listed as i32.
+	// memory instructions the address operand is listed as i32 (the
+	// validator substitutes i64 for 64-bit memories).
 	Params, Results []ValType
 	Special         bool // the validator types this instruction itself
 	Feature         Feature
@@ -132,4 +144,4 @@ func LookupCode(prefix byte, code uint32) (Op, bool) {
 }
 
 // IsPrefix reports whether b starts a multi-byte opcode.
-func IsPrefix(b byte) bool { return b == 0xfc || b == 0xfd || b == 0xfe }
+func IsPrefix(b byte) bool { return b == 0xfb || b == 0xfc || b == 0xfd || b == 0xfe }

@@ -4,1022 +4,1152 @@ package ir
 
 // Op constants, one per row of the opcode table.
 const (
-	OpUnreachable               Op = iota // unreachable
-	OpNop                                 // nop
-	OpBlock                               // block
-	OpLoop                                // loop
-	OpIf                                  // if
-	OpElse                                // else
-	OpEnd                                 // end
-	OpBr                                  // br
-	OpBrIf                                // br_if
-	OpBrTable                             // br_table
-	OpReturn                              // return
-	OpCall                                // call
-	OpCallIndirect                        // call_indirect
-	OpReturnCall                          // return_call
-	OpReturnCallIndirect                  // return_call_indirect
-	OpDrop                                // drop
-	OpSelect                              // select
-	OpSelectTyped                         // select
-	OpLocalGet                            // local.get
-	OpLocalSet                            // local.set
-	OpLocalTee                            // local.tee
-	OpGlobalGet                           // global.get
-	OpGlobalSet                           // global.set
-	OpTableGet                            // table.get
-	OpTableSet                            // table.set
-	OpI32Load                             // i32.load
-	OpI64Load                             // i64.load
-	OpF32Load                             // f32.load
-	OpF64Load                             // f64.load
-	OpI32Load8S                           // i32.load8_s
-	OpI32Load8U                           // i32.load8_u
-	OpI32Load16S                          // i32.load16_s
-	OpI32Load16U                          // i32.load16_u
-	OpI64Load8S                           // i64.load8_s
-	OpI64Load8U                           // i64.load8_u
-	OpI64Load16S                          // i64.load16_s
-	OpI64Load16U                          // i64.load16_u
-	OpI64Load32S                          // i64.load32_s
-	OpI64Load32U                          // i64.load32_u
-	OpI32Store                            // i32.store
-	OpI64Store                            // i64.store
-	OpF32Store                            // f32.store
-	OpF64Store                            // f64.store
-	OpI32Store8                           // i32.store8
-	OpI32Store16                          // i32.store16
-	OpI64Store8                           // i64.store8
-	OpI64Store16                          // i64.store16
-	OpI64Store32                          // i64.store32
-	OpMemorySize                          // memory.size
-	OpMemoryGrow                          // memory.grow
-	OpI32Const                            // i32.const
-	OpI64Const                            // i64.const
-	OpF32Const                            // f32.const
-	OpF64Const                            // f64.const
-	OpI32Eqz                              // i32.eqz
-	OpI32Eq                               // i32.eq
-	OpI32Ne                               // i32.ne
-	OpI32LtS                              // i32.lt_s
-	OpI32LtU                              // i32.lt_u
-	OpI32GtS                              // i32.gt_s
-	OpI32GtU                              // i32.gt_u
-	OpI32LeS                              // i32.le_s
-	OpI32LeU                              // i32.le_u
-	OpI32GeS                              // i32.ge_s
-	OpI32GeU                              // i32.ge_u
-	OpI64Eqz                              // i64.eqz
-	OpI64Eq                               // i64.eq
-	OpI64Ne                               // i64.ne
-	OpI64LtS                              // i64.lt_s
-	OpI64LtU                              // i64.lt_u
-	OpI64GtS                              // i64.gt_s
-	OpI64GtU                              // i64.gt_u
-	OpI64LeS                              // i64.le_s
-	OpI64LeU                              // i64.le_u
-	OpI64GeS                              // i64.ge_s
-	OpI64GeU                              // i64.ge_u
-	OpF32Eq                               // f32.eq
-	OpF32Ne                               // f32.ne
-	OpF32Lt                               // f32.lt
-	OpF32Gt                               // f32.gt
-	OpF32Le                               // f32.le
-	OpF32Ge                               // f32.ge
-	OpF64Eq                               // f64.eq
-	OpF64Ne                               // f64.ne
-	OpF64Lt                               // f64.lt
-	OpF64Gt                               // f64.gt
-	OpF64Le                               // f64.le
-	OpF64Ge                               // f64.ge
-	OpI32Clz                              // i32.clz
-	OpI32Ctz                              // i32.ctz
-	OpI32Popcnt                           // i32.popcnt
-	OpI32Add                              // i32.add
-	OpI32Sub                              // i32.sub
-	OpI32Mul                              // i32.mul
-	OpI32DivS                             // i32.div_s
-	OpI32DivU                             // i32.div_u
-	OpI32RemS                             // i32.rem_s
-	OpI32RemU                             // i32.rem_u
-	OpI32And                              // i32.and
-	OpI32Or                               // i32.or
-	OpI32Xor                              // i32.xor
-	OpI32Shl                              // i32.shl
-	OpI32ShrS                             // i32.shr_s
-	OpI32ShrU                             // i32.shr_u
-	OpI32Rotl                             // i32.rotl
-	OpI32Rotr                             // i32.rotr
-	OpI64Clz                              // i64.clz
-	OpI64Ctz                              // i64.ctz
-	OpI64Popcnt                           // i64.popcnt
-	OpI64Add                              // i64.add
-	OpI64Sub                              // i64.sub
-	OpI64Mul                              // i64.mul
-	OpI64DivS                             // i64.div_s
-	OpI64DivU                             // i64.div_u
-	OpI64RemS                             // i64.rem_s
-	OpI64RemU                             // i64.rem_u
-	OpI64And                              // i64.and
-	OpI64Or                               // i64.or
-	OpI64Xor                              // i64.xor
-	OpI64Shl                              // i64.shl
-	OpI64ShrS                             // i64.shr_s
-	OpI64ShrU                             // i64.shr_u
-	OpI64Rotl                             // i64.rotl
-	OpI64Rotr                             // i64.rotr
-	OpF32Abs                              // f32.abs
-	OpF32Neg                              // f32.neg
-	OpF32Ceil                             // f32.ceil
-	OpF32Floor                            // f32.floor
-	OpF32Trunc                            // f32.trunc
-	OpF32Nearest                          // f32.nearest
-	OpF32Sqrt                             // f32.sqrt
-	OpF32Add                              // f32.add
-	OpF32Sub                              // f32.sub
-	OpF32Mul                              // f32.mul
-	OpF32Div                              // f32.div
-	OpF32Min                              // f32.min
-	OpF32Max                              // f32.max
-	OpF32Copysign                         // f32.copysign
-	OpF64Abs                              // f64.abs
-	OpF64Neg                              // f64.neg
-	OpF64Ceil                             // f64.ceil
-	OpF64Floor                            // f64.floor
-	OpF64Trunc                            // f64.trunc
-	OpF64Nearest                          // f64.nearest
-	OpF64Sqrt                             // f64.sqrt
-	OpF64Add                              // f64.add
-	OpF64Sub                              // f64.sub
-	OpF64Mul                              // f64.mul
-	OpF64Div                              // f64.div
-	OpF64Min                              // f64.min
-	OpF64Max                              // f64.max
-	OpF64Copysign                         // f64.copysign
-	OpI32WrapI64                          // i32.wrap_i64
-	OpI32TruncF32S                        // i32.trunc_f32_s
-	OpI32TruncF32U                        // i32.trunc_f32_u
-	OpI32TruncF64S                        // i32.trunc_f64_s
-	OpI32TruncF64U                        // i32.trunc_f64_u
-	OpI64ExtendI32S                       // i64.extend_i32_s
-	OpI64ExtendI32U                       // i64.extend_i32_u
-	OpI64TruncF32S                        // i64.trunc_f32_s
-	OpI64TruncF32U                        // i64.trunc_f32_u
-	OpI64TruncF64S                        // i64.trunc_f64_s
-	OpI64TruncF64U                        // i64.trunc_f64_u
-	OpF32ConvertI32S                      // f32.convert_i32_s
-	OpF32ConvertI32U                      // f32.convert_i32_u
-	OpF32ConvertI64S                      // f32.convert_i64_s
-	OpF32ConvertI64U                      // f32.convert_i64_u
-	OpF32DemoteF64                        // f32.demote_f64
-	OpF64ConvertI32S                      // f64.convert_i32_s
-	OpF64ConvertI32U                      // f64.convert_i32_u
-	OpF64ConvertI64S                      // f64.convert_i64_s
-	OpF64ConvertI64U                      // f64.convert_i64_u
-	OpF64PromoteF32                       // f64.promote_f32
-	OpI32ReinterpretF32                   // i32.reinterpret_f32
-	OpI64ReinterpretF64                   // i64.reinterpret_f64
-	OpF32ReinterpretI32                   // f32.reinterpret_i32
-	OpF64ReinterpretI64                   // f64.reinterpret_i64
-	OpI32Extend8S                         // i32.extend8_s
-	OpI32Extend16S                        // i32.extend16_s
-	OpI64Extend8S                         // i64.extend8_s
-	OpI64Extend16S                        // i64.extend16_s
-	OpI64Extend32S                        // i64.extend32_s
-	OpRefNull                             // ref.null
-	OpRefIsNull                           // ref.is_null
-	OpRefFunc                             // ref.func
-	OpI32TruncSatF32S                     // i32.trunc_sat_f32_s
-	OpI32TruncSatF32U                     // i32.trunc_sat_f32_u
-	OpI32TruncSatF64S                     // i32.trunc_sat_f64_s
-	OpI32TruncSatF64U                     // i32.trunc_sat_f64_u
-	OpI64TruncSatF32S                     // i64.trunc_sat_f32_s
-	OpI64TruncSatF32U                     // i64.trunc_sat_f32_u
-	OpI64TruncSatF64S                     // i64.trunc_sat_f64_s
-	OpI64TruncSatF64U                     // i64.trunc_sat_f64_u
-	OpMemoryInit                          // memory.init
-	OpDataDrop                            // data.drop
-	OpMemoryCopy                          // memory.copy
-	OpMemoryFill                          // memory.fill
-	OpTableInit                           // table.init
-	OpElemDrop                            // elem.drop
-	OpTableCopy                           // table.copy
-	OpTableGrow                           // table.grow
-	OpTableSize                           // table.size
-	OpTableFill                           // table.fill
-	OpV128Load                            // v128.load
-	OpV128Load8x8S                        // v128.load8x8_s
-	OpV128Load8x8U                        // v128.load8x8_u
-	OpV128Load16x4S                       // v128.load16x4_s
-	OpV128Load16x4U                       // v128.load16x4_u
-	OpV128Load32x2S                       // v128.load32x2_s
-	OpV128Load32x2U                       // v128.load32x2_u
-	OpV128Load8Splat                      // v128.load8_splat
-	OpV128Load16Splat                     // v128.load16_splat
-	OpV128Load32Splat                     // v128.load32_splat
-	OpV128Load64Splat                     // v128.load64_splat
-	OpV128Store                           // v128.store
-	OpV128Const                           // v128.const
-	OpI8x16Shuffle                        // i8x16.shuffle
-	OpI8x16Swizzle                        // i8x16.swizzle
-	OpI8x16Splat                          // i8x16.splat
-	OpI16x8Splat                          // i16x8.splat
-	OpI32x4Splat                          // i32x4.splat
-	OpI64x2Splat                          // i64x2.splat
-	OpF32x4Splat                          // f32x4.splat
-	OpF64x2Splat                          // f64x2.splat
-	OpI8x16ExtractLaneS                   // i8x16.extract_lane_s
-	OpI8x16ExtractLaneU                   // i8x16.extract_lane_u
-	OpI8x16ReplaceLane                    // i8x16.replace_lane
-	OpI16x8ExtractLaneS                   // i16x8.extract_lane_s
-	OpI16x8ExtractLaneU                   // i16x8.extract_lane_u
-	OpI16x8ReplaceLane                    // i16x8.replace_lane
-	OpI32x4ExtractLane                    // i32x4.extract_lane
-	OpI32x4ReplaceLane                    // i32x4.replace_lane
-	OpI64x2ExtractLane                    // i64x2.extract_lane
-	OpI64x2ReplaceLane                    // i64x2.replace_lane
-	OpF32x4ExtractLane                    // f32x4.extract_lane
-	OpF32x4ReplaceLane                    // f32x4.replace_lane
-	OpF64x2ExtractLane                    // f64x2.extract_lane
-	OpF64x2ReplaceLane                    // f64x2.replace_lane
-	OpI8x16Eq                             // i8x16.eq
-	OpI8x16Ne                             // i8x16.ne
-	OpI8x16LtS                            // i8x16.lt_s
-	OpI8x16LtU                            // i8x16.lt_u
-	OpI8x16GtS                            // i8x16.gt_s
-	OpI8x16GtU                            // i8x16.gt_u
-	OpI8x16LeS                            // i8x16.le_s
-	OpI8x16LeU                            // i8x16.le_u
-	OpI8x16GeS                            // i8x16.ge_s
-	OpI8x16GeU                            // i8x16.ge_u
-	OpI16x8Eq                             // i16x8.eq
-	OpI16x8Ne                             // i16x8.ne
-	OpI16x8LtS                            // i16x8.lt_s
-	OpI16x8LtU                            // i16x8.lt_u
-	OpI16x8GtS                            // i16x8.gt_s
-	OpI16x8GtU                            // i16x8.gt_u
-	OpI16x8LeS                            // i16x8.le_s
-	OpI16x8LeU                            // i16x8.le_u
-	OpI16x8GeS                            // i16x8.ge_s
-	OpI16x8GeU                            // i16x8.ge_u
-	OpI32x4Eq                             // i32x4.eq
-	OpI32x4Ne                             // i32x4.ne
-	OpI32x4LtS                            // i32x4.lt_s
-	OpI32x4LtU                            // i32x4.lt_u
-	OpI32x4GtS                            // i32x4.gt_s
-	OpI32x4GtU                            // i32x4.gt_u
-	OpI32x4LeS                            // i32x4.le_s
-	OpI32x4LeU                            // i32x4.le_u
-	OpI32x4GeS                            // i32x4.ge_s
-	OpI32x4GeU                            // i32x4.ge_u
-	OpF32x4Eq                             // f32x4.eq
-	OpF32x4Ne                             // f32x4.ne
-	OpF32x4Lt                             // f32x4.lt
-	OpF32x4Gt                             // f32x4.gt
-	OpF32x4Le                             // f32x4.le
-	OpF32x4Ge                             // f32x4.ge
-	OpF64x2Eq                             // f64x2.eq
-	OpF64x2Ne                             // f64x2.ne
-	OpF64x2Lt                             // f64x2.lt
-	OpF64x2Gt                             // f64x2.gt
-	OpF64x2Le                             // f64x2.le
-	OpF64x2Ge                             // f64x2.ge
-	OpV128Not                             // v128.not
-	OpV128And                             // v128.and
-	OpV128Andnot                          // v128.andnot
-	OpV128Or                              // v128.or
-	OpV128Xor                             // v128.xor
-	OpV128Bitselect                       // v128.bitselect
-	OpV128AnyTrue                         // v128.any_true
-	OpV128Load8Lane                       // v128.load8_lane
-	OpV128Load16Lane                      // v128.load16_lane
-	OpV128Load32Lane                      // v128.load32_lane
-	OpV128Load64Lane                      // v128.load64_lane
-	OpV128Store8Lane                      // v128.store8_lane
-	OpV128Store16Lane                     // v128.store16_lane
-	OpV128Store32Lane                     // v128.store32_lane
-	OpV128Store64Lane                     // v128.store64_lane
-	OpV128Load32Zero                      // v128.load32_zero
-	OpV128Load64Zero                      // v128.load64_zero
-	OpF32x4DemoteF64x2Zero                // f32x4.demote_f64x2_zero
-	OpF64x2PromoteLowF32x4                // f64x2.promote_low_f32x4
-	OpI8x16Abs                            // i8x16.abs
-	OpI8x16Neg                            // i8x16.neg
-	OpI8x16Popcnt                         // i8x16.popcnt
-	OpI8x16AllTrue                        // i8x16.all_true
-	OpI8x16Bitmask                        // i8x16.bitmask
-	OpI8x16NarrowI16x8S                   // i8x16.narrow_i16x8_s
-	OpI8x16NarrowI16x8U                   // i8x16.narrow_i16x8_u
-	OpF32x4Ceil                           // f32x4.ceil
-	OpF32x4Floor                          // f32x4.floor
-	OpF32x4Trunc                          // f32x4.trunc
-	OpF32x4Nearest                        // f32x4.nearest
-	OpI8x16Shl                            // i8x16.shl
-	OpI8x16ShrS                           // i8x16.shr_s
-	OpI8x16ShrU                           // i8x16.shr_u
-	OpI8x16Add                            // i8x16.add
-	OpI8x16AddSatS                        // i8x16.add_sat_s
-	OpI8x16AddSatU                        // i8x16.add_sat_u
-	OpI8x16Sub                            // i8x16.sub
-	OpI8x16SubSatS                        // i8x16.sub_sat_s
-	OpI8x16SubSatU                        // i8x16.sub_sat_u
-	OpF64x2Ceil                           // f64x2.ceil
-	OpF64x2Floor                          // f64x2.floor
-	OpI8x16MinS                           // i8x16.min_s
-	OpI8x16MinU                           // i8x16.min_u
-	OpI8x16MaxS                           // i8x16.max_s
-	OpI8x16MaxU                           // i8x16.max_u
-	OpF64x2Trunc                          // f64x2.trunc
-	OpI8x16AvgrU                          // i8x16.avgr_u
-	OpI16x8ExtaddPairwiseI8x16S           // i16x8.extadd_pairwise_i8x16_s
-	OpI16x8ExtaddPairwiseI8x16U           // i16x8.extadd_pairwise_i8x16_u
-	OpI32x4ExtaddPairwiseI16x8S           // i32x4.extadd_pairwise_i16x8_s
-	OpI32x4ExtaddPairwiseI16x8U           // i32x4.extadd_pairwise_i16x8_u
-	OpI16x8Abs                            // i16x8.abs
-	OpI16x8Neg                            // i16x8.neg
-	OpI16x8Q15mulrSatS                    // i16x8.q15mulr_sat_s
-	OpI16x8AllTrue                        // i16x8.all_true
-	OpI16x8Bitmask                        // i16x8.bitmask
-	OpI16x8NarrowI32x4S                   // i16x8.narrow_i32x4_s
-	OpI16x8NarrowI32x4U                   // i16x8.narrow_i32x4_u
-	OpI16x8ExtendLowI8x16S                // i16x8.extend_low_i8x16_s
-	OpI16x8ExtendHighI8x16S               // i16x8.extend_high_i8x16_s
-	OpI16x8ExtendLowI8x16U                // i16x8.extend_low_i8x16_u
-	OpI16x8ExtendHighI8x16U               // i16x8.extend_high_i8x16_u
-	OpI16x8Shl                            // i16x8.shl
-	OpI16x8ShrS                           // i16x8.shr_s
-	OpI16x8ShrU                           // i16x8.shr_u
-	OpI16x8Add                            // i16x8.add
-	OpI16x8AddSatS                        // i16x8.add_sat_s
-	OpI16x8AddSatU                        // i16x8.add_sat_u
-	OpI16x8Sub                            // i16x8.sub
-	OpI16x8SubSatS                        // i16x8.sub_sat_s
-	OpI16x8SubSatU                        // i16x8.sub_sat_u
-	OpF64x2Nearest                        // f64x2.nearest
-	OpI16x8Mul                            // i16x8.mul
-	OpI16x8MinS                           // i16x8.min_s
-	OpI16x8MinU                           // i16x8.min_u
-	OpI16x8MaxS                           // i16x8.max_s
-	OpI16x8MaxU                           // i16x8.max_u
-	OpI16x8AvgrU                          // i16x8.avgr_u
-	OpI16x8ExtmulLowI8x16S                // i16x8.extmul_low_i8x16_s
-	OpI16x8ExtmulHighI8x16S               // i16x8.extmul_high_i8x16_s
-	OpI16x8ExtmulLowI8x16U                // i16x8.extmul_low_i8x16_u
-	OpI16x8ExtmulHighI8x16U               // i16x8.extmul_high_i8x16_u
-	OpI32x4Abs                            // i32x4.abs
-	OpI32x4Neg                            // i32x4.neg
-	OpI32x4AllTrue                        // i32x4.all_true
-	OpI32x4Bitmask                        // i32x4.bitmask
-	OpI32x4ExtendLowI16x8S                // i32x4.extend_low_i16x8_s
-	OpI32x4ExtendHighI16x8S               // i32x4.extend_high_i16x8_s
-	OpI32x4ExtendLowI16x8U                // i32x4.extend_low_i16x8_u
-	OpI32x4ExtendHighI16x8U               // i32x4.extend_high_i16x8_u
-	OpI32x4Shl                            // i32x4.shl
-	OpI32x4ShrS                           // i32x4.shr_s
-	OpI32x4ShrU                           // i32x4.shr_u
-	OpI32x4Add                            // i32x4.add
-	OpI32x4Sub                            // i32x4.sub
-	OpI32x4Mul                            // i32x4.mul
-	OpI32x4MinS                           // i32x4.min_s
-	OpI32x4MinU                           // i32x4.min_u
-	OpI32x4MaxS                           // i32x4.max_s
-	OpI32x4MaxU                           // i32x4.max_u
-	OpI32x4DotI16x8S                      // i32x4.dot_i16x8_s
-	OpI32x4ExtmulLowI16x8S                // i32x4.extmul_low_i16x8_s
-	OpI32x4ExtmulHighI16x8S               // i32x4.extmul_high_i16x8_s
-	OpI32x4ExtmulLowI16x8U                // i32x4.extmul_low_i16x8_u
-	OpI32x4ExtmulHighI16x8U               // i32x4.extmul_high_i16x8_u
-	OpI64x2Abs                            // i64x2.abs
-	OpI64x2Neg                            // i64x2.neg
-	OpI64x2AllTrue                        // i64x2.all_true
-	OpI64x2Bitmask                        // i64x2.bitmask
-	OpI64x2ExtendLowI32x4S                // i64x2.extend_low_i32x4_s
-	OpI64x2ExtendHighI32x4S               // i64x2.extend_high_i32x4_s
-	OpI64x2ExtendLowI32x4U                // i64x2.extend_low_i32x4_u
-	OpI64x2ExtendHighI32x4U               // i64x2.extend_high_i32x4_u
-	OpI64x2Shl                            // i64x2.shl
-	OpI64x2ShrS                           // i64x2.shr_s
-	OpI64x2ShrU                           // i64x2.shr_u
-	OpI64x2Add                            // i64x2.add
-	OpI64x2Sub                            // i64x2.sub
-	OpI64x2Mul                            // i64x2.mul
-	OpI64x2Eq                             // i64x2.eq
-	OpI64x2Ne                             // i64x2.ne
-	OpI64x2LtS                            // i64x2.lt_s
-	OpI64x2GtS                            // i64x2.gt_s
-	OpI64x2LeS                            // i64x2.le_s
-	OpI64x2GeS                            // i64x2.ge_s
-	OpI64x2ExtmulLowI32x4S                // i64x2.extmul_low_i32x4_s
-	OpI64x2ExtmulHighI32x4S               // i64x2.extmul_high_i32x4_s
-	OpI64x2ExtmulLowI32x4U                // i64x2.extmul_low_i32x4_u
-	OpI64x2ExtmulHighI32x4U               // i64x2.extmul_high_i32x4_u
-	OpF32x4Abs                            // f32x4.abs
-	OpF32x4Neg                            // f32x4.neg
-	OpF32x4Sqrt                           // f32x4.sqrt
-	OpF32x4Add                            // f32x4.add
-	OpF32x4Sub                            // f32x4.sub
-	OpF32x4Mul                            // f32x4.mul
-	OpF32x4Div                            // f32x4.div
-	OpF32x4Min                            // f32x4.min
-	OpF32x4Max                            // f32x4.max
-	OpF32x4Pmin                           // f32x4.pmin
-	OpF32x4Pmax                           // f32x4.pmax
-	OpF64x2Abs                            // f64x2.abs
-	OpF64x2Neg                            // f64x2.neg
-	OpF64x2Sqrt                           // f64x2.sqrt
-	OpF64x2Add                            // f64x2.add
-	OpF64x2Sub                            // f64x2.sub
-	OpF64x2Mul                            // f64x2.mul
-	OpF64x2Div                            // f64x2.div
-	OpF64x2Min                            // f64x2.min
-	OpF64x2Max                            // f64x2.max
-	OpF64x2Pmin                           // f64x2.pmin
-	OpF64x2Pmax                           // f64x2.pmax
-	OpI32x4TruncSatF32x4S                 // i32x4.trunc_sat_f32x4_s
-	OpI32x4TruncSatF32x4U                 // i32x4.trunc_sat_f32x4_u
-	OpF32x4ConvertI32x4S                  // f32x4.convert_i32x4_s
-	OpF32x4ConvertI32x4U                  // f32x4.convert_i32x4_u
-	OpI32x4TruncSatF64x2SZero             // i32x4.trunc_sat_f64x2_s_zero
-	OpI32x4TruncSatF64x2UZero             // i32x4.trunc_sat_f64x2_u_zero
-	OpF64x2ConvertLowI32x4S               // f64x2.convert_low_i32x4_s
-	OpF64x2ConvertLowI32x4U               // f64x2.convert_low_i32x4_u
-	OpMemoryAtomicNotify                  // memory.atomic.notify
-	OpMemoryAtomicWait32                  // memory.atomic.wait32
-	OpMemoryAtomicWait64                  // memory.atomic.wait64
-	OpAtomicFence                         // atomic.fence
-	OpI32AtomicLoad                       // i32.atomic.load
-	OpI64AtomicLoad                       // i64.atomic.load
-	OpI32AtomicLoad8U                     // i32.atomic.load8_u
-	OpI32AtomicLoad16U                    // i32.atomic.load16_u
-	OpI64AtomicLoad8U                     // i64.atomic.load8_u
-	OpI64AtomicLoad16U                    // i64.atomic.load16_u
-	OpI64AtomicLoad32U                    // i64.atomic.load32_u
-	OpI32AtomicStore                      // i32.atomic.store
-	OpI64AtomicStore                      // i64.atomic.store
-	OpI32AtomicStore8                     // i32.atomic.store8
-	OpI32AtomicStore16                    // i32.atomic.store16
-	OpI64AtomicStore8                     // i64.atomic.store8
-	OpI64AtomicStore16                    // i64.atomic.store16
-	OpI64AtomicStore32                    // i64.atomic.store32
-	OpI32AtomicRmwAdd                     // i32.atomic.rmw.add
-	OpI64AtomicRmwAdd                     // i64.atomic.rmw.add
-	OpI32AtomicRmw8AddU                   // i32.atomic.rmw8.add_u
-	OpI32AtomicRmw16AddU                  // i32.atomic.rmw16.add_u
-	OpI64AtomicRmw8AddU                   // i64.atomic.rmw8.add_u
-	OpI64AtomicRmw16AddU                  // i64.atomic.rmw16.add_u
-	OpI64AtomicRmw32AddU                  // i64.atomic.rmw32.add_u
-	OpI32AtomicRmwSub                     // i32.atomic.rmw.sub
-	OpI64AtomicRmwSub                     // i64.atomic.rmw.sub
-	OpI32AtomicRmw8SubU                   // i32.atomic.rmw8.sub_u
-	OpI32AtomicRmw16SubU                  // i32.atomic.rmw16.sub_u
-	OpI64AtomicRmw8SubU                   // i64.atomic.rmw8.sub_u
-	OpI64AtomicRmw16SubU                  // i64.atomic.rmw16.sub_u
-	OpI64AtomicRmw32SubU                  // i64.atomic.rmw32.sub_u
-	OpI32AtomicRmwAnd                     // i32.atomic.rmw.and
-	OpI64AtomicRmwAnd                     // i64.atomic.rmw.and
-	OpI32AtomicRmw8AndU                   // i32.atomic.rmw8.and_u
-	OpI32AtomicRmw16AndU                  // i32.atomic.rmw16.and_u
-	OpI64AtomicRmw8AndU                   // i64.atomic.rmw8.and_u
-	OpI64AtomicRmw16AndU                  // i64.atomic.rmw16.and_u
-	OpI64AtomicRmw32AndU                  // i64.atomic.rmw32.and_u
-	OpI32AtomicRmwOr                      // i32.atomic.rmw.or
-	OpI64AtomicRmwOr                      // i64.atomic.rmw.or
-	OpI32AtomicRmw8OrU                    // i32.atomic.rmw8.or_u
-	OpI32AtomicRmw16OrU                   // i32.atomic.rmw16.or_u
-	OpI64AtomicRmw8OrU                    // i64.atomic.rmw8.or_u
-	OpI64AtomicRmw16OrU                   // i64.atomic.rmw16.or_u
-	OpI64AtomicRmw32OrU                   // i64.atomic.rmw32.or_u
-	OpI32AtomicRmwXor                     // i32.atomic.rmw.xor
-	OpI64AtomicRmwXor                     // i64.atomic.rmw.xor
-	OpI32AtomicRmw8XorU                   // i32.atomic.rmw8.xor_u
-	OpI32AtomicRmw16XorU                  // i32.atomic.rmw16.xor_u
-	OpI64AtomicRmw8XorU                   // i64.atomic.rmw8.xor_u
-	OpI64AtomicRmw16XorU                  // i64.atomic.rmw16.xor_u
-	OpI64AtomicRmw32XorU                  // i64.atomic.rmw32.xor_u
-	OpI32AtomicRmwXchg                    // i32.atomic.rmw.xchg
-	OpI64AtomicRmwXchg                    // i64.atomic.rmw.xchg
-	OpI32AtomicRmw8XchgU                  // i32.atomic.rmw8.xchg_u
-	OpI32AtomicRmw16XchgU                 // i32.atomic.rmw16.xchg_u
-	OpI64AtomicRmw8XchgU                  // i64.atomic.rmw8.xchg_u
-	OpI64AtomicRmw16XchgU                 // i64.atomic.rmw16.xchg_u
-	OpI64AtomicRmw32XchgU                 // i64.atomic.rmw32.xchg_u
-	OpI32AtomicRmwCmpxchg                 // i32.atomic.rmw.cmpxchg
-	OpI64AtomicRmwCmpxchg                 // i64.atomic.rmw.cmpxchg
-	OpI32AtomicRmw8CmpxchgU               // i32.atomic.rmw8.cmpxchg_u
-	OpI32AtomicRmw16CmpxchgU              // i32.atomic.rmw16.cmpxchg_u
-	OpI64AtomicRmw8CmpxchgU               // i64.atomic.rmw8.cmpxchg_u
-	OpI64AtomicRmw16CmpxchgU              // i64.atomic.rmw16.cmpxchg_u
-	OpI64AtomicRmw32CmpxchgU              // i64.atomic.rmw32.cmpxchg_u
+	OpUnreachable                   Op = iota // unreachable
+	OpNop                                     // nop
+	OpBlock                                   // block
+	OpLoop                                    // loop
+	OpIf                                      // if
+	OpElse                                    // else
+	OpTry                                     // try
+	OpCatch                                   // catch
+	OpThrow                                   // throw
+	OpRethrow                                 // rethrow
+	OpThrowRef                                // throw_ref
+	OpEnd                                     // end
+	OpBr                                      // br
+	OpBrIf                                    // br_if
+	OpBrTable                                 // br_table
+	OpReturn                                  // return
+	OpCall                                    // call
+	OpCallIndirect                            // call_indirect
+	OpReturnCall                              // return_call
+	OpReturnCallIndirect                      // return_call_indirect
+	OpCallRef                                 // call_ref
+	OpReturnCallRef                           // return_call_ref
+	OpDrop                                    // drop
+	OpSelect                                  // select
+	OpDelegate                                // delegate
+	OpCatchAll                                // catch_all
+	OpSelectTyped                             // select
+	OpTryTable                                // try_table
+	OpLocalGet                                // local.get
+	OpLocalSet                                // local.set
+	OpLocalTee                                // local.tee
+	OpGlobalGet                               // global.get
+	OpGlobalSet                               // global.set
+	OpTableGet                                // table.get
+	OpTableSet                                // table.set
+	OpI32Load                                 // i32.load
+	OpI64Load                                 // i64.load
+	OpF32Load                                 // f32.load
+	OpF64Load                                 // f64.load
+	OpI32Load8S                               // i32.load8_s
+	OpI32Load8U                               // i32.load8_u
+	OpI32Load16S                              // i32.load16_s
+	OpI32Load16U                              // i32.load16_u
+	OpI64Load8S                               // i64.load8_s
+	OpI64Load8U                               // i64.load8_u
+	OpI64Load16S                              // i64.load16_s
+	OpI64Load16U                              // i64.load16_u
+	OpI64Load32S                              // i64.load32_s
+	OpI64Load32U                              // i64.load32_u
+	OpI32Store                                // i32.store
+	OpI64Store                                // i64.store
+	OpF32Store                                // f32.store
+	OpF64Store                                // f64.store
+	OpI32Store8                               // i32.store8
+	OpI32Store16                              // i32.store16
+	OpI64Store8                               // i64.store8
+	OpI64Store16                              // i64.store16
+	OpI64Store32                              // i64.store32
+	OpMemorySize                              // memory.size
+	OpMemoryGrow                              // memory.grow
+	OpI32Const                                // i32.const
+	OpI64Const                                // i64.const
+	OpF32Const                                // f32.const
+	OpF64Const                                // f64.const
+	OpI32Eqz                                  // i32.eqz
+	OpI32Eq                                   // i32.eq
+	OpI32Ne                                   // i32.ne
+	OpI32LtS                                  // i32.lt_s
+	OpI32LtU                                  // i32.lt_u
+	OpI32GtS                                  // i32.gt_s
+	OpI32GtU                                  // i32.gt_u
+	OpI32LeS                                  // i32.le_s
+	OpI32LeU                                  // i32.le_u
+	OpI32GeS                                  // i32.ge_s
+	OpI32GeU                                  // i32.ge_u
+	OpI64Eqz                                  // i64.eqz
+	OpI64Eq                                   // i64.eq
+	OpI64Ne                                   // i64.ne
+	OpI64LtS                                  // i64.lt_s
+	OpI64LtU                                  // i64.lt_u
+	OpI64GtS                                  // i64.gt_s
+	OpI64GtU                                  // i64.gt_u
+	OpI64LeS                                  // i64.le_s
+	OpI64LeU                                  // i64.le_u
+	OpI64GeS                                  // i64.ge_s
+	OpI64GeU                                  // i64.ge_u
+	OpF32Eq                                   // f32.eq
+	OpF32Ne                                   // f32.ne
+	OpF32Lt                                   // f32.lt
+	OpF32Gt                                   // f32.gt
+	OpF32Le                                   // f32.le
+	OpF32Ge                                   // f32.ge
+	OpF64Eq                                   // f64.eq
+	OpF64Ne                                   // f64.ne
+	OpF64Lt                                   // f64.lt
+	OpF64Gt                                   // f64.gt
+	OpF64Le                                   // f64.le
+	OpF64Ge                                   // f64.ge
+	OpI32Clz                                  // i32.clz
+	OpI32Ctz                                  // i32.ctz
+	OpI32Popcnt                               // i32.popcnt
+	OpI32Add                                  // i32.add
+	OpI32Sub                                  // i32.sub
+	OpI32Mul                                  // i32.mul
+	OpI32DivS                                 // i32.div_s
+	OpI32DivU                                 // i32.div_u
+	OpI32RemS                                 // i32.rem_s
+	OpI32RemU                                 // i32.rem_u
+	OpI32And                                  // i32.and
+	OpI32Or                                   // i32.or
+	OpI32Xor                                  // i32.xor
+	OpI32Shl                                  // i32.shl
+	OpI32ShrS                                 // i32.shr_s
+	OpI32ShrU                                 // i32.shr_u
+	OpI32Rotl                                 // i32.rotl
+	OpI32Rotr                                 // i32.rotr
+	OpI64Clz                                  // i64.clz
+	OpI64Ctz                                  // i64.ctz
+	OpI64Popcnt                               // i64.popcnt
+	OpI64Add                                  // i64.add
+	OpI64Sub                                  // i64.sub
+	OpI64Mul                                  // i64.mul
+	OpI64DivS                                 // i64.div_s
+	OpI64DivU                                 // i64.div_u
+	OpI64RemS                                 // i64.rem_s
+	OpI64RemU                                 // i64.rem_u
+	OpI64And                                  // i64.and
+	OpI64Or                                   // i64.or
+	OpI64Xor                                  // i64.xor
+	OpI64Shl                                  // i64.shl
+	OpI64ShrS                                 // i64.shr_s
+	OpI64ShrU                                 // i64.shr_u
+	OpI64Rotl                                 // i64.rotl
+	OpI64Rotr                                 // i64.rotr
+	OpF32Abs                                  // f32.abs
+	OpF32Neg                                  // f32.neg
+	OpF32Ceil                                 // f32.ceil
+	OpF32Floor                                // f32.floor
+	OpF32Trunc                                // f32.trunc
+	OpF32Nearest                              // f32.nearest
+	OpF32Sqrt                                 // f32.sqrt
+	OpF32Add                                  // f32.add
+	OpF32Sub                                  // f32.sub
+	OpF32Mul                                  // f32.mul
+	OpF32Div                                  // f32.div
+	OpF32Min                                  // f32.min
+	OpF32Max                                  // f32.max
+	OpF32Copysign                             // f32.copysign
+	OpF64Abs                                  // f64.abs
+	OpF64Neg                                  // f64.neg
+	OpF64Ceil                                 // f64.ceil
+	OpF64Floor                                // f64.floor
+	OpF64Trunc                                // f64.trunc
+	OpF64Nearest                              // f64.nearest
+	OpF64Sqrt                                 // f64.sqrt
+	OpF64Add                                  // f64.add
+	OpF64Sub                                  // f64.sub
+	OpF64Mul                                  // f64.mul
+	OpF64Div                                  // f64.div
+	OpF64Min                                  // f64.min
+	OpF64Max                                  // f64.max
+	OpF64Copysign                             // f64.copysign
+	OpI32WrapI64                              // i32.wrap_i64
+	OpI32TruncF32S                            // i32.trunc_f32_s
+	OpI32TruncF32U                            // i32.trunc_f32_u
+	OpI32TruncF64S                            // i32.trunc_f64_s
+	OpI32TruncF64U                            // i32.trunc_f64_u
+	OpI64ExtendI32S                           // i64.extend_i32_s
+	OpI64ExtendI32U                           // i64.extend_i32_u
+	OpI64TruncF32S                            // i64.trunc_f32_s
+	OpI64TruncF32U                            // i64.trunc_f32_u
+	OpI64TruncF64S                            // i64.trunc_f64_s
+	OpI64TruncF64U                            // i64.trunc_f64_u
+	OpF32ConvertI32S                          // f32.convert_i32_s
+	OpF32ConvertI32U                          // f32.convert_i32_u
+	OpF32ConvertI64S                          // f32.convert_i64_s
+	OpF32ConvertI64U                          // f32.convert_i64_u
+	OpF32DemoteF64                            // f32.demote_f64
+	OpF64ConvertI32S                          // f64.convert_i32_s
+	OpF64ConvertI32U                          // f64.convert_i32_u
+	OpF64ConvertI64S                          // f64.convert_i64_s
+	OpF64ConvertI64U                          // f64.convert_i64_u
+	OpF64PromoteF32                           // f64.promote_f32
+	OpI32ReinterpretF32                       // i32.reinterpret_f32
+	OpI64ReinterpretF64                       // i64.reinterpret_f64
+	OpF32ReinterpretI32                       // f32.reinterpret_i32
+	OpF64ReinterpretI64                       // f64.reinterpret_i64
+	OpI32Extend8S                             // i32.extend8_s
+	OpI32Extend16S                            // i32.extend16_s
+	OpI64Extend8S                             // i64.extend8_s
+	OpI64Extend16S                            // i64.extend16_s
+	OpI64Extend32S                            // i64.extend32_s
+	OpRefNull                                 // ref.null
+	OpRefIsNull                               // ref.is_null
+	OpRefFunc                                 // ref.func
+	OpRefEq                                   // ref.eq
+	OpRefAsNonNull                            // ref.as_non_null
+	OpBrOnNull                                // br_on_null
+	OpBrOnNonNull                             // br_on_non_null
+	OpStructNew                               // struct.new
+	OpStructNewDefault                        // struct.new_default
+	OpStructGet                               // struct.get
+	OpStructGetS                              // struct.get_s
+	OpStructGetU                              // struct.get_u
+	OpStructSet                               // struct.set
+	OpArrayNew                                // array.new
+	OpArrayNewDefault                         // array.new_default
+	OpArrayNewFixed                           // array.new_fixed
+	OpArrayNewData                            // array.new_data
+	OpArrayNewElem                            // array.new_elem
+	OpArrayGet                                // array.get
+	OpArrayGetS                               // array.get_s
+	OpArrayGetU                               // array.get_u
+	OpArraySet                                // array.set
+	OpArrayLen                                // array.len
+	OpArrayFill                               // array.fill
+	OpArrayCopy                               // array.copy
+	OpArrayInitData                           // array.init_data
+	OpArrayInitElem                           // array.init_elem
+	OpRefTest                                 // ref.test
+	OpRefTestNull                             // ref.test
+	OpRefCast                                 // ref.cast
+	OpRefCastNull                             // ref.cast
+	OpBrOnCast                                // br_on_cast
+	OpBrOnCastFail                            // br_on_cast_fail
+	OpAnyConvertExtern                        // any.convert_extern
+	OpExternConvertAny                        // extern.convert_any
+	OpRefI31                                  // ref.i31
+	OpI31GetS                                 // i31.get_s
+	OpI31GetU                                 // i31.get_u
+	OpI32TruncSatF32S                         // i32.trunc_sat_f32_s
+	OpI32TruncSatF32U                         // i32.trunc_sat_f32_u
+	OpI32TruncSatF64S                         // i32.trunc_sat_f64_s
+	OpI32TruncSatF64U                         // i32.trunc_sat_f64_u
+	OpI64TruncSatF32S                         // i64.trunc_sat_f32_s
+	OpI64TruncSatF32U                         // i64.trunc_sat_f32_u
+	OpI64TruncSatF64S                         // i64.trunc_sat_f64_s
+	OpI64TruncSatF64U                         // i64.trunc_sat_f64_u
+	OpMemoryInit                              // memory.init
+	OpDataDrop                                // data.drop
+	OpMemoryCopy                              // memory.copy
+	OpMemoryFill                              // memory.fill
+	OpTableInit                               // table.init
+	OpElemDrop                                // elem.drop
+	OpTableCopy                               // table.copy
+	OpTableGrow                               // table.grow
+	OpTableSize                               // table.size
+	OpTableFill                               // table.fill
+	OpV128Load                                // v128.load
+	OpV128Load8x8S                            // v128.load8x8_s
+	OpV128Load8x8U                            // v128.load8x8_u
+	OpV128Load16x4S                           // v128.load16x4_s
+	OpV128Load16x4U                           // v128.load16x4_u
+	OpV128Load32x2S                           // v128.load32x2_s
+	OpV128Load32x2U                           // v128.load32x2_u
+	OpV128Load8Splat                          // v128.load8_splat
+	OpV128Load16Splat                         // v128.load16_splat
+	OpV128Load32Splat                         // v128.load32_splat
+	OpV128Load64Splat                         // v128.load64_splat
+	OpV128Store                               // v128.store
+	OpV128Const                               // v128.const
+	OpI8x16Shuffle                            // i8x16.shuffle
+	OpI8x16Swizzle                            // i8x16.swizzle
+	OpI8x16Splat                              // i8x16.splat
+	OpI16x8Splat                              // i16x8.splat
+	OpI32x4Splat                              // i32x4.splat
+	OpI64x2Splat                              // i64x2.splat
+	OpF32x4Splat                              // f32x4.splat
+	OpF64x2Splat                              // f64x2.splat
+	OpI8x16ExtractLaneS                       // i8x16.extract_lane_s
+	OpI8x16ExtractLaneU                       // i8x16.extract_lane_u
+	OpI8x16ReplaceLane                        // i8x16.replace_lane
+	OpI16x8ExtractLaneS                       // i16x8.extract_lane_s
+	OpI16x8ExtractLaneU                       // i16x8.extract_lane_u
+	OpI16x8ReplaceLane                        // i16x8.replace_lane
+	OpI32x4ExtractLane                        // i32x4.extract_lane
+	OpI32x4ReplaceLane                        // i32x4.replace_lane
+	OpI64x2ExtractLane                        // i64x2.extract_lane
+	OpI64x2ReplaceLane                        // i64x2.replace_lane
+	OpF32x4ExtractLane                        // f32x4.extract_lane
+	OpF32x4ReplaceLane                        // f32x4.replace_lane
+	OpF64x2ExtractLane                        // f64x2.extract_lane
+	OpF64x2ReplaceLane                        // f64x2.replace_lane
+	OpI8x16Eq                                 // i8x16.eq
+	OpI8x16Ne                                 // i8x16.ne
+	OpI8x16LtS                                // i8x16.lt_s
+	OpI8x16LtU                                // i8x16.lt_u
+	OpI8x16GtS                                // i8x16.gt_s
+	OpI8x16GtU                                // i8x16.gt_u
+	OpI8x16LeS                                // i8x16.le_s
+	OpI8x16LeU                                // i8x16.le_u
+	OpI8x16GeS                                // i8x16.ge_s
+	OpI8x16GeU                                // i8x16.ge_u
+	OpI16x8Eq                                 // i16x8.eq
+	OpI16x8Ne                                 // i16x8.ne
+	OpI16x8LtS                                // i16x8.lt_s
+	OpI16x8LtU                                // i16x8.lt_u
+	OpI16x8GtS                                // i16x8.gt_s
+	OpI16x8GtU                                // i16x8.gt_u
+	OpI16x8LeS                                // i16x8.le_s
+	OpI16x8LeU                                // i16x8.le_u
+	OpI16x8GeS                                // i16x8.ge_s
+	OpI16x8GeU                                // i16x8.ge_u
+	OpI32x4Eq                                 // i32x4.eq
+	OpI32x4Ne                                 // i32x4.ne
+	OpI32x4LtS                                // i32x4.lt_s
+	OpI32x4LtU                                // i32x4.lt_u
+	OpI32x4GtS                                // i32x4.gt_s
+	OpI32x4GtU                                // i32x4.gt_u
+	OpI32x4LeS                                // i32x4.le_s
+	OpI32x4LeU                                // i32x4.le_u
+	OpI32x4GeS                                // i32x4.ge_s
+	OpI32x4GeU                                // i32x4.ge_u
+	OpF32x4Eq                                 // f32x4.eq
+	OpF32x4Ne                                 // f32x4.ne
+	OpF32x4Lt                                 // f32x4.lt
+	OpF32x4Gt                                 // f32x4.gt
+	OpF32x4Le                                 // f32x4.le
+	OpF32x4Ge                                 // f32x4.ge
+	OpF64x2Eq                                 // f64x2.eq
+	OpF64x2Ne                                 // f64x2.ne
+	OpF64x2Lt                                 // f64x2.lt
+	OpF64x2Gt                                 // f64x2.gt
+	OpF64x2Le                                 // f64x2.le
+	OpF64x2Ge                                 // f64x2.ge
+	OpV128Not                                 // v128.not
+	OpV128And                                 // v128.and
+	OpV128Andnot                              // v128.andnot
+	OpV128Or                                  // v128.or
+	OpV128Xor                                 // v128.xor
+	OpV128Bitselect                           // v128.bitselect
+	OpV128AnyTrue                             // v128.any_true
+	OpV128Load8Lane                           // v128.load8_lane
+	OpV128Load16Lane                          // v128.load16_lane
+	OpV128Load32Lane                          // v128.load32_lane
+	OpV128Load64Lane                          // v128.load64_lane
+	OpV128Store8Lane                          // v128.store8_lane
+	OpV128Store16Lane                         // v128.store16_lane
+	OpV128Store32Lane                         // v128.store32_lane
+	OpV128Store64Lane                         // v128.store64_lane
+	OpV128Load32Zero                          // v128.load32_zero
+	OpV128Load64Zero                          // v128.load64_zero
+	OpF32x4DemoteF64x2Zero                    // f32x4.demote_f64x2_zero
+	OpF64x2PromoteLowF32x4                    // f64x2.promote_low_f32x4
+	OpI8x16Abs                                // i8x16.abs
+	OpI8x16Neg                                // i8x16.neg
+	OpI8x16Popcnt                             // i8x16.popcnt
+	OpI8x16AllTrue                            // i8x16.all_true
+	OpI8x16Bitmask                            // i8x16.bitmask
+	OpI8x16NarrowI16x8S                       // i8x16.narrow_i16x8_s
+	OpI8x16NarrowI16x8U                       // i8x16.narrow_i16x8_u
+	OpF32x4Ceil                               // f32x4.ceil
+	OpF32x4Floor                              // f32x4.floor
+	OpF32x4Trunc                              // f32x4.trunc
+	OpF32x4Nearest                            // f32x4.nearest
+	OpI8x16Shl                                // i8x16.shl
+	OpI8x16ShrS                               // i8x16.shr_s
+	OpI8x16ShrU                               // i8x16.shr_u
+	OpI8x16Add                                // i8x16.add
+	OpI8x16AddSatS                            // i8x16.add_sat_s
+	OpI8x16AddSatU                            // i8x16.add_sat_u
+	OpI8x16Sub                                // i8x16.sub
+	OpI8x16SubSatS                            // i8x16.sub_sat_s
+	OpI8x16SubSatU                            // i8x16.sub_sat_u
+	OpF64x2Ceil                               // f64x2.ceil
+	OpF64x2Floor                              // f64x2.floor
+	OpI8x16MinS                               // i8x16.min_s
+	OpI8x16MinU                               // i8x16.min_u
+	OpI8x16MaxS                               // i8x16.max_s
+	OpI8x16MaxU                               // i8x16.max_u
+	OpF64x2Trunc                              // f64x2.trunc
+	OpI8x16AvgrU                              // i8x16.avgr_u
+	OpI16x8ExtaddPairwiseI8x16S               // i16x8.extadd_pairwise_i8x16_s
+	OpI16x8ExtaddPairwiseI8x16U               // i16x8.extadd_pairwise_i8x16_u
+	OpI32x4ExtaddPairwiseI16x8S               // i32x4.extadd_pairwise_i16x8_s
+	OpI32x4ExtaddPairwiseI16x8U               // i32x4.extadd_pairwise_i16x8_u
+	OpI16x8Abs                                // i16x8.abs
+	OpI16x8Neg                                // i16x8.neg
+	OpI16x8Q15mulrSatS                        // i16x8.q15mulr_sat_s
+	OpI16x8AllTrue                            // i16x8.all_true
+	OpI16x8Bitmask                            // i16x8.bitmask
+	OpI16x8NarrowI32x4S                       // i16x8.narrow_i32x4_s
+	OpI16x8NarrowI32x4U                       // i16x8.narrow_i32x4_u
+	OpI16x8ExtendLowI8x16S                    // i16x8.extend_low_i8x16_s
+	OpI16x8ExtendHighI8x16S                   // i16x8.extend_high_i8x16_s
+	OpI16x8ExtendLowI8x16U                    // i16x8.extend_low_i8x16_u
+	OpI16x8ExtendHighI8x16U                   // i16x8.extend_high_i8x16_u
+	OpI16x8Shl                                // i16x8.shl
+	OpI16x8ShrS                               // i16x8.shr_s
+	OpI16x8ShrU                               // i16x8.shr_u
+	OpI16x8Add                                // i16x8.add
+	OpI16x8AddSatS                            // i16x8.add_sat_s
+	OpI16x8AddSatU                            // i16x8.add_sat_u
+	OpI16x8Sub                                // i16x8.sub
+	OpI16x8SubSatS                            // i16x8.sub_sat_s
+	OpI16x8SubSatU                            // i16x8.sub_sat_u
+	OpF64x2Nearest                            // f64x2.nearest
+	OpI16x8Mul                                // i16x8.mul
+	OpI16x8MinS                               // i16x8.min_s
+	OpI16x8MinU                               // i16x8.min_u
+	OpI16x8MaxS                               // i16x8.max_s
+	OpI16x8MaxU                               // i16x8.max_u
+	OpI16x8AvgrU                              // i16x8.avgr_u
+	OpI16x8ExtmulLowI8x16S                    // i16x8.extmul_low_i8x16_s
+	OpI16x8ExtmulHighI8x16S                   // i16x8.extmul_high_i8x16_s
+	OpI16x8ExtmulLowI8x16U                    // i16x8.extmul_low_i8x16_u
+	OpI16x8ExtmulHighI8x16U                   // i16x8.extmul_high_i8x16_u
+	OpI32x4Abs                                // i32x4.abs
+	OpI32x4Neg                                // i32x4.neg
+	OpI32x4AllTrue                            // i32x4.all_true
+	OpI32x4Bitmask                            // i32x4.bitmask
+	OpI32x4ExtendLowI16x8S                    // i32x4.extend_low_i16x8_s
+	OpI32x4ExtendHighI16x8S                   // i32x4.extend_high_i16x8_s
+	OpI32x4ExtendLowI16x8U                    // i32x4.extend_low_i16x8_u
+	OpI32x4ExtendHighI16x8U                   // i32x4.extend_high_i16x8_u
+	OpI32x4Shl                                // i32x4.shl
+	OpI32x4ShrS                               // i32x4.shr_s
+	OpI32x4ShrU                               // i32x4.shr_u
+	OpI32x4Add                                // i32x4.add
+	OpI32x4Sub                                // i32x4.sub
+	OpI32x4Mul                                // i32x4.mul
+	OpI32x4MinS                               // i32x4.min_s
+	OpI32x4MinU                               // i32x4.min_u
+	OpI32x4MaxS                               // i32x4.max_s
+	OpI32x4MaxU                               // i32x4.max_u
+	OpI32x4DotI16x8S                          // i32x4.dot_i16x8_s
+	OpI32x4ExtmulLowI16x8S                    // i32x4.extmul_low_i16x8_s
+	OpI32x4ExtmulHighI16x8S                   // i32x4.extmul_high_i16x8_s
+	OpI32x4ExtmulLowI16x8U                    // i32x4.extmul_low_i16x8_u
+	OpI32x4ExtmulHighI16x8U                   // i32x4.extmul_high_i16x8_u
+	OpI64x2Abs                                // i64x2.abs
+	OpI64x2Neg                                // i64x2.neg
+	OpI64x2AllTrue                            // i64x2.all_true
+	OpI64x2Bitmask                            // i64x2.bitmask
+	OpI64x2ExtendLowI32x4S                    // i64x2.extend_low_i32x4_s
+	OpI64x2ExtendHighI32x4S                   // i64x2.extend_high_i32x4_s
+	OpI64x2ExtendLowI32x4U                    // i64x2.extend_low_i32x4_u
+	OpI64x2ExtendHighI32x4U                   // i64x2.extend_high_i32x4_u
+	OpI64x2Shl                                // i64x2.shl
+	OpI64x2ShrS                               // i64x2.shr_s
+	OpI64x2ShrU                               // i64x2.shr_u
+	OpI64x2Add                                // i64x2.add
+	OpI64x2Sub                                // i64x2.sub
+	OpI64x2Mul                                // i64x2.mul
+	OpI64x2Eq                                 // i64x2.eq
+	OpI64x2Ne                                 // i64x2.ne
+	OpI64x2LtS                                // i64x2.lt_s
+	OpI64x2GtS                                // i64x2.gt_s
+	OpI64x2LeS                                // i64x2.le_s
+	OpI64x2GeS                                // i64x2.ge_s
+	OpI64x2ExtmulLowI32x4S                    // i64x2.extmul_low_i32x4_s
+	OpI64x2ExtmulHighI32x4S                   // i64x2.extmul_high_i32x4_s
+	OpI64x2ExtmulLowI32x4U                    // i64x2.extmul_low_i32x4_u
+	OpI64x2ExtmulHighI32x4U                   // i64x2.extmul_high_i32x4_u
+	OpF32x4Abs                                // f32x4.abs
+	OpF32x4Neg                                // f32x4.neg
+	OpF32x4Sqrt                               // f32x4.sqrt
+	OpF32x4Add                                // f32x4.add
+	OpF32x4Sub                                // f32x4.sub
+	OpF32x4Mul                                // f32x4.mul
+	OpF32x4Div                                // f32x4.div
+	OpF32x4Min                                // f32x4.min
+	OpF32x4Max                                // f32x4.max
+	OpF32x4Pmin                               // f32x4.pmin
+	OpF32x4Pmax                               // f32x4.pmax
+	OpF64x2Abs                                // f64x2.abs
+	OpF64x2Neg                                // f64x2.neg
+	OpF64x2Sqrt                               // f64x2.sqrt
+	OpF64x2Add                                // f64x2.add
+	OpF64x2Sub                                // f64x2.sub
+	OpF64x2Mul                                // f64x2.mul
+	OpF64x2Div                                // f64x2.div
+	OpF64x2Min                                // f64x2.min
+	OpF64x2Max                                // f64x2.max
+	OpF64x2Pmin                               // f64x2.pmin
+	OpF64x2Pmax                               // f64x2.pmax
+	OpI32x4TruncSatF32x4S                     // i32x4.trunc_sat_f32x4_s
+	OpI32x4TruncSatF32x4U                     // i32x4.trunc_sat_f32x4_u
+	OpF32x4ConvertI32x4S                      // f32x4.convert_i32x4_s
+	OpF32x4ConvertI32x4U                      // f32x4.convert_i32x4_u
+	OpI32x4TruncSatF64x2SZero                 // i32x4.trunc_sat_f64x2_s_zero
+	OpI32x4TruncSatF64x2UZero                 // i32x4.trunc_sat_f64x2_u_zero
+	OpF64x2ConvertLowI32x4S                   // f64x2.convert_low_i32x4_s
+	OpF64x2ConvertLowI32x4U                   // f64x2.convert_low_i32x4_u
+	OpI8x16RelaxedSwizzle                     // i8x16.relaxed_swizzle
+	OpI32x4RelaxedTruncF32x4S                 // i32x4.relaxed_trunc_f32x4_s
+	OpI32x4RelaxedTruncF32x4U                 // i32x4.relaxed_trunc_f32x4_u
+	OpI32x4RelaxedTruncF64x2SZero             // i32x4.relaxed_trunc_f64x2_s_zero
+	OpI32x4RelaxedTruncF64x2UZero             // i32x4.relaxed_trunc_f64x2_u_zero
+	OpF32x4RelaxedMadd                        // f32x4.relaxed_madd
+	OpF32x4RelaxedNmadd                       // f32x4.relaxed_nmadd
+	OpF64x2RelaxedMadd                        // f64x2.relaxed_madd
+	OpF64x2RelaxedNmadd                       // f64x2.relaxed_nmadd
+	OpI8x16RelaxedLaneselect                  // i8x16.relaxed_laneselect
+	OpI16x8RelaxedLaneselect                  // i16x8.relaxed_laneselect
+	OpI32x4RelaxedLaneselect                  // i32x4.relaxed_laneselect
+	OpI64x2RelaxedLaneselect                  // i64x2.relaxed_laneselect
+	OpF32x4RelaxedMin                         // f32x4.relaxed_min
+	OpF32x4RelaxedMax                         // f32x4.relaxed_max
+	OpF64x2RelaxedMin                         // f64x2.relaxed_min
+	OpF64x2RelaxedMax                         // f64x2.relaxed_max
+	OpI16x8RelaxedQ15mulrS                    // i16x8.relaxed_q15mulr_s
+	OpI16x8RelaxedDotI8x16I7x16S              // i16x8.relaxed_dot_i8x16_i7x16_s
+	OpI32x4RelaxedDotI8x16I7x16AddS           // i32x4.relaxed_dot_i8x16_i7x16_add_s
+	OpMemoryAtomicNotify                      // memory.atomic.notify
+	OpMemoryAtomicWait32                      // memory.atomic.wait32
+	OpMemoryAtomicWait64                      // memory.atomic.wait64
+	OpAtomicFence                             // atomic.fence
+	OpI32AtomicLoad                           // i32.atomic.load
+	OpI64AtomicLoad                           // i64.atomic.load
+	OpI32AtomicLoad8U                         // i32.atomic.load8_u
+	OpI32AtomicLoad16U                        // i32.atomic.load16_u
+	OpI64AtomicLoad8U                         // i64.atomic.load8_u
+	OpI64AtomicLoad16U                        // i64.atomic.load16_u
+	OpI64AtomicLoad32U                        // i64.atomic.load32_u
+	OpI32AtomicStore                          // i32.atomic.store
+	OpI64AtomicStore                          // i64.atomic.store
+	OpI32AtomicStore8                         // i32.atomic.store8
+	OpI32AtomicStore16                        // i32.atomic.store16
+	OpI64AtomicStore8                         // i64.atomic.store8
+	OpI64AtomicStore16                        // i64.atomic.store16
+	OpI64AtomicStore32                        // i64.atomic.store32
+	OpI32AtomicRmwAdd                         // i32.atomic.rmw.add
+	OpI64AtomicRmwAdd                         // i64.atomic.rmw.add
+	OpI32AtomicRmw8AddU                       // i32.atomic.rmw8.add_u
+	OpI32AtomicRmw16AddU                      // i32.atomic.rmw16.add_u
+	OpI64AtomicRmw8AddU                       // i64.atomic.rmw8.add_u
+	OpI64AtomicRmw16AddU                      // i64.atomic.rmw16.add_u
+	OpI64AtomicRmw32AddU                      // i64.atomic.rmw32.add_u
+	OpI32AtomicRmwSub                         // i32.atomic.rmw.sub
+	OpI64AtomicRmwSub                         // i64.atomic.rmw.sub
+	OpI32AtomicRmw8SubU                       // i32.atomic.rmw8.sub_u
+	OpI32AtomicRmw16SubU                      // i32.atomic.rmw16.sub_u
+	OpI64AtomicRmw8SubU                       // i64.atomic.rmw8.sub_u
+	OpI64AtomicRmw16SubU                      // i64.atomic.rmw16.sub_u
+	OpI64AtomicRmw32SubU                      // i64.atomic.rmw32.sub_u
+	OpI32AtomicRmwAnd                         // i32.atomic.rmw.and
+	OpI64AtomicRmwAnd                         // i64.atomic.rmw.and
+	OpI32AtomicRmw8AndU                       // i32.atomic.rmw8.and_u
+	OpI32AtomicRmw16AndU                      // i32.atomic.rmw16.and_u
+	OpI64AtomicRmw8AndU                       // i64.atomic.rmw8.and_u
+	OpI64AtomicRmw16AndU                      // i64.atomic.rmw16.and_u
+	OpI64AtomicRmw32AndU                      // i64.atomic.rmw32.and_u
+	OpI32AtomicRmwOr                          // i32.atomic.rmw.or
+	OpI64AtomicRmwOr                          // i64.atomic.rmw.or
+	OpI32AtomicRmw8OrU                        // i32.atomic.rmw8.or_u
+	OpI32AtomicRmw16OrU                       // i32.atomic.rmw16.or_u
+	OpI64AtomicRmw8OrU                        // i64.atomic.rmw8.or_u
+	OpI64AtomicRmw16OrU                       // i64.atomic.rmw16.or_u
+	OpI64AtomicRmw32OrU                       // i64.atomic.rmw32.or_u
+	OpI32AtomicRmwXor                         // i32.atomic.rmw.xor
+	OpI64AtomicRmwXor                         // i64.atomic.rmw.xor
+	OpI32AtomicRmw8XorU                       // i32.atomic.rmw8.xor_u
+	OpI32AtomicRmw16XorU                      // i32.atomic.rmw16.xor_u
+	OpI64AtomicRmw8XorU                       // i64.atomic.rmw8.xor_u
+	OpI64AtomicRmw16XorU                      // i64.atomic.rmw16.xor_u
+	OpI64AtomicRmw32XorU                      // i64.atomic.rmw32.xor_u
+	OpI32AtomicRmwXchg                        // i32.atomic.rmw.xchg
+	OpI64AtomicRmwXchg                        // i64.atomic.rmw.xchg
+	OpI32AtomicRmw8XchgU                      // i32.atomic.rmw8.xchg_u
+	OpI32AtomicRmw16XchgU                     // i32.atomic.rmw16.xchg_u
+	OpI64AtomicRmw8XchgU                      // i64.atomic.rmw8.xchg_u
+	OpI64AtomicRmw16XchgU                     // i64.atomic.rmw16.xchg_u
+	OpI64AtomicRmw32XchgU                     // i64.atomic.rmw32.xchg_u
+	OpI32AtomicRmwCmpxchg                     // i32.atomic.rmw.cmpxchg
+	OpI64AtomicRmwCmpxchg                     // i64.atomic.rmw.cmpxchg
+	OpI32AtomicRmw8CmpxchgU                   // i32.atomic.rmw8.cmpxchg_u
+	OpI32AtomicRmw16CmpxchgU                  // i32.atomic.rmw16.cmpxchg_u
+	OpI64AtomicRmw8CmpxchgU                   // i64.atomic.rmw8.cmpxchg_u
+	OpI64AtomicRmw16CmpxchgU                  // i64.atomic.rmw16.cmpxchg_u
+	OpI64AtomicRmw32CmpxchgU                  // i64.atomic.rmw32.cmpxchg_u
 
 	// NumOps is the number of table opcodes; interpreter pseudo-ops start here.
 	NumOps
 )
 
 var opInfos = [NumOps]OpInfo{
-	OpUnreachable:               {Name: "unreachable", Prefix: 0x00, Code: 0x00, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpNop:                       {Name: "nop", Prefix: 0x00, Code: 0x01, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpBlock:                     {Name: "block", Prefix: 0x00, Code: 0x02, Imm: ImmBlock, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpLoop:                      {Name: "loop", Prefix: 0x00, Code: 0x03, Imm: ImmBlock, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpIf:                        {Name: "if", Prefix: 0x00, Code: 0x04, Imm: ImmBlock, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpElse:                      {Name: "else", Prefix: 0x00, Code: 0x05, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpEnd:                       {Name: "end", Prefix: 0x00, Code: 0x0b, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpBr:                        {Name: "br", Prefix: 0x00, Code: 0x0c, Imm: ImmLabel, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpBrIf:                      {Name: "br_if", Prefix: 0x00, Code: 0x0d, Imm: ImmLabel, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpBrTable:                   {Name: "br_table", Prefix: 0x00, Code: 0x0e, Imm: ImmBrTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpReturn:                    {Name: "return", Prefix: 0x00, Code: 0x0f, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpCall:                      {Name: "call", Prefix: 0x00, Code: 0x10, Imm: ImmFunc, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpCallIndirect:              {Name: "call_indirect", Prefix: 0x00, Code: 0x11, Imm: ImmCallIndirect, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpReturnCall:                {Name: "return_call", Prefix: 0x00, Code: 0x12, Imm: ImmFunc, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureTailCall, Aliases: nil},
-	OpReturnCallIndirect:        {Name: "return_call_indirect", Prefix: 0x00, Code: 0x13, Imm: ImmCallIndirect, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureTailCall, Aliases: nil},
-	OpDrop:                      {Name: "drop", Prefix: 0x00, Code: 0x1a, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpSelect:                    {Name: "select", Prefix: 0x00, Code: 0x1b, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
-	OpSelectTyped:               {Name: "select", Prefix: 0x00, Code: 0x1c, Imm: ImmSelect, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
-	OpLocalGet:                  {Name: "local.get", Prefix: 0x00, Code: 0x20, Imm: ImmLocal, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: []string{"get_local"}},
-	OpLocalSet:                  {Name: "local.set", Prefix: 0x00, Code: 0x21, Imm: ImmLocal, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: []string{"set_local"}},
-	OpLocalTee:                  {Name: "local.tee", Prefix: 0x00, Code: 0x22, Imm: ImmLocal, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: []string{"tee_local"}},
-	OpGlobalGet:                 {Name: "global.get", Prefix: 0x00, Code: 0x23, Imm: ImmGlobal, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: []string{"get_global"}},
-	OpGlobalSet:                 {Name: "global.set", Prefix: 0x00, Code: 0x24, Imm: ImmGlobal, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: []string{"set_global"}},
-	OpTableGet:                  {Name: "table.get", Prefix: 0x00, Code: 0x25, Imm: ImmTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
-	OpTableSet:                  {Name: "table.set", Prefix: 0x00, Code: 0x26, Imm: ImmTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
-	OpI32Load:                   {Name: "i32.load", Prefix: 0x00, Code: 0x28, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Load:                   {Name: "i64.load", Prefix: 0x00, Code: 0x29, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Load:                   {Name: "f32.load", Prefix: 0x00, Code: 0x2a, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Load:                   {Name: "f64.load", Prefix: 0x00, Code: 0x2b, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Load8S:                 {Name: "i32.load8_s", Prefix: 0x00, Code: 0x2c, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Load8U:                 {Name: "i32.load8_u", Prefix: 0x00, Code: 0x2d, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Load16S:                {Name: "i32.load16_s", Prefix: 0x00, Code: 0x2e, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Load16U:                {Name: "i32.load16_u", Prefix: 0x00, Code: 0x2f, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Load8S:                 {Name: "i64.load8_s", Prefix: 0x00, Code: 0x30, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Load8U:                 {Name: "i64.load8_u", Prefix: 0x00, Code: 0x31, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Load16S:                {Name: "i64.load16_s", Prefix: 0x00, Code: 0x32, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Load16U:                {Name: "i64.load16_u", Prefix: 0x00, Code: 0x33, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Load32S:                {Name: "i64.load32_s", Prefix: 0x00, Code: 0x34, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Load32U:                {Name: "i64.load32_u", Prefix: 0x00, Code: 0x35, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Store:                  {Name: "i32.store", Prefix: 0x00, Code: 0x36, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Store:                  {Name: "i64.store", Prefix: 0x00, Code: 0x37, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Store:                  {Name: "f32.store", Prefix: 0x00, Code: 0x38, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, F32}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Store:                  {Name: "f64.store", Prefix: 0x00, Code: 0x39, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, F64}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Store8:                 {Name: "i32.store8", Prefix: 0x00, Code: 0x3a, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Store16:                {Name: "i32.store16", Prefix: 0x00, Code: 0x3b, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Store8:                 {Name: "i64.store8", Prefix: 0x00, Code: 0x3c, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Store16:                {Name: "i64.store16", Prefix: 0x00, Code: 0x3d, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Store32:                {Name: "i64.store32", Prefix: 0x00, Code: 0x3e, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpMemorySize:                {Name: "memory.size", Prefix: 0x00, Code: 0x3f, Imm: ImmMemory, Size: 0, Params: nil, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"current_memory"}},
-	OpMemoryGrow:                {Name: "memory.grow", Prefix: 0x00, Code: 0x40, Imm: ImmMemory, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"grow_memory"}},
-	OpI32Const:                  {Name: "i32.const", Prefix: 0x00, Code: 0x41, Imm: ImmI32, Size: 0, Params: nil, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Const:                  {Name: "i64.const", Prefix: 0x00, Code: 0x42, Imm: ImmI64, Size: 0, Params: nil, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Const:                  {Name: "f32.const", Prefix: 0x00, Code: 0x43, Imm: ImmF32, Size: 0, Params: nil, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Const:                  {Name: "f64.const", Prefix: 0x00, Code: 0x44, Imm: ImmF64, Size: 0, Params: nil, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Eqz:                    {Name: "i32.eqz", Prefix: 0x00, Code: 0x45, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Eq:                     {Name: "i32.eq", Prefix: 0x00, Code: 0x46, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Ne:                     {Name: "i32.ne", Prefix: 0x00, Code: 0x47, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32LtS:                    {Name: "i32.lt_s", Prefix: 0x00, Code: 0x48, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32LtU:                    {Name: "i32.lt_u", Prefix: 0x00, Code: 0x49, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32GtS:                    {Name: "i32.gt_s", Prefix: 0x00, Code: 0x4a, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32GtU:                    {Name: "i32.gt_u", Prefix: 0x00, Code: 0x4b, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32LeS:                    {Name: "i32.le_s", Prefix: 0x00, Code: 0x4c, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32LeU:                    {Name: "i32.le_u", Prefix: 0x00, Code: 0x4d, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32GeS:                    {Name: "i32.ge_s", Prefix: 0x00, Code: 0x4e, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32GeU:                    {Name: "i32.ge_u", Prefix: 0x00, Code: 0x4f, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Eqz:                    {Name: "i64.eqz", Prefix: 0x00, Code: 0x50, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Eq:                     {Name: "i64.eq", Prefix: 0x00, Code: 0x51, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Ne:                     {Name: "i64.ne", Prefix: 0x00, Code: 0x52, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64LtS:                    {Name: "i64.lt_s", Prefix: 0x00, Code: 0x53, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64LtU:                    {Name: "i64.lt_u", Prefix: 0x00, Code: 0x54, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64GtS:                    {Name: "i64.gt_s", Prefix: 0x00, Code: 0x55, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64GtU:                    {Name: "i64.gt_u", Prefix: 0x00, Code: 0x56, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64LeS:                    {Name: "i64.le_s", Prefix: 0x00, Code: 0x57, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64LeU:                    {Name: "i64.le_u", Prefix: 0x00, Code: 0x58, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64GeS:                    {Name: "i64.ge_s", Prefix: 0x00, Code: 0x59, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64GeU:                    {Name: "i64.ge_u", Prefix: 0x00, Code: 0x5a, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Eq:                     {Name: "f32.eq", Prefix: 0x00, Code: 0x5b, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Ne:                     {Name: "f32.ne", Prefix: 0x00, Code: 0x5c, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Lt:                     {Name: "f32.lt", Prefix: 0x00, Code: 0x5d, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Gt:                     {Name: "f32.gt", Prefix: 0x00, Code: 0x5e, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Le:                     {Name: "f32.le", Prefix: 0x00, Code: 0x5f, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Ge:                     {Name: "f32.ge", Prefix: 0x00, Code: 0x60, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Eq:                     {Name: "f64.eq", Prefix: 0x00, Code: 0x61, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Ne:                     {Name: "f64.ne", Prefix: 0x00, Code: 0x62, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Lt:                     {Name: "f64.lt", Prefix: 0x00, Code: 0x63, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Gt:                     {Name: "f64.gt", Prefix: 0x00, Code: 0x64, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Le:                     {Name: "f64.le", Prefix: 0x00, Code: 0x65, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Ge:                     {Name: "f64.ge", Prefix: 0x00, Code: 0x66, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Clz:                    {Name: "i32.clz", Prefix: 0x00, Code: 0x67, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Ctz:                    {Name: "i32.ctz", Prefix: 0x00, Code: 0x68, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Popcnt:                 {Name: "i32.popcnt", Prefix: 0x00, Code: 0x69, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Add:                    {Name: "i32.add", Prefix: 0x00, Code: 0x6a, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Sub:                    {Name: "i32.sub", Prefix: 0x00, Code: 0x6b, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Mul:                    {Name: "i32.mul", Prefix: 0x00, Code: 0x6c, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32DivS:                   {Name: "i32.div_s", Prefix: 0x00, Code: 0x6d, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32DivU:                   {Name: "i32.div_u", Prefix: 0x00, Code: 0x6e, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32RemS:                   {Name: "i32.rem_s", Prefix: 0x00, Code: 0x6f, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32RemU:                   {Name: "i32.rem_u", Prefix: 0x00, Code: 0x70, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32And:                    {Name: "i32.and", Prefix: 0x00, Code: 0x71, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Or:                     {Name: "i32.or", Prefix: 0x00, Code: 0x72, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Xor:                    {Name: "i32.xor", Prefix: 0x00, Code: 0x73, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Shl:                    {Name: "i32.shl", Prefix: 0x00, Code: 0x74, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32ShrS:                   {Name: "i32.shr_s", Prefix: 0x00, Code: 0x75, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32ShrU:                   {Name: "i32.shr_u", Prefix: 0x00, Code: 0x76, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Rotl:                   {Name: "i32.rotl", Prefix: 0x00, Code: 0x77, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32Rotr:                   {Name: "i32.rotr", Prefix: 0x00, Code: 0x78, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Clz:                    {Name: "i64.clz", Prefix: 0x00, Code: 0x79, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Ctz:                    {Name: "i64.ctz", Prefix: 0x00, Code: 0x7a, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Popcnt:                 {Name: "i64.popcnt", Prefix: 0x00, Code: 0x7b, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Add:                    {Name: "i64.add", Prefix: 0x00, Code: 0x7c, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Sub:                    {Name: "i64.sub", Prefix: 0x00, Code: 0x7d, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Mul:                    {Name: "i64.mul", Prefix: 0x00, Code: 0x7e, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64DivS:                   {Name: "i64.div_s", Prefix: 0x00, Code: 0x7f, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64DivU:                   {Name: "i64.div_u", Prefix: 0x00, Code: 0x80, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64RemS:                   {Name: "i64.rem_s", Prefix: 0x00, Code: 0x81, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64RemU:                   {Name: "i64.rem_u", Prefix: 0x00, Code: 0x82, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64And:                    {Name: "i64.and", Prefix: 0x00, Code: 0x83, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Or:                     {Name: "i64.or", Prefix: 0x00, Code: 0x84, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Xor:                    {Name: "i64.xor", Prefix: 0x00, Code: 0x85, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Shl:                    {Name: "i64.shl", Prefix: 0x00, Code: 0x86, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64ShrS:                   {Name: "i64.shr_s", Prefix: 0x00, Code: 0x87, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64ShrU:                   {Name: "i64.shr_u", Prefix: 0x00, Code: 0x88, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Rotl:                   {Name: "i64.rotl", Prefix: 0x00, Code: 0x89, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI64Rotr:                   {Name: "i64.rotr", Prefix: 0x00, Code: 0x8a, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Abs:                    {Name: "f32.abs", Prefix: 0x00, Code: 0x8b, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Neg:                    {Name: "f32.neg", Prefix: 0x00, Code: 0x8c, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Ceil:                   {Name: "f32.ceil", Prefix: 0x00, Code: 0x8d, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Floor:                  {Name: "f32.floor", Prefix: 0x00, Code: 0x8e, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Trunc:                  {Name: "f32.trunc", Prefix: 0x00, Code: 0x8f, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Nearest:                {Name: "f32.nearest", Prefix: 0x00, Code: 0x90, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Sqrt:                   {Name: "f32.sqrt", Prefix: 0x00, Code: 0x91, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Add:                    {Name: "f32.add", Prefix: 0x00, Code: 0x92, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Sub:                    {Name: "f32.sub", Prefix: 0x00, Code: 0x93, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Mul:                    {Name: "f32.mul", Prefix: 0x00, Code: 0x94, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Div:                    {Name: "f32.div", Prefix: 0x00, Code: 0x95, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Min:                    {Name: "f32.min", Prefix: 0x00, Code: 0x96, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Max:                    {Name: "f32.max", Prefix: 0x00, Code: 0x97, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF32Copysign:               {Name: "f32.copysign", Prefix: 0x00, Code: 0x98, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Abs:                    {Name: "f64.abs", Prefix: 0x00, Code: 0x99, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Neg:                    {Name: "f64.neg", Prefix: 0x00, Code: 0x9a, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Ceil:                   {Name: "f64.ceil", Prefix: 0x00, Code: 0x9b, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Floor:                  {Name: "f64.floor", Prefix: 0x00, Code: 0x9c, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Trunc:                  {Name: "f64.trunc", Prefix: 0x00, Code: 0x9d, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Nearest:                {Name: "f64.nearest", Prefix: 0x00, Code: 0x9e, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Sqrt:                   {Name: "f64.sqrt", Prefix: 0x00, Code: 0x9f, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Add:                    {Name: "f64.add", Prefix: 0x00, Code: 0xa0, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Sub:                    {Name: "f64.sub", Prefix: 0x00, Code: 0xa1, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Mul:                    {Name: "f64.mul", Prefix: 0x00, Code: 0xa2, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Div:                    {Name: "f64.div", Prefix: 0x00, Code: 0xa3, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Min:                    {Name: "f64.min", Prefix: 0x00, Code: 0xa4, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Max:                    {Name: "f64.max", Prefix: 0x00, Code: 0xa5, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpF64Copysign:               {Name: "f64.copysign", Prefix: 0x00, Code: 0xa6, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
-	OpI32WrapI64:                {Name: "i32.wrap_i64", Prefix: 0x00, Code: 0xa7, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.wrap/i64"}},
-	OpI32TruncF32S:              {Name: "i32.trunc_f32_s", Prefix: 0x00, Code: 0xa8, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.trunc_s/f32"}},
-	OpI32TruncF32U:              {Name: "i32.trunc_f32_u", Prefix: 0x00, Code: 0xa9, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.trunc_u/f32"}},
-	OpI32TruncF64S:              {Name: "i32.trunc_f64_s", Prefix: 0x00, Code: 0xaa, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.trunc_s/f64"}},
-	OpI32TruncF64U:              {Name: "i32.trunc_f64_u", Prefix: 0x00, Code: 0xab, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.trunc_u/f64"}},
-	OpI64ExtendI32S:             {Name: "i64.extend_i32_s", Prefix: 0x00, Code: 0xac, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.extend_s/i32"}},
-	OpI64ExtendI32U:             {Name: "i64.extend_i32_u", Prefix: 0x00, Code: 0xad, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.extend_u/i32"}},
-	OpI64TruncF32S:              {Name: "i64.trunc_f32_s", Prefix: 0x00, Code: 0xae, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.trunc_s/f32"}},
-	OpI64TruncF32U:              {Name: "i64.trunc_f32_u", Prefix: 0x00, Code: 0xaf, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.trunc_u/f32"}},
-	OpI64TruncF64S:              {Name: "i64.trunc_f64_s", Prefix: 0x00, Code: 0xb0, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.trunc_s/f64"}},
-	OpI64TruncF64U:              {Name: "i64.trunc_f64_u", Prefix: 0x00, Code: 0xb1, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.trunc_u/f64"}},
-	OpF32ConvertI32S:            {Name: "f32.convert_i32_s", Prefix: 0x00, Code: 0xb2, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.convert_s/i32"}},
-	OpF32ConvertI32U:            {Name: "f32.convert_i32_u", Prefix: 0x00, Code: 0xb3, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.convert_u/i32"}},
-	OpF32ConvertI64S:            {Name: "f32.convert_i64_s", Prefix: 0x00, Code: 0xb4, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.convert_s/i64"}},
-	OpF32ConvertI64U:            {Name: "f32.convert_i64_u", Prefix: 0x00, Code: 0xb5, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.convert_u/i64"}},
-	OpF32DemoteF64:              {Name: "f32.demote_f64", Prefix: 0x00, Code: 0xb6, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.demote/f64"}},
-	OpF64ConvertI32S:            {Name: "f64.convert_i32_s", Prefix: 0x00, Code: 0xb7, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.convert_s/i32"}},
-	OpF64ConvertI32U:            {Name: "f64.convert_i32_u", Prefix: 0x00, Code: 0xb8, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.convert_u/i32"}},
-	OpF64ConvertI64S:            {Name: "f64.convert_i64_s", Prefix: 0x00, Code: 0xb9, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.convert_s/i64"}},
-	OpF64ConvertI64U:            {Name: "f64.convert_i64_u", Prefix: 0x00, Code: 0xba, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.convert_u/i64"}},
-	OpF64PromoteF32:             {Name: "f64.promote_f32", Prefix: 0x00, Code: 0xbb, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.promote/f32"}},
-	OpI32ReinterpretF32:         {Name: "i32.reinterpret_f32", Prefix: 0x00, Code: 0xbc, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.reinterpret/f32"}},
-	OpI64ReinterpretF64:         {Name: "i64.reinterpret_f64", Prefix: 0x00, Code: 0xbd, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.reinterpret/f64"}},
-	OpF32ReinterpretI32:         {Name: "f32.reinterpret_i32", Prefix: 0x00, Code: 0xbe, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.reinterpret/i32"}},
-	OpF64ReinterpretI64:         {Name: "f64.reinterpret_i64", Prefix: 0x00, Code: 0xbf, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.reinterpret/i64"}},
-	OpI32Extend8S:               {Name: "i32.extend8_s", Prefix: 0x00, Code: 0xc0, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureSignExtension, Aliases: nil},
-	OpI32Extend16S:              {Name: "i32.extend16_s", Prefix: 0x00, Code: 0xc1, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureSignExtension, Aliases: nil},
-	OpI64Extend8S:               {Name: "i64.extend8_s", Prefix: 0x00, Code: 0xc2, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureSignExtension, Aliases: nil},
-	OpI64Extend16S:              {Name: "i64.extend16_s", Prefix: 0x00, Code: 0xc3, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureSignExtension, Aliases: nil},
-	OpI64Extend32S:              {Name: "i64.extend32_s", Prefix: 0x00, Code: 0xc4, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureSignExtension, Aliases: nil},
-	OpRefNull:                   {Name: "ref.null", Prefix: 0x00, Code: 0xd0, Imm: ImmRefType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
-	OpRefIsNull:                 {Name: "ref.is_null", Prefix: 0x00, Code: 0xd1, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
-	OpRefFunc:                   {Name: "ref.func", Prefix: 0x00, Code: 0xd2, Imm: ImmFunc, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
-	OpI32TruncSatF32S:           {Name: "i32.trunc_sat_f32_s", Prefix: 0xfc, Code: 0x00, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I32}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
-	OpI32TruncSatF32U:           {Name: "i32.trunc_sat_f32_u", Prefix: 0xfc, Code: 0x01, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I32}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
-	OpI32TruncSatF64S:           {Name: "i32.trunc_sat_f64_s", Prefix: 0xfc, Code: 0x02, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I32}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
-	OpI32TruncSatF64U:           {Name: "i32.trunc_sat_f64_u", Prefix: 0xfc, Code: 0x03, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I32}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
-	OpI64TruncSatF32S:           {Name: "i64.trunc_sat_f32_s", Prefix: 0xfc, Code: 0x04, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I64}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
-	OpI64TruncSatF32U:           {Name: "i64.trunc_sat_f32_u", Prefix: 0xfc, Code: 0x05, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I64}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
-	OpI64TruncSatF64S:           {Name: "i64.trunc_sat_f64_s", Prefix: 0xfc, Code: 0x06, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I64}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
-	OpI64TruncSatF64U:           {Name: "i64.trunc_sat_f64_u", Prefix: 0xfc, Code: 0x07, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I64}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
-	OpMemoryInit:                {Name: "memory.init", Prefix: 0xfc, Code: 0x08, Imm: ImmMemoryInit, Size: 0, Params: []ValType{I32, I32, I32}, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
-	OpDataDrop:                  {Name: "data.drop", Prefix: 0xfc, Code: 0x09, Imm: ImmData, Size: 0, Params: nil, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
-	OpMemoryCopy:                {Name: "memory.copy", Prefix: 0xfc, Code: 0x0a, Imm: ImmMemoryPair, Size: 0, Params: []ValType{I32, I32, I32}, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
-	OpMemoryFill:                {Name: "memory.fill", Prefix: 0xfc, Code: 0x0b, Imm: ImmMemory, Size: 0, Params: []ValType{I32, I32, I32}, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
-	OpTableInit:                 {Name: "table.init", Prefix: 0xfc, Code: 0x0c, Imm: ImmTableInit, Size: 0, Params: []ValType{I32, I32, I32}, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
-	OpElemDrop:                  {Name: "elem.drop", Prefix: 0xfc, Code: 0x0d, Imm: ImmElem, Size: 0, Params: nil, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
-	OpTableCopy:                 {Name: "table.copy", Prefix: 0xfc, Code: 0x0e, Imm: ImmTablePair, Size: 0, Params: []ValType{I32, I32, I32}, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
-	OpTableGrow:                 {Name: "table.grow", Prefix: 0xfc, Code: 0x0f, Imm: ImmTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
-	OpTableSize:                 {Name: "table.size", Prefix: 0xfc, Code: 0x10, Imm: ImmTable, Size: 0, Params: nil, Results: []ValType{I32}, Special: false, Feature: FeatureReferenceTypes, Aliases: nil},
-	OpTableFill:                 {Name: "table.fill", Prefix: 0xfc, Code: 0x11, Imm: ImmTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
-	OpV128Load:                  {Name: "v128.load", Prefix: 0xfd, Code: 0x00, Imm: ImmMemArg, Size: 16, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load8x8S:              {Name: "v128.load8x8_s", Prefix: 0xfd, Code: 0x01, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load8x8U:              {Name: "v128.load8x8_u", Prefix: 0xfd, Code: 0x02, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load16x4S:             {Name: "v128.load16x4_s", Prefix: 0xfd, Code: 0x03, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load16x4U:             {Name: "v128.load16x4_u", Prefix: 0xfd, Code: 0x04, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load32x2S:             {Name: "v128.load32x2_s", Prefix: 0xfd, Code: 0x05, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load32x2U:             {Name: "v128.load32x2_u", Prefix: 0xfd, Code: 0x06, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load8Splat:            {Name: "v128.load8_splat", Prefix: 0xfd, Code: 0x07, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load16Splat:           {Name: "v128.load16_splat", Prefix: 0xfd, Code: 0x08, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load32Splat:           {Name: "v128.load32_splat", Prefix: 0xfd, Code: 0x09, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load64Splat:           {Name: "v128.load64_splat", Prefix: 0xfd, Code: 0x0a, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Store:                 {Name: "v128.store", Prefix: 0xfd, Code: 0x0b, Imm: ImmMemArg, Size: 16, Params: []ValType{I32, V128}, Results: nil, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Const:                 {Name: "v128.const", Prefix: 0xfd, Code: 0x0c, Imm: ImmV128, Size: 0, Params: nil, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Shuffle:              {Name: "i8x16.shuffle", Prefix: 0xfd, Code: 0x0d, Imm: ImmShuffle, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Swizzle:              {Name: "i8x16.swizzle", Prefix: 0xfd, Code: 0x0e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Splat:                {Name: "i8x16.splat", Prefix: 0xfd, Code: 0x0f, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Splat:                {Name: "i16x8.splat", Prefix: 0xfd, Code: 0x10, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4Splat:                {Name: "i32x4.splat", Prefix: 0xfd, Code: 0x11, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2Splat:                {Name: "i64x2.splat", Prefix: 0xfd, Code: 0x12, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Splat:                {Name: "f32x4.splat", Prefix: 0xfd, Code: 0x13, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Splat:                {Name: "f64x2.splat", Prefix: 0xfd, Code: 0x14, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16ExtractLaneS:         {Name: "i8x16.extract_lane_s", Prefix: 0xfd, Code: 0x15, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16ExtractLaneU:         {Name: "i8x16.extract_lane_u", Prefix: 0xfd, Code: 0x16, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16ReplaceLane:          {Name: "i8x16.replace_lane", Prefix: 0xfd, Code: 0x17, Imm: ImmLane, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtractLaneS:         {Name: "i16x8.extract_lane_s", Prefix: 0xfd, Code: 0x18, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtractLaneU:         {Name: "i16x8.extract_lane_u", Prefix: 0xfd, Code: 0x19, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ReplaceLane:          {Name: "i16x8.replace_lane", Prefix: 0xfd, Code: 0x1a, Imm: ImmLane, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtractLane:          {Name: "i32x4.extract_lane", Prefix: 0xfd, Code: 0x1b, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ReplaceLane:          {Name: "i32x4.replace_lane", Prefix: 0xfd, Code: 0x1c, Imm: ImmLane, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ExtractLane:          {Name: "i64x2.extract_lane", Prefix: 0xfd, Code: 0x1d, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I64}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ReplaceLane:          {Name: "i64x2.replace_lane", Prefix: 0xfd, Code: 0x1e, Imm: ImmLane, Size: 0, Params: []ValType{V128, I64}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4ExtractLane:          {Name: "f32x4.extract_lane", Prefix: 0xfd, Code: 0x1f, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{F32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4ReplaceLane:          {Name: "f32x4.replace_lane", Prefix: 0xfd, Code: 0x20, Imm: ImmLane, Size: 0, Params: []ValType{V128, F32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2ExtractLane:          {Name: "f64x2.extract_lane", Prefix: 0xfd, Code: 0x21, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{F64}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2ReplaceLane:          {Name: "f64x2.replace_lane", Prefix: 0xfd, Code: 0x22, Imm: ImmLane, Size: 0, Params: []ValType{V128, F64}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Eq:                   {Name: "i8x16.eq", Prefix: 0xfd, Code: 0x23, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Ne:                   {Name: "i8x16.ne", Prefix: 0xfd, Code: 0x24, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16LtS:                  {Name: "i8x16.lt_s", Prefix: 0xfd, Code: 0x25, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16LtU:                  {Name: "i8x16.lt_u", Prefix: 0xfd, Code: 0x26, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16GtS:                  {Name: "i8x16.gt_s", Prefix: 0xfd, Code: 0x27, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16GtU:                  {Name: "i8x16.gt_u", Prefix: 0xfd, Code: 0x28, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16LeS:                  {Name: "i8x16.le_s", Prefix: 0xfd, Code: 0x29, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16LeU:                  {Name: "i8x16.le_u", Prefix: 0xfd, Code: 0x2a, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16GeS:                  {Name: "i8x16.ge_s", Prefix: 0xfd, Code: 0x2b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16GeU:                  {Name: "i8x16.ge_u", Prefix: 0xfd, Code: 0x2c, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Eq:                   {Name: "i16x8.eq", Prefix: 0xfd, Code: 0x2d, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Ne:                   {Name: "i16x8.ne", Prefix: 0xfd, Code: 0x2e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8LtS:                  {Name: "i16x8.lt_s", Prefix: 0xfd, Code: 0x2f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8LtU:                  {Name: "i16x8.lt_u", Prefix: 0xfd, Code: 0x30, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8GtS:                  {Name: "i16x8.gt_s", Prefix: 0xfd, Code: 0x31, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8GtU:                  {Name: "i16x8.gt_u", Prefix: 0xfd, Code: 0x32, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8LeS:                  {Name: "i16x8.le_s", Prefix: 0xfd, Code: 0x33, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8LeU:                  {Name: "i16x8.le_u", Prefix: 0xfd, Code: 0x34, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8GeS:                  {Name: "i16x8.ge_s", Prefix: 0xfd, Code: 0x35, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8GeU:                  {Name: "i16x8.ge_u", Prefix: 0xfd, Code: 0x36, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4Eq:                   {Name: "i32x4.eq", Prefix: 0xfd, Code: 0x37, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4Ne:                   {Name: "i32x4.ne", Prefix: 0xfd, Code: 0x38, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4LtS:                  {Name: "i32x4.lt_s", Prefix: 0xfd, Code: 0x39, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4LtU:                  {Name: "i32x4.lt_u", Prefix: 0xfd, Code: 0x3a, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4GtS:                  {Name: "i32x4.gt_s", Prefix: 0xfd, Code: 0x3b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4GtU:                  {Name: "i32x4.gt_u", Prefix: 0xfd, Code: 0x3c, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4LeS:                  {Name: "i32x4.le_s", Prefix: 0xfd, Code: 0x3d, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4LeU:                  {Name: "i32x4.le_u", Prefix: 0xfd, Code: 0x3e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4GeS:                  {Name: "i32x4.ge_s", Prefix: 0xfd, Code: 0x3f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4GeU:                  {Name: "i32x4.ge_u", Prefix: 0xfd, Code: 0x40, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Eq:                   {Name: "f32x4.eq", Prefix: 0xfd, Code: 0x41, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Ne:                   {Name: "f32x4.ne", Prefix: 0xfd, Code: 0x42, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Lt:                   {Name: "f32x4.lt", Prefix: 0xfd, Code: 0x43, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Gt:                   {Name: "f32x4.gt", Prefix: 0xfd, Code: 0x44, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Le:                   {Name: "f32x4.le", Prefix: 0xfd, Code: 0x45, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Ge:                   {Name: "f32x4.ge", Prefix: 0xfd, Code: 0x46, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Eq:                   {Name: "f64x2.eq", Prefix: 0xfd, Code: 0x47, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Ne:                   {Name: "f64x2.ne", Prefix: 0xfd, Code: 0x48, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Lt:                   {Name: "f64x2.lt", Prefix: 0xfd, Code: 0x49, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Gt:                   {Name: "f64x2.gt", Prefix: 0xfd, Code: 0x4a, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Le:                   {Name: "f64x2.le", Prefix: 0xfd, Code: 0x4b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Ge:                   {Name: "f64x2.ge", Prefix: 0xfd, Code: 0x4c, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Not:                   {Name: "v128.not", Prefix: 0xfd, Code: 0x4d, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128And:                   {Name: "v128.and", Prefix: 0xfd, Code: 0x4e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Andnot:                {Name: "v128.andnot", Prefix: 0xfd, Code: 0x4f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Or:                    {Name: "v128.or", Prefix: 0xfd, Code: 0x50, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Xor:                   {Name: "v128.xor", Prefix: 0xfd, Code: 0x51, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Bitselect:             {Name: "v128.bitselect", Prefix: 0xfd, Code: 0x52, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128AnyTrue:               {Name: "v128.any_true", Prefix: 0xfd, Code: 0x53, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load8Lane:             {Name: "v128.load8_lane", Prefix: 0xfd, Code: 0x54, Imm: ImmMemArgLane, Size: 1, Params: []ValType{I32, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load16Lane:            {Name: "v128.load16_lane", Prefix: 0xfd, Code: 0x55, Imm: ImmMemArgLane, Size: 2, Params: []ValType{I32, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load32Lane:            {Name: "v128.load32_lane", Prefix: 0xfd, Code: 0x56, Imm: ImmMemArgLane, Size: 4, Params: []ValType{I32, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load64Lane:            {Name: "v128.load64_lane", Prefix: 0xfd, Code: 0x57, Imm: ImmMemArgLane, Size: 8, Params: []ValType{I32, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Store8Lane:            {Name: "v128.store8_lane", Prefix: 0xfd, Code: 0x58, Imm: ImmMemArgLane, Size: 1, Params: []ValType{I32, V128}, Results: nil, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Store16Lane:           {Name: "v128.store16_lane", Prefix: 0xfd, Code: 0x59, Imm: ImmMemArgLane, Size: 2, Params: []ValType{I32, V128}, Results: nil, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Store32Lane:           {Name: "v128.store32_lane", Prefix: 0xfd, Code: 0x5a, Imm: ImmMemArgLane, Size: 4, Params: []ValType{I32, V128}, Results: nil, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Store64Lane:           {Name: "v128.store64_lane", Prefix: 0xfd, Code: 0x5b, Imm: ImmMemArgLane, Size: 8, Params: []ValType{I32, V128}, Results: nil, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load32Zero:            {Name: "v128.load32_zero", Prefix: 0xfd, Code: 0x5c, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpV128Load64Zero:            {Name: "v128.load64_zero", Prefix: 0xfd, Code: 0x5d, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4DemoteF64x2Zero:      {Name: "f32x4.demote_f64x2_zero", Prefix: 0xfd, Code: 0x5e, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2PromoteLowF32x4:      {Name: "f64x2.promote_low_f32x4", Prefix: 0xfd, Code: 0x5f, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Abs:                  {Name: "i8x16.abs", Prefix: 0xfd, Code: 0x60, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Neg:                  {Name: "i8x16.neg", Prefix: 0xfd, Code: 0x61, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Popcnt:               {Name: "i8x16.popcnt", Prefix: 0xfd, Code: 0x62, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16AllTrue:              {Name: "i8x16.all_true", Prefix: 0xfd, Code: 0x63, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Bitmask:              {Name: "i8x16.bitmask", Prefix: 0xfd, Code: 0x64, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16NarrowI16x8S:         {Name: "i8x16.narrow_i16x8_s", Prefix: 0xfd, Code: 0x65, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16NarrowI16x8U:         {Name: "i8x16.narrow_i16x8_u", Prefix: 0xfd, Code: 0x66, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Ceil:                 {Name: "f32x4.ceil", Prefix: 0xfd, Code: 0x67, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Floor:                {Name: "f32x4.floor", Prefix: 0xfd, Code: 0x68, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Trunc:                {Name: "f32x4.trunc", Prefix: 0xfd, Code: 0x69, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Nearest:              {Name: "f32x4.nearest", Prefix: 0xfd, Code: 0x6a, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Shl:                  {Name: "i8x16.shl", Prefix: 0xfd, Code: 0x6b, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16ShrS:                 {Name: "i8x16.shr_s", Prefix: 0xfd, Code: 0x6c, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16ShrU:                 {Name: "i8x16.shr_u", Prefix: 0xfd, Code: 0x6d, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Add:                  {Name: "i8x16.add", Prefix: 0xfd, Code: 0x6e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16AddSatS:              {Name: "i8x16.add_sat_s", Prefix: 0xfd, Code: 0x6f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16AddSatU:              {Name: "i8x16.add_sat_u", Prefix: 0xfd, Code: 0x70, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16Sub:                  {Name: "i8x16.sub", Prefix: 0xfd, Code: 0x71, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16SubSatS:              {Name: "i8x16.sub_sat_s", Prefix: 0xfd, Code: 0x72, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16SubSatU:              {Name: "i8x16.sub_sat_u", Prefix: 0xfd, Code: 0x73, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Ceil:                 {Name: "f64x2.ceil", Prefix: 0xfd, Code: 0x74, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Floor:                {Name: "f64x2.floor", Prefix: 0xfd, Code: 0x75, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16MinS:                 {Name: "i8x16.min_s", Prefix: 0xfd, Code: 0x76, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16MinU:                 {Name: "i8x16.min_u", Prefix: 0xfd, Code: 0x77, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16MaxS:                 {Name: "i8x16.max_s", Prefix: 0xfd, Code: 0x78, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16MaxU:                 {Name: "i8x16.max_u", Prefix: 0xfd, Code: 0x79, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Trunc:                {Name: "f64x2.trunc", Prefix: 0xfd, Code: 0x7a, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI8x16AvgrU:                {Name: "i8x16.avgr_u", Prefix: 0xfd, Code: 0x7b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtaddPairwiseI8x16S: {Name: "i16x8.extadd_pairwise_i8x16_s", Prefix: 0xfd, Code: 0x7c, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtaddPairwiseI8x16U: {Name: "i16x8.extadd_pairwise_i8x16_u", Prefix: 0xfd, Code: 0x7d, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtaddPairwiseI16x8S: {Name: "i32x4.extadd_pairwise_i16x8_s", Prefix: 0xfd, Code: 0x7e, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtaddPairwiseI16x8U: {Name: "i32x4.extadd_pairwise_i16x8_u", Prefix: 0xfd, Code: 0x7f, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Abs:                  {Name: "i16x8.abs", Prefix: 0xfd, Code: 0x80, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Neg:                  {Name: "i16x8.neg", Prefix: 0xfd, Code: 0x81, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Q15mulrSatS:          {Name: "i16x8.q15mulr_sat_s", Prefix: 0xfd, Code: 0x82, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8AllTrue:              {Name: "i16x8.all_true", Prefix: 0xfd, Code: 0x83, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Bitmask:              {Name: "i16x8.bitmask", Prefix: 0xfd, Code: 0x84, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8NarrowI32x4S:         {Name: "i16x8.narrow_i32x4_s", Prefix: 0xfd, Code: 0x85, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8NarrowI32x4U:         {Name: "i16x8.narrow_i32x4_u", Prefix: 0xfd, Code: 0x86, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtendLowI8x16S:      {Name: "i16x8.extend_low_i8x16_s", Prefix: 0xfd, Code: 0x87, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtendHighI8x16S:     {Name: "i16x8.extend_high_i8x16_s", Prefix: 0xfd, Code: 0x88, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtendLowI8x16U:      {Name: "i16x8.extend_low_i8x16_u", Prefix: 0xfd, Code: 0x89, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtendHighI8x16U:     {Name: "i16x8.extend_high_i8x16_u", Prefix: 0xfd, Code: 0x8a, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Shl:                  {Name: "i16x8.shl", Prefix: 0xfd, Code: 0x8b, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ShrS:                 {Name: "i16x8.shr_s", Prefix: 0xfd, Code: 0x8c, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ShrU:                 {Name: "i16x8.shr_u", Prefix: 0xfd, Code: 0x8d, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Add:                  {Name: "i16x8.add", Prefix: 0xfd, Code: 0x8e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8AddSatS:              {Name: "i16x8.add_sat_s", Prefix: 0xfd, Code: 0x8f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8AddSatU:              {Name: "i16x8.add_sat_u", Prefix: 0xfd, Code: 0x90, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Sub:                  {Name: "i16x8.sub", Prefix: 0xfd, Code: 0x91, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8SubSatS:              {Name: "i16x8.sub_sat_s", Prefix: 0xfd, Code: 0x92, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8SubSatU:              {Name: "i16x8.sub_sat_u", Prefix: 0xfd, Code: 0x93, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Nearest:              {Name: "f64x2.nearest", Prefix: 0xfd, Code: 0x94, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8Mul:                  {Name: "i16x8.mul", Prefix: 0xfd, Code: 0x95, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8MinS:                 {Name: "i16x8.min_s", Prefix: 0xfd, Code: 0x96, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8MinU:                 {Name: "i16x8.min_u", Prefix: 0xfd, Code: 0x97, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8MaxS:                 {Name: "i16x8.max_s", Prefix: 0xfd, Code: 0x98, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8MaxU:                 {Name: "i16x8.max_u", Prefix: 0xfd, Code: 0x99, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8AvgrU:                {Name: "i16x8.avgr_u", Prefix: 0xfd, Code: 0x9b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtmulLowI8x16S:      {Name: "i16x8.extmul_low_i8x16_s", Prefix: 0xfd, Code: 0x9c, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtmulHighI8x16S:     {Name: "i16x8.extmul_high_i8x16_s", Prefix: 0xfd, Code: 0x9d, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtmulLowI8x16U:      {Name: "i16x8.extmul_low_i8x16_u", Prefix: 0xfd, Code: 0x9e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI16x8ExtmulHighI8x16U:     {Name: "i16x8.extmul_high_i8x16_u", Prefix: 0xfd, Code: 0x9f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4Abs:                  {Name: "i32x4.abs", Prefix: 0xfd, Code: 0xa0, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4Neg:                  {Name: "i32x4.neg", Prefix: 0xfd, Code: 0xa1, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4AllTrue:              {Name: "i32x4.all_true", Prefix: 0xfd, Code: 0xa3, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4Bitmask:              {Name: "i32x4.bitmask", Prefix: 0xfd, Code: 0xa4, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtendLowI16x8S:      {Name: "i32x4.extend_low_i16x8_s", Prefix: 0xfd, Code: 0xa7, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtendHighI16x8S:     {Name: "i32x4.extend_high_i16x8_s", Prefix: 0xfd, Code: 0xa8, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtendLowI16x8U:      {Name: "i32x4.extend_low_i16x8_u", Prefix: 0xfd, Code: 0xa9, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtendHighI16x8U:     {Name: "i32x4.extend_high_i16x8_u", Prefix: 0xfd, Code: 0xaa, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4Shl:                  {Name: "i32x4.shl", Prefix: 0xfd, Code: 0xab, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ShrS:                 {Name: "i32x4.shr_s", Prefix: 0xfd, Code: 0xac, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ShrU:                 {Name: "i32x4.shr_u", Prefix: 0xfd, Code: 0xad, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4Add:                  {Name: "i32x4.add", Prefix: 0xfd, Code: 0xae, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4Sub:                  {Name: "i32x4.sub", Prefix: 0xfd, Code: 0xb1, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4Mul:                  {Name: "i32x4.mul", Prefix: 0xfd, Code: 0xb5, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4MinS:                 {Name: "i32x4.min_s", Prefix: 0xfd, Code: 0xb6, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4MinU:                 {Name: "i32x4.min_u", Prefix: 0xfd, Code: 0xb7, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4MaxS:                 {Name: "i32x4.max_s", Prefix: 0xfd, Code: 0xb8, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4MaxU:                 {Name: "i32x4.max_u", Prefix: 0xfd, Code: 0xb9, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4DotI16x8S:            {Name: "i32x4.dot_i16x8_s", Prefix: 0xfd, Code: 0xba, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtmulLowI16x8S:      {Name: "i32x4.extmul_low_i16x8_s", Prefix: 0xfd, Code: 0xbc, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtmulHighI16x8S:     {Name: "i32x4.extmul_high_i16x8_s", Prefix: 0xfd, Code: 0xbd, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtmulLowI16x8U:      {Name: "i32x4.extmul_low_i16x8_u", Prefix: 0xfd, Code: 0xbe, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4ExtmulHighI16x8U:     {Name: "i32x4.extmul_high_i16x8_u", Prefix: 0xfd, Code: 0xbf, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2Abs:                  {Name: "i64x2.abs", Prefix: 0xfd, Code: 0xc0, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2Neg:                  {Name: "i64x2.neg", Prefix: 0xfd, Code: 0xc1, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2AllTrue:              {Name: "i64x2.all_true", Prefix: 0xfd, Code: 0xc3, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2Bitmask:              {Name: "i64x2.bitmask", Prefix: 0xfd, Code: 0xc4, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ExtendLowI32x4S:      {Name: "i64x2.extend_low_i32x4_s", Prefix: 0xfd, Code: 0xc7, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ExtendHighI32x4S:     {Name: "i64x2.extend_high_i32x4_s", Prefix: 0xfd, Code: 0xc8, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ExtendLowI32x4U:      {Name: "i64x2.extend_low_i32x4_u", Prefix: 0xfd, Code: 0xc9, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ExtendHighI32x4U:     {Name: "i64x2.extend_high_i32x4_u", Prefix: 0xfd, Code: 0xca, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2Shl:                  {Name: "i64x2.shl", Prefix: 0xfd, Code: 0xcb, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ShrS:                 {Name: "i64x2.shr_s", Prefix: 0xfd, Code: 0xcc, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ShrU:                 {Name: "i64x2.shr_u", Prefix: 0xfd, Code: 0xcd, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2Add:                  {Name: "i64x2.add", Prefix: 0xfd, Code: 0xce, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2Sub:                  {Name: "i64x2.sub", Prefix: 0xfd, Code: 0xd1, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2Mul:                  {Name: "i64x2.mul", Prefix: 0xfd, Code: 0xd5, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2Eq:                   {Name: "i64x2.eq", Prefix: 0xfd, Code: 0xd6, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2Ne:                   {Name: "i64x2.ne", Prefix: 0xfd, Code: 0xd7, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2LtS:                  {Name: "i64x2.lt_s", Prefix: 0xfd, Code: 0xd8, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2GtS:                  {Name: "i64x2.gt_s", Prefix: 0xfd, Code: 0xd9, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2LeS:                  {Name: "i64x2.le_s", Prefix: 0xfd, Code: 0xda, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2GeS:                  {Name: "i64x2.ge_s", Prefix: 0xfd, Code: 0xdb, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ExtmulLowI32x4S:      {Name: "i64x2.extmul_low_i32x4_s", Prefix: 0xfd, Code: 0xdc, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ExtmulHighI32x4S:     {Name: "i64x2.extmul_high_i32x4_s", Prefix: 0xfd, Code: 0xdd, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ExtmulLowI32x4U:      {Name: "i64x2.extmul_low_i32x4_u", Prefix: 0xfd, Code: 0xde, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI64x2ExtmulHighI32x4U:     {Name: "i64x2.extmul_high_i32x4_u", Prefix: 0xfd, Code: 0xdf, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Abs:                  {Name: "f32x4.abs", Prefix: 0xfd, Code: 0xe0, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Neg:                  {Name: "f32x4.neg", Prefix: 0xfd, Code: 0xe1, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Sqrt:                 {Name: "f32x4.sqrt", Prefix: 0xfd, Code: 0xe3, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Add:                  {Name: "f32x4.add", Prefix: 0xfd, Code: 0xe4, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Sub:                  {Name: "f32x4.sub", Prefix: 0xfd, Code: 0xe5, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Mul:                  {Name: "f32x4.mul", Prefix: 0xfd, Code: 0xe6, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Div:                  {Name: "f32x4.div", Prefix: 0xfd, Code: 0xe7, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Min:                  {Name: "f32x4.min", Prefix: 0xfd, Code: 0xe8, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Max:                  {Name: "f32x4.max", Prefix: 0xfd, Code: 0xe9, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Pmin:                 {Name: "f32x4.pmin", Prefix: 0xfd, Code: 0xea, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4Pmax:                 {Name: "f32x4.pmax", Prefix: 0xfd, Code: 0xeb, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Abs:                  {Name: "f64x2.abs", Prefix: 0xfd, Code: 0xec, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Neg:                  {Name: "f64x2.neg", Prefix: 0xfd, Code: 0xed, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Sqrt:                 {Name: "f64x2.sqrt", Prefix: 0xfd, Code: 0xef, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Add:                  {Name: "f64x2.add", Prefix: 0xfd, Code: 0xf0, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Sub:                  {Name: "f64x2.sub", Prefix: 0xfd, Code: 0xf1, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Mul:                  {Name: "f64x2.mul", Prefix: 0xfd, Code: 0xf2, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Div:                  {Name: "f64x2.div", Prefix: 0xfd, Code: 0xf3, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Min:                  {Name: "f64x2.min", Prefix: 0xfd, Code: 0xf4, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Max:                  {Name: "f64x2.max", Prefix: 0xfd, Code: 0xf5, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Pmin:                 {Name: "f64x2.pmin", Prefix: 0xfd, Code: 0xf6, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2Pmax:                 {Name: "f64x2.pmax", Prefix: 0xfd, Code: 0xf7, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4TruncSatF32x4S:       {Name: "i32x4.trunc_sat_f32x4_s", Prefix: 0xfd, Code: 0xf8, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4TruncSatF32x4U:       {Name: "i32x4.trunc_sat_f32x4_u", Prefix: 0xfd, Code: 0xf9, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4ConvertI32x4S:        {Name: "f32x4.convert_i32x4_s", Prefix: 0xfd, Code: 0xfa, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF32x4ConvertI32x4U:        {Name: "f32x4.convert_i32x4_u", Prefix: 0xfd, Code: 0xfb, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4TruncSatF64x2SZero:   {Name: "i32x4.trunc_sat_f64x2_s_zero", Prefix: 0xfd, Code: 0xfc, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpI32x4TruncSatF64x2UZero:   {Name: "i32x4.trunc_sat_f64x2_u_zero", Prefix: 0xfd, Code: 0xfd, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2ConvertLowI32x4S:     {Name: "f64x2.convert_low_i32x4_s", Prefix: 0xfd, Code: 0xfe, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpF64x2ConvertLowI32x4U:     {Name: "f64x2.convert_low_i32x4_u", Prefix: 0xfd, Code: 0xff, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
-	OpMemoryAtomicNotify:        {Name: "memory.atomic.notify", Prefix: 0xfe, Code: 0x00, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: []string{"atomic.notify"}},
-	OpMemoryAtomicWait32:        {Name: "memory.atomic.wait32", Prefix: 0xfe, Code: 0x01, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: []string{"i32.atomic.wait"}},
-	OpMemoryAtomicWait64:        {Name: "memory.atomic.wait64", Prefix: 0xfe, Code: 0x02, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: []string{"i64.atomic.wait"}},
-	OpAtomicFence:               {Name: "atomic.fence", Prefix: 0xfe, Code: 0x03, Imm: ImmFence, Size: 0, Params: nil, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicLoad:             {Name: "i32.atomic.load", Prefix: 0xfe, Code: 0x10, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicLoad:             {Name: "i64.atomic.load", Prefix: 0xfe, Code: 0x11, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicLoad8U:           {Name: "i32.atomic.load8_u", Prefix: 0xfe, Code: 0x12, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicLoad16U:          {Name: "i32.atomic.load16_u", Prefix: 0xfe, Code: 0x13, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicLoad8U:           {Name: "i64.atomic.load8_u", Prefix: 0xfe, Code: 0x14, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicLoad16U:          {Name: "i64.atomic.load16_u", Prefix: 0xfe, Code: 0x15, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicLoad32U:          {Name: "i64.atomic.load32_u", Prefix: 0xfe, Code: 0x16, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicStore:            {Name: "i32.atomic.store", Prefix: 0xfe, Code: 0x17, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicStore:            {Name: "i64.atomic.store", Prefix: 0xfe, Code: 0x18, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicStore8:           {Name: "i32.atomic.store8", Prefix: 0xfe, Code: 0x19, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicStore16:          {Name: "i32.atomic.store16", Prefix: 0xfe, Code: 0x1a, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicStore8:           {Name: "i64.atomic.store8", Prefix: 0xfe, Code: 0x1b, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicStore16:          {Name: "i64.atomic.store16", Prefix: 0xfe, Code: 0x1c, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicStore32:          {Name: "i64.atomic.store32", Prefix: 0xfe, Code: 0x1d, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmwAdd:           {Name: "i32.atomic.rmw.add", Prefix: 0xfe, Code: 0x1e, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmwAdd:           {Name: "i64.atomic.rmw.add", Prefix: 0xfe, Code: 0x1f, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw8AddU:         {Name: "i32.atomic.rmw8.add_u", Prefix: 0xfe, Code: 0x20, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw16AddU:        {Name: "i32.atomic.rmw16.add_u", Prefix: 0xfe, Code: 0x21, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw8AddU:         {Name: "i64.atomic.rmw8.add_u", Prefix: 0xfe, Code: 0x22, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw16AddU:        {Name: "i64.atomic.rmw16.add_u", Prefix: 0xfe, Code: 0x23, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw32AddU:        {Name: "i64.atomic.rmw32.add_u", Prefix: 0xfe, Code: 0x24, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmwSub:           {Name: "i32.atomic.rmw.sub", Prefix: 0xfe, Code: 0x25, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmwSub:           {Name: "i64.atomic.rmw.sub", Prefix: 0xfe, Code: 0x26, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw8SubU:         {Name: "i32.atomic.rmw8.sub_u", Prefix: 0xfe, Code: 0x27, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw16SubU:        {Name: "i32.atomic.rmw16.sub_u", Prefix: 0xfe, Code: 0x28, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw8SubU:         {Name: "i64.atomic.rmw8.sub_u", Prefix: 0xfe, Code: 0x29, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw16SubU:        {Name: "i64.atomic.rmw16.sub_u", Prefix: 0xfe, Code: 0x2a, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw32SubU:        {Name: "i64.atomic.rmw32.sub_u", Prefix: 0xfe, Code: 0x2b, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmwAnd:           {Name: "i32.atomic.rmw.and", Prefix: 0xfe, Code: 0x2c, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmwAnd:           {Name: "i64.atomic.rmw.and", Prefix: 0xfe, Code: 0x2d, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw8AndU:         {Name: "i32.atomic.rmw8.and_u", Prefix: 0xfe, Code: 0x2e, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw16AndU:        {Name: "i32.atomic.rmw16.and_u", Prefix: 0xfe, Code: 0x2f, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw8AndU:         {Name: "i64.atomic.rmw8.and_u", Prefix: 0xfe, Code: 0x30, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw16AndU:        {Name: "i64.atomic.rmw16.and_u", Prefix: 0xfe, Code: 0x31, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw32AndU:        {Name: "i64.atomic.rmw32.and_u", Prefix: 0xfe, Code: 0x32, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmwOr:            {Name: "i32.atomic.rmw.or", Prefix: 0xfe, Code: 0x33, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmwOr:            {Name: "i64.atomic.rmw.or", Prefix: 0xfe, Code: 0x34, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw8OrU:          {Name: "i32.atomic.rmw8.or_u", Prefix: 0xfe, Code: 0x35, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw16OrU:         {Name: "i32.atomic.rmw16.or_u", Prefix: 0xfe, Code: 0x36, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw8OrU:          {Name: "i64.atomic.rmw8.or_u", Prefix: 0xfe, Code: 0x37, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw16OrU:         {Name: "i64.atomic.rmw16.or_u", Prefix: 0xfe, Code: 0x38, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw32OrU:         {Name: "i64.atomic.rmw32.or_u", Prefix: 0xfe, Code: 0x39, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmwXor:           {Name: "i32.atomic.rmw.xor", Prefix: 0xfe, Code: 0x3a, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmwXor:           {Name: "i64.atomic.rmw.xor", Prefix: 0xfe, Code: 0x3b, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw8XorU:         {Name: "i32.atomic.rmw8.xor_u", Prefix: 0xfe, Code: 0x3c, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw16XorU:        {Name: "i32.atomic.rmw16.xor_u", Prefix: 0xfe, Code: 0x3d, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw8XorU:         {Name: "i64.atomic.rmw8.xor_u", Prefix: 0xfe, Code: 0x3e, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw16XorU:        {Name: "i64.atomic.rmw16.xor_u", Prefix: 0xfe, Code: 0x3f, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw32XorU:        {Name: "i64.atomic.rmw32.xor_u", Prefix: 0xfe, Code: 0x40, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmwXchg:          {Name: "i32.atomic.rmw.xchg", Prefix: 0xfe, Code: 0x41, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmwXchg:          {Name: "i64.atomic.rmw.xchg", Prefix: 0xfe, Code: 0x42, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw8XchgU:        {Name: "i32.atomic.rmw8.xchg_u", Prefix: 0xfe, Code: 0x43, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw16XchgU:       {Name: "i32.atomic.rmw16.xchg_u", Prefix: 0xfe, Code: 0x44, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw8XchgU:        {Name: "i64.atomic.rmw8.xchg_u", Prefix: 0xfe, Code: 0x45, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw16XchgU:       {Name: "i64.atomic.rmw16.xchg_u", Prefix: 0xfe, Code: 0x46, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw32XchgU:       {Name: "i64.atomic.rmw32.xchg_u", Prefix: 0xfe, Code: 0x47, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmwCmpxchg:       {Name: "i32.atomic.rmw.cmpxchg", Prefix: 0xfe, Code: 0x48, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmwCmpxchg:       {Name: "i64.atomic.rmw.cmpxchg", Prefix: 0xfe, Code: 0x49, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw8CmpxchgU:     {Name: "i32.atomic.rmw8.cmpxchg_u", Prefix: 0xfe, Code: 0x4a, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI32AtomicRmw16CmpxchgU:    {Name: "i32.atomic.rmw16.cmpxchg_u", Prefix: 0xfe, Code: 0x4b, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw8CmpxchgU:     {Name: "i64.atomic.rmw8.cmpxchg_u", Prefix: 0xfe, Code: 0x4c, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw16CmpxchgU:    {Name: "i64.atomic.rmw16.cmpxchg_u", Prefix: 0xfe, Code: 0x4d, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
-	OpI64AtomicRmw32CmpxchgU:    {Name: "i64.atomic.rmw32.cmpxchg_u", Prefix: 0xfe, Code: 0x4e, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpUnreachable:                   {Name: "unreachable", Prefix: 0x00, Code: 0x00, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpNop:                           {Name: "nop", Prefix: 0x00, Code: 0x01, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpBlock:                         {Name: "block", Prefix: 0x00, Code: 0x02, Imm: ImmBlock, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpLoop:                          {Name: "loop", Prefix: 0x00, Code: 0x03, Imm: ImmBlock, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpIf:                            {Name: "if", Prefix: 0x00, Code: 0x04, Imm: ImmBlock, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpElse:                          {Name: "else", Prefix: 0x00, Code: 0x05, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpTry:                           {Name: "try", Prefix: 0x00, Code: 0x06, Imm: ImmTry, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureLegacyExceptions, Aliases: nil},
+	OpCatch:                         {Name: "catch", Prefix: 0x00, Code: 0x07, Imm: ImmTag, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureLegacyExceptions, Aliases: nil},
+	OpThrow:                         {Name: "throw", Prefix: 0x00, Code: 0x08, Imm: ImmTag, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureExceptions, Aliases: nil},
+	OpRethrow:                       {Name: "rethrow", Prefix: 0x00, Code: 0x09, Imm: ImmLabel, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureLegacyExceptions, Aliases: nil},
+	OpThrowRef:                      {Name: "throw_ref", Prefix: 0x00, Code: 0x0a, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureExceptions, Aliases: nil},
+	OpEnd:                           {Name: "end", Prefix: 0x00, Code: 0x0b, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpBr:                            {Name: "br", Prefix: 0x00, Code: 0x0c, Imm: ImmLabel, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpBrIf:                          {Name: "br_if", Prefix: 0x00, Code: 0x0d, Imm: ImmLabel, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpBrTable:                       {Name: "br_table", Prefix: 0x00, Code: 0x0e, Imm: ImmBrTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpReturn:                        {Name: "return", Prefix: 0x00, Code: 0x0f, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpCall:                          {Name: "call", Prefix: 0x00, Code: 0x10, Imm: ImmFunc, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpCallIndirect:                  {Name: "call_indirect", Prefix: 0x00, Code: 0x11, Imm: ImmCallIndirect, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpReturnCall:                    {Name: "return_call", Prefix: 0x00, Code: 0x12, Imm: ImmFunc, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureTailCall, Aliases: nil},
+	OpReturnCallIndirect:            {Name: "return_call_indirect", Prefix: 0x00, Code: 0x13, Imm: ImmCallIndirect, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureTailCall, Aliases: nil},
+	OpCallRef:                       {Name: "call_ref", Prefix: 0x00, Code: 0x14, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureFunctionReferences, Aliases: nil},
+	OpReturnCallRef:                 {Name: "return_call_ref", Prefix: 0x00, Code: 0x15, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureFunctionReferences, Aliases: nil},
+	OpDrop:                          {Name: "drop", Prefix: 0x00, Code: 0x1a, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpSelect:                        {Name: "select", Prefix: 0x00, Code: 0x1b, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: nil},
+	OpDelegate:                      {Name: "delegate", Prefix: 0x00, Code: 0x18, Imm: ImmLabel, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureLegacyExceptions, Aliases: nil},
+	OpCatchAll:                      {Name: "catch_all", Prefix: 0x00, Code: 0x19, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureLegacyExceptions, Aliases: nil},
+	OpSelectTyped:                   {Name: "select", Prefix: 0x00, Code: 0x1c, Imm: ImmSelect, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
+	OpTryTable:                      {Name: "try_table", Prefix: 0x00, Code: 0x1f, Imm: ImmTryTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureExceptions, Aliases: nil},
+	OpLocalGet:                      {Name: "local.get", Prefix: 0x00, Code: 0x20, Imm: ImmLocal, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: []string{"get_local"}},
+	OpLocalSet:                      {Name: "local.set", Prefix: 0x00, Code: 0x21, Imm: ImmLocal, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: []string{"set_local"}},
+	OpLocalTee:                      {Name: "local.tee", Prefix: 0x00, Code: 0x22, Imm: ImmLocal, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: []string{"tee_local"}},
+	OpGlobalGet:                     {Name: "global.get", Prefix: 0x00, Code: 0x23, Imm: ImmGlobal, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: []string{"get_global"}},
+	OpGlobalSet:                     {Name: "global.set", Prefix: 0x00, Code: 0x24, Imm: ImmGlobal, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureMVP, Aliases: []string{"set_global"}},
+	OpTableGet:                      {Name: "table.get", Prefix: 0x00, Code: 0x25, Imm: ImmTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
+	OpTableSet:                      {Name: "table.set", Prefix: 0x00, Code: 0x26, Imm: ImmTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
+	OpI32Load:                       {Name: "i32.load", Prefix: 0x00, Code: 0x28, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Load:                       {Name: "i64.load", Prefix: 0x00, Code: 0x29, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Load:                       {Name: "f32.load", Prefix: 0x00, Code: 0x2a, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Load:                       {Name: "f64.load", Prefix: 0x00, Code: 0x2b, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Load8S:                     {Name: "i32.load8_s", Prefix: 0x00, Code: 0x2c, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Load8U:                     {Name: "i32.load8_u", Prefix: 0x00, Code: 0x2d, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Load16S:                    {Name: "i32.load16_s", Prefix: 0x00, Code: 0x2e, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Load16U:                    {Name: "i32.load16_u", Prefix: 0x00, Code: 0x2f, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Load8S:                     {Name: "i64.load8_s", Prefix: 0x00, Code: 0x30, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Load8U:                     {Name: "i64.load8_u", Prefix: 0x00, Code: 0x31, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Load16S:                    {Name: "i64.load16_s", Prefix: 0x00, Code: 0x32, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Load16U:                    {Name: "i64.load16_u", Prefix: 0x00, Code: 0x33, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Load32S:                    {Name: "i64.load32_s", Prefix: 0x00, Code: 0x34, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Load32U:                    {Name: "i64.load32_u", Prefix: 0x00, Code: 0x35, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Store:                      {Name: "i32.store", Prefix: 0x00, Code: 0x36, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Store:                      {Name: "i64.store", Prefix: 0x00, Code: 0x37, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Store:                      {Name: "f32.store", Prefix: 0x00, Code: 0x38, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, F32}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Store:                      {Name: "f64.store", Prefix: 0x00, Code: 0x39, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, F64}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Store8:                     {Name: "i32.store8", Prefix: 0x00, Code: 0x3a, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Store16:                    {Name: "i32.store16", Prefix: 0x00, Code: 0x3b, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Store8:                     {Name: "i64.store8", Prefix: 0x00, Code: 0x3c, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Store16:                    {Name: "i64.store16", Prefix: 0x00, Code: 0x3d, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Store32:                    {Name: "i64.store32", Prefix: 0x00, Code: 0x3e, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpMemorySize:                    {Name: "memory.size", Prefix: 0x00, Code: 0x3f, Imm: ImmMemory, Size: 0, Params: nil, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"current_memory"}},
+	OpMemoryGrow:                    {Name: "memory.grow", Prefix: 0x00, Code: 0x40, Imm: ImmMemory, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"grow_memory"}},
+	OpI32Const:                      {Name: "i32.const", Prefix: 0x00, Code: 0x41, Imm: ImmI32, Size: 0, Params: nil, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Const:                      {Name: "i64.const", Prefix: 0x00, Code: 0x42, Imm: ImmI64, Size: 0, Params: nil, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Const:                      {Name: "f32.const", Prefix: 0x00, Code: 0x43, Imm: ImmF32, Size: 0, Params: nil, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Const:                      {Name: "f64.const", Prefix: 0x00, Code: 0x44, Imm: ImmF64, Size: 0, Params: nil, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Eqz:                        {Name: "i32.eqz", Prefix: 0x00, Code: 0x45, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Eq:                         {Name: "i32.eq", Prefix: 0x00, Code: 0x46, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Ne:                         {Name: "i32.ne", Prefix: 0x00, Code: 0x47, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32LtS:                        {Name: "i32.lt_s", Prefix: 0x00, Code: 0x48, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32LtU:                        {Name: "i32.lt_u", Prefix: 0x00, Code: 0x49, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32GtS:                        {Name: "i32.gt_s", Prefix: 0x00, Code: 0x4a, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32GtU:                        {Name: "i32.gt_u", Prefix: 0x00, Code: 0x4b, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32LeS:                        {Name: "i32.le_s", Prefix: 0x00, Code: 0x4c, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32LeU:                        {Name: "i32.le_u", Prefix: 0x00, Code: 0x4d, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32GeS:                        {Name: "i32.ge_s", Prefix: 0x00, Code: 0x4e, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32GeU:                        {Name: "i32.ge_u", Prefix: 0x00, Code: 0x4f, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Eqz:                        {Name: "i64.eqz", Prefix: 0x00, Code: 0x50, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Eq:                         {Name: "i64.eq", Prefix: 0x00, Code: 0x51, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Ne:                         {Name: "i64.ne", Prefix: 0x00, Code: 0x52, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64LtS:                        {Name: "i64.lt_s", Prefix: 0x00, Code: 0x53, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64LtU:                        {Name: "i64.lt_u", Prefix: 0x00, Code: 0x54, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64GtS:                        {Name: "i64.gt_s", Prefix: 0x00, Code: 0x55, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64GtU:                        {Name: "i64.gt_u", Prefix: 0x00, Code: 0x56, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64LeS:                        {Name: "i64.le_s", Prefix: 0x00, Code: 0x57, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64LeU:                        {Name: "i64.le_u", Prefix: 0x00, Code: 0x58, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64GeS:                        {Name: "i64.ge_s", Prefix: 0x00, Code: 0x59, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64GeU:                        {Name: "i64.ge_u", Prefix: 0x00, Code: 0x5a, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Eq:                         {Name: "f32.eq", Prefix: 0x00, Code: 0x5b, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Ne:                         {Name: "f32.ne", Prefix: 0x00, Code: 0x5c, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Lt:                         {Name: "f32.lt", Prefix: 0x00, Code: 0x5d, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Gt:                         {Name: "f32.gt", Prefix: 0x00, Code: 0x5e, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Le:                         {Name: "f32.le", Prefix: 0x00, Code: 0x5f, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Ge:                         {Name: "f32.ge", Prefix: 0x00, Code: 0x60, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Eq:                         {Name: "f64.eq", Prefix: 0x00, Code: 0x61, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Ne:                         {Name: "f64.ne", Prefix: 0x00, Code: 0x62, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Lt:                         {Name: "f64.lt", Prefix: 0x00, Code: 0x63, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Gt:                         {Name: "f64.gt", Prefix: 0x00, Code: 0x64, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Le:                         {Name: "f64.le", Prefix: 0x00, Code: 0x65, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Ge:                         {Name: "f64.ge", Prefix: 0x00, Code: 0x66, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Clz:                        {Name: "i32.clz", Prefix: 0x00, Code: 0x67, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Ctz:                        {Name: "i32.ctz", Prefix: 0x00, Code: 0x68, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Popcnt:                     {Name: "i32.popcnt", Prefix: 0x00, Code: 0x69, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Add:                        {Name: "i32.add", Prefix: 0x00, Code: 0x6a, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Sub:                        {Name: "i32.sub", Prefix: 0x00, Code: 0x6b, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Mul:                        {Name: "i32.mul", Prefix: 0x00, Code: 0x6c, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32DivS:                       {Name: "i32.div_s", Prefix: 0x00, Code: 0x6d, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32DivU:                       {Name: "i32.div_u", Prefix: 0x00, Code: 0x6e, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32RemS:                       {Name: "i32.rem_s", Prefix: 0x00, Code: 0x6f, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32RemU:                       {Name: "i32.rem_u", Prefix: 0x00, Code: 0x70, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32And:                        {Name: "i32.and", Prefix: 0x00, Code: 0x71, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Or:                         {Name: "i32.or", Prefix: 0x00, Code: 0x72, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Xor:                        {Name: "i32.xor", Prefix: 0x00, Code: 0x73, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Shl:                        {Name: "i32.shl", Prefix: 0x00, Code: 0x74, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32ShrS:                       {Name: "i32.shr_s", Prefix: 0x00, Code: 0x75, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32ShrU:                       {Name: "i32.shr_u", Prefix: 0x00, Code: 0x76, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Rotl:                       {Name: "i32.rotl", Prefix: 0x00, Code: 0x77, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32Rotr:                       {Name: "i32.rotr", Prefix: 0x00, Code: 0x78, Imm: ImmNone, Size: 0, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Clz:                        {Name: "i64.clz", Prefix: 0x00, Code: 0x79, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Ctz:                        {Name: "i64.ctz", Prefix: 0x00, Code: 0x7a, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Popcnt:                     {Name: "i64.popcnt", Prefix: 0x00, Code: 0x7b, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Add:                        {Name: "i64.add", Prefix: 0x00, Code: 0x7c, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Sub:                        {Name: "i64.sub", Prefix: 0x00, Code: 0x7d, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Mul:                        {Name: "i64.mul", Prefix: 0x00, Code: 0x7e, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64DivS:                       {Name: "i64.div_s", Prefix: 0x00, Code: 0x7f, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64DivU:                       {Name: "i64.div_u", Prefix: 0x00, Code: 0x80, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64RemS:                       {Name: "i64.rem_s", Prefix: 0x00, Code: 0x81, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64RemU:                       {Name: "i64.rem_u", Prefix: 0x00, Code: 0x82, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64And:                        {Name: "i64.and", Prefix: 0x00, Code: 0x83, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Or:                         {Name: "i64.or", Prefix: 0x00, Code: 0x84, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Xor:                        {Name: "i64.xor", Prefix: 0x00, Code: 0x85, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Shl:                        {Name: "i64.shl", Prefix: 0x00, Code: 0x86, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64ShrS:                       {Name: "i64.shr_s", Prefix: 0x00, Code: 0x87, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64ShrU:                       {Name: "i64.shr_u", Prefix: 0x00, Code: 0x88, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Rotl:                       {Name: "i64.rotl", Prefix: 0x00, Code: 0x89, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI64Rotr:                       {Name: "i64.rotr", Prefix: 0x00, Code: 0x8a, Imm: ImmNone, Size: 0, Params: []ValType{I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Abs:                        {Name: "f32.abs", Prefix: 0x00, Code: 0x8b, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Neg:                        {Name: "f32.neg", Prefix: 0x00, Code: 0x8c, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Ceil:                       {Name: "f32.ceil", Prefix: 0x00, Code: 0x8d, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Floor:                      {Name: "f32.floor", Prefix: 0x00, Code: 0x8e, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Trunc:                      {Name: "f32.trunc", Prefix: 0x00, Code: 0x8f, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Nearest:                    {Name: "f32.nearest", Prefix: 0x00, Code: 0x90, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Sqrt:                       {Name: "f32.sqrt", Prefix: 0x00, Code: 0x91, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Add:                        {Name: "f32.add", Prefix: 0x00, Code: 0x92, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Sub:                        {Name: "f32.sub", Prefix: 0x00, Code: 0x93, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Mul:                        {Name: "f32.mul", Prefix: 0x00, Code: 0x94, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Div:                        {Name: "f32.div", Prefix: 0x00, Code: 0x95, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Min:                        {Name: "f32.min", Prefix: 0x00, Code: 0x96, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Max:                        {Name: "f32.max", Prefix: 0x00, Code: 0x97, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF32Copysign:                   {Name: "f32.copysign", Prefix: 0x00, Code: 0x98, Imm: ImmNone, Size: 0, Params: []ValType{F32, F32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Abs:                        {Name: "f64.abs", Prefix: 0x00, Code: 0x99, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Neg:                        {Name: "f64.neg", Prefix: 0x00, Code: 0x9a, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Ceil:                       {Name: "f64.ceil", Prefix: 0x00, Code: 0x9b, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Floor:                      {Name: "f64.floor", Prefix: 0x00, Code: 0x9c, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Trunc:                      {Name: "f64.trunc", Prefix: 0x00, Code: 0x9d, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Nearest:                    {Name: "f64.nearest", Prefix: 0x00, Code: 0x9e, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Sqrt:                       {Name: "f64.sqrt", Prefix: 0x00, Code: 0x9f, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Add:                        {Name: "f64.add", Prefix: 0x00, Code: 0xa0, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Sub:                        {Name: "f64.sub", Prefix: 0x00, Code: 0xa1, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Mul:                        {Name: "f64.mul", Prefix: 0x00, Code: 0xa2, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Div:                        {Name: "f64.div", Prefix: 0x00, Code: 0xa3, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Min:                        {Name: "f64.min", Prefix: 0x00, Code: 0xa4, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Max:                        {Name: "f64.max", Prefix: 0x00, Code: 0xa5, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpF64Copysign:                   {Name: "f64.copysign", Prefix: 0x00, Code: 0xa6, Imm: ImmNone, Size: 0, Params: []ValType{F64, F64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: nil},
+	OpI32WrapI64:                    {Name: "i32.wrap_i64", Prefix: 0x00, Code: 0xa7, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.wrap/i64"}},
+	OpI32TruncF32S:                  {Name: "i32.trunc_f32_s", Prefix: 0x00, Code: 0xa8, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.trunc_s/f32"}},
+	OpI32TruncF32U:                  {Name: "i32.trunc_f32_u", Prefix: 0x00, Code: 0xa9, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.trunc_u/f32"}},
+	OpI32TruncF64S:                  {Name: "i32.trunc_f64_s", Prefix: 0x00, Code: 0xaa, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.trunc_s/f64"}},
+	OpI32TruncF64U:                  {Name: "i32.trunc_f64_u", Prefix: 0x00, Code: 0xab, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.trunc_u/f64"}},
+	OpI64ExtendI32S:                 {Name: "i64.extend_i32_s", Prefix: 0x00, Code: 0xac, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.extend_s/i32"}},
+	OpI64ExtendI32U:                 {Name: "i64.extend_i32_u", Prefix: 0x00, Code: 0xad, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.extend_u/i32"}},
+	OpI64TruncF32S:                  {Name: "i64.trunc_f32_s", Prefix: 0x00, Code: 0xae, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.trunc_s/f32"}},
+	OpI64TruncF32U:                  {Name: "i64.trunc_f32_u", Prefix: 0x00, Code: 0xaf, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.trunc_u/f32"}},
+	OpI64TruncF64S:                  {Name: "i64.trunc_f64_s", Prefix: 0x00, Code: 0xb0, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.trunc_s/f64"}},
+	OpI64TruncF64U:                  {Name: "i64.trunc_f64_u", Prefix: 0x00, Code: 0xb1, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.trunc_u/f64"}},
+	OpF32ConvertI32S:                {Name: "f32.convert_i32_s", Prefix: 0x00, Code: 0xb2, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.convert_s/i32"}},
+	OpF32ConvertI32U:                {Name: "f32.convert_i32_u", Prefix: 0x00, Code: 0xb3, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.convert_u/i32"}},
+	OpF32ConvertI64S:                {Name: "f32.convert_i64_s", Prefix: 0x00, Code: 0xb4, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.convert_s/i64"}},
+	OpF32ConvertI64U:                {Name: "f32.convert_i64_u", Prefix: 0x00, Code: 0xb5, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.convert_u/i64"}},
+	OpF32DemoteF64:                  {Name: "f32.demote_f64", Prefix: 0x00, Code: 0xb6, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.demote/f64"}},
+	OpF64ConvertI32S:                {Name: "f64.convert_i32_s", Prefix: 0x00, Code: 0xb7, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.convert_s/i32"}},
+	OpF64ConvertI32U:                {Name: "f64.convert_i32_u", Prefix: 0x00, Code: 0xb8, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.convert_u/i32"}},
+	OpF64ConvertI64S:                {Name: "f64.convert_i64_s", Prefix: 0x00, Code: 0xb9, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.convert_s/i64"}},
+	OpF64ConvertI64U:                {Name: "f64.convert_i64_u", Prefix: 0x00, Code: 0xba, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.convert_u/i64"}},
+	OpF64PromoteF32:                 {Name: "f64.promote_f32", Prefix: 0x00, Code: 0xbb, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.promote/f32"}},
+	OpI32ReinterpretF32:             {Name: "i32.reinterpret_f32", Prefix: 0x00, Code: 0xbc, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I32}, Special: false, Feature: FeatureMVP, Aliases: []string{"i32.reinterpret/f32"}},
+	OpI64ReinterpretF64:             {Name: "i64.reinterpret_f64", Prefix: 0x00, Code: 0xbd, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I64}, Special: false, Feature: FeatureMVP, Aliases: []string{"i64.reinterpret/f64"}},
+	OpF32ReinterpretI32:             {Name: "f32.reinterpret_i32", Prefix: 0x00, Code: 0xbe, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{F32}, Special: false, Feature: FeatureMVP, Aliases: []string{"f32.reinterpret/i32"}},
+	OpF64ReinterpretI64:             {Name: "f64.reinterpret_i64", Prefix: 0x00, Code: 0xbf, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{F64}, Special: false, Feature: FeatureMVP, Aliases: []string{"f64.reinterpret/i64"}},
+	OpI32Extend8S:                   {Name: "i32.extend8_s", Prefix: 0x00, Code: 0xc0, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureSignExtension, Aliases: nil},
+	OpI32Extend16S:                  {Name: "i32.extend16_s", Prefix: 0x00, Code: 0xc1, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureSignExtension, Aliases: nil},
+	OpI64Extend8S:                   {Name: "i64.extend8_s", Prefix: 0x00, Code: 0xc2, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureSignExtension, Aliases: nil},
+	OpI64Extend16S:                  {Name: "i64.extend16_s", Prefix: 0x00, Code: 0xc3, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureSignExtension, Aliases: nil},
+	OpI64Extend32S:                  {Name: "i64.extend32_s", Prefix: 0x00, Code: 0xc4, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{I64}, Special: false, Feature: FeatureSignExtension, Aliases: nil},
+	OpRefNull:                       {Name: "ref.null", Prefix: 0x00, Code: 0xd0, Imm: ImmHeapType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
+	OpRefIsNull:                     {Name: "ref.is_null", Prefix: 0x00, Code: 0xd1, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
+	OpRefFunc:                       {Name: "ref.func", Prefix: 0x00, Code: 0xd2, Imm: ImmFunc, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
+	OpRefEq:                         {Name: "ref.eq", Prefix: 0x00, Code: 0xd3, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpRefAsNonNull:                  {Name: "ref.as_non_null", Prefix: 0x00, Code: 0xd4, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureFunctionReferences, Aliases: nil},
+	OpBrOnNull:                      {Name: "br_on_null", Prefix: 0x00, Code: 0xd5, Imm: ImmLabel, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureFunctionReferences, Aliases: nil},
+	OpBrOnNonNull:                   {Name: "br_on_non_null", Prefix: 0x00, Code: 0xd6, Imm: ImmLabel, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureFunctionReferences, Aliases: nil},
+	OpStructNew:                     {Name: "struct.new", Prefix: 0xfb, Code: 0x00, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpStructNewDefault:              {Name: "struct.new_default", Prefix: 0xfb, Code: 0x01, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpStructGet:                     {Name: "struct.get", Prefix: 0xfb, Code: 0x02, Imm: ImmStructField, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpStructGetS:                    {Name: "struct.get_s", Prefix: 0xfb, Code: 0x03, Imm: ImmStructField, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpStructGetU:                    {Name: "struct.get_u", Prefix: 0xfb, Code: 0x04, Imm: ImmStructField, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpStructSet:                     {Name: "struct.set", Prefix: 0xfb, Code: 0x05, Imm: ImmStructField, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayNew:                      {Name: "array.new", Prefix: 0xfb, Code: 0x06, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayNewDefault:               {Name: "array.new_default", Prefix: 0xfb, Code: 0x07, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayNewFixed:                 {Name: "array.new_fixed", Prefix: 0xfb, Code: 0x08, Imm: ImmArrayFixed, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayNewData:                  {Name: "array.new_data", Prefix: 0xfb, Code: 0x09, Imm: ImmArrayData, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayNewElem:                  {Name: "array.new_elem", Prefix: 0xfb, Code: 0x0a, Imm: ImmArrayElem, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayGet:                      {Name: "array.get", Prefix: 0xfb, Code: 0x0b, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayGetS:                     {Name: "array.get_s", Prefix: 0xfb, Code: 0x0c, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayGetU:                     {Name: "array.get_u", Prefix: 0xfb, Code: 0x0d, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArraySet:                      {Name: "array.set", Prefix: 0xfb, Code: 0x0e, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayLen:                      {Name: "array.len", Prefix: 0xfb, Code: 0x0f, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayFill:                     {Name: "array.fill", Prefix: 0xfb, Code: 0x10, Imm: ImmType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayCopy:                     {Name: "array.copy", Prefix: 0xfb, Code: 0x11, Imm: ImmTypePair, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayInitData:                 {Name: "array.init_data", Prefix: 0xfb, Code: 0x12, Imm: ImmArrayData, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpArrayInitElem:                 {Name: "array.init_elem", Prefix: 0xfb, Code: 0x13, Imm: ImmArrayElem, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpRefTest:                       {Name: "ref.test", Prefix: 0xfb, Code: 0x14, Imm: ImmRefType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpRefTestNull:                   {Name: "ref.test", Prefix: 0xfb, Code: 0x15, Imm: ImmRefType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpRefCast:                       {Name: "ref.cast", Prefix: 0xfb, Code: 0x16, Imm: ImmRefType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpRefCastNull:                   {Name: "ref.cast", Prefix: 0xfb, Code: 0x17, Imm: ImmRefType, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpBrOnCast:                      {Name: "br_on_cast", Prefix: 0xfb, Code: 0x18, Imm: ImmBrOnCast, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpBrOnCastFail:                  {Name: "br_on_cast_fail", Prefix: 0xfb, Code: 0x19, Imm: ImmBrOnCast, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpAnyConvertExtern:              {Name: "any.convert_extern", Prefix: 0xfb, Code: 0x1a, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpExternConvertAny:              {Name: "extern.convert_any", Prefix: 0xfb, Code: 0x1b, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpRefI31:                        {Name: "ref.i31", Prefix: 0xfb, Code: 0x1c, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpI31GetS:                       {Name: "i31.get_s", Prefix: 0xfb, Code: 0x1d, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpI31GetU:                       {Name: "i31.get_u", Prefix: 0xfb, Code: 0x1e, Imm: ImmNone, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureGC, Aliases: nil},
+	OpI32TruncSatF32S:               {Name: "i32.trunc_sat_f32_s", Prefix: 0xfc, Code: 0x00, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I32}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
+	OpI32TruncSatF32U:               {Name: "i32.trunc_sat_f32_u", Prefix: 0xfc, Code: 0x01, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I32}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
+	OpI32TruncSatF64S:               {Name: "i32.trunc_sat_f64_s", Prefix: 0xfc, Code: 0x02, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I32}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
+	OpI32TruncSatF64U:               {Name: "i32.trunc_sat_f64_u", Prefix: 0xfc, Code: 0x03, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I32}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
+	OpI64TruncSatF32S:               {Name: "i64.trunc_sat_f32_s", Prefix: 0xfc, Code: 0x04, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I64}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
+	OpI64TruncSatF32U:               {Name: "i64.trunc_sat_f32_u", Prefix: 0xfc, Code: 0x05, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{I64}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
+	OpI64TruncSatF64S:               {Name: "i64.trunc_sat_f64_s", Prefix: 0xfc, Code: 0x06, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I64}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
+	OpI64TruncSatF64U:               {Name: "i64.trunc_sat_f64_u", Prefix: 0xfc, Code: 0x07, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{I64}, Special: false, Feature: FeatureSatFloatToInt, Aliases: nil},
+	OpMemoryInit:                    {Name: "memory.init", Prefix: 0xfc, Code: 0x08, Imm: ImmMemoryInit, Size: 0, Params: []ValType{I32, I32, I32}, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
+	OpDataDrop:                      {Name: "data.drop", Prefix: 0xfc, Code: 0x09, Imm: ImmData, Size: 0, Params: nil, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
+	OpMemoryCopy:                    {Name: "memory.copy", Prefix: 0xfc, Code: 0x0a, Imm: ImmMemoryPair, Size: 0, Params: []ValType{I32, I32, I32}, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
+	OpMemoryFill:                    {Name: "memory.fill", Prefix: 0xfc, Code: 0x0b, Imm: ImmMemory, Size: 0, Params: []ValType{I32, I32, I32}, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
+	OpTableInit:                     {Name: "table.init", Prefix: 0xfc, Code: 0x0c, Imm: ImmTableInit, Size: 0, Params: []ValType{I32, I32, I32}, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
+	OpElemDrop:                      {Name: "elem.drop", Prefix: 0xfc, Code: 0x0d, Imm: ImmElem, Size: 0, Params: nil, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
+	OpTableCopy:                     {Name: "table.copy", Prefix: 0xfc, Code: 0x0e, Imm: ImmTablePair, Size: 0, Params: []ValType{I32, I32, I32}, Results: nil, Special: false, Feature: FeatureBulkMemory, Aliases: nil},
+	OpTableGrow:                     {Name: "table.grow", Prefix: 0xfc, Code: 0x0f, Imm: ImmTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
+	OpTableSize:                     {Name: "table.size", Prefix: 0xfc, Code: 0x10, Imm: ImmTable, Size: 0, Params: nil, Results: []ValType{I32}, Special: false, Feature: FeatureReferenceTypes, Aliases: nil},
+	OpTableFill:                     {Name: "table.fill", Prefix: 0xfc, Code: 0x11, Imm: ImmTable, Size: 0, Params: nil, Results: nil, Special: true, Feature: FeatureReferenceTypes, Aliases: nil},
+	OpV128Load:                      {Name: "v128.load", Prefix: 0xfd, Code: 0x00, Imm: ImmMemArg, Size: 16, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load8x8S:                  {Name: "v128.load8x8_s", Prefix: 0xfd, Code: 0x01, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load8x8U:                  {Name: "v128.load8x8_u", Prefix: 0xfd, Code: 0x02, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load16x4S:                 {Name: "v128.load16x4_s", Prefix: 0xfd, Code: 0x03, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load16x4U:                 {Name: "v128.load16x4_u", Prefix: 0xfd, Code: 0x04, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load32x2S:                 {Name: "v128.load32x2_s", Prefix: 0xfd, Code: 0x05, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load32x2U:                 {Name: "v128.load32x2_u", Prefix: 0xfd, Code: 0x06, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load8Splat:                {Name: "v128.load8_splat", Prefix: 0xfd, Code: 0x07, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load16Splat:               {Name: "v128.load16_splat", Prefix: 0xfd, Code: 0x08, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load32Splat:               {Name: "v128.load32_splat", Prefix: 0xfd, Code: 0x09, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load64Splat:               {Name: "v128.load64_splat", Prefix: 0xfd, Code: 0x0a, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Store:                     {Name: "v128.store", Prefix: 0xfd, Code: 0x0b, Imm: ImmMemArg, Size: 16, Params: []ValType{I32, V128}, Results: nil, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Const:                     {Name: "v128.const", Prefix: 0xfd, Code: 0x0c, Imm: ImmV128, Size: 0, Params: nil, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Shuffle:                  {Name: "i8x16.shuffle", Prefix: 0xfd, Code: 0x0d, Imm: ImmShuffle, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Swizzle:                  {Name: "i8x16.swizzle", Prefix: 0xfd, Code: 0x0e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Splat:                    {Name: "i8x16.splat", Prefix: 0xfd, Code: 0x0f, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Splat:                    {Name: "i16x8.splat", Prefix: 0xfd, Code: 0x10, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4Splat:                    {Name: "i32x4.splat", Prefix: 0xfd, Code: 0x11, Imm: ImmNone, Size: 0, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2Splat:                    {Name: "i64x2.splat", Prefix: 0xfd, Code: 0x12, Imm: ImmNone, Size: 0, Params: []ValType{I64}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Splat:                    {Name: "f32x4.splat", Prefix: 0xfd, Code: 0x13, Imm: ImmNone, Size: 0, Params: []ValType{F32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Splat:                    {Name: "f64x2.splat", Prefix: 0xfd, Code: 0x14, Imm: ImmNone, Size: 0, Params: []ValType{F64}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16ExtractLaneS:             {Name: "i8x16.extract_lane_s", Prefix: 0xfd, Code: 0x15, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16ExtractLaneU:             {Name: "i8x16.extract_lane_u", Prefix: 0xfd, Code: 0x16, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16ReplaceLane:              {Name: "i8x16.replace_lane", Prefix: 0xfd, Code: 0x17, Imm: ImmLane, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtractLaneS:             {Name: "i16x8.extract_lane_s", Prefix: 0xfd, Code: 0x18, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtractLaneU:             {Name: "i16x8.extract_lane_u", Prefix: 0xfd, Code: 0x19, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ReplaceLane:              {Name: "i16x8.replace_lane", Prefix: 0xfd, Code: 0x1a, Imm: ImmLane, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtractLane:              {Name: "i32x4.extract_lane", Prefix: 0xfd, Code: 0x1b, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ReplaceLane:              {Name: "i32x4.replace_lane", Prefix: 0xfd, Code: 0x1c, Imm: ImmLane, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ExtractLane:              {Name: "i64x2.extract_lane", Prefix: 0xfd, Code: 0x1d, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{I64}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ReplaceLane:              {Name: "i64x2.replace_lane", Prefix: 0xfd, Code: 0x1e, Imm: ImmLane, Size: 0, Params: []ValType{V128, I64}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4ExtractLane:              {Name: "f32x4.extract_lane", Prefix: 0xfd, Code: 0x1f, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{F32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4ReplaceLane:              {Name: "f32x4.replace_lane", Prefix: 0xfd, Code: 0x20, Imm: ImmLane, Size: 0, Params: []ValType{V128, F32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2ExtractLane:              {Name: "f64x2.extract_lane", Prefix: 0xfd, Code: 0x21, Imm: ImmLane, Size: 0, Params: []ValType{V128}, Results: []ValType{F64}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2ReplaceLane:              {Name: "f64x2.replace_lane", Prefix: 0xfd, Code: 0x22, Imm: ImmLane, Size: 0, Params: []ValType{V128, F64}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Eq:                       {Name: "i8x16.eq", Prefix: 0xfd, Code: 0x23, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Ne:                       {Name: "i8x16.ne", Prefix: 0xfd, Code: 0x24, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16LtS:                      {Name: "i8x16.lt_s", Prefix: 0xfd, Code: 0x25, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16LtU:                      {Name: "i8x16.lt_u", Prefix: 0xfd, Code: 0x26, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16GtS:                      {Name: "i8x16.gt_s", Prefix: 0xfd, Code: 0x27, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16GtU:                      {Name: "i8x16.gt_u", Prefix: 0xfd, Code: 0x28, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16LeS:                      {Name: "i8x16.le_s", Prefix: 0xfd, Code: 0x29, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16LeU:                      {Name: "i8x16.le_u", Prefix: 0xfd, Code: 0x2a, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16GeS:                      {Name: "i8x16.ge_s", Prefix: 0xfd, Code: 0x2b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16GeU:                      {Name: "i8x16.ge_u", Prefix: 0xfd, Code: 0x2c, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Eq:                       {Name: "i16x8.eq", Prefix: 0xfd, Code: 0x2d, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Ne:                       {Name: "i16x8.ne", Prefix: 0xfd, Code: 0x2e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8LtS:                      {Name: "i16x8.lt_s", Prefix: 0xfd, Code: 0x2f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8LtU:                      {Name: "i16x8.lt_u", Prefix: 0xfd, Code: 0x30, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8GtS:                      {Name: "i16x8.gt_s", Prefix: 0xfd, Code: 0x31, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8GtU:                      {Name: "i16x8.gt_u", Prefix: 0xfd, Code: 0x32, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8LeS:                      {Name: "i16x8.le_s", Prefix: 0xfd, Code: 0x33, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8LeU:                      {Name: "i16x8.le_u", Prefix: 0xfd, Code: 0x34, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8GeS:                      {Name: "i16x8.ge_s", Prefix: 0xfd, Code: 0x35, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8GeU:                      {Name: "i16x8.ge_u", Prefix: 0xfd, Code: 0x36, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4Eq:                       {Name: "i32x4.eq", Prefix: 0xfd, Code: 0x37, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4Ne:                       {Name: "i32x4.ne", Prefix: 0xfd, Code: 0x38, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4LtS:                      {Name: "i32x4.lt_s", Prefix: 0xfd, Code: 0x39, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4LtU:                      {Name: "i32x4.lt_u", Prefix: 0xfd, Code: 0x3a, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4GtS:                      {Name: "i32x4.gt_s", Prefix: 0xfd, Code: 0x3b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4GtU:                      {Name: "i32x4.gt_u", Prefix: 0xfd, Code: 0x3c, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4LeS:                      {Name: "i32x4.le_s", Prefix: 0xfd, Code: 0x3d, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4LeU:                      {Name: "i32x4.le_u", Prefix: 0xfd, Code: 0x3e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4GeS:                      {Name: "i32x4.ge_s", Prefix: 0xfd, Code: 0x3f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4GeU:                      {Name: "i32x4.ge_u", Prefix: 0xfd, Code: 0x40, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Eq:                       {Name: "f32x4.eq", Prefix: 0xfd, Code: 0x41, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Ne:                       {Name: "f32x4.ne", Prefix: 0xfd, Code: 0x42, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Lt:                       {Name: "f32x4.lt", Prefix: 0xfd, Code: 0x43, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Gt:                       {Name: "f32x4.gt", Prefix: 0xfd, Code: 0x44, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Le:                       {Name: "f32x4.le", Prefix: 0xfd, Code: 0x45, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Ge:                       {Name: "f32x4.ge", Prefix: 0xfd, Code: 0x46, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Eq:                       {Name: "f64x2.eq", Prefix: 0xfd, Code: 0x47, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Ne:                       {Name: "f64x2.ne", Prefix: 0xfd, Code: 0x48, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Lt:                       {Name: "f64x2.lt", Prefix: 0xfd, Code: 0x49, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Gt:                       {Name: "f64x2.gt", Prefix: 0xfd, Code: 0x4a, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Le:                       {Name: "f64x2.le", Prefix: 0xfd, Code: 0x4b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Ge:                       {Name: "f64x2.ge", Prefix: 0xfd, Code: 0x4c, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Not:                       {Name: "v128.not", Prefix: 0xfd, Code: 0x4d, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128And:                       {Name: "v128.and", Prefix: 0xfd, Code: 0x4e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Andnot:                    {Name: "v128.andnot", Prefix: 0xfd, Code: 0x4f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Or:                        {Name: "v128.or", Prefix: 0xfd, Code: 0x50, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Xor:                       {Name: "v128.xor", Prefix: 0xfd, Code: 0x51, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Bitselect:                 {Name: "v128.bitselect", Prefix: 0xfd, Code: 0x52, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128AnyTrue:                   {Name: "v128.any_true", Prefix: 0xfd, Code: 0x53, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load8Lane:                 {Name: "v128.load8_lane", Prefix: 0xfd, Code: 0x54, Imm: ImmMemArgLane, Size: 1, Params: []ValType{I32, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load16Lane:                {Name: "v128.load16_lane", Prefix: 0xfd, Code: 0x55, Imm: ImmMemArgLane, Size: 2, Params: []ValType{I32, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load32Lane:                {Name: "v128.load32_lane", Prefix: 0xfd, Code: 0x56, Imm: ImmMemArgLane, Size: 4, Params: []ValType{I32, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load64Lane:                {Name: "v128.load64_lane", Prefix: 0xfd, Code: 0x57, Imm: ImmMemArgLane, Size: 8, Params: []ValType{I32, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Store8Lane:                {Name: "v128.store8_lane", Prefix: 0xfd, Code: 0x58, Imm: ImmMemArgLane, Size: 1, Params: []ValType{I32, V128}, Results: nil, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Store16Lane:               {Name: "v128.store16_lane", Prefix: 0xfd, Code: 0x59, Imm: ImmMemArgLane, Size: 2, Params: []ValType{I32, V128}, Results: nil, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Store32Lane:               {Name: "v128.store32_lane", Prefix: 0xfd, Code: 0x5a, Imm: ImmMemArgLane, Size: 4, Params: []ValType{I32, V128}, Results: nil, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Store64Lane:               {Name: "v128.store64_lane", Prefix: 0xfd, Code: 0x5b, Imm: ImmMemArgLane, Size: 8, Params: []ValType{I32, V128}, Results: nil, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load32Zero:                {Name: "v128.load32_zero", Prefix: 0xfd, Code: 0x5c, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpV128Load64Zero:                {Name: "v128.load64_zero", Prefix: 0xfd, Code: 0x5d, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4DemoteF64x2Zero:          {Name: "f32x4.demote_f64x2_zero", Prefix: 0xfd, Code: 0x5e, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2PromoteLowF32x4:          {Name: "f64x2.promote_low_f32x4", Prefix: 0xfd, Code: 0x5f, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Abs:                      {Name: "i8x16.abs", Prefix: 0xfd, Code: 0x60, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Neg:                      {Name: "i8x16.neg", Prefix: 0xfd, Code: 0x61, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Popcnt:                   {Name: "i8x16.popcnt", Prefix: 0xfd, Code: 0x62, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16AllTrue:                  {Name: "i8x16.all_true", Prefix: 0xfd, Code: 0x63, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Bitmask:                  {Name: "i8x16.bitmask", Prefix: 0xfd, Code: 0x64, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16NarrowI16x8S:             {Name: "i8x16.narrow_i16x8_s", Prefix: 0xfd, Code: 0x65, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16NarrowI16x8U:             {Name: "i8x16.narrow_i16x8_u", Prefix: 0xfd, Code: 0x66, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Ceil:                     {Name: "f32x4.ceil", Prefix: 0xfd, Code: 0x67, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Floor:                    {Name: "f32x4.floor", Prefix: 0xfd, Code: 0x68, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Trunc:                    {Name: "f32x4.trunc", Prefix: 0xfd, Code: 0x69, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Nearest:                  {Name: "f32x4.nearest", Prefix: 0xfd, Code: 0x6a, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Shl:                      {Name: "i8x16.shl", Prefix: 0xfd, Code: 0x6b, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16ShrS:                     {Name: "i8x16.shr_s", Prefix: 0xfd, Code: 0x6c, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16ShrU:                     {Name: "i8x16.shr_u", Prefix: 0xfd, Code: 0x6d, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Add:                      {Name: "i8x16.add", Prefix: 0xfd, Code: 0x6e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16AddSatS:                  {Name: "i8x16.add_sat_s", Prefix: 0xfd, Code: 0x6f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16AddSatU:                  {Name: "i8x16.add_sat_u", Prefix: 0xfd, Code: 0x70, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16Sub:                      {Name: "i8x16.sub", Prefix: 0xfd, Code: 0x71, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16SubSatS:                  {Name: "i8x16.sub_sat_s", Prefix: 0xfd, Code: 0x72, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16SubSatU:                  {Name: "i8x16.sub_sat_u", Prefix: 0xfd, Code: 0x73, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Ceil:                     {Name: "f64x2.ceil", Prefix: 0xfd, Code: 0x74, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Floor:                    {Name: "f64x2.floor", Prefix: 0xfd, Code: 0x75, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16MinS:                     {Name: "i8x16.min_s", Prefix: 0xfd, Code: 0x76, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16MinU:                     {Name: "i8x16.min_u", Prefix: 0xfd, Code: 0x77, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16MaxS:                     {Name: "i8x16.max_s", Prefix: 0xfd, Code: 0x78, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16MaxU:                     {Name: "i8x16.max_u", Prefix: 0xfd, Code: 0x79, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Trunc:                    {Name: "f64x2.trunc", Prefix: 0xfd, Code: 0x7a, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16AvgrU:                    {Name: "i8x16.avgr_u", Prefix: 0xfd, Code: 0x7b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtaddPairwiseI8x16S:     {Name: "i16x8.extadd_pairwise_i8x16_s", Prefix: 0xfd, Code: 0x7c, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtaddPairwiseI8x16U:     {Name: "i16x8.extadd_pairwise_i8x16_u", Prefix: 0xfd, Code: 0x7d, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtaddPairwiseI16x8S:     {Name: "i32x4.extadd_pairwise_i16x8_s", Prefix: 0xfd, Code: 0x7e, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtaddPairwiseI16x8U:     {Name: "i32x4.extadd_pairwise_i16x8_u", Prefix: 0xfd, Code: 0x7f, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Abs:                      {Name: "i16x8.abs", Prefix: 0xfd, Code: 0x80, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Neg:                      {Name: "i16x8.neg", Prefix: 0xfd, Code: 0x81, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Q15mulrSatS:              {Name: "i16x8.q15mulr_sat_s", Prefix: 0xfd, Code: 0x82, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8AllTrue:                  {Name: "i16x8.all_true", Prefix: 0xfd, Code: 0x83, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Bitmask:                  {Name: "i16x8.bitmask", Prefix: 0xfd, Code: 0x84, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8NarrowI32x4S:             {Name: "i16x8.narrow_i32x4_s", Prefix: 0xfd, Code: 0x85, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8NarrowI32x4U:             {Name: "i16x8.narrow_i32x4_u", Prefix: 0xfd, Code: 0x86, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtendLowI8x16S:          {Name: "i16x8.extend_low_i8x16_s", Prefix: 0xfd, Code: 0x87, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtendHighI8x16S:         {Name: "i16x8.extend_high_i8x16_s", Prefix: 0xfd, Code: 0x88, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtendLowI8x16U:          {Name: "i16x8.extend_low_i8x16_u", Prefix: 0xfd, Code: 0x89, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtendHighI8x16U:         {Name: "i16x8.extend_high_i8x16_u", Prefix: 0xfd, Code: 0x8a, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Shl:                      {Name: "i16x8.shl", Prefix: 0xfd, Code: 0x8b, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ShrS:                     {Name: "i16x8.shr_s", Prefix: 0xfd, Code: 0x8c, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ShrU:                     {Name: "i16x8.shr_u", Prefix: 0xfd, Code: 0x8d, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Add:                      {Name: "i16x8.add", Prefix: 0xfd, Code: 0x8e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8AddSatS:                  {Name: "i16x8.add_sat_s", Prefix: 0xfd, Code: 0x8f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8AddSatU:                  {Name: "i16x8.add_sat_u", Prefix: 0xfd, Code: 0x90, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Sub:                      {Name: "i16x8.sub", Prefix: 0xfd, Code: 0x91, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8SubSatS:                  {Name: "i16x8.sub_sat_s", Prefix: 0xfd, Code: 0x92, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8SubSatU:                  {Name: "i16x8.sub_sat_u", Prefix: 0xfd, Code: 0x93, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Nearest:                  {Name: "f64x2.nearest", Prefix: 0xfd, Code: 0x94, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8Mul:                      {Name: "i16x8.mul", Prefix: 0xfd, Code: 0x95, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8MinS:                     {Name: "i16x8.min_s", Prefix: 0xfd, Code: 0x96, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8MinU:                     {Name: "i16x8.min_u", Prefix: 0xfd, Code: 0x97, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8MaxS:                     {Name: "i16x8.max_s", Prefix: 0xfd, Code: 0x98, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8MaxU:                     {Name: "i16x8.max_u", Prefix: 0xfd, Code: 0x99, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8AvgrU:                    {Name: "i16x8.avgr_u", Prefix: 0xfd, Code: 0x9b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtmulLowI8x16S:          {Name: "i16x8.extmul_low_i8x16_s", Prefix: 0xfd, Code: 0x9c, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtmulHighI8x16S:         {Name: "i16x8.extmul_high_i8x16_s", Prefix: 0xfd, Code: 0x9d, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtmulLowI8x16U:          {Name: "i16x8.extmul_low_i8x16_u", Prefix: 0xfd, Code: 0x9e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI16x8ExtmulHighI8x16U:         {Name: "i16x8.extmul_high_i8x16_u", Prefix: 0xfd, Code: 0x9f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4Abs:                      {Name: "i32x4.abs", Prefix: 0xfd, Code: 0xa0, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4Neg:                      {Name: "i32x4.neg", Prefix: 0xfd, Code: 0xa1, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4AllTrue:                  {Name: "i32x4.all_true", Prefix: 0xfd, Code: 0xa3, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4Bitmask:                  {Name: "i32x4.bitmask", Prefix: 0xfd, Code: 0xa4, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtendLowI16x8S:          {Name: "i32x4.extend_low_i16x8_s", Prefix: 0xfd, Code: 0xa7, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtendHighI16x8S:         {Name: "i32x4.extend_high_i16x8_s", Prefix: 0xfd, Code: 0xa8, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtendLowI16x8U:          {Name: "i32x4.extend_low_i16x8_u", Prefix: 0xfd, Code: 0xa9, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtendHighI16x8U:         {Name: "i32x4.extend_high_i16x8_u", Prefix: 0xfd, Code: 0xaa, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4Shl:                      {Name: "i32x4.shl", Prefix: 0xfd, Code: 0xab, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ShrS:                     {Name: "i32x4.shr_s", Prefix: 0xfd, Code: 0xac, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ShrU:                     {Name: "i32x4.shr_u", Prefix: 0xfd, Code: 0xad, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4Add:                      {Name: "i32x4.add", Prefix: 0xfd, Code: 0xae, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4Sub:                      {Name: "i32x4.sub", Prefix: 0xfd, Code: 0xb1, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4Mul:                      {Name: "i32x4.mul", Prefix: 0xfd, Code: 0xb5, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4MinS:                     {Name: "i32x4.min_s", Prefix: 0xfd, Code: 0xb6, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4MinU:                     {Name: "i32x4.min_u", Prefix: 0xfd, Code: 0xb7, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4MaxS:                     {Name: "i32x4.max_s", Prefix: 0xfd, Code: 0xb8, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4MaxU:                     {Name: "i32x4.max_u", Prefix: 0xfd, Code: 0xb9, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4DotI16x8S:                {Name: "i32x4.dot_i16x8_s", Prefix: 0xfd, Code: 0xba, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtmulLowI16x8S:          {Name: "i32x4.extmul_low_i16x8_s", Prefix: 0xfd, Code: 0xbc, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtmulHighI16x8S:         {Name: "i32x4.extmul_high_i16x8_s", Prefix: 0xfd, Code: 0xbd, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtmulLowI16x8U:          {Name: "i32x4.extmul_low_i16x8_u", Prefix: 0xfd, Code: 0xbe, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4ExtmulHighI16x8U:         {Name: "i32x4.extmul_high_i16x8_u", Prefix: 0xfd, Code: 0xbf, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2Abs:                      {Name: "i64x2.abs", Prefix: 0xfd, Code: 0xc0, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2Neg:                      {Name: "i64x2.neg", Prefix: 0xfd, Code: 0xc1, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2AllTrue:                  {Name: "i64x2.all_true", Prefix: 0xfd, Code: 0xc3, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2Bitmask:                  {Name: "i64x2.bitmask", Prefix: 0xfd, Code: 0xc4, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{I32}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ExtendLowI32x4S:          {Name: "i64x2.extend_low_i32x4_s", Prefix: 0xfd, Code: 0xc7, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ExtendHighI32x4S:         {Name: "i64x2.extend_high_i32x4_s", Prefix: 0xfd, Code: 0xc8, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ExtendLowI32x4U:          {Name: "i64x2.extend_low_i32x4_u", Prefix: 0xfd, Code: 0xc9, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ExtendHighI32x4U:         {Name: "i64x2.extend_high_i32x4_u", Prefix: 0xfd, Code: 0xca, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2Shl:                      {Name: "i64x2.shl", Prefix: 0xfd, Code: 0xcb, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ShrS:                     {Name: "i64x2.shr_s", Prefix: 0xfd, Code: 0xcc, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ShrU:                     {Name: "i64x2.shr_u", Prefix: 0xfd, Code: 0xcd, Imm: ImmNone, Size: 0, Params: []ValType{V128, I32}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2Add:                      {Name: "i64x2.add", Prefix: 0xfd, Code: 0xce, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2Sub:                      {Name: "i64x2.sub", Prefix: 0xfd, Code: 0xd1, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2Mul:                      {Name: "i64x2.mul", Prefix: 0xfd, Code: 0xd5, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2Eq:                       {Name: "i64x2.eq", Prefix: 0xfd, Code: 0xd6, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2Ne:                       {Name: "i64x2.ne", Prefix: 0xfd, Code: 0xd7, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2LtS:                      {Name: "i64x2.lt_s", Prefix: 0xfd, Code: 0xd8, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2GtS:                      {Name: "i64x2.gt_s", Prefix: 0xfd, Code: 0xd9, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2LeS:                      {Name: "i64x2.le_s", Prefix: 0xfd, Code: 0xda, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2GeS:                      {Name: "i64x2.ge_s", Prefix: 0xfd, Code: 0xdb, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ExtmulLowI32x4S:          {Name: "i64x2.extmul_low_i32x4_s", Prefix: 0xfd, Code: 0xdc, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ExtmulHighI32x4S:         {Name: "i64x2.extmul_high_i32x4_s", Prefix: 0xfd, Code: 0xdd, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ExtmulLowI32x4U:          {Name: "i64x2.extmul_low_i32x4_u", Prefix: 0xfd, Code: 0xde, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI64x2ExtmulHighI32x4U:         {Name: "i64x2.extmul_high_i32x4_u", Prefix: 0xfd, Code: 0xdf, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Abs:                      {Name: "f32x4.abs", Prefix: 0xfd, Code: 0xe0, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Neg:                      {Name: "f32x4.neg", Prefix: 0xfd, Code: 0xe1, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Sqrt:                     {Name: "f32x4.sqrt", Prefix: 0xfd, Code: 0xe3, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Add:                      {Name: "f32x4.add", Prefix: 0xfd, Code: 0xe4, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Sub:                      {Name: "f32x4.sub", Prefix: 0xfd, Code: 0xe5, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Mul:                      {Name: "f32x4.mul", Prefix: 0xfd, Code: 0xe6, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Div:                      {Name: "f32x4.div", Prefix: 0xfd, Code: 0xe7, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Min:                      {Name: "f32x4.min", Prefix: 0xfd, Code: 0xe8, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Max:                      {Name: "f32x4.max", Prefix: 0xfd, Code: 0xe9, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Pmin:                     {Name: "f32x4.pmin", Prefix: 0xfd, Code: 0xea, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4Pmax:                     {Name: "f32x4.pmax", Prefix: 0xfd, Code: 0xeb, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Abs:                      {Name: "f64x2.abs", Prefix: 0xfd, Code: 0xec, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Neg:                      {Name: "f64x2.neg", Prefix: 0xfd, Code: 0xed, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Sqrt:                     {Name: "f64x2.sqrt", Prefix: 0xfd, Code: 0xef, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Add:                      {Name: "f64x2.add", Prefix: 0xfd, Code: 0xf0, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Sub:                      {Name: "f64x2.sub", Prefix: 0xfd, Code: 0xf1, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Mul:                      {Name: "f64x2.mul", Prefix: 0xfd, Code: 0xf2, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Div:                      {Name: "f64x2.div", Prefix: 0xfd, Code: 0xf3, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Min:                      {Name: "f64x2.min", Prefix: 0xfd, Code: 0xf4, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Max:                      {Name: "f64x2.max", Prefix: 0xfd, Code: 0xf5, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Pmin:                     {Name: "f64x2.pmin", Prefix: 0xfd, Code: 0xf6, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2Pmax:                     {Name: "f64x2.pmax", Prefix: 0xfd, Code: 0xf7, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4TruncSatF32x4S:           {Name: "i32x4.trunc_sat_f32x4_s", Prefix: 0xfd, Code: 0xf8, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4TruncSatF32x4U:           {Name: "i32x4.trunc_sat_f32x4_u", Prefix: 0xfd, Code: 0xf9, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4ConvertI32x4S:            {Name: "f32x4.convert_i32x4_s", Prefix: 0xfd, Code: 0xfa, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF32x4ConvertI32x4U:            {Name: "f32x4.convert_i32x4_u", Prefix: 0xfd, Code: 0xfb, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4TruncSatF64x2SZero:       {Name: "i32x4.trunc_sat_f64x2_s_zero", Prefix: 0xfd, Code: 0xfc, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI32x4TruncSatF64x2UZero:       {Name: "i32x4.trunc_sat_f64x2_u_zero", Prefix: 0xfd, Code: 0xfd, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2ConvertLowI32x4S:         {Name: "f64x2.convert_low_i32x4_s", Prefix: 0xfd, Code: 0xfe, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpF64x2ConvertLowI32x4U:         {Name: "f64x2.convert_low_i32x4_u", Prefix: 0xfd, Code: 0xff, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureSIMD, Aliases: nil},
+	OpI8x16RelaxedSwizzle:           {Name: "i8x16.relaxed_swizzle", Prefix: 0xfd, Code: 0x100, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI32x4RelaxedTruncF32x4S:       {Name: "i32x4.relaxed_trunc_f32x4_s", Prefix: 0xfd, Code: 0x101, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI32x4RelaxedTruncF32x4U:       {Name: "i32x4.relaxed_trunc_f32x4_u", Prefix: 0xfd, Code: 0x102, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI32x4RelaxedTruncF64x2SZero:   {Name: "i32x4.relaxed_trunc_f64x2_s_zero", Prefix: 0xfd, Code: 0x103, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI32x4RelaxedTruncF64x2UZero:   {Name: "i32x4.relaxed_trunc_f64x2_u_zero", Prefix: 0xfd, Code: 0x104, Imm: ImmNone, Size: 0, Params: []ValType{V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpF32x4RelaxedMadd:              {Name: "f32x4.relaxed_madd", Prefix: 0xfd, Code: 0x105, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpF32x4RelaxedNmadd:             {Name: "f32x4.relaxed_nmadd", Prefix: 0xfd, Code: 0x106, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpF64x2RelaxedMadd:              {Name: "f64x2.relaxed_madd", Prefix: 0xfd, Code: 0x107, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpF64x2RelaxedNmadd:             {Name: "f64x2.relaxed_nmadd", Prefix: 0xfd, Code: 0x108, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI8x16RelaxedLaneselect:        {Name: "i8x16.relaxed_laneselect", Prefix: 0xfd, Code: 0x109, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI16x8RelaxedLaneselect:        {Name: "i16x8.relaxed_laneselect", Prefix: 0xfd, Code: 0x10a, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI32x4RelaxedLaneselect:        {Name: "i32x4.relaxed_laneselect", Prefix: 0xfd, Code: 0x10b, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI64x2RelaxedLaneselect:        {Name: "i64x2.relaxed_laneselect", Prefix: 0xfd, Code: 0x10c, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpF32x4RelaxedMin:               {Name: "f32x4.relaxed_min", Prefix: 0xfd, Code: 0x10d, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpF32x4RelaxedMax:               {Name: "f32x4.relaxed_max", Prefix: 0xfd, Code: 0x10e, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpF64x2RelaxedMin:               {Name: "f64x2.relaxed_min", Prefix: 0xfd, Code: 0x10f, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpF64x2RelaxedMax:               {Name: "f64x2.relaxed_max", Prefix: 0xfd, Code: 0x110, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI16x8RelaxedQ15mulrS:          {Name: "i16x8.relaxed_q15mulr_s", Prefix: 0xfd, Code: 0x111, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI16x8RelaxedDotI8x16I7x16S:    {Name: "i16x8.relaxed_dot_i8x16_i7x16_s", Prefix: 0xfd, Code: 0x112, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpI32x4RelaxedDotI8x16I7x16AddS: {Name: "i32x4.relaxed_dot_i8x16_i7x16_add_s", Prefix: 0xfd, Code: 0x113, Imm: ImmNone, Size: 0, Params: []ValType{V128, V128, V128}, Results: []ValType{V128}, Special: false, Feature: FeatureRelaxedSIMD, Aliases: nil},
+	OpMemoryAtomicNotify:            {Name: "memory.atomic.notify", Prefix: 0xfe, Code: 0x00, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: []string{"atomic.notify"}},
+	OpMemoryAtomicWait32:            {Name: "memory.atomic.wait32", Prefix: 0xfe, Code: 0x01, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: []string{"i32.atomic.wait"}},
+	OpMemoryAtomicWait64:            {Name: "memory.atomic.wait64", Prefix: 0xfe, Code: 0x02, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64, I64}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: []string{"i64.atomic.wait"}},
+	OpAtomicFence:                   {Name: "atomic.fence", Prefix: 0xfe, Code: 0x03, Imm: ImmFence, Size: 0, Params: nil, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicLoad:                 {Name: "i32.atomic.load", Prefix: 0xfe, Code: 0x10, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicLoad:                 {Name: "i64.atomic.load", Prefix: 0xfe, Code: 0x11, Imm: ImmMemArg, Size: 8, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicLoad8U:               {Name: "i32.atomic.load8_u", Prefix: 0xfe, Code: 0x12, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicLoad16U:              {Name: "i32.atomic.load16_u", Prefix: 0xfe, Code: 0x13, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicLoad8U:               {Name: "i64.atomic.load8_u", Prefix: 0xfe, Code: 0x14, Imm: ImmMemArg, Size: 1, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicLoad16U:              {Name: "i64.atomic.load16_u", Prefix: 0xfe, Code: 0x15, Imm: ImmMemArg, Size: 2, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicLoad32U:              {Name: "i64.atomic.load32_u", Prefix: 0xfe, Code: 0x16, Imm: ImmMemArg, Size: 4, Params: []ValType{I32}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicStore:                {Name: "i32.atomic.store", Prefix: 0xfe, Code: 0x17, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicStore:                {Name: "i64.atomic.store", Prefix: 0xfe, Code: 0x18, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicStore8:               {Name: "i32.atomic.store8", Prefix: 0xfe, Code: 0x19, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicStore16:              {Name: "i32.atomic.store16", Prefix: 0xfe, Code: 0x1a, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicStore8:               {Name: "i64.atomic.store8", Prefix: 0xfe, Code: 0x1b, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicStore16:              {Name: "i64.atomic.store16", Prefix: 0xfe, Code: 0x1c, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicStore32:              {Name: "i64.atomic.store32", Prefix: 0xfe, Code: 0x1d, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: nil, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmwAdd:               {Name: "i32.atomic.rmw.add", Prefix: 0xfe, Code: 0x1e, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmwAdd:               {Name: "i64.atomic.rmw.add", Prefix: 0xfe, Code: 0x1f, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw8AddU:             {Name: "i32.atomic.rmw8.add_u", Prefix: 0xfe, Code: 0x20, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw16AddU:            {Name: "i32.atomic.rmw16.add_u", Prefix: 0xfe, Code: 0x21, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw8AddU:             {Name: "i64.atomic.rmw8.add_u", Prefix: 0xfe, Code: 0x22, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw16AddU:            {Name: "i64.atomic.rmw16.add_u", Prefix: 0xfe, Code: 0x23, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw32AddU:            {Name: "i64.atomic.rmw32.add_u", Prefix: 0xfe, Code: 0x24, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmwSub:               {Name: "i32.atomic.rmw.sub", Prefix: 0xfe, Code: 0x25, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmwSub:               {Name: "i64.atomic.rmw.sub", Prefix: 0xfe, Code: 0x26, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw8SubU:             {Name: "i32.atomic.rmw8.sub_u", Prefix: 0xfe, Code: 0x27, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw16SubU:            {Name: "i32.atomic.rmw16.sub_u", Prefix: 0xfe, Code: 0x28, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw8SubU:             {Name: "i64.atomic.rmw8.sub_u", Prefix: 0xfe, Code: 0x29, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw16SubU:            {Name: "i64.atomic.rmw16.sub_u", Prefix: 0xfe, Code: 0x2a, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw32SubU:            {Name: "i64.atomic.rmw32.sub_u", Prefix: 0xfe, Code: 0x2b, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmwAnd:               {Name: "i32.atomic.rmw.and", Prefix: 0xfe, Code: 0x2c, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmwAnd:               {Name: "i64.atomic.rmw.and", Prefix: 0xfe, Code: 0x2d, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw8AndU:             {Name: "i32.atomic.rmw8.and_u", Prefix: 0xfe, Code: 0x2e, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw16AndU:            {Name: "i32.atomic.rmw16.and_u", Prefix: 0xfe, Code: 0x2f, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw8AndU:             {Name: "i64.atomic.rmw8.and_u", Prefix: 0xfe, Code: 0x30, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw16AndU:            {Name: "i64.atomic.rmw16.and_u", Prefix: 0xfe, Code: 0x31, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw32AndU:            {Name: "i64.atomic.rmw32.and_u", Prefix: 0xfe, Code: 0x32, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmwOr:                {Name: "i32.atomic.rmw.or", Prefix: 0xfe, Code: 0x33, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmwOr:                {Name: "i64.atomic.rmw.or", Prefix: 0xfe, Code: 0x34, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw8OrU:              {Name: "i32.atomic.rmw8.or_u", Prefix: 0xfe, Code: 0x35, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw16OrU:             {Name: "i32.atomic.rmw16.or_u", Prefix: 0xfe, Code: 0x36, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw8OrU:              {Name: "i64.atomic.rmw8.or_u", Prefix: 0xfe, Code: 0x37, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw16OrU:             {Name: "i64.atomic.rmw16.or_u", Prefix: 0xfe, Code: 0x38, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw32OrU:             {Name: "i64.atomic.rmw32.or_u", Prefix: 0xfe, Code: 0x39, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmwXor:               {Name: "i32.atomic.rmw.xor", Prefix: 0xfe, Code: 0x3a, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmwXor:               {Name: "i64.atomic.rmw.xor", Prefix: 0xfe, Code: 0x3b, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw8XorU:             {Name: "i32.atomic.rmw8.xor_u", Prefix: 0xfe, Code: 0x3c, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw16XorU:            {Name: "i32.atomic.rmw16.xor_u", Prefix: 0xfe, Code: 0x3d, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw8XorU:             {Name: "i64.atomic.rmw8.xor_u", Prefix: 0xfe, Code: 0x3e, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw16XorU:            {Name: "i64.atomic.rmw16.xor_u", Prefix: 0xfe, Code: 0x3f, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw32XorU:            {Name: "i64.atomic.rmw32.xor_u", Prefix: 0xfe, Code: 0x40, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmwXchg:              {Name: "i32.atomic.rmw.xchg", Prefix: 0xfe, Code: 0x41, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmwXchg:              {Name: "i64.atomic.rmw.xchg", Prefix: 0xfe, Code: 0x42, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw8XchgU:            {Name: "i32.atomic.rmw8.xchg_u", Prefix: 0xfe, Code: 0x43, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw16XchgU:           {Name: "i32.atomic.rmw16.xchg_u", Prefix: 0xfe, Code: 0x44, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw8XchgU:            {Name: "i64.atomic.rmw8.xchg_u", Prefix: 0xfe, Code: 0x45, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw16XchgU:           {Name: "i64.atomic.rmw16.xchg_u", Prefix: 0xfe, Code: 0x46, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw32XchgU:           {Name: "i64.atomic.rmw32.xchg_u", Prefix: 0xfe, Code: 0x47, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmwCmpxchg:           {Name: "i32.atomic.rmw.cmpxchg", Prefix: 0xfe, Code: 0x48, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmwCmpxchg:           {Name: "i64.atomic.rmw.cmpxchg", Prefix: 0xfe, Code: 0x49, Imm: ImmMemArg, Size: 8, Params: []ValType{I32, I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw8CmpxchgU:         {Name: "i32.atomic.rmw8.cmpxchg_u", Prefix: 0xfe, Code: 0x4a, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI32AtomicRmw16CmpxchgU:        {Name: "i32.atomic.rmw16.cmpxchg_u", Prefix: 0xfe, Code: 0x4b, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I32, I32}, Results: []ValType{I32}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw8CmpxchgU:         {Name: "i64.atomic.rmw8.cmpxchg_u", Prefix: 0xfe, Code: 0x4c, Imm: ImmMemArg, Size: 1, Params: []ValType{I32, I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw16CmpxchgU:        {Name: "i64.atomic.rmw16.cmpxchg_u", Prefix: 0xfe, Code: 0x4d, Imm: ImmMemArg, Size: 2, Params: []ValType{I32, I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
+	OpI64AtomicRmw32CmpxchgU:        {Name: "i64.atomic.rmw32.cmpxchg_u", Prefix: 0xfe, Code: 0x4e, Imm: ImmMemArg, Size: 4, Params: []ValType{I32, I64, I64}, Results: []ValType{I64}, Special: false, Feature: FeatureThreads, Aliases: nil},
 }

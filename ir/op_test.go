@@ -31,7 +31,10 @@ func TestOpLookupsRoundTrip(t *testing.T) {
 		if got, ok := ir.LookupCode(in.Prefix, in.Code); !ok || got != op {
 			t.Errorf("%s: LookupCode(%#x, %#x) = %v, %v", in.Name, in.Prefix, in.Code, got, ok)
 		}
-		if got, ok := ir.LookupOp(in.Name); !ok || (got != op && op != ir.OpSelectTyped) {
+		// Rows that share a text name with an earlier row (typed select,
+		// the nullable ref.test and ref.cast) are chosen by their immediates.
+		sharesName := op == ir.OpSelectTyped || op == ir.OpRefTestNull || op == ir.OpRefCastNull
+		if got, ok := ir.LookupOp(in.Name); !ok || (got != op && !sharesName) {
 			t.Errorf("%s: LookupOp = %v, %v", in.Name, got, ok)
 		}
 		for _, a := range in.Aliases {

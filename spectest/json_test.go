@@ -52,7 +52,7 @@ func TestJSONScript(t *testing.T) {
 	  {"type": "assert_malformed", "line": 8, "filename": "s.1.wat", "text": "unknown operator", "module_type": "text"},
 	  {"type": "assert_return", "line": 9, "action": {"type": "invoke", "field": "add", "args": [{"type": "i32", "value": "1"}, {"type": "i32", "value": "1"}]}, "expected": [{"type": "i32", "value": "3"}]}
 	]}`)
-	res, err := RunJSONFile(context.Background(), filepath.Join(dir, "s.json"), Options{})
+	res, err := RunJSONFile(context.Background(), filepath.Join(dir, "s.json"), Options{Features: testsuite.Features})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestJSONMatchesWast(t *testing.T) {
 			if msg, err := exec.Command(tool, "--enable-threads", filepath.Join(dir, name), "-o", out).CombinedOutput(); err != nil {
 				t.Skipf("wast2json rejects %s: %s", name, msg)
 			}
-			res, err := RunJSONFile(context.Background(), out, Options{})
+			res, err := RunJSONFile(context.Background(), out, Options{Features: testsuite.Features})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -74,8 +74,11 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 }
 
 // DefaultFeatures are the features a run enables when Options.Features is
-// zero: wabt's defaults plus threads.
-func DefaultFeatures() ir.Features { return ir.DefaultFeatures().With(ir.FeatureThreads, true) }
+// zero: the WebAssembly 3.0 standard plus threads and the legacy exception
+// instructions (the core suite's legacy/ directory tests them).
+func DefaultFeatures() ir.Features {
+	return ir.DefaultFeatures().With(ir.FeatureThreads, true).With(ir.FeatureLegacyExceptions, true)
+}
 
 // Run parses and runs a script. A script that does not parse returns the
 // parse error; everything after that is reported per command in Result.

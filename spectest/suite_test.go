@@ -15,7 +15,7 @@ func TestSuite(t *testing.T) {
 	for _, path := range testsuite.Files(t) {
 		t.Run(testsuite.Rel(t, path), func(t *testing.T) {
 			t.Parallel()
-			res, err := RunFile(context.Background(), path, Options{})
+			res, err := RunFile(context.Background(), path, Options{Features: testsuite.Features})
 			if err != nil {
 				t.Fatalf("%v", err)
 			}

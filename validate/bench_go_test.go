@@ -28,7 +28,7 @@ func BenchmarkDecodeValidateGo(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	features := ir.DefaultFeatures()
+	features := ir.Wasm2Features()
 	b.SetBytes(int64(len(bin)))
 	b.ReportAllocs()
 	for b.Loop() {

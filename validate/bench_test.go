@@ -15,10 +15,10 @@ import (
 // (roughly a 3 MB binary).
 func largeModule(funcs int) *ir.Module {
 	m := &ir.Module{
-		Types: []ir.FuncType{
+		Types: ir.TypeDefs([]ir.FuncType{
 			sig(ts(i32, i32), i32),
 			sig(ts(i32, i64), i64),
-		},
+		}),
 		Memories: []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Min: 1}}}},
 		Globals:  []ir.Global{{Type: ir.GlobalType{Type: i32, Mutable: true}, Init: body(i32c(0))}},
 	}
@@ -64,13 +64,13 @@ func BenchmarkValidate(b *testing.B) {
 	for i := range m.Funcs {
 		n += countInstrs(m.Funcs[i].Body)
 	}
-	if err := validate.Module(m, nil, ir.DefaultFeatures()); err != nil {
+	if err := validate.Module(m, nil, ir.Wasm2Features()); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if err := validate.Module(m, nil, ir.DefaultFeatures()); err != nil {
+		if err := validate.Module(m, nil, ir.Wasm2Features()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -89,11 +89,11 @@ func BenchmarkDecodeValidate(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		src := ir.NewSource("large.wasm", bin, true)
-		m, err := binary.Decode(src, ir.DefaultFeatures())
+		m, err := binary.Decode(src, ir.Wasm2Features())
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := validate.Module(m, src, ir.DefaultFeatures()); err != nil {
+		if err := validate.Module(m, src, ir.Wasm2Features()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -112,7 +112,7 @@ func BenchmarkValidateFile(b *testing.B) {
 		b.Fatal(err)
 	}
 	src := ir.NewSource(path, bin, true)
-	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	features := ir.Wasm2Features().With(ir.FeatureThreads, true)
 	m, err := binary.Decode(src, features)
 	if err != nil {
 		b.Fatal(err)
@@ -128,7 +128,7 @@ func BenchmarkValidateFile(b *testing.B) {
 
 // TestLargeModuleValid keeps the benchmark's module honest: it must be valid.
 func TestLargeModuleValid(t *testing.T) {
-	if err := validate.Module(largeModule(3), nil, ir.DefaultFeatures()); err != nil {
+	if err := validate.Module(largeModule(3), nil, ir.Wasm2Features()); err != nil {
 		t.Fatal(err)
 	}
 }

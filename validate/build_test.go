@@ -59,7 +59,7 @@ func lane(name string, l byte) ir.Instr {
 	return in
 }
 
-func refNull(t ir.ValType) ir.Instr { return ir.Instr{Op: ir.OpRefNull, Ref: t} }
+func refNull(t ir.ValType) ir.Instr { return ir.Instr{Op: ir.OpRefNull, Index: uint32(t.Heap())} }
 
 func selectT(ts ...ir.ValType) ir.Instr {
 	in := ir.Instr{Op: ir.OpSelectTyped}
@@ -77,9 +77,9 @@ var (
 	noBT = ir.BlockType{}
 )
 
-func bv(t ir.ValType) ir.BlockType { return ir.BlockType{Kind: ir.BlockValue, Value: t} }
+func bv(t ir.ValType) ir.BlockType { return ir.BlockOf(t) }
 
-func bi(idx uint32) ir.BlockType { return ir.BlockType{Kind: ir.BlockIndex, Index: idx} }
+func bi(idx uint32) ir.BlockType { return ir.BlockOfIndex(idx) }
 
 func block(bt ir.BlockType, body ...ir.Instr) ir.Instr {
 	return ir.Instr{Op: ir.OpBlock, Block: bt, Body: body}
@@ -105,7 +105,7 @@ func ts(t ...ir.ValType) []ir.ValType { return t }
 
 // fn is a module with one function of type ft (type 0) and the given body.
 func fn(ft ir.FuncType, ins ...ir.Instr) *ir.Module {
-	return &ir.Module{Types: []ir.FuncType{ft}, Funcs: []ir.Func{{Type: 0, Body: ins}}}
+	return &ir.Module{Types: ir.TypeDefs([]ir.FuncType{ft}), Funcs: []ir.Func{{Type: 0, Body: ins}}}
 }
 
 // with applies edits to a module, for the fields a case needs beyond fn.
@@ -147,7 +147,7 @@ func withExport(name string, k ir.ExternKind, idx uint32) func(*ir.Module) {
 }
 
 func withType(ft ir.FuncType) func(*ir.Module) {
-	return func(m *ir.Module) { m.Types = append(m.Types, ft) }
+	return func(m *ir.Module) { m.Types = append(m.Types, ir.FuncTypeDef(ft)) }
 }
 
 func withElem(e ir.Elem) func(*ir.Module) {

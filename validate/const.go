@@ -14,7 +14,7 @@ func (mc *moduleChecker) checkConst(expr []ir.Instr, t ir.ValType, pos ir.Pos) {
 // reference interpreter does, then types the expression like a function body
 // with result [t].
 func (c *funcChecker) checkConst(expr []ir.Instr, t ir.ValType, pos ir.Pos) *ir.Error {
-	c.reset(pos, single[t][:], true)
+	c.reset(pos, ir.OneType(t), true)
 	for i := range expr {
 		in := &expr[i]
 		if in.Op == ir.OpGlobalGet {

@@ -37,7 +37,7 @@ func FuzzValidate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, feats := range []ir.Features{ir.AllFeaturesOn(), ir.DefaultFeatures()} {
+		for _, feats := range []ir.Features{ir.AllFeaturesOn(), ir.Wasm2Features()} {
 			err := validate.Module(m, src, feats)
 			if list, ok := err.(ir.ErrorList); err != nil && (!ok || len(list) == 0) {
 				t.Fatalf("error is not a non-empty ir.ErrorList: %#v", err)

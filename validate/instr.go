@@ -32,15 +32,6 @@ var laneCounts = func() (n [ir.NumOps]uint8) {
 	return n
 }()
 
-// single[t] is the one-element type list [t], so that block types need no
-// allocation.
-var single = func() (s [256][1]ir.ValType) {
-	for i := range s {
-		s[i][0] = ir.ValType(i)
-	}
-	return s
-}()
-
 // instr checks one instruction. Fixed-signature instructions are typed from
 // the opcode table; only the special ones are typed by hand.
 func (c *funcChecker) instr(in *ir.Instr) {
@@ -171,7 +162,7 @@ func (c *funcChecker) checkElem(idx uint32, in *ir.Instr) bool {
 
 // blockType resolves a block's signature.
 func (c *funcChecker) blockType(in *ir.Instr) (params, results []ir.ValType, ok bool) {
-	switch in.Block.Kind {
+	switch in.Block.Kind() {
 	case ir.BlockEmpty:
 		return nil, nil, true
 	case ir.BlockValue:
@@ -179,7 +170,7 @@ func (c *funcChecker) blockType(in *ir.Instr) (params, results []ir.ValType, ok 
 			c.failf(in, "invalid block type 0x%02x", byte(in.Block.Value))
 			return nil, nil, false
 		}
-		return nil, single[in.Block.Value][:], true
+		return nil, ir.OneType(in.Block.Value), true
 	case ir.BlockIndex:
 		ft := c.mc.typeAt(in.Block.Index)
 		if ft == nil {
@@ -192,7 +183,7 @@ func (c *funcChecker) blockType(in *ir.Instr) (params, results []ir.ValType, ok 
 		}
 		return ft.Params, ft.Results, true
 	}
-	c.failf(in, "invalid block type kind %d", in.Block.Kind)
+	c.failf(in, "invalid block type kind %d", in.Block.Kind())
 	return nil, nil, false
 }
 
@@ -357,11 +348,12 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 		}
 
 	case ir.OpRefNull:
-		if !in.Ref.IsRef() {
-			c.failf(in, "invalid reference type 0x%02x in ref.null", byte(in.Ref))
+		t := ir.Ref(true, in.HeapType())
+		if !t.IsValid() {
+			c.failf(in, "invalid heap type %s in ref.null", in.HeapType())
 			return
 		}
-		c.push(in.Ref)
+		c.push(t)
 	case ir.OpRefIsNull:
 		if t := c.pop(unknown, in); t != unknown && !t.IsRef() {
 			c.failf(in, "type mismatch: expected a reference, got %s in ref.is_null", t)

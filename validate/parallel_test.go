@@ -32,7 +32,7 @@ func TestParallelSameErrors(t *testing.T) {
 			f.Body[j].Pos = ir.Pos(1 + 1000*i + j)
 		}
 	}
-	features := ir.DefaultFeatures()
+	features := ir.Wasm2Features()
 	check := func(min int) ir.ErrorList {
 		defer validate.SetParallelMin(min)()
 		err := validate.Module(m, nil, features)

@@ -90,7 +90,7 @@ func newModuleChecker(m *ir.Module, src *ir.Source, features ir.Features) *modul
 // typeAt returns Types[idx], or nil if there is no such type.
 func (mc *moduleChecker) typeAt(idx uint32) *ir.FuncType {
 	if uint64(idx) < uint64(len(mc.m.Types)) {
-		return &mc.m.Types[idx]
+		return &mc.m.Types[idx].FuncType
 	}
 	return nil
 }
@@ -136,7 +136,7 @@ func (mc *moduleChecker) errorf(pos ir.Pos, format string, args ...any) {
 func (mc *moduleChecker) check() {
 	m := mc.m
 	for i := range m.Types {
-		mc.checkFuncType(&m.Types[i], ir.NoPos)
+		mc.checkFuncType(&m.Types[i].FuncType, ir.NoPos)
 	}
 	for i := range m.Imports {
 		mc.checkImport(&m.Imports[i])

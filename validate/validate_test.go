@@ -13,7 +13,7 @@ import (
 var (
 	i32, i64, f32, v128  = ir.I32, ir.I64, ir.F32, ir.V128
 	funcref, externref   = ir.FuncRef, ir.ExternRef
-	threads              = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	threads              = ir.Wasm2Features().With(ir.FeatureThreads, true)
 	void                 = ir.FuncType{}
 	toI32                = sig(nil, i32)
 	withMem              = withMemory(1, noMax, false)
@@ -109,7 +109,7 @@ func TestValid(t *testing.T) {
 			})
 		}
 	}
-	run(validCases(), ir.DefaultFeatures())
+	run(validCases(), ir.Wasm2Features())
 	run(threadsValidCases(), threads)
 }
 
@@ -259,7 +259,7 @@ func TestInvalid(t *testing.T) {
 			})
 		}
 	}
-	run(invalidCases(), ir.DefaultFeatures())
+	run(invalidCases(), ir.Wasm2Features())
 	run(threadsInvalidCases(), threads)
 }
 
@@ -275,11 +275,11 @@ func TestErrorsPerFunction(t *testing.T) {
 		return body(i64c(0), i64c(0), add, eqz)
 	}
 	m := &ir.Module{
-		Types: []ir.FuncType{void},
+		Types: ir.TypeDefs([]ir.FuncType{void}),
 		Funcs: []ir.Func{{Body: bad(10), Pos: 1}, {Body: body(), Pos: 2}, {Body: bad(30), Pos: 3}},
 	}
 	src := ir.NewSource("x.wasm", make([]byte, 200), true)
-	err := validate.Module(m, src, ir.DefaultFeatures())
+	err := validate.Module(m, src, ir.Wasm2Features())
 	var list ir.ErrorList
 	if !errors.As(err, &list) {
 		t.Fatalf("got %v", err)
@@ -312,7 +312,7 @@ func TestDeepNesting(t *testing.T) {
 	for i := 0; i < depth; i++ {
 		inner = body(block(bv(i32), inner...))
 	}
-	if err := validate.Module(fn(toI32, inner...), nil, ir.DefaultFeatures()); err != nil {
+	if err := validate.Module(fn(toI32, inner...), nil, ir.Wasm2Features()); err != nil {
 		t.Fatal(err)
 	}
 	// The same depth with a mismatch at the bottom is reported, not lost.
@@ -320,7 +320,7 @@ func TestDeepNesting(t *testing.T) {
 	for i := 0; i < depth; i++ {
 		inner = body(block(bv(i32), inner...))
 	}
-	err := validate.Module(fn(toI32, inner...), nil, ir.DefaultFeatures())
+	err := validate.Module(fn(toI32, inner...), nil, ir.Wasm2Features())
 	if err == nil || !strings.HasPrefix(err.Error(), "type mismatch") {
 		t.Fatalf("got %v, want type mismatch", err)
 	}
@@ -339,7 +339,7 @@ func TestEveryOpHandled(t *testing.T) {
 			in.SetSelectTypes(ts(i32))
 		}
 		if o == ir.OpRefNull {
-			in.Ref = funcref
+			in.SetHeapType(ir.HeapFunc)
 		}
 		if o.IsAtomic() {
 			in.Mem.Align = o.NaturalAlign()
@@ -364,7 +364,7 @@ func TestEveryOpHandled(t *testing.T) {
 func TestGarbageDoesNotPanic(t *testing.T) {
 	huge := ^uint32(0)
 	mods := []*ir.Module{
-		fn(void, ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Kind: 9}}),
+		fn(void, ir.Instr{Op: ir.OpBlock, Block: ir.BlockType{Value: 9}}),
 		fn(void, ir.Instr{Op: ir.OpBlock, Block: bv(0x12)}),
 		fn(void, selectT(0x12)),
 		fn(void, refNull(i32)),
@@ -382,7 +382,7 @@ func TestGarbageDoesNotPanic(t *testing.T) {
 		with(fn(void), withElem(ir.Elem{Mode: 7, Type: funcref})),
 		with(fn(void), withData(ir.Data{Mode: 7})),
 		with(fn(void), func(m *ir.Module) { m.Funcs[0].Locals = []ir.LocalRun{{Count: 1, Type: 0x12}} }),
-		{Types: []ir.FuncType{{Params: ts(0x12)}}},
+		{Types: ir.TypeDefs([]ir.FuncType{{Params: ts(0x12)}})},
 		{Funcs: []ir.Func{{Type: huge}}},
 		{Imports: []ir.Import{{Kind: ir.ExternFunc, Func: 3}}, Funcs: []ir.Func{{Type: 0}}},
 	}
@@ -401,11 +401,11 @@ func TestHugeLocalCount(t *testing.T) {
 	m := with(fn(sig(nil, i64), op("local.get", 1<<20)), func(m *ir.Module) {
 		m.Funcs[0].Locals = []ir.LocalRun{{Count: 1 << 19, Type: i32}, {Count: 1 << 20, Type: i64}}
 	})
-	if err := validate.Module(m, nil, ir.DefaultFeatures()); err != nil {
+	if err := validate.Module(m, nil, ir.Wasm2Features()); err != nil {
 		t.Fatal(err)
 	}
 	m.Funcs[0].Body[0].Index = 3 << 19
-	if err := validate.Module(m, nil, ir.DefaultFeatures()); err == nil || !strings.HasPrefix(err.Error(), "unknown local") {
+	if err := validate.Module(m, nil, ir.Wasm2Features()); err == nil || !strings.HasPrefix(err.Error(), "unknown local") {
 		t.Fatalf("got %v, want unknown local", err)
 	}
 }
@@ -425,14 +425,14 @@ func TestFeaturesOff(t *testing.T) {
 		{"multiple results", fn(sig(nil, i32, i32), i32c(0), i32c(0)), mvp, "invalid result arity: multiple results require --enable-multi-value"},
 		{"block params", with(fn(void, i32c(0), block(bi(1), op("drop"))), withType(sig(ts(i32)))), mvp, "block params require --enable-multi-value"},
 		{"typed select", fn(toI32, i32c(0), i32c(0), i32c(0), selectT(i32)), mvp, "select requires --enable-reference-types"},
-		{"tail call", fn(void, op("return_call", 0)), ir.DefaultFeatures(), "return_call requires --enable-tail-call"},
+		{"tail call", fn(void, op("return_call", 0)), ir.Wasm2Features(), "return_call requires --enable-tail-call"},
 		{"mutable global import", with(&ir.Module{}, withImport(ir.Import{Kind: ir.ExternGlobal, Global: ir.GlobalType{Type: i32, Mutable: true}})),
 			mvp, "mutable globals cannot be imported without --enable-mutable-globals"},
 		{"mutable global export", with(&ir.Module{}, withGlobal(i32, true, i32c(0)), withExport("g", ir.ExternGlobal, 0)),
 			mvp, "mutable globals cannot be exported without --enable-mutable-globals"},
 		{"multiple tables", with(&ir.Module{}, withFuncTable, withFuncTable), mvp, "multiple tables are not allowed without --enable-reference-types"},
-		{"extended const", with(&ir.Module{}, withGlobal(i32, false, i32c(1), i32c(2), op("i32.add"))), ir.DefaultFeatures(), "constant expression required"},
-		{"memory64", with(&ir.Module{}, func(m *ir.Module) { m.Memories = []ir.Memory{{Type: ir.MemoryType{Is64: true}}} }), ir.DefaultFeatures(), "64-bit memories require --enable-memory64"},
+		{"extended const", with(&ir.Module{}, withGlobal(i32, false, i32c(1), i32c(2), op("i32.add"))), ir.Wasm2Features(), "constant expression required"},
+		{"memory64", with(&ir.Module{}, func(m *ir.Module) { m.Memories = []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Is64: true}}}} }), ir.Wasm2Features(), "64-bit memories require --enable-memory64"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -444,15 +444,15 @@ func TestFeaturesOff(t *testing.T) {
 	}
 	// With the feature on, the same constructs are fine.
 	ext := with(&ir.Module{}, withGlobal(i32, false, i32c(1), i32c(2), op("i32.add")))
-	if err := validate.Module(ext, nil, ir.DefaultFeatures().With(ir.FeatureExtendedConst, true)); err != nil {
+	if err := validate.Module(ext, nil, ir.Wasm2Features().With(ir.FeatureExtendedConst, true)); err != nil {
 		t.Errorf("extended const: %v", err)
 	}
 	tail := fn(void, op("return_call", 0))
-	if err := validate.Module(tail, nil, ir.DefaultFeatures().With(ir.FeatureTailCall, true)); err != nil {
+	if err := validate.Module(tail, nil, ir.Wasm2Features().With(ir.FeatureTailCall, true)); err != nil {
 		t.Errorf("tail call: %v", err)
 	}
 	badTail := with(fn(void, op("return_call", 1)), withType(toI32), withFunc(ir.Func{Type: 1, Body: body(i32c(0))}))
-	if err := validate.Module(badTail, nil, ir.DefaultFeatures().With(ir.FeatureTailCall, true)); err == nil ||
+	if err := validate.Module(badTail, nil, ir.Wasm2Features().With(ir.FeatureTailCall, true)); err == nil ||
 		!strings.HasPrefix(err.Error(), "type mismatch: return_call callee returns [i32] but the function returns []") {
 		t.Errorf("tail call of a different result type: %v", err)
 	}
@@ -472,7 +472,7 @@ func TestEndErrorPosition(t *testing.T) {
 		want ir.Pos
 	}{{m, 42}, {m2, 7}} {
 		var list ir.ErrorList
-		if err := validate.Module(tc.m, nil, ir.DefaultFeatures()); !errors.As(err, &list) {
+		if err := validate.Module(tc.m, nil, ir.Wasm2Features()); !errors.As(err, &list) {
 			t.Fatalf("got %v", err)
 		}
 		if list[0].Pos != tc.want {
@@ -483,9 +483,9 @@ func TestEndErrorPosition(t *testing.T) {
 
 // TestMemory64 checks the address types of 64-bit memories.
 func TestMemory64(t *testing.T) {
-	f := ir.DefaultFeatures().With(ir.FeatureMemory64, true).With(ir.FeatureMultiMemory, true)
+	f := ir.Wasm2Features().With(ir.FeatureMemory64, true).With(ir.FeatureMultiMemory, true)
 	mem64 := func(m *ir.Module) {
-		m.Memories = append(m.Memories, ir.Memory{Type: ir.MemoryType{Limits: ir.Limits{Min: 1}, Is64: true}})
+		m.Memories = append(m.Memories, ir.Memory{Type: ir.MemoryType{Limits: ir.Limits{Min: 1, Is64: true}}})
 	}
 	on := func(name string, memIdx uint32) ir.Instr {
 		in := mem(name)
@@ -524,7 +524,7 @@ func TestMemory64(t *testing.T) {
 		}
 	}
 	big := with(&ir.Module{}, func(m *ir.Module) {
-		m.Memories = []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Min: 1<<48 + 1}, Is64: true}}}
+		m.Memories = []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Min: 1<<48 + 1, Is64: true}}}}
 	})
 	if err := validate.Module(big, nil, f); err == nil || !strings.HasPrefix(err.Error(), "memory size must be at most") {
 		t.Errorf("2^48+1 pages: %v", err)

@@ -26,7 +26,7 @@ const echo = `(module
     (call $exit (i32.const 3))))`
 
 func ExampleRun() {
-	f := ir.DefaultFeatures()
+	f := ir.Wasm2Features()
 	src := ir.NewSource("echo.wat", []byte(echo), false)
 	m, err := wat.ParseModule(src, f)
 	if err != nil {

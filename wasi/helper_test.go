@@ -15,7 +15,7 @@ import (
 // compileWAT parses and compiles a text module with threads enabled.
 func compileWAT(t testing.TB, name, src string) *interp.Module {
 	t.Helper()
-	f := ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	f := ir.Wasm2Features().With(ir.FeatureThreads, true)
 	source := ir.NewSource(name, []byte(src), false)
 	m, err := wat.ParseModule(source, f)
 	if err != nil {

@@ -32,7 +32,7 @@ func compileBinary(t testing.TB, path string) *interp.Module {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	f := ir.Wasm2Features().With(ir.FeatureThreads, true)
 	src := ir.NewSource(path, data, true)
 	m, err := binary.Decode(src, f)
 	if err != nil {

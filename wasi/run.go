@@ -110,7 +110,7 @@ func (p *Process) resolve(extra interp.Imports) error {
 			if wasiFuncs == nil {
 				wasiFuncs = p.sys.Funcs(p.store)
 			}
-			ft := p.mod.IR.Types[im.Func]
+			ft := p.mod.IR.Types[im.Func].FuncType
 			if f, ok := wasiFuncs[im.Name].(*interp.Function); ok && f.Type().Equal(ft) {
 				set(im.Module, im.Name, f)
 			} else {

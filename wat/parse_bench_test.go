@@ -37,7 +37,7 @@ func benchModuleText(size int) []byte {
 
 func BenchmarkParse(b *testing.B) {
 	data := benchModuleText(8 << 20)
-	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	features := ir.Wasm2Features().With(ir.FeatureThreads, true)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -58,7 +58,7 @@ func BenchmarkParseFile(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	features := ir.Wasm2Features().With(ir.FeatureThreads, true)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {

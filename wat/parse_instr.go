@@ -145,9 +145,9 @@ func (p *parser) parseBlockType(in *ir.Instr) {
 	idx, ft, indexed := p.parseTypeUse(false, true)
 	switch {
 	case indexed:
-		in.Block = ir.BlockType{Kind: ir.BlockIndex, Index: idx}
+		in.Block = ir.BlockOfIndex(idx)
 	case len(ft.Results) == 1:
-		in.Block = ir.BlockType{Kind: ir.BlockValue, Value: ft.Results[0]}
+		in.Block = ir.BlockOf(ft.Results[0])
 	}
 }
 
@@ -358,8 +358,8 @@ func (p *parser) parseImmediates(in *ir.Instr) {
 		var hi uint64
 		in.Value, hi, _ = p.parseV128Const()
 		in.SetV128Hi(hi)
-	case ir.ImmRefType:
-		in.Ref = p.parseHeapType()
+	case ir.ImmHeapType:
+		in.SetHeapType(p.parseHeapType().Heap())
 	case ir.ImmSelect:
 		// Only OpSelectTyped has this shape; it is reached through
 		// "select" (ImmNone) above, never looked up directly.

@@ -245,17 +245,19 @@ func (p *parser) parseTableType() ir.TableType {
 // parseMemoryType reads (i32|i64)? limits shared?.
 func (p *parser) parseMemoryType() ir.MemoryType {
 	var mt ir.MemoryType
+	is64 := false
 	switch {
 	case p.isKeyword("i64"):
 		if !p.features.Has(ir.FeatureMemory64) {
 			p.fail("i64 memory requires " + ir.FeatureMemory64.Flag())
 		}
-		mt.Is64 = true
+		is64 = true
 		p.next()
 	case p.isKeyword("i32"):
 		p.next()
 	}
-	mt.Limits = p.parseLimits(mt.Is64)
+	mt.Limits = p.parseLimits(is64)
+	mt.Is64 = is64
 	if p.isKeyword("shared") {
 		if !p.features.Has(ir.FeatureThreads) {
 			p.fail("shared memory requires " + ir.FeatureThreads.Flag())
@@ -365,7 +367,7 @@ func (p *parser) parseMemoryField() {
 	p.expectRParen()
 	p.expectRParen()
 	pages := (uint64(len(bytes)) + ir.PageSize - 1) / ir.PageSize
-	m.Memories = append(m.Memories, ir.Memory{Type: ir.MemoryType{Limits: ir.Limits{Min: pages, Max: pages, HasMax: true}, Is64: is64}, Pos: pos})
+	m.Memories = append(m.Memories, ir.Memory{Type: ir.MemoryType{Limits: ir.Limits{Min: pages, Max: pages, HasMax: true, Is64: is64}}, Pos: pos})
 	off := ir.Instr{Op: ir.OpI32Const, Pos: dataPos}
 	if is64 {
 		off.Op = ir.OpI64Const

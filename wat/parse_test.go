@@ -10,7 +10,7 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-var parseThreadsOn = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+var parseThreadsOn = ir.Wasm2Features().With(ir.FeatureThreads, true)
 
 // parseIgnorePos compares IR without positions.
 var parseIgnorePos = cmpopts.IgnoreTypes(ir.Pos(0))
@@ -86,7 +86,7 @@ func TestParseInstrImmediates(t *testing.T) {
 	  ))`)
 	body := m.Funcs[0].Body
 	outer := body[0]
-	if outer.Op != ir.OpBlock || outer.Block != (ir.BlockType{Kind: ir.BlockValue, Value: ir.I32}) {
+	if outer.Op != ir.OpBlock || outer.Block != (ir.BlockOf(ir.I32)) {
 		t.Fatalf("outer block = %+v", outer)
 	}
 	bt := outer.Body[0].Body[1]
@@ -160,7 +160,7 @@ func TestParseAbbreviations(t *testing.T) {
 	)`)
 	want := &ir.Module{
 		Name:  "mod",
-		Types: []ir.FuncType{{Params: []ir.ValType{ir.I32}}, {Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}}, {}},
+		Types: ir.TypeDefs([]ir.FuncType{{Params: []ir.ValType{ir.I32}}, {Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}}, {}}),
 		Imports: []ir.Import{
 			{Module: "env", Name: "g", Kind: ir.ExternGlobal, Global: ir.GlobalType{Type: ir.I32, Mutable: true}},
 			{Module: "env", Name: "f", Kind: ir.ExternFunc, Func: 0},
@@ -214,14 +214,14 @@ func TestParseSegments(t *testing.T) {
 	  (data 0 (i32.const 32))
 	)`)
 	ref := func(i uint32) []ir.Instr { return []ir.Instr{{Op: ir.OpRefFunc, Index: i}} }
-	nullf := []ir.Instr{{Op: ir.OpRefNull, Ref: ir.FuncRef}}
+	nullf := []ir.Instr{{Op: ir.OpRefNull, Index: uint32(ir.HeapFunc)}}
 	i32 := func(v uint64) []ir.Instr { return []ir.Instr{{Op: ir.OpI32Const, Value: v}} }
 	wantElems := []ir.Elem{
 		{Mode: ir.SegmentActive, Offset: i32(0), Type: ir.FuncRef, Init: [][]ir.Instr{ref(0), ref(0)}},
 		{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{ref(0)}},
 		{Mode: ir.SegmentDeclarative, Type: ir.FuncRef, Init: [][]ir.Instr{ref(0)}},
 		{Mode: ir.SegmentActive, Offset: i32(1), Type: ir.FuncRef, Init: [][]ir.Instr{ref(0), nullf, ref(0)}},
-		{Mode: ir.SegmentActive, Table: 1, Offset: i32(2), Type: ir.ExternRef, Init: [][]ir.Instr{{{Op: ir.OpRefNull, Ref: ir.ExternRef}}}},
+		{Mode: ir.SegmentActive, Table: 1, Offset: i32(2), Type: ir.ExternRef, Init: [][]ir.Instr{{{Op: ir.OpRefNull, Index: uint32(ir.HeapExtern)}}}},
 		{Mode: ir.SegmentActive, Offset: i32(3), Type: ir.FuncRef, Init: [][]ir.Instr{ref(0)}},
 		{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{nullf}},
 	}
@@ -291,7 +291,7 @@ func TestParseLegacyNames(t *testing.T) {
 }
 
 func TestParseFeatureGating(t *testing.T) {
-	noThreads := ir.DefaultFeatures()
+	noThreads := ir.Wasm2Features()
 	tests := []struct{ src, msg string }{
 		{"(memory 1 1 shared)", "shared memory requires --enable-threads"},
 		{"(import \"a\" \"b\" (memory 1 1 shared))", "shared memory requires --enable-threads"},
@@ -308,7 +308,7 @@ func TestParseFeatureGating(t *testing.T) {
 			t.Errorf("%s: %q, want prefix %q", tt.src, e.Msg, tt.msg)
 		}
 	}
-	noSIMD := ir.DefaultFeatures().With(ir.FeatureSIMD, false)
+	noSIMD := ir.Wasm2Features().With(ir.FeatureSIMD, false)
 	if e := parseMustFail(t, "(func (param v128))", noSIMD); !strings.Contains(e.Msg, "--enable-simd") {
 		t.Errorf("v128 without simd: %q", e.Msg)
 	}
@@ -369,7 +369,7 @@ func TestImplicitTypes(t *testing.T) {
 		{Results: []ir.ValType{ir.I64}},         // $b
 		{Results: []ir.ValType{ir.I32, ir.I32}}, // $b's first block
 	}
-	if diff := cmp.Diff(want, m.Types); diff != "" {
+	if diff := cmp.Diff(ir.TypeDefs(want), m.Types); diff != "" {
 		t.Errorf("types (-want +got):\n%s", diff)
 	}
 	types := []uint32{m.Funcs[0].Type, m.Imports[0].Func, m.Funcs[1].Type, m.Funcs[2].Type, m.Funcs[3].Type}
@@ -377,7 +377,7 @@ func TestImplicitTypes(t *testing.T) {
 		t.Errorf("type indices %v", types)
 	}
 	b := m.Funcs[1].Body
-	if b[0].Block != (ir.BlockType{Kind: ir.BlockIndex, Index: 4}) || b[3].Block != (ir.BlockType{Kind: ir.BlockValue, Value: ir.I64}) {
+	if b[0].Block != (ir.BlockOfIndex(4)) || b[3].Block != (ir.BlockOf(ir.I64)) {
 		t.Errorf("block types %+v %+v", b[0].Block, b[3].Block)
 	}
 	c := m.Funcs[2].Body

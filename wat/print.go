@@ -303,7 +303,7 @@ func (p *printer) funcSig(ft *ir.FuncType) {
 // funcType returns m.Types[index], or nil when index is out of range.
 func (p *printer) funcType(index uint32) *ir.FuncType {
 	if uint64(index) < uint64(len(p.m.Types)) {
-		return &p.m.Types[index]
+		return &p.m.Types[index].FuncType
 	}
 	return nil
 }

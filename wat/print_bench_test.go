@@ -37,9 +37,9 @@ func printBigModule(tb testing.TB, funcs int) *ir.Module {
 		call     = op("call")
 	)
 	m := &ir.Module{
-		Types: []ir.FuncType{
+		Types: ir.TypeDefs([]ir.FuncType{
 			{Params: []ir.ValType{ir.I32, ir.I32}, Results: []ir.ValType{ir.I32}},
-		},
+		}),
 		Memories: []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 16, HasMax: true}, Shared: true}}},
 	}
 	for f := range funcs {

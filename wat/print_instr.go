@@ -140,21 +140,12 @@ func (p *printer) popLabel() {
 	}
 }
 
-// printOneType backs the result list of a single-value block type without
-// allocating.
-var printOneType = func() (t [256][1]ir.ValType) {
-	for i := range t {
-		t[i][0] = ir.ValType(i)
-	}
-	return t
-}()
-
 // blockSig returns a block's parameter and result types; ok is false for
 // a type index out of range.
 func (p *printer) blockSig(in *ir.Instr) (params, results []ir.ValType, ok bool) {
-	switch in.Block.Kind {
+	switch in.Block.Kind() {
 	case ir.BlockValue:
-		return nil, printOneType[in.Block.Value][:], true
+		return nil, ir.OneType(in.Block.Value), true
 	case ir.BlockIndex:
 		if ft := p.funcType(in.Block.Index); ft != nil {
 			return ft.Params, ft.Results, true
@@ -373,24 +364,15 @@ func (p *printer) instr(in *ir.Instr) {
 		p.puts(info.Name, printSpace)
 		p.types(in.SelectTypes(), "result")
 		p.newline(false)
-	case ir.ImmRefType:
+	case ir.ImmHeapType:
 		p.puts(info.Name, printSpace)
-		p.puts(printHeapType(in.Ref), printNewline)
+		p.puts(in.HeapType().String(), printNewline)
 	default: // ImmNone, ImmFence; ImmBlock only in malformed trees
 		p.puts(info.Name, printNewline)
 	}
 }
 
 // printHeapType is the heap type of ref.null: "func" for funcref.
-func printHeapType(t ir.ValType) string {
-	switch t {
-	case ir.FuncRef:
-		return "func"
-	case ir.ExternRef:
-		return "extern"
-	}
-	return t.String()
-}
 
 // v128 writes a v128.const immediate as wabt does: four hex i32 lanes.
 func (p *printer) v128(in *ir.Instr) {

@@ -67,7 +67,7 @@ func (p *printer) typeEntry(index uint32) {
 	p.open("type", printSpace)
 	p.nameOrIndex(p.names.types.get(index), index)
 	p.open("func", printSpace)
-	p.funcSig(&p.m.Types[index])
+	p.funcSig(&p.m.Types[index].FuncType)
 	p.close(printSpace)
 	p.close(printNewline)
 }

@@ -134,7 +134,7 @@ func (g *printGen) module() *ir.Module {
 	m := &ir.Module{}
 	g.m = m
 	for range 4 + g.r.IntN(4) {
-		m.Types = append(m.Types, ir.FuncType{Params: g.types(3), Results: g.types(3)})
+		m.Types = append(m.Types, ir.FuncTypeDef(ir.FuncType{Params: g.types(3), Results: g.types(3)}))
 	}
 	m.Imports = []ir.Import{
 		{Module: "env", Name: "f", Kind: ir.ExternFunc, Func: 0},
@@ -151,7 +151,7 @@ func (g *printGen) module() *ir.Module {
 	m.Elems = []ir.Elem{
 		{Mode: ir.SegmentActive, Offset: []ir.Instr{{Op: printOp(g.t, "i32.const")}}, Type: ir.FuncRef,
 			Init: [][]ir.Instr{{{Op: refFunc, Index: 1}}, {{Op: refFunc, Index: 0}}}},
-		{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{{{Op: printOp(g.t, "ref.null"), Ref: ir.FuncRef}}}},
+		{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{{{Op: printOp(g.t, "ref.null"), Index: uint32(ir.HeapFunc)}}}},
 		{Mode: ir.SegmentDeclarative, Type: ir.FuncRef, Init: [][]ir.Instr{{{Op: refFunc, Index: 2}}}},
 	}
 	m.Datas = []ir.Data{
@@ -199,13 +199,17 @@ func (g *printGen) localCount(funcIndex int) int {
 	return len(g.m.Types[f.Type].Params) + int(f.NumLocals())
 }
 
+// printRandomOpFeatures are the features of the instructions the random
+// modules use: those wabt 1.0.32's wasm2wat prints, the oracle here.
+var printRandomOpFeatures = ir.Wasm2Features().With(ir.FeatureThreads, true).With(ir.FeatureTailCall, true)
+
 // body generates a random instruction sequence at block depth depth.
 func (g *printGen) body(depth int) []ir.Instr {
 	var out []ir.Instr
 	for g.budget > 0 && g.r.IntN(12) != 0 {
 		g.budget--
 		op := ir.Op(g.r.IntN(int(ir.NumOps)))
-		if op == ir.OpElse || op == ir.OpEnd {
+		if op == ir.OpElse || op == ir.OpEnd || !printRandomOpFeatures.Has(op.Info().Feature) {
 			continue
 		}
 		out = append(out, g.instr(op, depth))
@@ -220,9 +224,9 @@ func (g *printGen) instr(op ir.Op, depth int) ir.Instr {
 	case ir.ImmBlock:
 		switch r.IntN(3) {
 		case 1:
-			in.Block = ir.BlockType{Kind: ir.BlockValue, Value: g.valType()}
+			in.Block = ir.BlockOf(g.valType())
 		case 2:
-			in.Block = ir.BlockType{Kind: ir.BlockIndex, Index: uint32(r.IntN(len(g.m.Types)))}
+			in.Block = ir.BlockOfIndex(uint32(r.IntN(len(g.m.Types))))
 		}
 		if depth < 4 {
 			g.labels++
@@ -284,8 +288,8 @@ func (g *printGen) instr(op ir.Op, depth int) ir.Instr {
 		}
 	case ir.ImmSelect:
 		in.SetSelectTypes([]ir.ValType{g.valType()})
-	case ir.ImmRefType:
-		in.Ref = []ir.ValType{ir.FuncRef, ir.ExternRef}[r.IntN(2)]
+	case ir.ImmHeapType:
+		in.SetHeapType([]ir.HeapType{ir.HeapFunc, ir.HeapExtern}[r.IntN(2)])
 	}
 	return in
 }

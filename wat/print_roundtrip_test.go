@@ -153,11 +153,11 @@ func printCanonicalBlockTypes(m *ir.Module) {
 		for i := range body {
 			in := body[i]
 			changed := false
-			if in.Op.Info().Imm == ir.ImmBlock && in.Block.Kind == ir.BlockIndex && int(in.Block.Index) < len(m.Types) {
+			if in.Op.Info().Imm == ir.ImmBlock && in.Block.Kind() == ir.BlockIndex && int(in.Block.Index) < len(m.Types) {
 				if ft := m.Types[in.Block.Index]; len(ft.Params) == 0 && len(ft.Results) <= 1 {
-					in.Block = ir.BlockType{Kind: ir.BlockEmpty}
+					in.Block = ir.BlockType{}
 					if len(ft.Results) == 1 {
-						in.Block = ir.BlockType{Kind: ir.BlockValue, Value: ft.Results[0]}
+						in.Block = ir.BlockOf(ft.Results[0])
 					}
 					changed = true
 				}

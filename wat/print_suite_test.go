@@ -14,7 +14,7 @@ import (
 )
 
 // printSuiteFeatures are the features the threads suite is written for.
-var printSuiteFeatures = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+var printSuiteFeatures = ir.Wasm2Features().With(ir.FeatureThreads, true)
 
 // printSuiteModule is one valid module of the suite: a text module (text
 // and module set) or a binary one (binary set).

@@ -57,7 +57,7 @@ func printThreadsModule(t *testing.T) *ir.Module {
 		return ir.Instr{Op: op(name), Mem: ir.MemArg{Align: align, Offset: offset}}
 	}
 	return &ir.Module{
-		Types:    []ir.FuncType{{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}}},
+		Types:    ir.TypeDefs([]ir.FuncType{{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}}}),
 		Memories: []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true}, Shared: true}}},
 		Funcs: []ir.Func{{Locals: []ir.LocalRun{{Count: 1, Type: ir.I64}}, Body: []ir.Instr{
 			get0, i32(1), mem("i32.atomic.rmw.add", 2, 8), drop,
@@ -153,24 +153,24 @@ func printNamedModule(t *testing.T) *ir.Module {
 	i32 := func(v int32) ir.Instr { return ir.Instr{Op: op("i32.const"), Value: uint64(uint32(v))} }
 	return &ir.Module{
 		Name: "mod",
-		Types: []ir.FuncType{
+		Types: ir.TypeDefs([]ir.FuncType{
 			{Params: []ir.ValType{ir.I32}},
 			{Params: []ir.ValType{ir.I32, ir.I32}, Results: []ir.ValType{ir.I32}},
 			{Params: []ir.ValType{ir.I64}},
-		},
+		}),
 		Imports: []ir.Import{
 			{Module: "env", Name: "f", Kind: ir.ExternFunc, Func: 0},
 			{Module: "env", Name: "g", Kind: ir.ExternGlobal, Global: ir.GlobalType{Type: ir.I32}},
 		},
 		Funcs: []ir.Func{
 			{Type: 1, Locals: []ir.LocalRun{{Count: 1, Type: ir.I64}, {Count: 1, Type: ir.F32}}, Body: []ir.Instr{
-				{Op: op("block"), Block: ir.BlockType{Kind: ir.BlockValue, Value: ir.I32}, Body: []ir.Instr{
+				{Op: op("block"), Block: ir.BlockOf(ir.I32), Body: []ir.Instr{
 					{Op: op("loop"), Body: []ir.Instr{
 						{Op: op("local.get"), Index: 0},
 						{Op: op("br_if"), Index: 0},
 					}},
 					{Op: op("local.get"), Index: 1},
-					{Op: op("if"), Block: ir.BlockType{Kind: ir.BlockValue, Value: ir.I32},
+					{Op: op("if"), Block: ir.BlockOf(ir.I32),
 						Body: []ir.Instr{i32(1), {Op: op("br"), Index: 1}},
 						Ext:  &ir.InstrExt{Else: []ir.Instr{{Op: op("block")}, i32(2)}}},
 				}},
@@ -320,7 +320,7 @@ func TestPrintInline(t *testing.T) {
 // duplicates are counted so that the output stays valid.
 func TestPrintNameRules(t *testing.T) {
 	m := &ir.Module{
-		Types: []ir.FuncType{{}},
+		Types: ir.TypeDefs([]ir.FuncType{{}}),
 		Funcs: []ir.Func{{}, {}, {}, {}},
 		Names: ir.Names{Funcs: ir.NameMap{0: "a b", 1: "a b", 2: "a_b", 3: ""}},
 	}
@@ -373,7 +373,7 @@ func TestPrintConstants(t *testing.T) {
 		{"f64.const", 0x7ff0000000000001, "f64.const nan:0x1 (;=nan;)"},
 		{"f64.const", 0xfff8000000000000, "f64.const -nan (;=-nan;)"},
 	} {
-		m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: []ir.Instr{{Op: printOp(t, c.op), Value: c.bits}}}}}
+		m := &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Body: []ir.Instr{{Op: printOp(t, c.op), Value: c.bits}}}}}
 		got := printString(t, m, wat.PrintOptions{})
 		if !strings.Contains(got, "\n    "+c.want+"))\n") {
 			t.Errorf("%s %#x: got\n%s\nwant %q", c.op, c.bits, got, c.want)
@@ -382,7 +382,7 @@ func TestPrintConstants(t *testing.T) {
 	v := ir.Instr{Op: printOp(t, "v128.const")}
 	v.SetV128Bytes([16]byte{1, 0, 0, 0, 2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0x80})
 	s := ir.Instr{Op: printOp(t, "i8x16.shuffle"), Value: 0x0706050403020100, Ext: &ir.InstrExt{Value2: 0x1f1e1d1c1b1a1918}}
-	m := &ir.Module{Types: []ir.FuncType{{}}, Funcs: []ir.Func{{Body: []ir.Instr{v, s}}}}
+	m := &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Body: []ir.Instr{v, s}}}}
 	got := printString(t, m, wat.PrintOptions{})
 	for _, want := range []string{
 		"v128.const i32x4 0x00000001 0x00000002 0xffffffff 0x80000000\n",
@@ -399,15 +399,15 @@ func TestPrintSegments(t *testing.T) {
 	ref := func(f uint32) []ir.Instr { return []ir.Instr{{Op: op("ref.func"), Index: f}} }
 	off := []ir.Instr{{Op: op("i32.const"), Value: 1}}
 	m := &ir.Module{
-		Types:    []ir.FuncType{{}},
+		Types:    ir.TypeDefs([]ir.FuncType{{}}),
 		Funcs:    []ir.Func{{}},
 		Tables:   []ir.Table{{Type: ir.TableType{Elem: ir.FuncRef, Limits: ir.Limits{Min: 1}}}, {Type: ir.TableType{Elem: ir.ExternRef, Limits: ir.Limits{Min: 0, Max: 5, HasMax: true}}}},
 		Memories: []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Min: 1}}}},
 		Elems: []ir.Elem{
 			{Mode: ir.SegmentActive, Offset: off, Type: ir.FuncRef, Init: [][]ir.Instr{ref(0), ref(0)}},
-			{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{ref(0), {{Op: op("ref.null"), Ref: ir.FuncRef}}}},
+			{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{ref(0), {{Op: op("ref.null"), Index: uint32(ir.HeapFunc)}}}},
 			{Mode: ir.SegmentDeclarative, Type: ir.FuncRef, Init: [][]ir.Instr{ref(0)}},
-			{Mode: ir.SegmentActive, Table: 1, Offset: off, Type: ir.ExternRef, Init: [][]ir.Instr{{{Op: op("ref.null"), Ref: ir.ExternRef}}}},
+			{Mode: ir.SegmentActive, Table: 1, Offset: off, Type: ir.ExternRef, Init: [][]ir.Instr{{{Op: op("ref.null"), Index: uint32(ir.HeapExtern)}}}},
 		},
 		Datas: []ir.Data{
 			{Mode: ir.SegmentActive, Offset: off, Init: []byte("a\x00\"\\\n\x7f\x80'~")},
@@ -455,9 +455,9 @@ func TestPrintEveryOp(t *testing.T) {
 		if op == ir.OpElse || op == ir.OpEnd {
 			continue // structure, not instructions of the tree
 		}
-		in := ir.Instr{Op: op, Mem: ir.MemArg{Align: op.NaturalAlign()}, Ref: ir.FuncRef}
+		in := ir.Instr{Op: op, Mem: ir.MemArg{Align: op.NaturalAlign()}, Index: uint32(ir.HeapFunc)}
 		m := &ir.Module{
-			Types:    []ir.FuncType{{}},
+			Types:    ir.TypeDefs([]ir.FuncType{{}}),
 			Funcs:    []ir.Func{{Body: []ir.Instr{in}}},
 			Tables:   []ir.Table{{Type: ir.TableType{Elem: ir.FuncRef}}},
 			Memories: []ir.Memory{{}},
@@ -482,13 +482,13 @@ func TestPrintEveryOp(t *testing.T) {
 func TestPrintBadInput(t *testing.T) {
 	op := func(name string) ir.Op { return printOp(t, name) }
 	m := &ir.Module{
-		Types:   []ir.FuncType{{}},
+		Types:   ir.TypeDefs([]ir.FuncType{{}}),
 		Imports: []ir.Import{{Module: "m", Name: "x", Kind: 9}},
 		Funcs: []ir.Func{{Type: 7, Body: []ir.Instr{
 			{Op: op("call"), Index: 99},
 			{Op: op("local.get"), Index: 5},
 			{Op: op("br"), Index: 3},
-			{Op: op("block"), Block: ir.BlockType{Kind: ir.BlockIndex, Index: 42}},
+			{Op: op("block"), Block: ir.BlockOfIndex(42)},
 			{Op: op("call_indirect"), Index: 8, Index2: 3},
 			{Op: op("i32.load"), Mem: ir.MemArg{Align: 70}},
 			{Op: ir.NumOps + 3, Pos: ir.PosAt(17)},

@@ -219,7 +219,7 @@ func (p *parser) parseTypeField(open int) {
 	p.expectRParen()
 	p.expectRParen()
 	m := p.mod.m
-	m.Types = append(m.Types, ft)
+	m.Types = append(m.Types, ir.FuncTypeDef(ft))
 	if name != "" {
 		if m.Names.Types == nil {
 			m.Names.Types = ir.NameMap{}
@@ -292,16 +292,16 @@ func (p *parser) parseTypeUse(withNames, blockType bool) (idx uint32, ft ir.Func
 			}
 			return idx, ir.FuncType{}, true
 		}
-		if inline && !(ir.FuncType{Params: params, Results: results}).Equal(m.Types[idx]) {
+		if inline && !(ir.FuncType{Params: params, Results: results}).Equal(m.Types[idx].FuncType) {
 			p.failAt(indexOff, "inline function type does not match (type "+parseItoa(uint64(idx))+")")
 		}
-		return idx, m.Types[idx], true
+		return idx, m.Types[idx].FuncType, true
 	}
 	if blockType && len(params) == 0 && len(results) <= 1 {
 		return 0, ir.FuncType{Results: results}, false
 	}
 	idx = p.internType(params, results)
-	return idx, m.Types[idx], true
+	return idx, m.Types[idx].FuncType, true
 }
 
 // internType returns the index of the first type equal to params→results,
@@ -323,10 +323,10 @@ func (p *parser) internType(params, results []ir.ValType) uint32 {
 	if i, ok := st.typeIndexOf[scanTransient(st.sigKey)]; ok {
 		return i
 	}
-	m.Types = append(m.Types, ir.FuncType{
+	m.Types = append(m.Types, ir.FuncTypeDef(ir.FuncType{
 		Params:  append([]ir.ValType(nil), params...),
 		Results: append([]ir.ValType(nil), results...),
-	})
+	}))
 	i := uint32(len(m.Types) - 1)
 	st.typeIndexOf[string(st.sigKey)] = i
 	return i

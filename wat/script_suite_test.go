@@ -11,7 +11,7 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-var parseSuiteFeatures = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+var parseSuiteFeatures = ir.Wasm2Features().With(ir.FeatureThreads, true)
 
 // TestSuiteParses parses every suite script; every text module must parse,
 // every quoted module in assert_malformed must be rejected, every other

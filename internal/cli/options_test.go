@@ -12,7 +12,7 @@ import (
 // testCommand builds a command with one flag, one valued option, the
 // feature options and a single positional file, recording what it sees.
 func testCommand() (c *command, got *parsed) {
-	got = &parsed{features: ir.DefaultFeatures()}
+	got = &parsed{features: ir.Wasm2Features()}
 	var stdout, stderr bytes.Buffer
 	c = &command{
 		name: "tool", usage: "[options] filename", description: "does things",
@@ -38,25 +38,25 @@ type parsed struct {
 }
 
 func TestParseAccepted(t *testing.T) {
-	threads := ir.DefaultFeatures().With(ir.FeatureThreads, true)
+	threads := ir.Wasm2Features().With(ir.FeatureThreads, true)
 	tests := []struct {
 		args []string
 		want parsed
 	}{
-		{[]string{"a.wat"}, parsed{file: "a.wat", features: ir.DefaultFeatures()}},
-		{[]string{"a.wat", "-o", "b"}, parsed{file: "a.wat", output: "b", features: ir.DefaultFeatures()}},
-		{[]string{"-ob", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.DefaultFeatures()}},
-		{[]string{"--output=b", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.DefaultFeatures()}},
-		{[]string{"--output", "b", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.DefaultFeatures()}},
-		{[]string{"-o", "-", "-"}, parsed{file: "-", output: "-", features: ir.DefaultFeatures()}},
-		{[]string{"-vvf", "a"}, parsed{file: "a", verbose: 2, fold: true, features: ir.DefaultFeatures()}},
-		{[]string{"-vfo", "out", "a"}, parsed{file: "a", output: "out", verbose: 1, fold: true, features: ir.DefaultFeatures()}},
-		{[]string{"--", "-v"}, parsed{file: "-v", features: ir.DefaultFeatures()}},
+		{[]string{"a.wat"}, parsed{file: "a.wat", features: ir.Wasm2Features()}},
+		{[]string{"a.wat", "-o", "b"}, parsed{file: "a.wat", output: "b", features: ir.Wasm2Features()}},
+		{[]string{"-ob", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.Wasm2Features()}},
+		{[]string{"--output=b", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.Wasm2Features()}},
+		{[]string{"--output", "b", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.Wasm2Features()}},
+		{[]string{"-o", "-", "-"}, parsed{file: "-", output: "-", features: ir.Wasm2Features()}},
+		{[]string{"-vvf", "a"}, parsed{file: "a", verbose: 2, fold: true, features: ir.Wasm2Features()}},
+		{[]string{"-vfo", "out", "a"}, parsed{file: "a", output: "out", verbose: 1, fold: true, features: ir.Wasm2Features()}},
+		{[]string{"--", "-v"}, parsed{file: "-v", features: ir.Wasm2Features()}},
 		{[]string{"--enable-threads", "a"}, parsed{file: "a", features: threads}},
-		{[]string{"--enable-threads", "--disable-threads", "a"}, parsed{file: "a", features: ir.DefaultFeatures()}},
-		{[]string{"--disable-simd", "a"}, parsed{file: "a", features: ir.DefaultFeatures().With(ir.FeatureSIMD, false)}},
+		{[]string{"--enable-threads", "--disable-threads", "a"}, parsed{file: "a", features: ir.Wasm2Features()}},
+		{[]string{"--disable-simd", "a"}, parsed{file: "a", features: ir.Wasm2Features().With(ir.FeatureSIMD, false)}},
 		// The spelling wabt does not list is accepted too.
-		{[]string{"--enable-simd", "a"}, parsed{file: "a", features: ir.DefaultFeatures()}},
+		{[]string{"--enable-simd", "a"}, parsed{file: "a", features: ir.Wasm2Features()}},
 		{[]string{"--enable-all", "a"}, parsed{file: "a", features: ir.AllFeaturesOn()}},
 		{[]string{"--enable-all", "--disable-gc", "a"}, parsed{file: "a", features: ir.AllFeaturesOn().With(ir.FeatureGC, false)}},
 	}

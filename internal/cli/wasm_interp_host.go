@@ -34,7 +34,7 @@ func (h *hostImports) resolver() interp.Imports {
 		if !isPrint && !h.dummy {
 			continue
 		}
-		ft := h.mod.IR.Types[im.Func]
+		ft := h.mod.IR.Types[im.Func].FuncType
 		h.made[[2]string{im.Module, im.Name}] = h.store.NewHostFunc(ft, h.logCall(im.Module+"."+im.Name, ft))
 	}
 	return interp.ImportFunc(func(module, name string) (interp.Extern, bool) {

@@ -16,7 +16,7 @@ import (
 	"github.com/watt-wasm/watt/validate"
 )
 
-var threads = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+var threads = ir.Wasm2Features().With(ir.FeatureThreads, true)
 
 func checkValid(t *testing.T, name string, data []byte) *ir.Module {
 	t.Helper()

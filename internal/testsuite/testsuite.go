@@ -14,9 +14,11 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// Features are the features the threads suite is written for: wabt's
-// defaults plus threads.
-var Features = ir.DefaultFeatures().With(ir.FeatureThreads, true)
+// Features are the features the threads suite is written for: the
+// WebAssembly 2.0 standard plus threads. (Under 3.0's features some of its
+// malformed-binary assertions no longer hold: with multi-memory, the byte
+// after memory.size is a memory index, not a reserved zero.)
+var Features = ir.Wasm2Features().With(ir.FeatureThreads, true)
 
 const howToGet = "threads test suite not found: set $WASM_TESTSUITE to the test/core " +
 	"directory of a checkout of github.com/WebAssembly/threads, or put it at ../shared/testsuite/threads " +

@@ -29,13 +29,18 @@ var immIdents = map[string]string{
 	"lane": "ImmLane", "shuffle": "ImmShuffle", "tablepair": "ImmTablePair", "memorypair": "ImmMemoryPair",
 	"tableinit": "ImmTableInit", "memoryinit": "ImmMemoryInit", "data": "ImmData", "elem": "ImmElem",
 	"i32": "ImmI32", "i64": "ImmI64", "f32": "ImmF32", "f64": "ImmF64", "v128": "ImmV128",
-	"select": "ImmSelect", "reftype": "ImmRefType", "fence": "ImmFence",
+	"select": "ImmSelect", "heaptype": "ImmHeapType", "fence": "ImmFence", "tag": "ImmTag", "type": "ImmType",
+	"trytable": "ImmTryTable", "try": "ImmTry", "reftype": "ImmRefType", "structfield": "ImmStructField",
+	"arrayfixed": "ImmArrayFixed", "arraydata": "ImmArrayData", "arrayelem": "ImmArrayElem",
+	"typepair": "ImmTypePair", "broncast": "ImmBrOnCast",
 }
 
 var featureIdents = map[string]string{
 	"mvp": "FeatureMVP", "sign-extension": "FeatureSignExtension", "saturating-float-to-int": "FeatureSatFloatToInt",
 	"bulk-memory": "FeatureBulkMemory", "reference-types": "FeatureReferenceTypes", "simd": "FeatureSIMD",
-	"threads": "FeatureThreads", "tail-call": "FeatureTailCall",
+	"threads": "FeatureThreads", "tail-call": "FeatureTailCall", "exceptions": "FeatureExceptions",
+	"legacy-exceptions": "FeatureLegacyExceptions", "function-references": "FeatureFunctionReferences",
+	"gc": "FeatureGC", "relaxed-simd": "FeatureRelaxedSIMD",
 }
 
 var typeIdents = map[string]string{"i32": "I32", "i64": "I64", "f32": "F32", "f64": "F64", "v128": "V128"}
@@ -75,6 +80,9 @@ func Parse() ([]Row, error) {
 		r.Ident = ident(r.Name)
 		if r.Name == "select" && r.Imm == "select" {
 			r.Ident = "SelectTyped"
+		}
+		if (r.Name == "ref.test" || r.Name == "ref.cast") && r.Code&1 == 1 {
+			r.Ident += "Null" // the nullable-target form: same text name, own opcode
 		}
 		if seen[r.Ident] {
 			return nil, fmt.Errorf("table line %d: duplicate identifier %s", i, r.Ident)

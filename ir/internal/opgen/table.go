@@ -19,6 +19,11 @@ const table = `
 	loop                           00:03  block         0   *                    mvp
 	if                             00:04  block         0   *                    mvp
 	else                           00:05  none          0   *                    mvp
+	try                            00:06  try           0   *                    legacy-exceptions
+	catch                          00:07  tag           0   *                    legacy-exceptions
+	throw                          00:08  tag           0   *                    exceptions
+	rethrow                        00:09  label         0   *                    legacy-exceptions
+	throw_ref                      00:0a  none          0   *                    exceptions
 	end                            00:0b  none          0   *                    mvp
 	br                             00:0c  label         0   *                    mvp
 	br_if                          00:0d  label         0   *                    mvp
@@ -28,9 +33,14 @@ const table = `
 	call_indirect                  00:11  callindirect  0   *                    mvp
 	return_call                    00:12  func          0   *                    tail-call
 	return_call_indirect           00:13  callindirect  0   *                    tail-call
+	call_ref                       00:14  type          0   *                    function-references
+	return_call_ref                00:15  type          0   *                    function-references
 	drop                           00:1a  none          0   *                    mvp
 	select                         00:1b  none          0   *                    mvp
+	delegate                       00:18  label         0   *                    legacy-exceptions
+	catch_all                      00:19  none          0   *                    legacy-exceptions
 	select                         00:1c  select        0   *                    reference-types
+	try_table                      00:1f  trytable      0   *                    exceptions
 	local.get                      00:20  local         0   *                    mvp                      get_local
 	local.set                      00:21  local         0   *                    mvp                      set_local
 	local.tee                      00:22  local         0   *                    mvp                      tee_local
@@ -195,9 +205,44 @@ const table = `
 	i64.extend8_s                  00:c2  none          0   i64>i64              sign-extension
 	i64.extend16_s                 00:c3  none          0   i64>i64              sign-extension
 	i64.extend32_s                 00:c4  none          0   i64>i64              sign-extension
-	ref.null                       00:d0  reftype       0   *                    reference-types
+	ref.null                       00:d0  heaptype      0   *                    reference-types
 	ref.is_null                    00:d1  none          0   *                    reference-types
 	ref.func                       00:d2  func          0   *                    reference-types
+	ref.eq                         00:d3  none          0   *                    gc
+	ref.as_non_null                00:d4  none          0   *                    function-references
+	br_on_null                     00:d5  label         0   *                    function-references
+	br_on_non_null                 00:d6  label         0   *                    function-references
+	struct.new                     fb:00  type          0   *                    gc
+	struct.new_default             fb:01  type          0   *                    gc
+	struct.get                     fb:02  structfield   0   *                    gc
+	struct.get_s                   fb:03  structfield   0   *                    gc
+	struct.get_u                   fb:04  structfield   0   *                    gc
+	struct.set                     fb:05  structfield   0   *                    gc
+	array.new                      fb:06  type          0   *                    gc
+	array.new_default              fb:07  type          0   *                    gc
+	array.new_fixed                fb:08  arrayfixed    0   *                    gc
+	array.new_data                 fb:09  arraydata     0   *                    gc
+	array.new_elem                 fb:0a  arrayelem     0   *                    gc
+	array.get                      fb:0b  type          0   *                    gc
+	array.get_s                    fb:0c  type          0   *                    gc
+	array.get_u                    fb:0d  type          0   *                    gc
+	array.set                      fb:0e  type          0   *                    gc
+	array.len                      fb:0f  none          0   *                    gc
+	array.fill                     fb:10  type          0   *                    gc
+	array.copy                     fb:11  typepair      0   *                    gc
+	array.init_data                fb:12  arraydata     0   *                    gc
+	array.init_elem                fb:13  arrayelem     0   *                    gc
+	ref.test                       fb:14  reftype       0   *                    gc
+	ref.test                       fb:15  reftype       0   *                    gc
+	ref.cast                       fb:16  reftype       0   *                    gc
+	ref.cast                       fb:17  reftype       0   *                    gc
+	br_on_cast                     fb:18  broncast      0   *                    gc
+	br_on_cast_fail                fb:19  broncast      0   *                    gc
+	any.convert_extern             fb:1a  none          0   *                    gc
+	extern.convert_any             fb:1b  none          0   *                    gc
+	ref.i31                        fb:1c  none          0   *                    gc
+	i31.get_s                      fb:1d  none          0   *                    gc
+	i31.get_u                      fb:1e  none          0   *                    gc
 	i32.trunc_sat_f32_s            fc:00  none          0   f32>i32              saturating-float-to-int
 	i32.trunc_sat_f32_u            fc:01  none          0   f32>i32              saturating-float-to-int
 	i32.trunc_sat_f64_s            fc:02  none          0   f64>i32              saturating-float-to-int
@@ -452,6 +497,26 @@ const table = `
 	i32x4.trunc_sat_f64x2_u_zero   fd:fd  none          0   v128>v128            simd
 	f64x2.convert_low_i32x4_s      fd:fe  none          0   v128>v128            simd
 	f64x2.convert_low_i32x4_u      fd:ff  none          0   v128>v128            simd
+	i8x16.relaxed_swizzle          fd:100 none          0   v128,v128>v128       relaxed-simd
+	i32x4.relaxed_trunc_f32x4_s    fd:101 none          0   v128>v128            relaxed-simd
+	i32x4.relaxed_trunc_f32x4_u    fd:102 none          0   v128>v128            relaxed-simd
+	i32x4.relaxed_trunc_f64x2_s_zero fd:103 none          0   v128>v128            relaxed-simd
+	i32x4.relaxed_trunc_f64x2_u_zero fd:104 none          0   v128>v128            relaxed-simd
+	f32x4.relaxed_madd             fd:105 none          0   v128,v128,v128>v128  relaxed-simd
+	f32x4.relaxed_nmadd            fd:106 none          0   v128,v128,v128>v128  relaxed-simd
+	f64x2.relaxed_madd             fd:107 none          0   v128,v128,v128>v128  relaxed-simd
+	f64x2.relaxed_nmadd            fd:108 none          0   v128,v128,v128>v128  relaxed-simd
+	i8x16.relaxed_laneselect       fd:109 none          0   v128,v128,v128>v128  relaxed-simd
+	i16x8.relaxed_laneselect       fd:10a none          0   v128,v128,v128>v128  relaxed-simd
+	i32x4.relaxed_laneselect       fd:10b none          0   v128,v128,v128>v128  relaxed-simd
+	i64x2.relaxed_laneselect       fd:10c none          0   v128,v128,v128>v128  relaxed-simd
+	f32x4.relaxed_min              fd:10d none          0   v128,v128>v128       relaxed-simd
+	f32x4.relaxed_max              fd:10e none          0   v128,v128>v128       relaxed-simd
+	f64x2.relaxed_min              fd:10f none          0   v128,v128>v128       relaxed-simd
+	f64x2.relaxed_max              fd:110 none          0   v128,v128>v128       relaxed-simd
+	i16x8.relaxed_q15mulr_s        fd:111 none          0   v128,v128>v128       relaxed-simd
+	i16x8.relaxed_dot_i8x16_i7x16_s fd:112 none          0   v128,v128>v128       relaxed-simd
+	i32x4.relaxed_dot_i8x16_i7x16_add_s fd:113 none          0   v128,v128,v128>v128  relaxed-simd
 	memory.atomic.notify           fe:00  memarg        4   i32,i32>i32          threads                  atomic.notify
 	memory.atomic.wait32           fe:01  memarg        4   i32,i32,i64>i32      threads                  i32.atomic.wait
 	memory.atomic.wait64           fe:02  memarg        8   i32,i64,i64>i32      threads                  i64.atomic.wait
