@@ -1,8 +1,11 @@
 package wat_test
 
 import (
+	"bytes"
+	"cmp"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -143,4 +146,78 @@ func TestCoreSuiteParses(t *testing.T) {
 	}
 	t.Logf("%d scripts, %d text modules, %d other quote modules parse; %d assert_malformed and %d assert_malformed_custom quote modules rejected",
 		len(scripts), textMods, quotes, malformed, malformedCustom)
+}
+
+// TestCorePrintRoundTrip prints every text module of the core suite (those
+// of assert_malformed aside) and parses the text back under the suite's
+// features: the module must come back unchanged, positions aside, under
+// each printer option (generated names are new names: that variant
+// compares all but the names).
+func TestCorePrintRoundTrip(t *testing.T) {
+	_, _, mods := coreSuiteScripts(t)
+	base := wat.PrintOptions{Features: testsuite.CoreFeatures, Annotations: true, QuotedNames: true}
+	variants := []struct {
+		name        string
+		opts        func(o wat.PrintOptions) wat.PrintOptions
+		ignoreNames bool
+		exportSet   bool
+	}{
+		{name: "default", opts: func(o wat.PrintOptions) wat.PrintOptions { return o }},
+		{name: "fold-exprs", opts: func(o wat.PrintOptions) wat.PrintOptions { o.FoldExprs = true; return o }},
+		{name: "inline", opts: func(o wat.PrintOptions) wat.PrintOptions {
+			o.InlineExports, o.InlineImports = true, true
+			return o
+		}, exportSet: true},
+		{name: "generate-names", opts: func(o wat.PrintOptions) wat.PrintOptions {
+			o.GenerateNames, o.FoldExprs = true, true
+			return o
+		}, ignoreNames: true},
+		{name: "no-debug-names", opts: func(o wat.PrintOptions) wat.PrintOptions { o.NoDebugNames = true; return o }, ignoreNames: true},
+	}
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
+			opts := v.opts(base)
+			same, failed := 0, 0
+			for _, sm := range mods {
+				var buf bytes.Buffer
+				if err := wat.Print(&buf, sm.module, opts); err != nil {
+					t.Errorf("%s: Print: %v", sm.where, err)
+					continue
+				}
+				back, err := wat.ParseModule(ir.NewSource("printed.wat", buf.Bytes(), false), testsuite.CoreFeatures)
+				if err == nil {
+					a, b := *sm.module, *back
+					printCanonicalBlockTypes(&a)
+					printCanonicalBlockTypes(&b)
+					if v.exportSet {
+						a.Exports, b.Exports = coreSortedExports(a.Exports), coreSortedExports(b.Exports)
+					}
+					if v.ignoreNames {
+						a.Name, a.Names, b.Name, b.Names = "", ir.Names{}, "", ir.Names{}
+					}
+					if diff := printModuleDiff(&a, &b); diff != "" {
+						err = printError("module changed: " + diff)
+					}
+				}
+				if err != nil {
+					failed++
+					if failed <= 8 {
+						t.Errorf("%s: %v\nprinted:\n%s", sm.where, err, printHead(buf.String(), 60))
+					}
+					continue
+				}
+				same++
+			}
+			t.Logf("%d/%d modules round-trip", same, same+failed)
+		})
+	}
+}
+
+// coreSortedExports orders exports by name, kind and index (invalid
+// modules of the suite export one name twice).
+func coreSortedExports(es []ir.Export) []ir.Export {
+	return slices.SortedFunc(slices.Values(es), func(x, y ir.Export) int {
+		return cmp.Or(strings.Compare(x.Name, y.Name), cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.Index, y.Index))
+	})
 }

@@ -644,15 +644,25 @@ func (p *parser) parseElemList(e *ir.Elem, legacy bool) {
 	switch {
 	case p.isKeyword("func"):
 		p.next()
-		e.Type = ir.FuncRef
+		e.Type = p.elemFuncType()
 		e.Init = p.parseFuncIndexItems()
 	case legacy && (p.isIndex() || p.tok.kind == scanRParen):
-		e.Type = ir.FuncRef
+		e.Type = p.elemFuncType()
 		e.Init = p.parseFuncIndexItems()
 	default:
 		e.Type = p.parseRefType()
 		e.Init = p.parseElemExprItems()
 	}
+}
+
+// elemFuncType is the type of an element list of function indices: (ref
+// func) in WebAssembly 3.0, funcref before typed function references,
+// which had no non-null types (as the binary decoder reads the same form).
+func (p *parser) elemFuncType() ir.ValType {
+	if p.features.Has(ir.FeatureFunctionReferences) {
+		return ir.Ref(false, ir.HeapFunc)
+	}
+	return ir.FuncRef
 }
 
 func (p *parser) parseElemField(open int) {
