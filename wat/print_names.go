@@ -30,9 +30,9 @@ type printNames struct {
 	module                                                      string
 	types, funcs, tables, memories, globals, elems, datas, tags printIndexSpace
 	fields                                                      map[uint32]printIndexSpace // by type index
-	imported                                                    [5]int   // imports by kind
-	importsByKind                                               [5][]int // positions in m.Imports, by kind
-	funcTypes                                                   []uint32 // type index of every function
+	imported                                                    [5]int                     // imports by kind
+	importsByKind                                               [5][]int                   // positions in m.Imports, by kind
+	funcTypes                                                   []uint32                   // type index of every function
 }
 
 // printBinder assigns names in one index space the way wabt does: debug
