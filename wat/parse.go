@@ -415,6 +415,7 @@ func (p *parser) parseHeapType() ir.HeapType {
 			return h
 		}
 	case scanNumber, scanID:
+		off := p.tok.start
 		var idx uint32
 		if p.mod == nil {
 			if p.tok.kind == scanID {
@@ -425,9 +426,11 @@ func (p *parser) parseHeapType() ir.HeapType {
 			idx = p.parseIndex(spaceType)
 		}
 		if idx > ir.MaxTypeIndex {
-			p.fail("type index out of range")
+			p.failAt(off, "type index out of range")
 		}
-		p.checkHeapFeature(ir.HeapIndex(idx), "a type index as heap type")
+		if !p.features.Has(ir.FeatureFunctionReferences) {
+			p.failAt(off, "a type index as heap type requires "+ir.FeatureFunctionReferences.Flag())
+		}
 		return ir.HeapIndex(idx)
 	}
 	p.unexpected("a heap type")
