@@ -211,12 +211,16 @@ func (p *parser) optID() (name string, start int, ok bool) {
 // of the source (no allocation; copy it to keep it), for a quoted one
 // ($"…", rare) the decoded string. $"abc" and $abc are the same name.
 func (p *parser) idKey(t scanToken) string {
-	if b := p.data[t.start+1 : t.end]; b[0] != '"' {
-		return scanTransient(b)
-	} else {
-		return string(literalString(nil, b))
+	b := p.data[t.start+1 : t.end]
+	if b[0] == '"' {
+		return parseQuotedKey(b)
 	}
+	return scanTransient(b)
 }
+
+// parseQuotedKey decodes the string of a quoted $id (kept out of idKey,
+// which stays small enough to be inlined on the hot path).
+func parseQuotedKey(b []byte) string { return string(literalString(nil, b)) }
 
 // parseString reads a string token into its bytes.
 func (p *parser) parseString() []byte {

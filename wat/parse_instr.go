@@ -59,6 +59,9 @@ var parseNotInstr = func() (t [ir.NumOps]bool) {
 // parseEndsSeq reports whether keyword b ends an instruction sequence:
 // end and else, and a legacy try's catch, catch_all and delegate.
 func parseEndsSeq(b []byte) bool {
+	if c := b[0]; c != 'e' && c != 'c' && c != 'd' {
+		return false // most instructions: one test
+	}
 	switch scanTransient(b) {
 	case "end", "else", "catch", "catch_all", "delegate":
 		return true
@@ -69,7 +72,10 @@ func parseEndsSeq(b []byte) bool {
 // parsePlainInstr parses one unfolded instruction, including a whole
 // block … end.
 func (p *parser) parsePlainInstr() {
-	meta := p.takeMeta()
+	var meta []ir.CodeMeta
+	if len(p.annots) > 0 {
+		meta = p.takeMeta()
+	}
 	pos := p.tok.start
 	op := p.lookupOp()
 	p.next()
@@ -182,10 +188,13 @@ func (p *parser) parseBlockType(in *ir.Instr) {
 // parseFoldedInstr parses one parenthesised instruction at '(': its folded
 // operands are emitted first, then the instruction itself.
 func (p *parser) parseFoldedInstr() {
-	meta := p.takeMeta()
+	var meta []ir.CodeMeta
+	if len(p.annots) > 0 {
+		meta = p.takeMeta()
+	}
 	open := p.tok.start
 	p.next()
-	if meta == nil {
+	if len(p.annots) > 0 && meta == nil {
 		meta = p.takeMeta() // also accepted just after the '('
 	}
 	pos := p.tok.start

@@ -123,7 +123,7 @@ func (s *scanner) next() scanToken {
 func (s *scanner) word(i int) scanToken {
 	src := s.src
 	start := i
-	if src[i] == '$' {
+	if src[i] == '$' && i+1 < len(src) && src[i+1] == '"' {
 		if t, ok := s.quotedID(i); ok {
 			return t
 		}
