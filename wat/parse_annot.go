@@ -314,6 +314,9 @@ func (p *parser) takeMeta() []ir.CodeMeta {
 	meta := make([]ir.CodeMeta, 0, len(as))
 	for _, a := range as {
 		what := "@" + a.id + " annotation: "
+		if !p.inFunc {
+			p.failAt(a.start, what+"not in a function") // a global's or segment's expression
+		}
 		name := strings.TrimPrefix(a.id, metaPrefix)
 		for _, m := range meta {
 			if m.Name == name {
