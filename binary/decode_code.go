@@ -467,6 +467,9 @@ func (d *decoder) readMemArg() ir.MemArg {
 			m.Memory = d.readU32()
 		}
 	} else if flags > 32 {
+		if flags < 2*memArgFlagMemory && flags&memArgFlagMemory != 0 {
+			d.fail(off, "malformed memop flags %#x: a memory index requires %s", flags, ir.FeatureMultiMemory.Flag())
+		}
 		d.fail(off, "malformed memop flags %#x", flags)
 	}
 	m.Align = flags

@@ -1,6 +1,7 @@
 package binary
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"strings"
@@ -114,5 +115,46 @@ func TestDecodeCoreSuite(t *testing.T) {
 	if malformed < coreMinMalformed || decoded < coreMinDecoded {
 		t.Errorf("found %d malformed and %d other binary modules, want at least %d and %d: the extraction lost some",
 			malformed, decoded, coreMinMalformed, coreMinDecoded)
+	}
+}
+
+// TestCoreSuiteBinaryRoundTrip takes every binary module of the core suite
+// that decodes through the encoder: encoding and decoding again gives the
+// same IR (up to the encoder's canonical forms), and encoding that gives
+// the same bytes.
+func TestCoreSuiteBinaryRoundTrip(t *testing.T) {
+	mods, _ := coreBinaryModules(t)
+	n := 0
+	for _, b := range mods {
+		m, err := Decode(ir.NewSource(b.file, b.bytes, true), testsuite.CoreFeatures)
+		if err != nil {
+			continue
+		}
+		n++
+		opts := EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names)}
+		out, err := Encode(m, opts)
+		if err != nil {
+			t.Errorf("%s:%d: encode: %v", b.file, b.line, err)
+			continue
+		}
+		m2, err := Decode(ir.NewSource("reencoded.wasm", out, true), testsuite.CoreFeatures)
+		if err != nil {
+			t.Errorf("%s:%d: decoding the re-encoded module: %v", b.file, b.line, err)
+			continue
+		}
+		if out2, err := Encode(m2, opts); err != nil || !bytes.Equal(out, out2) {
+			t.Errorf("%s:%d: encoding is not stable: %v", b.file, b.line, err)
+		}
+		clearCustomAfter(m)
+		clearCustomAfter(m2)
+		shortenBlockTypes(m)
+		funcIndexElemTypes(m, testsuite.CoreFeatures)
+		if diff := diffModules(m, m2); diff != "" {
+			t.Errorf("%s:%d: encode → decode changed the IR:\n%s", b.file, b.line, diff)
+		}
+	}
+	t.Logf("%d core suite binary modules round-tripped", n)
+	if n < coreMinDecoded {
+		t.Errorf("only %d modules decoded", n)
 	}
 }

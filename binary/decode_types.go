@@ -27,6 +27,9 @@ func (d *decoder) readTypeSection() {
 		}
 		d.readSubType()
 	}
+	if len(d.m.Types) == 0 {
+		d.m.Types = nil // only empty groups: no types, as from text
+	}
 }
 
 // readSubType reads one type definition: `sub` (0x50) or `sub final`
