@@ -69,6 +69,10 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		cs := in.Catches()
 		e.writeCount(len(cs))
 		for _, c := range cs {
+			if c.Kind > ir.CatchAllRef {
+				e.fail(in.Pos, "invalid catch clause kind %d", c.Kind)
+				return
+			}
 			e.buf = append(e.buf, byte(c.Kind))
 			if c.Kind == ir.Catch || c.Kind == ir.CatchRef {
 				e.buf = appendULEB128(e.buf, uint64(c.Tag))
@@ -90,6 +94,11 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		b = appendULEB128(b, uint64(in.Index2))
 	case ir.ImmRefType: // the opcode says whether the target is nullable
 		e.buf = b
+		if t := in.RefType(); t.IsRef() && t.Nullable() != (in.Op == ir.OpRefTestNull || in.Op == ir.OpRefCastNull) {
+			// The two rows of ref.test and ref.cast differ in just that.
+			e.fail(in.Pos, "%s: the row does not match the nullability of %s", in.Op, t)
+			return
+		}
 		e.writeRefHeap(in.RefType(), in)
 		return
 	case ir.ImmBrOnCast:
@@ -206,6 +215,10 @@ func (e *moduleEncoder) writeBlock(in *ir.Instr) {
 		e.writeInstrs(els)
 	}
 	if in.Op == ir.OpTry {
+		if _, ok := in.Delegate(); ok && len(in.Handlers()) > 0 {
+			e.fail(in.Pos, "try has both handlers and a delegate")
+			return
+		}
 		for _, h := range in.Handlers() {
 			if h.All {
 				e.writeOpcode(ir.OpCatchAll.Info())

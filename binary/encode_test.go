@@ -182,7 +182,7 @@ func TestEncodeEveryOp(t *testing.T) {
 		case ir.ImmSelect:
 			in.SetSelectTypes([]ir.ValType{ir.I64})
 		case ir.ImmRefType:
-			in.SetRefType(ir.FuncRef)
+			in.SetRefType(ir.Ref(op == ir.OpRefTestNull || op == ir.OpRefCastNull, ir.HeapFunc))
 		case ir.ImmBrOnCast:
 			in.SetCastTypes(ir.AnyRef, ir.EqRef)
 		}
@@ -490,6 +490,18 @@ func TestEncodeErrors(t *testing.T) {
 		{"rec beyond types", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Rec: []ir.RecGroup{{Start: 1, Count: 1, Pos: pos}}}, "recursion group"},
 		{"rec overlap", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}, {}}), Rec: []ir.RecGroup{{Start: 0, Count: 2}, {Start: 1, Count: 0, Pos: pos}}}, "recursion group"},
 		{"bad ref type", fn(ir.Instr{Op: ir.OpRefTest, Index: uint32(ir.I32), Pos: pos}), "invalid value type"},
+		{"ref.test of a nullable type", fn(ir.Instr{Op: ir.OpRefTest, Index: uint32(ir.AnyRef), Pos: pos}), "does not match the nullability"},
+		{"bad catch kind", fn(func() ir.Instr {
+			in := ir.Instr{Op: ir.OpTryTable, Pos: pos}
+			in.SetCatches([]ir.CatchClause{{Kind: 4}})
+			return in
+		}()), "invalid catch clause kind"},
+		{"try with handlers and delegate", fn(func() ir.Instr {
+			in := ir.Instr{Op: ir.OpTry, Pos: pos}
+			in.SetHandlers([]ir.Handler{{All: true}})
+			in.SetDelegate(0)
+			return in
+		}()), "both handlers and a delegate"},
 		{"bad global type", &ir.Module{Globals: []ir.Global{{Type: ir.GlobalType{Type: 3}, Pos: pos}}}, "invalid value type"},
 		{"elem of i32", &ir.Module{Elems: []ir.Elem{{Type: ir.I32, Pos: pos}}}, "not a reference type"},
 		{"elem mode", &ir.Module{Elems: []ir.Elem{{Type: ir.FuncRef, Mode: 5, Pos: pos}}}, "invalid element segment mode"},
