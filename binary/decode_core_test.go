@@ -3,10 +3,13 @@ package binary
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/watt-wasm/watt/internal/testsuite"
 	"github.com/watt-wasm/watt/ir"
 	"github.com/watt-wasm/watt/wat"
@@ -75,8 +78,8 @@ var coreAssertName = map[ir.ErrorKind]string{
 // testing less. They grow as the text parser learns the 3.0 syntax of
 // more files.
 const (
-	coreMinMalformed = 707
-	coreMinDecoded   = 79
+	coreMinMalformed = 711
+	coreMinDecoded   = 99
 )
 
 // TestDecodeCoreSuite decodes every `(module binary …)` of the WebAssembly
@@ -157,4 +160,145 @@ func TestCoreSuiteBinaryRoundTrip(t *testing.T) {
 	if n < coreMinDecoded {
 		t.Errorf("only %d modules decoded", n)
 	}
+}
+
+// coreTextModule is one parsed text module of a core suite script.
+type coreTextModule struct {
+	file, command string
+	line          int
+	m             *ir.Module
+}
+
+// coreTextModules lists the text modules of every core suite file that
+// the text parser accepts (those under assert_malformed excluded).
+func coreTextModules(t *testing.T) []coreTextModule {
+	t.Helper()
+	var mods []coreTextModule
+	for _, path := range testsuite.CoreFiles(t) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel := testsuite.CoreRel(t, path)
+		src := ir.NewSource(rel, data, false)
+		script, err := wat.ParseScript(src, testsuite.CoreFeatures)
+		if err != nil {
+			continue
+		}
+		add := func(c *wat.ModuleCommand, command string) {
+			if c.Kind == wat.ModuleText && c.Module != nil && command != "assert_malformed" {
+				mods = append(mods, coreTextModule{rel, command, src.Position(c.Pos).Line, c.Module})
+			}
+		}
+		var walk func(cmds []wat.Command)
+		walk = func(cmds []wat.Command) {
+			for _, c := range cmds {
+				switch c := c.(type) {
+				case *wat.ModuleCommand:
+					add(c, "module")
+				case *wat.AssertTrap:
+					if c.Module != nil {
+						add(c.Module, "assert_trap")
+					}
+				case *wat.AssertModule:
+					add(c.Module, coreAssertName[c.Kind])
+				case *wat.ThreadCommand:
+					walk(c.Commands)
+				}
+			}
+		}
+		walk(script.Commands)
+	}
+	return mods
+}
+
+// coreMinText is the number of text modules of the core suite the text
+// round trip covers.
+const coreMinText = 5127
+
+// TestCoreSuiteTextRoundTrip encodes every text module of the core suite
+// (as wat.ParseScript gives it) and decodes the bytes: the IR must come
+// back (up to the encoder's canonical forms, debug names, and code
+// metadata, which come back as the custom section they are written to),
+// and encoding the decoded module must give the same bytes.
+func TestCoreSuiteTextRoundTrip(t *testing.T) {
+	mods := coreTextModules(t)
+	failures := 0
+	fail := func(m coreTextModule, format string, args ...any) {
+		if failures++; failures <= 20 {
+			t.Errorf("%s:%d (%s): %s", m.file, m.line, m.command, fmt.Sprintf(format, args...))
+		}
+	}
+	for _, tm := range mods {
+		out, err := Encode(tm.m, EncodeOptions{})
+		if err != nil {
+			fail(tm, "encode: %v", err)
+			continue
+		}
+		back, err := Decode(ir.NewSource("encoded.wasm", out, true), testsuite.CoreFeatures)
+		if err != nil {
+			if tm.command == "assert_invalid" && strings.Contains(err.Error(), "data count section required") {
+				continue // data.drop without data segments: no data count section to write
+			}
+			fail(tm, "decode: %v", err)
+			continue
+		}
+		if again, err := Encode(back, EncodeOptions{}); err != nil || !bytes.Equal(again, out) {
+			fail(tm, "encoding the decoded module gives other bytes (%v)", err)
+		}
+		want := clearPositions(tm.m)
+		want.Name, want.Names = "", ir.Names{}
+		shortenBlockTypes(want)
+		untypeEmptySelects(want)
+		funcIndexElemTypes(want, testsuite.CoreFeatures)
+		stripCodeMeta(want, back)
+		// The parser gives an empty struct, and an empty custom section,
+		// empty slices where the decoder has nil.
+		for i := range want.Types {
+			if len(want.Types[i].Fields) == 0 {
+				want.Types[i].Fields = nil
+			}
+		}
+		for i := range want.Customs {
+			if len(want.Customs[i].Data) == 0 {
+				want.Customs[i].Data = nil
+			}
+		}
+		clearCustomAfter(want)
+		clearCustomAfter(back)
+		if diff := diffModules(want, back); diff != "" {
+			fail(tm, "text and decoded IR differ (-text +decoded):\n%s", diff)
+		}
+		// The debug names come back from the name section.
+		out, err = Encode(tm.m, EncodeOptions{DebugNames: true})
+		if err != nil {
+			fail(tm, "encode with names: %v", err)
+			continue
+		}
+		if back, err = Decode(ir.NewSource("named.wasm", out, true), testsuite.CoreFeatures); err == nil {
+			if diff := cmp.Diff(tm.m.Names, back.Names, cmpopts.EquateEmpty()); diff != "" || tm.m.Name != back.Name {
+				fail(tm, "names differ (-text +decoded):\n%s\nmodule name %q, decoded %q", diff, tm.m.Name, back.Name)
+			}
+		}
+	}
+	if failures > 20 {
+		t.Errorf("... and %d more failures", failures-20)
+	}
+	t.Logf("%d core suite text modules encoded and decoded, %d failures", len(mods), failures)
+	if len(mods) < coreMinText {
+		t.Errorf("only %d text modules", len(mods))
+	}
+}
+
+// stripCodeMeta removes the code metadata of text's instructions and the
+// code metadata sections they became from decoded.
+func stripCodeMeta(text, decoded *ir.Module) {
+	walkInstrs(text, func(in *ir.Instr) { in.SetMeta(nil) })
+	var keep []ir.Custom
+	for _, c := range decoded.Customs {
+		if !strings.HasPrefix(c.Name, codeMetaPrefix) {
+			keep = append(keep, c)
+		}
+	}
+	decoded.Customs = keep
 }
