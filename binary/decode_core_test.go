@@ -134,7 +134,7 @@ func TestCoreSuiteBinaryRoundTrip(t *testing.T) {
 			continue
 		}
 		n++
-		opts := EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names)}
+		opts := EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names), Features: testsuite.CoreFeatures}
 		out, err := Encode(m, opts)
 		if err != nil {
 			t.Errorf("%s:%d: encode: %v", b.file, b.line, err)
@@ -230,7 +230,7 @@ func TestCoreSuiteTextRoundTrip(t *testing.T) {
 		}
 	}
 	for _, tm := range mods {
-		out, err := Encode(tm.m, EncodeOptions{})
+		out, err := Encode(tm.m, EncodeOptions{Features: testsuite.CoreFeatures})
 		if err != nil {
 			fail(tm, "encode: %v", err)
 			continue
@@ -243,7 +243,7 @@ func TestCoreSuiteTextRoundTrip(t *testing.T) {
 			fail(tm, "decode: %v", err)
 			continue
 		}
-		if again, err := Encode(back, EncodeOptions{}); err != nil || !bytes.Equal(again, out) {
+		if again, err := Encode(back, EncodeOptions{Features: testsuite.CoreFeatures}); err != nil || !bytes.Equal(again, out) {
 			fail(tm, "encoding the decoded module gives other bytes (%v)", err)
 		}
 		want := clearPositions(tm.m)
@@ -270,7 +270,7 @@ func TestCoreSuiteTextRoundTrip(t *testing.T) {
 			fail(tm, "text and decoded IR differ (-text +decoded):\n%s", diff)
 		}
 		// The debug names come back from the name section.
-		out, err = Encode(tm.m, EncodeOptions{DebugNames: true})
+		out, err = Encode(tm.m, EncodeOptions{DebugNames: true, Features: testsuite.CoreFeatures})
 		if err != nil {
 			fail(tm, "encode with names: %v", err)
 			continue

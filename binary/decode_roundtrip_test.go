@@ -191,7 +191,7 @@ func decodeRoundTrip(wasm []byte, encode bool) error {
 	if !encode {
 		return nil
 	}
-	out, err := Encode(m, EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names)})
+	out, err := Encode(m, EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names), Features: suiteFeatures()})
 	if err != nil {
 		return fmt.Errorf("encode: %v", err)
 	}

@@ -493,7 +493,7 @@ func TestDecodeFixtures(t *testing.T) {
 		if !encoderWorks() {
 			continue
 		}
-		out, err := Encode(m, EncodeOptions{DebugNames: !namesEmpty(&m.Names)})
+		out, err := Encode(m, EncodeOptions{DebugNames: !namesEmpty(&m.Names), Features: threadsOn})
 		if err != nil {
 			t.Errorf("%s: encode: %v", name, err)
 			continue

@@ -23,6 +23,9 @@ type moduleEncoder struct {
 	// usesDataCount records that a memory.init or data.drop was written:
 	// only then does wabt keep the data count section.
 	usesDataCount bool
+	// typedFuncRefs: function-index element segments have type (ref func)
+	// (EncodeOptions.Features).
+	typedFuncRefs bool
 
 	// Code metadata (encode_meta.go): the function being written, where
 	// its body (locals) starts in buf (-1 outside function bodies), and
@@ -340,19 +343,19 @@ func (e *moduleEncoder) writeElemSection() {
 	e.endSized(start, ir.NoPos)
 }
 
-// writeElem picks the segment's form as wabt and the spec do: function
-// indices when every element is a single ref.func and the type is (ref
-// func) (the type of that form in WebAssembly 3.0) or funcref (wabt 1.0.32
-// writes those as indices too); expressions otherwise. An active segment
-// names its table (flags 2 and 6) unless it is table 0 and the type is the
-// one the short form implies (flags 0: function indices, 4: funcref
-// expressions).
+// writeElem picks the segment's form as the spec and wabt do: function
+// indices when every element is a single ref.func and the segment's type
+// is the one that form has ((ref func) with typed function references,
+// funcref before; see EncodeOptions.Features), expressions otherwise. An
+// active segment names its table (flags 2 and 6) unless it is table 0 and
+// the type is the one the short form implies (flags 0: function indices, 4:
+// funcref expressions).
 func (e *moduleEncoder) writeElem(el *ir.Elem) {
 	if !el.Type.IsRef() || !el.Type.IsValid() {
 		e.fail(el.Pos, "element segment type %s (%#x) is not a reference type", el.Type, uint32(el.Type))
 		return
 	}
-	funcIndices := el.Type == ir.FuncRef || el.Type == ir.Ref(false, ir.HeapFunc)
+	funcIndices := el.Type == ir.Ref(false, ir.HeapFunc) || (el.Type == ir.FuncRef && !e.typedFuncRefs)
 	for _, init := range el.Init {
 		if len(init) != 1 || init[0].Op != ir.OpRefFunc {
 			funcIndices = false

@@ -258,7 +258,9 @@ func encodeTestRefFunc(i uint32) []ir.Instr { return []ir.Instr{{Op: ir.OpRefFun
 
 var encodeTestOffset = []ir.Instr{{Op: ir.OpI32Const, Value: 0}}
 
-// TestEncodeElemForms checks that segments take wabt's canonical form.
+// TestEncodeElemForms checks that segments take wabt's canonical form
+// when encoded for the 2.0 features (where the function-index form has type
+// funcref).
 func TestEncodeElemForms(t *testing.T) {
 	refNullFunc := []ir.Instr{{Op: ir.OpRefNull, Index: uint32(ir.HeapFunc)}}
 	refNullExtern := []ir.Instr{{Op: ir.OpRefNull, Index: uint32(ir.HeapExtern)}}
@@ -292,10 +294,53 @@ func TestEncodeElemForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		m := &ir.Module{Elems: []ir.Elem{tt.el}}
-		ids, contents := encodeTestSections(t, encodeTestMust(t, m, EncodeOptions{}))
+		ids, contents := encodeTestSections(t, encodeTestMust(t, m, EncodeOptions{Features: threadsOn}))
 		want := encodeTestHex(t, "01 "+tt.want)
 		if len(ids) != 1 || ids[0] != sectionElem || !bytes.Equal(contents[0], want) {
 			t.Errorf("%s: got sections %v % x, want elem % x", tt.name, ids, contents, want)
+		}
+	}
+}
+
+// TestEncodeElemForms3 checks the forms with typed function references
+// (the default): the function-index form is for (ref func) segments, a
+// funcref segment is written as expressions even when they are all ref.func,
+// so that each decodes to its type.
+func TestEncodeElemForms3(t *testing.T) {
+	refFunc := ir.Ref(false, ir.HeapFunc)
+	tests := []struct {
+		name string
+		el   ir.Elem
+		want string
+	}{
+		{"active table 0 (ref func) indices", ir.Elem{Offset: encodeTestOffset, Type: refFunc, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"00 41 00 0b 01 00"},
+		{"passive (ref func) indices", ir.Elem{Mode: ir.SegmentPassive, Type: refFunc, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"01 00 01 00"},
+		{"active table 1 (ref func) indices", ir.Elem{Table: 1, Offset: encodeTestOffset, Type: refFunc, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"02 01 41 00 0b 00 01 00"},
+		{"active table 0 funcref ref.func", ir.Elem{Offset: encodeTestOffset, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"04 41 00 0b 01 d2 00 0b"},
+		{"passive funcref ref.func", ir.Elem{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"05 70 01 d2 00 0b"},
+		{"declarative funcref ref.func", ir.Elem{Mode: ir.SegmentDeclarative, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"07 70 01 d2 00 0b"},
+		{"empty funcref segment", ir.Elem{Offset: encodeTestOffset, Type: ir.FuncRef}, "04 41 00 0b 00"},
+		{"empty (ref func) segment", ir.Elem{Offset: encodeTestOffset, Type: refFunc}, "00 41 00 0b 00"},
+		{"(ref func) expressions on table 0", ir.Elem{Offset: encodeTestOffset, Type: refFunc, Init: [][]ir.Instr{{{Op: ir.OpGlobalGet}}}},
+			"06 00 41 00 0b 64 70 01 23 00 0b"},
+	}
+	for _, tt := range tests {
+		m := &ir.Module{Elems: []ir.Elem{tt.el}}
+		wasm := encodeTestMust(t, m, EncodeOptions{})
+		ids, contents := encodeTestSections(t, wasm)
+		want := encodeTestHex(t, "01 "+tt.want)
+		if len(ids) != 1 || ids[0] != sectionElem || !bytes.Equal(contents[0], want) {
+			t.Errorf("%s: got sections %v % x, want elem % x", tt.name, ids, contents, want)
+			continue
+		}
+		if d := decodeTestMust(t, wasm, ir.DefaultFeatures()); d.Elems[0].Type != tt.el.Type {
+			t.Errorf("%s: decodes to type %s", tt.name, d.Elems[0].Type)
 		}
 	}
 }
@@ -362,7 +407,7 @@ func TestEncodeSectionOrderAndCustoms(t *testing.T) {
 		Globals:  []ir.Global{{Type: ir.GlobalType{Type: ir.I32}, Init: []ir.Instr{{Op: ir.OpI32Const, Value: 7}}}},
 		Exports:  []ir.Export{{Name: "f", Kind: ir.ExternFunc, Index: 1}, {Name: "mem", Kind: ir.ExternMemory}},
 		Start:    &ir.Start{Func: 1},
-		Elems:    []ir.Elem{{Offset: encodeTestOffset, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(1)}}},
+		Elems:    []ir.Elem{{Offset: encodeTestOffset, Type: ir.Ref(false, ir.HeapFunc), Init: [][]ir.Instr{encodeTestRefFunc(1)}}},
 		Datas:    []ir.Data{{Offset: encodeTestOffset, Init: []byte("x")}},
 		Customs: []ir.Custom{
 			{Name: "first", Data: []byte{1, 2}, After: 0},

@@ -38,7 +38,7 @@ func FuzzDecode(f *testing.F) {
 				// without types, so the IR cannot come back unchanged.
 				continue
 			}
-			opts := EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names)}
+			opts := EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names), Features: features}
 			out, err := Encode(m, opts)
 			if err != nil {
 				continue // not every decodable module is representable (e.g. name maps of absent entities)
@@ -55,8 +55,8 @@ func FuzzDecode(f *testing.F) {
 			// wabt, and so the encoder, writes a block whose type index
 			// names a [] -> [] or [] -> [t] signature in the short form.
 			shortenBlockTypes(m)
-			// Segments of function references written as ref.func
-			// expressions come back as function indices (wabt's form).
+			// Without typed function references, (ref func) segments
+			// come back as funcref.
 			funcIndexElemTypes(m, features)
 			if diff := diffModules(m, m2); diff != "" {
 				t.Fatalf("encode → decode changed the IR:\n%s", diff)
@@ -199,17 +199,16 @@ func shortenBlockTypes(m *ir.Module) {
 }
 
 // funcIndexElemTypes gives every element segment that the encoder writes
-// as function indices (funcref or (ref func), every element a ref.func)
-// the type that form decodes to with features: (ref func) with typed
-// function references, funcref before.
+// as function indices the type that form decodes to. With typed function
+// references that is (ref func), the only type written so; without them it
+// is funcref, and (ref func) segments of ref.func elements become funcref.
 func funcIndexElemTypes(m *ir.Module, features ir.Features) {
-	t := ir.FuncRef
 	if features.Has(ir.FeatureFunctionReferences) {
-		t = ir.Ref(false, ir.HeapFunc)
+		return
 	}
 	for i := range m.Elems {
 		el := &m.Elems[i]
-		if el.Type != ir.FuncRef && el.Type != ir.Ref(false, ir.HeapFunc) {
+		if el.Type != ir.Ref(false, ir.HeapFunc) {
 			continue
 		}
 		indices := true
@@ -217,7 +216,7 @@ func funcIndexElemTypes(m *ir.Module, features ir.Features) {
 			indices = indices && len(init) == 1 && init[0].Op == ir.OpRefFunc
 		}
 		if indices {
-			el.Type = t
+			el.Type = ir.FuncRef
 		}
 	}
 }
