@@ -75,9 +75,11 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 
 // DefaultFeatures are the features a run enables when Options.Features is
 // zero: the WebAssembly 3.0 standard plus threads and the legacy exception
-// instructions (the core suite's legacy/ directory tests them).
+// instructions (the core suite's legacy/ directory tests them), without the
+// pre-standard instruction names, which 3.0 scripts expect rejected.
 func DefaultFeatures() ir.Features {
-	return ir.DefaultFeatures().With(ir.FeatureThreads, true).With(ir.FeatureLegacyExceptions, true)
+	return ir.DefaultFeatures().With(ir.FeatureThreads, true).With(ir.FeatureLegacyExceptions, true).
+		With(ir.FeatureLegacyNames, false)
 }
 
 // Run parses and runs a script. A script that does not parse returns the

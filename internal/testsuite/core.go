@@ -12,9 +12,11 @@ import (
 
 // CoreFeatures are the features the core suite (WebAssembly 3.0) is
 // written for: the 3.0 standard plus the legacy exception instructions its
-// legacy/ directory tests. Threads are on too: no core file depends on them
+// legacy/ directory tests, without the pre-standard instruction names
+// (obsolete-keywords.wast rejects them). Threads are on too: no core file depends on them
 // being off, and watt's runner turns them on by default.
-var CoreFeatures = ir.DefaultFeatures().With(ir.FeatureLegacyExceptions, true).With(ir.FeatureThreads, true)
+var CoreFeatures = ir.DefaultFeatures().With(ir.FeatureLegacyExceptions, true).With(ir.FeatureThreads, true).
+	With(ir.FeatureLegacyNames, false)
 
 const howToGetCore = "core test suite not found: set $WASM_CORE_TESTSUITE to a checkout of " +
 	"github.com/WebAssembly/testsuite (its root: the Wasm 3.0 core tests with legacy/ and custom/), " +
