@@ -29,9 +29,9 @@ const funcBatch = 8
 
 // funcError checks one function with fc and returns its first error.
 func (mc *moduleChecker) funcError(fc *funcChecker, f *ir.Func) *ir.Error {
-	ft := mc.typeAt(f.Type)
+	ft, msg := mc.funcTypeOf(f.Type)
 	if ft == nil {
-		return ir.Errorf(mc.src, f.Pos, ir.Invalid, "unknown type %d", f.Type)
+		return ir.Errorf(mc.src, f.Pos, ir.Invalid, "%s", msg)
 	}
 	return fc.checkFunc(f, ft)
 }

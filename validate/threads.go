@@ -28,7 +28,7 @@ func (mc *moduleChecker) checkMemoryType(mt *ir.MemoryType, pos ir.Pos) {
 			mc.errorf(pos, "64-bit memories require %s", ir.FeatureMemory64.Flag())
 			return
 		}
-		if !mc.checkLimits(mt.Limits, 1<<48, "memory size must be at most 48 bits of pages", pos) {
+		if !mc.checkLimits(mt.Limits, 1<<48, "memory size must be at most 2^48 pages (256TiB)", pos) {
 			return
 		}
 	} else if !mc.checkLimits(mt.Limits, ir.MaxPages, "memory size must be at most 65536 pages (4GiB)", pos) {
