@@ -25,7 +25,7 @@ func Encode(m *ir.Module, opts EncodeOptions) ([]byte, error) {
 	if m == nil {
 		return nil, ir.ErrorList{ir.Errorf(opts.Source, ir.NoPos, ir.Malformed, "binary: cannot encode a nil module")}
 	}
-	e := moduleEncoder{m: m, opts: opts}
+	e := moduleEncoder{m: m, opts: opts, bodyStart: -1}
 	e.encodeModule()
 	if e.err != nil {
 		return nil, ir.ErrorList{e.err}

@@ -8,10 +8,6 @@ var (
 	encodeOpEnd  = byte(ir.OpEnd.Info().Code)
 )
 
-// memArgFlagMemory is set in a memarg's alignment field when a memory index
-// follows (multi-memory); alignments must stay below it.
-const memArgFlagMemory = 1 << 6
-
 // writeExpr writes a constant expression (global initialiser, segment
 // offset, element) and its end.
 func (e *moduleEncoder) writeExpr(body []ir.Instr) {
@@ -57,6 +53,9 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		// not 0x1c 0x00. The IR keeps the typed op, so the validator can
 		// still report "invalid result arity".
 		info = ir.OpSelect.Info()
+	}
+	if in.Ext != nil && len(in.Ext.Meta) > 0 {
+		e.noteMeta(in)
 	}
 	e.writeOpcode(info)
 	b := e.buf
@@ -236,7 +235,7 @@ func (e *moduleEncoder) writeBlockType(in *ir.Instr) {
 	case ir.BlockValue:
 		e.writeValType(bt.Value, in.Pos, "a block type")
 	case ir.BlockIndex:
-		if int(bt.Index) < len(e.m.Types) {
+		if int(bt.Index) < len(e.m.Types) && e.m.Types[bt.Index].Kind == ir.CompFunc {
 			ft := &e.m.Types[bt.Index]
 			if len(ft.Params) == 0 && len(ft.Results) == 0 {
 				e.buf = append(e.buf, encodeBlockTypeNone)

@@ -482,15 +482,19 @@ func TestEncodeErrors(t *testing.T) {
 		{"bad local type", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Locals: []ir.LocalRun{{Count: 1, Type: 0x12}}, Pos: pos}}}, "invalid value type 0x12"},
 		{"bad param type", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{Params: []ir.ValType{1}}})}, "invalid value type"},
 		{"bad import kind", &ir.Module{Imports: []ir.Import{{Kind: 7, Pos: pos}}}, "invalid import kind"},
-		{"bad export kind", &ir.Module{Exports: []ir.Export{{Kind: 4, Pos: pos}}}, "invalid export kind"},
+		{"bad export kind", &ir.Module{Exports: []ir.Export{{Kind: 5, Pos: pos}}}, "invalid export kind"},
 		{"table of i32", &ir.Module{Tables: []ir.Table{{Type: ir.TableType{Elem: ir.I32}, Pos: pos}}}, "not a reference type"},
-		{"table too large", &ir.Module{Tables: []ir.Table{{Type: ir.TableType{Elem: ir.FuncRef, Limits: ir.Limits{Min: 1 << 32}}, Pos: pos}}}, "do not fit in 32 bits"},
-		{"memory32 too large", &ir.Module{Memories: []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Max: 1 << 32, HasMax: true}}, Pos: pos}}}, "do not fit in 32 bits"},
+		{"array of two", &ir.Module{Types: []ir.TypeDef{{Kind: ir.CompArray, Fields: make([]ir.FieldType, 2), Pos: pos}}}, "array type with 2 element types"},
+		{"bad composite kind", &ir.Module{Types: []ir.TypeDef{{Kind: 3, Pos: pos}}}, "invalid composite type kind"},
+		{"bad field type", &ir.Module{Types: []ir.TypeDef{{Kind: ir.CompStruct, Fields: []ir.FieldType{{Type: 0x76}}, Pos: pos}}}, "invalid value type 0x76"},
+		{"rec beyond types", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Rec: []ir.RecGroup{{Start: 1, Count: 1, Pos: pos}}}, "recursion group"},
+		{"rec overlap", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}, {}}), Rec: []ir.RecGroup{{Start: 0, Count: 2}, {Start: 1, Count: 0, Pos: pos}}}, "recursion group"},
+		{"bad ref type", fn(ir.Instr{Op: ir.OpRefTest, Index: uint32(ir.I32), Pos: pos}), "invalid value type"},
 		{"bad global type", &ir.Module{Globals: []ir.Global{{Type: ir.GlobalType{Type: 3}, Pos: pos}}}, "invalid value type"},
 		{"elem of i32", &ir.Module{Elems: []ir.Elem{{Type: ir.I32, Pos: pos}}}, "not a reference type"},
 		{"elem mode", &ir.Module{Elems: []ir.Elem{{Type: ir.FuncRef, Mode: 5, Pos: pos}}}, "invalid element segment mode"},
 		{"declarative data", &ir.Module{Datas: []ir.Data{{Mode: ir.SegmentDeclarative, Pos: pos}}}, "invalid data segment mode"},
-		{"custom after unknown section", &ir.Module{Customs: []ir.Custom{{Name: "x", After: 13, Pos: pos}}}, "unknown section id 13"},
+		{"custom after unknown section", &ir.Module{Customs: []ir.Custom{{Name: "x", After: 14, Pos: pos}}}, "unknown section id 14"},
 		{"bad instruction in a global", &ir.Module{Globals: []ir.Global{{Type: ir.GlobalType{Type: ir.I32}, Init: []ir.Instr{{Op: ir.OpEnd, Pos: pos}}}}}, "end cannot appear"},
 	}
 	for _, tt := range tests {
@@ -508,7 +512,7 @@ func TestEncodeErrors(t *testing.T) {
 		if !strings.Contains(e.Msg, tt.want) || !strings.HasPrefix(e.Msg, "binary: ") {
 			t.Errorf("%s: error %q, want it to contain %q", tt.name, err, tt.want)
 		}
-		if e.Pos != pos && tt.name != "bad param type" {
+		if e.Pos != pos && tt.name != "bad param type" && tt.name != "rec overlap" {
 			t.Errorf("%s: error position %d, want %d", tt.name, e.Pos, pos)
 		}
 	}

@@ -54,6 +54,9 @@ func FuzzDecode(f *testing.F) {
 			// wabt, and so the encoder, writes a block whose type index
 			// names a [] -> [] or [] -> [t] signature in the short form.
 			shortenBlockTypes(m)
+			// Segments of function references written as ref.func
+			// expressions come back as function indices (wabt's form).
+			funcIndexElemTypes(m, features)
 			if diff := diffModules(m, m2); diff != "" {
 				t.Fatalf("encode → decode changed the IR:\n%s", diff)
 			}
@@ -161,6 +164,30 @@ func shortenBlockTypes(m *ir.Module) {
 			}
 		}
 	})
+}
+
+// funcIndexElemTypes gives every element segment that the encoder writes
+// as function indices (funcref or (ref func), every element a ref.func)
+// the type that form decodes to with features: (ref func) with typed
+// function references, funcref before.
+func funcIndexElemTypes(m *ir.Module, features ir.Features) {
+	t := ir.FuncRef
+	if features.Has(ir.FeatureFunctionReferences) {
+		t = ir.Ref(false, ir.HeapFunc)
+	}
+	for i := range m.Elems {
+		el := &m.Elems[i]
+		if el.Type != ir.FuncRef && el.Type != ir.Ref(false, ir.HeapFunc) {
+			continue
+		}
+		indices := true
+		for _, init := range el.Init {
+			indices = indices && len(init) == 1 && init[0].Op == ir.OpRefFunc
+		}
+		if indices {
+			el.Type = t
+		}
+	}
 }
 
 // hasEmptyTypedSelect reports whether m has a typed select (0x1c) with an
