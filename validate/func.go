@@ -86,12 +86,12 @@ type funcChecker struct {
 	// Initialisation of non-defaultable locals (function references): only
 	// tracked when the function declares such a local (trackInit), which
 	// also sends local.get/set/tee off the fast path. unset[i] says whether
-	// local i is not yet set on the current path; inits lists the locals
-	// set in the enclosing blocks, so that leaving a block unsets them
-	// again.
+	// local i is not yet set on the current path (setFar, for the locals
+	// past the expanded ones, which are set); inits lists the locals set in
+	// the enclosing blocks, so that leaving a block unsets them again.
 	trackInit bool
 	unset     []bool
-	unsetFar  map[uint32]bool // locals past maxExpandedLocals
+	setFar    map[uint32]bool // locals past maxExpandedLocals that are set
 	inits     []uint32
 }
 
@@ -136,32 +136,12 @@ func (c *funcChecker) setLocals(params []ir.ValType, runs []ir.LocalRun) bool {
 		}
 	}
 	if c.trackInit {
-		c.unset = append(c.unset[:0], make([]bool, len(c.locals))...)
-		c.unsetFar = nil
-		idx := uint64(c.numParams)
-		for _, r := range runs {
-			if !r.Type.Defaultable() {
-				for i := idx; i < idx+uint64(r.Count); i++ {
-					if i < uint64(len(c.unset)) {
-						c.unset[i] = true
-					} else {
-						if c.unsetFar == nil {
-							c.unsetFar = map[uint32]bool{}
-						}
-						c.unsetFar[uint32(i)] = true
-						if len(c.unsetFar) > maxExpandedLocals {
-							// A million unset locals past the
-							// expanded ones: beyond any real
-							// function; refuse rather than
-							// track them all.
-							c.failAt(c.pos, "too many non-defaultable locals")
-							return false
-						}
-					}
-				}
-			}
-			idx += uint64(r.Count)
+		// Parameters are set; declared locals without a default are not.
+		c.unset = c.unset[:0]
+		for i, t := range c.locals {
+			c.unset = append(c.unset, i >= c.numParams && !t.Defaultable())
 		}
+		clear(c.setFar)
 	}
 	return true
 }
@@ -186,24 +166,28 @@ func (c *funcChecker) local(idx uint32, in *ir.Instr) (ir.ValType, bool) {
 	return 0, false
 }
 
-// isUnset reports whether non-defaultable local idx is not yet set.
-func (c *funcChecker) isUnset(idx uint32) bool {
+// isUnset reports whether non-defaultable local idx (which exists) is not
+// yet set.
+func (c *funcChecker) isUnset(idx uint32, t ir.ValType) bool {
 	if uint64(idx) < uint64(len(c.unset)) {
 		return c.unset[idx]
 	}
-	return c.unsetFar[idx]
+	return !t.Defaultable() && !c.setFar[idx]
 }
 
-// setLocal records that local idx is set from here to the end of the
-// current block.
-func (c *funcChecker) setLocal(idx uint32) {
-	if !c.isUnset(idx) {
+// setLocal records that local idx of type t is set from here to the end
+// of the current block.
+func (c *funcChecker) setLocal(idx uint32, t ir.ValType) {
+	if !c.isUnset(idx, t) {
 		return
 	}
 	if uint64(idx) < uint64(len(c.unset)) {
 		c.unset[idx] = false
 	} else {
-		delete(c.unsetFar, idx)
+		if c.setFar == nil {
+			c.setFar = map[uint32]bool{}
+		}
+		c.setFar[idx] = true
 	}
 	c.inits = append(c.inits, idx)
 }
@@ -214,7 +198,7 @@ func (c *funcChecker) resetInits(fr *frame) {
 		if uint64(idx) < uint64(len(c.unset)) {
 			c.unset[idx] = true
 		} else {
-			c.unsetFar[idx] = true
+			delete(c.setFar, idx)
 		}
 	}
 	c.inits = c.inits[:fr.initHeight]
@@ -235,7 +219,7 @@ func (c *funcChecker) run() {
 		for pc < len(body) {
 			in := &body[pc]
 			pc++
-			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && fastChecks && c.fast(in, k) { // fast.go
+			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && in.Ext == nil && fastChecks && c.fast(in, k) { // fast.go
 				continue
 			}
 			fr.pc = pc

@@ -40,6 +40,9 @@ func (c *funcChecker) instr(in *ir.Instr) {
 		c.failf(in, "%s requires %s", info.Name, info.Feature.Flag())
 		return
 	}
+	if in.Ext != nil && len(in.Ext.Meta) > 0 && !c.checkMeta(in) {
+		return
+	}
 	if !info.Special {
 		if info.Imm != ir.ImmNone && !c.checkImmediates(in, info) {
 			return
@@ -67,6 +70,19 @@ func (c *funcChecker) instr(in *ir.Instr) {
 		return
 	}
 	c.special(in, info)
+}
+
+// checkMeta checks the code metadata on an instruction (the fast path
+// leaves instructions with metadata to instr): a branch hint belongs on if
+// or br_if. Other kinds of metadata may go anywhere.
+func (c *funcChecker) checkMeta(in *ir.Instr) bool {
+	for _, m := range in.Ext.Meta {
+		if m.Name == "branch_hint" && in.Op != ir.OpIf && in.Op != ir.OpBrIf {
+			c.failf(in, "@metadata.code.branch_hint annotation: invalid target: %s", in.Op)
+			return false
+		}
+	}
+	return true
 }
 
 // checkImmediates checks the indices and lanes of a fixed-signature
@@ -296,7 +312,7 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 
 	case ir.OpLocalGet:
 		if t, ok := c.local(in.Index, in); ok {
-			if c.trackInit && c.isUnset(in.Index) {
+			if c.trackInit && c.isUnset(in.Index, t) {
 				c.failf(in, "uninitialized local %d of type %s", in.Index, t)
 				return
 			}
@@ -306,14 +322,14 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 		if t, ok := c.local(in.Index, in); ok {
 			c.pop(t, in)
 			if c.trackInit {
-				c.setLocal(in.Index)
+				c.setLocal(in.Index, t)
 			}
 		}
 	case ir.OpLocalTee:
 		if t, ok := c.local(in.Index, in); ok {
 			c.pop(t, in)
 			if c.trackInit {
-				c.setLocal(in.Index)
+				c.setLocal(in.Index, t)
 			}
 			c.push(t)
 		}
@@ -388,10 +404,15 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 			return
 		}
 		// With typed function references the reference has the
-		// function's own type; in 2.0 it is a funcref.
-		if mc.features.Has(ir.FeatureFunctionReferences) && mc.funcs[in.Index] != nil {
+		// function's own type; in 2.0 it is a funcref. (A function of an
+		// unknown type, reported with the declarations, gives the bottom
+		// reference, to add no error of its own.)
+		switch {
+		case mc.funcs[in.Index] == nil:
+			c.push(refBot)
+		case mc.features.Has(ir.FeatureFunctionReferences):
 			c.push(ir.Ref(false, ir.HeapIndex(mc.funcTypes[in.Index])))
-		} else {
+		default:
 			c.push(ir.FuncRef)
 		}
 	case ir.OpRefEq:

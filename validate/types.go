@@ -235,7 +235,7 @@ func (mc *moduleChecker) checkTypes() {
 func (mc *moduleChecker) checkTypeDef(idx uint32, bound int) bool {
 	d := &mc.m.Types[idx]
 	fail := func(format string, args ...any) bool {
-		mc.errorf(d.Pos, format, args...)
+		mc.errorf(mc.typePos(idx), format, args...)
 		return false
 	}
 	if (d.Open || len(d.Supers) > 0) && !mc.features.Has(ir.FeatureGC) {
@@ -284,25 +284,52 @@ func (mc *moduleChecker) checkTypeDef(idx uint32, bound int) bool {
 // reference interpreter's.
 func (mc *moduleChecker) checkSupers(idx uint32) {
 	d := &mc.m.Types[idx]
+	pos := mc.typePos(idx)
 	if len(d.Supers) > 1 {
-		mc.errorf(d.Pos, "sub type %d has %d super types: at most one is allowed", idx, len(d.Supers))
+		mc.errorf(pos, "sub type %d has %d super types: at most one is allowed", idx, len(d.Supers))
 		return
 	}
 	for _, x := range d.Supers {
 		if x >= idx {
-			mc.errorf(d.Pos, "forward use of type %d in sub type definition", x)
+			mc.errorf(pos, "forward use of type %d in sub type definition", x)
 			return
 		}
 		sup := &mc.m.Types[x]
 		if !sup.Open {
-			mc.errorf(d.Pos, "sub type %d has final super type %d", idx, x)
+			mc.errorf(pos, "sub type %d has final super type %d", idx, x)
 			return
 		}
 		if !mc.matchComp(d, sup) {
-			mc.errorf(d.Pos, "sub type %d does not match super type %d", idx, x)
+			mc.errorf(pos, "sub type %d does not match super type %d", idx, x)
 			return
 		}
 	}
+}
+
+// typePos is where an error in type idx belongs: the type's position, or,
+// for a type the text format made up for an inline signature (which has
+// none), the first function, import or tag using it.
+func (mc *moduleChecker) typePos(idx uint32) ir.Pos {
+	m := mc.m
+	if pos := m.Types[idx].Pos; pos.IsValid() {
+		return pos
+	}
+	for i := range m.Imports {
+		if im := &m.Imports[i]; (im.Kind == ir.ExternFunc && im.Func == idx || im.Kind == ir.ExternTag && im.Tag == idx) && im.Pos.IsValid() {
+			return im.Pos
+		}
+	}
+	for i := range m.Funcs {
+		if m.Funcs[i].Type == idx && m.Funcs[i].Pos.IsValid() {
+			return m.Funcs[i].Pos
+		}
+	}
+	for i := range m.Tags {
+		if m.Tags[i].Type == idx && m.Tags[i].Pos.IsValid() {
+			return m.Tags[i].Pos
+		}
+	}
+	return ir.NoPos
 }
 
 // matchComp reports whether composite type a matches b: functions

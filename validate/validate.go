@@ -179,6 +179,13 @@ func (mc *moduleChecker) check() {
 	for i := range m.Tags {
 		mc.checkTagType(m.Tags[i].Type, m.Tags[i].Pos)
 	}
+	for i := range m.Funcs {
+		// A function's type is checked with the declarations, its body
+		// (funcError) later.
+		if _, msg := mc.funcTypeOf(m.Funcs[i].Type); msg != "" {
+			mc.errorf(m.Funcs[i].Pos, "%s", msg)
+		}
+	}
 	for i := range m.Memories {
 		mc.checkMemoryType(&m.Memories[i].Type, m.Memories[i].Pos)
 	}
