@@ -173,6 +173,11 @@ func (s *TypeStore) Intern(types []TypeDef, rec []RecGroup) ([]TypeID, error) {
 	ids := make([]TypeID, len(types))
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.groups) == 0 && len(spans) > 8 {
+		// A fresh store (the validator's) is sized once instead of
+		// growing through every power of two.
+		s.groups = make(map[string]TypeID, len(spans))
+	}
 	for _, sp := range spans {
 		if err := s.internGroup(types, ids, sp); err != nil {
 			return nil, err
