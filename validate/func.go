@@ -38,17 +38,21 @@ const (
 // frame also holds the instructions of its body not yet checked: the checker
 // walks nested blocks with this explicit stack instead of recursion, so
 // arbitrarily deep nesting cannot overflow the goroutine stack.
+//
+// Its fields are laid out to make it 128 bytes, so that indexing the
+// control stack is a shift: pc and initHeight are int32 (a body or the
+// set locals of one function cannot reach 2^31 instructions in memory).
 type frame struct {
 	kind        frameKind
-	unreachable bool // the rest of the body is dead code: the stack is polymorphic
-	inElse      bool
+	unreachable bool  // the rest of the body is dead code: the stack is polymorphic
+	inElse      bool  // an if's else arm
 	arm         int32 // legacy try: the handler being checked (-1: the body)
 	height      int   // operand stack height at entry, below the params
-	initHeight  int   // height of funcChecker.inits at entry
 	params      []ir.ValType
 	results     []ir.ValType
 	body        []ir.Instr // instructions of the current arm
-	pc          int        // the next one to check
+	pc          int32      // the next one to check
+	initHeight  int32      // height of funcChecker.inits at entry
 	elseBody    []ir.Instr
 	in          *ir.Instr // the block, loop, if or try; nil for functions and constants
 }
@@ -78,10 +82,13 @@ type funcChecker struct {
 	err          *ir.Error
 	scratch      []ir.ValType // struct.new's field types, try_table's catch types
 
-	locals    []ir.ValType // params then declared locals, up to maxExpandedLocals
-	runs      []ir.LocalRun
-	numParams int
-	numLocals uint64 // params included
+	locals []ir.ValType // params then declared locals, up to maxExpandedLocals
+	// fastLocals is locals for the fast path, or empty when local
+	// accesses must take the slow one (trackInit below).
+	fastLocals []ir.ValType
+	runs       []ir.LocalRun
+	numParams  int
+	numLocals  uint64 // params included
 
 	// Initialisation of non-defaultable locals (function references): only
 	// tracked when the function declares such a local (trackInit), which
@@ -100,6 +107,7 @@ func (c *funcChecker) reset(pos ir.Pos, results []ir.ValType, isConst bool) {
 	c.ctrl = c.ctrl[:0]
 	c.inits = c.inits[:0]
 	c.trackInit = false
+	c.fastLocals = nil
 	c.results = results
 	c.isConst = isConst
 	c.pos = pos
@@ -135,7 +143,9 @@ func (c *funcChecker) setLocals(params []ir.ValType, runs []ir.LocalRun) bool {
 			c.locals = append(c.locals, r.Type)
 		}
 	}
+	c.fastLocals = c.locals
 	if c.trackInit {
+		c.fastLocals = nil
 		// Parameters are set; declared locals without a default are not.
 		c.unset = c.unset[:0]
 		for i, t := range c.locals {
@@ -209,34 +219,34 @@ func (c *funcChecker) resetInits(fr *frame) {
 func (c *funcChecker) run() {
 	for len(c.ctrl) > 0 && c.err == nil {
 		fr := &c.ctrl[len(c.ctrl)-1]
-		if fr.pc >= len(fr.body) {
+		if int(fr.pc) >= len(fr.body) {
 			c.end(fr)
 			continue
 		}
 		// Check the instructions of this arm up to the next block, which
 		// pushes a frame, without going back to the control stack.
-		body, pc := fr.body, fr.pc
+		body, pc := fr.body, int(fr.pc)
 		for pc < len(body) {
 			in := &body[pc]
 			pc++
 			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && in.Ext == nil && fastChecks && c.fast(in, k) { // fast.go
 				continue
 			}
-			fr.pc = pc
+			fr.pc = int32(pc)
 			c.instr(in)
 			if c.err != nil || len(c.ctrl) == 0 || &c.ctrl[len(c.ctrl)-1] != fr {
 				break
 			}
 		}
 		if pc >= len(body) && len(c.ctrl) > 0 && &c.ctrl[len(c.ctrl)-1] == fr {
-			fr.pc = pc
+			fr.pc = int32(pc)
 		}
 	}
 }
 
 func (c *funcChecker) pushFrame(kind frameKind, params, results []ir.ValType, body, elseBody []ir.Instr, in *ir.Instr) {
 	c.ctrl = append(c.ctrl, frame{
-		kind: kind, height: len(c.vals), initHeight: len(c.inits), params: params, results: results,
+		kind: kind, height: len(c.vals), initHeight: int32(len(c.inits)), params: params, results: results,
 		body: body, elseBody: elseBody, in: in, arm: -1,
 	})
 	c.vals = append(c.vals, params...)
@@ -261,7 +271,7 @@ func (c *funcChecker) end(fr *frame) {
 		c.vals = append(c.vals, fr.params...)
 		return
 	}
-	if (fr.kind == kindTry || fr.kind == kindCatch) && c.nextHandler(fr) { // exn.go
+	if fr.kind >= kindTry && c.nextHandler(fr) { // kindTry, kindCatch: exn.go
 		return
 	}
 	results := fr.results
@@ -275,10 +285,22 @@ func (c *funcChecker) end(fr *frame) {
 func (c *funcChecker) checkEnd(fr *frame) bool {
 	n := len(c.vals) - fr.height
 	want := fr.results
+	if n == len(want) {
+		// The common case: exactly the results.
+		top := c.vals[fr.height:]
+		for i, w := range want {
+			if top[i] != w {
+				goto slow
+			}
+		}
+		return true
+	}
+slow:
 	k := min(n, len(want))
 	ok := n >= len(want) || fr.unreachable
 	for i := 0; ok && i < k; i++ {
-		ok = c.mc.match(c.vals[len(c.vals)-k+i], want[len(want)-k+i])
+		got, w := c.vals[len(c.vals)-k+i], want[len(want)-k+i]
+		ok = got == w || c.mc.match(got, w)
 	}
 	if !ok {
 		c.failEnd(fr, "instruction", c.vals[len(c.vals)-k:])
@@ -323,6 +345,29 @@ func (c *funcChecker) pop(want ir.ValType, in *ir.Instr) ir.ValType {
 // popTypes pops operands of types ts (the last one first). A mismatch is
 // reported for the whole sequence, as the reference interpreter does.
 func (c *funcChecker) popTypes(ts []ir.ValType, in *ir.Instr) {
+	if len(ts) != 0 { // inlined: blocks and branches mostly have no types
+		c.popTypesN(ts, in)
+	}
+}
+
+func (c *funcChecker) popTypesN(ts []ir.ValType, in *ir.Instr) {
+	// The common case: the operands are there with exactly these types.
+	if k := len(c.vals) - len(ts); k >= c.ctrl[len(c.ctrl)-1].height {
+		top := c.vals[k:]
+		for i, t := range ts {
+			if top[i] != t {
+				goto slow
+			}
+		}
+		c.vals = c.vals[:k]
+		return
+	}
+slow:
+	c.popTypesSlow(ts, in)
+}
+
+// popTypesSlow is popTypes with subtyping, unknown operands and errors.
+func (c *funcChecker) popTypesSlow(ts []ir.ValType, in *ir.Instr) {
 	fr := &c.ctrl[len(c.ctrl)-1]
 	n := len(c.vals)
 	k := min(n-fr.height, len(ts))

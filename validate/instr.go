@@ -474,28 +474,36 @@ func (c *funcChecker) brTable(in *ir.Instr) {
 		return
 	}
 	n := len(def.labelTypes())
-	check := func(l *frame) bool {
-		ts := l.labelTypes()
-		ok := len(ts) == n
-		for i := 0; ok && i < n; i++ {
-			ok = c.mc.match(c.peek(n-1-i), ts[i])
-		}
-		if !ok {
-			c.failStack(in, ts, c.vals[len(c.vals)-min(n, len(c.vals)-c.ctrl[len(c.ctrl)-1].height):])
-		}
-		return ok
-	}
-	if !check(def) {
+	// The operands: all there (top), or fewer in unreachable code (then
+	// the missing ones are unknown and match anything).
+	avail := min(n, len(c.vals)-c.ctrl[len(c.ctrl)-1].height)
+	top := c.vals[len(c.vals)-avail:]
+	if !c.brTableLabel(def, n, top, in) {
 		return
 	}
 	for _, d := range in.BrLabels() {
 		l := c.label(d, in)
-		if l == nil || !check(l) {
+		if l == nil || !c.brTableLabel(l, n, top, in) {
 			return
 		}
 	}
 	c.popTypes(def.labelTypes(), in)
 	c.setUnreachable()
+}
+
+// brTableLabel checks that label l has arity n and that the operands top
+// (the last n, or fewer when unknown) match its types.
+func (c *funcChecker) brTableLabel(l *frame, n int, top []ir.ValType, in *ir.Instr) bool {
+	ts := l.labelTypes()
+	ok := len(ts) == n
+	for i, k := 0, n-len(top); ok && i < len(top); i++ {
+		got, want := top[i], ts[k+i]
+		ok = got == want || c.mc.match(got, want)
+	}
+	if !ok {
+		c.failStack(in, ts, top)
+	}
+	return ok
 }
 
 // selectUntyped: the operands' type comes from the stack and must be a
