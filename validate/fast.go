@@ -77,7 +77,11 @@ func (c *funcChecker) fast(in *ir.Instr, kind opKind) bool {
 		if uint64(in.Index) >= uint64(len(c.fastLocals)) {
 			return false
 		}
-		c.vals = append(c.vals, c.fastLocals[in.Index])
+		t := c.fastLocals[in.Index]
+		if t == unsetLocal {
+			return false // "uninitialized local"
+		}
+		c.vals = append(c.vals, t)
 		return true
 	case kindLocalSet, kindLocalTee:
 		n := len(c.vals)

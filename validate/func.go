@@ -81,26 +81,34 @@ type funcChecker struct {
 	pos          ir.Pos // of the function or constant expression, for instructions without one
 	err          *ir.Error
 	scratch      []ir.ValType // struct.new's field types, try_table's catch types
+	// arena holds the one-type result lists of blocks whose type
+	// ir.OneType would allocate (concrete and non-nullable references):
+	// slices of it live until the next function.
+	arena []ir.ValType
 
-	locals []ir.ValType // params then declared locals, up to maxExpandedLocals
-	// fastLocals is locals for the fast path, or empty when local
-	// accesses must take the slow one (trackInit below).
+	locals    []ir.ValType // params then declared locals, up to maxExpandedLocals
+	runs      []ir.LocalRun
+	numParams int
+	numLocals uint64 // params included
+
+	// fastLocals is what the fast path knows of the locals (up to
+	// maxExpandedLocals): their types, except unsetLocal for a
+	// non-defaultable local (function references) not yet set on the
+	// current path. Without such locals it is locals itself; with them
+	// (trackInit) a copy, and inits lists the locals set in the enclosing
+	// blocks, so that leaving a block unsets them again. setFar holds the
+	// set ones past the expanded locals.
 	fastLocals []ir.ValType
-	runs       []ir.LocalRun
-	numParams  int
-	numLocals  uint64 // params included
-
-	// Initialisation of non-defaultable locals (function references): only
-	// tracked when the function declares such a local (trackInit), which
-	// also sends local.get/set/tee off the fast path. unset[i] says whether
-	// local i is not yet set on the current path (setFar, for the locals
-	// past the expanded ones, which are set); inits lists the locals set in
-	// the enclosing blocks, so that leaving a block unsets them again.
-	trackInit bool
-	unset     []bool
-	setFar    map[uint32]bool // locals past maxExpandedLocals that are set
-	inits     []uint32
+	localsBuf  []ir.ValType // fastLocals' own array when trackInit
+	trackInit  bool
+	setFar     map[uint32]bool
+	inits      []uint32
 }
+
+// unsetLocal marks an unset local in fastLocals: no operand ever has this
+// type, so the fast path's local.set falls to the slow one, which sets it,
+// and its local.get checks for it.
+const unsetLocal ir.ValType = 0xffffffff
 
 func (c *funcChecker) reset(pos ir.Pos, results []ir.ValType, isConst bool) {
 	c.vals = c.vals[:0]
@@ -108,6 +116,7 @@ func (c *funcChecker) reset(pos ir.Pos, results []ir.ValType, isConst bool) {
 	c.inits = c.inits[:0]
 	c.trackInit = false
 	c.fastLocals = nil
+	c.arena = c.arena[:0]
 	c.results = results
 	c.isConst = isConst
 	c.pos = pos
@@ -145,12 +154,14 @@ func (c *funcChecker) setLocals(params []ir.ValType, runs []ir.LocalRun) bool {
 	}
 	c.fastLocals = c.locals
 	if c.trackInit {
-		c.fastLocals = nil
 		// Parameters are set; declared locals without a default are not.
-		c.unset = c.unset[:0]
-		for i, t := range c.locals {
-			c.unset = append(c.unset, i >= c.numParams && !t.Defaultable())
+		c.localsBuf = append(c.localsBuf[:0], c.locals...)
+		for i := c.numParams; i < len(c.localsBuf); i++ {
+			if !c.localsBuf[i].Defaultable() {
+				c.localsBuf[i] = unsetLocal
+			}
 		}
+		c.fastLocals = c.localsBuf
 		clear(c.setFar)
 	}
 	return true
@@ -176,11 +187,11 @@ func (c *funcChecker) local(idx uint32, in *ir.Instr) (ir.ValType, bool) {
 	return 0, false
 }
 
-// isUnset reports whether non-defaultable local idx (which exists) is not
-// yet set.
+// isUnset reports whether local idx (which exists) of type t is
+// non-defaultable and not yet set.
 func (c *funcChecker) isUnset(idx uint32, t ir.ValType) bool {
-	if uint64(idx) < uint64(len(c.unset)) {
-		return c.unset[idx]
+	if uint64(idx) < uint64(len(c.fastLocals)) {
+		return c.fastLocals[idx] == unsetLocal
 	}
 	return !t.Defaultable() && !c.setFar[idx]
 }
@@ -191,8 +202,8 @@ func (c *funcChecker) setLocal(idx uint32, t ir.ValType) {
 	if !c.isUnset(idx, t) {
 		return
 	}
-	if uint64(idx) < uint64(len(c.unset)) {
-		c.unset[idx] = false
+	if uint64(idx) < uint64(len(c.fastLocals)) {
+		c.fastLocals[idx] = t
 	} else {
 		if c.setFar == nil {
 			c.setFar = map[uint32]bool{}
@@ -205,8 +216,8 @@ func (c *funcChecker) setLocal(idx uint32, t ir.ValType) {
 // resetInits forgets the locals set since the current frame began.
 func (c *funcChecker) resetInits(fr *frame) {
 	for _, idx := range c.inits[fr.initHeight:] {
-		if uint64(idx) < uint64(len(c.unset)) {
-			c.unset[idx] = true
+		if uint64(idx) < uint64(len(c.fastLocals)) {
+			c.fastLocals[idx] = unsetLocal
 		} else {
 			delete(c.setFar, idx)
 		}
@@ -387,6 +398,18 @@ func (c *funcChecker) peekTypes(ts []ir.ValType, in *ir.Instr) {
 	n := len(c.vals)
 	c.popTypes(ts, in)
 	c.vals = c.vals[:n]
+}
+
+// oneType returns [t], without allocating.
+func (c *funcChecker) oneType(t ir.ValType) []ir.ValType {
+	if t < 256 || t.IsRef() && t.Nullable() && t.Heap().IsAbstract() {
+		return ir.OneType(t)
+	}
+	// When append moves the arena, earlier slices keep the old array,
+	// whose values never change.
+	c.arena = append(c.arena, t)
+	n := len(c.arena)
+	return c.arena[n-1 : n : n]
 }
 
 // peek returns the operand i places below the top (0: the top), or

@@ -190,10 +190,14 @@ func (c *funcChecker) blockType(in *ir.Instr) (params, results []ir.ValType, ok 
 	case ir.BlockEmpty:
 		return nil, nil, true
 	case ir.BlockValue:
-		if !c.checkValTypeIn(in.Block.Value, in) {
+		v := in.Block.Value
+		if v.IsNum() {
+			return nil, ir.OneType(v), true
+		}
+		if !c.checkValTypeIn(v, in) {
 			return nil, nil, false
 		}
-		return nil, ir.OneType(in.Block.Value), true
+		return nil, c.oneType(v), true
 	case ir.BlockIndex:
 		ft := c.funcType(in.Block.Index, in)
 		if ft == nil {
@@ -482,6 +486,12 @@ func (c *funcChecker) brTable(in *ir.Instr) {
 		return
 	}
 	for _, d := range in.BrLabels() {
+		if uint64(d) < uint64(len(c.ctrl)) && n == 0 {
+			// Labels without values, the common case, inline.
+			if l := &c.ctrl[len(c.ctrl)-1-int(d)]; len(l.labelTypes()) == 0 {
+				continue
+			}
+		}
 		l := c.label(d, in)
 		if l == nil || !c.brTableLabel(l, n, top, in) {
 			return
