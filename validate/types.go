@@ -46,9 +46,9 @@ func (mc *moduleChecker) valTypeError(t ir.ValType, bound int) string {
 
 // refTypeFeature is the feature reference type t needs: concrete and
 // non-nullable references come with typed function references, the
-// abstract GC types with GC, exception references with exceptions;
-// funcref and externref are gated where they are written (tables of the
-// MVP have funcref).
+// abstract GC types with GC, exception references with exceptions,
+// funcref and externref with reference types (tables and element segments
+// of funcref are the MVP's: checkElemType).
 func refTypeFeature(t ir.ValType) ir.Feature {
 	h := t.Heap()
 	if !h.IsAbstract() || !t.Nullable() {
@@ -63,7 +63,7 @@ func refTypeFeature(t ir.ValType) ir.Feature {
 	if h == ir.HeapExn || h == ir.HeapNoExn {
 		return ir.FeatureExceptions
 	}
-	return ir.FeatureMVP
+	return ir.FeatureReferenceTypes
 }
 
 func isGCHeap(h ir.HeapType) bool {
@@ -83,14 +83,14 @@ func (mc *moduleChecker) checkValType(t ir.ValType, pos ir.Pos) bool {
 	return true
 }
 
-// checkRefType is checkValType for the places only reference types go
-// (tables, element segments).
-func (mc *moduleChecker) checkRefType(t ir.ValType, what string, pos ir.Pos) bool {
+// checkElemType checks the element type of a table or element segment: a
+// reference type; funcref is the MVP's and needs no feature.
+func (mc *moduleChecker) checkElemType(t ir.ValType, what string, pos ir.Pos) bool {
 	if !t.IsRef() {
 		mc.errorf(pos, "invalid %s type %s: must be a reference type", what, t)
 		return false
 	}
-	return mc.checkValType(t, pos)
+	return t == ir.FuncRef || mc.checkValType(t, pos)
 }
 
 // checkValTypeIn checks a value type inside a function body.

@@ -280,7 +280,7 @@ func (mc *moduleChecker) checkLimits(l ir.Limits, bound uint64, msg string, pos 
 }
 
 func (mc *moduleChecker) checkTableType(tt *ir.TableType, pos ir.Pos) bool {
-	if !mc.checkRefType(tt.Elem, "table element", pos) {
+	if !mc.checkElemType(tt.Elem, "table element", pos) {
 		return false
 	}
 	if tt.Is64 {
@@ -309,7 +309,7 @@ func (mc *moduleChecker) checkTable(t *ir.Table) {
 }
 
 func (mc *moduleChecker) checkElem(e *ir.Elem) {
-	if !mc.checkRefType(e.Type, "element segment", e.Pos) {
+	if !mc.checkElemType(e.Type, "element segment", e.Pos) {
 		return
 	}
 	funcs := e.Type.Heap() == ir.HeapFunc
