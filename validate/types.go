@@ -165,11 +165,6 @@ func (mc *moduleChecker) matchHeap(a, b ir.HeapType) bool {
 	return mc.store.IsSubtype(ids[a.Index()], ids[b.Index()])
 }
 
-// sameType reports whether a and b are the same type (iso-recursively).
-func (mc *moduleChecker) sameType(a, b ir.ValType) bool {
-	return a == b || mc.match(a, b) && mc.match(b, a)
-}
-
 // topHeap is the top of heap type h's hierarchy.
 func (mc *moduleChecker) topHeap(h ir.HeapType) ir.HeapType {
 	if h.IsAbstract() {
