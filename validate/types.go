@@ -306,28 +306,36 @@ func (mc *moduleChecker) checkSupers(idx uint32) {
 
 // typePos is where an error in type idx belongs: the type's position, or,
 // for a type the text format made up for an inline signature (which has
-// none), the first function, import or tag using it.
+// none), the first import, function or tag using it. The uses are indexed
+// once, on the first error that needs them.
 func (mc *moduleChecker) typePos(idx uint32) ir.Pos {
 	m := mc.m
 	if pos := m.Types[idx].Pos; pos.IsValid() {
 		return pos
 	}
-	for i := range m.Imports {
-		if im := &m.Imports[i]; (im.Kind == ir.ExternFunc && im.Func == idx || im.Kind == ir.ExternTag && im.Tag == idx) && im.Pos.IsValid() {
-			return im.Pos
+	if mc.typeUsePos == nil {
+		mc.typeUsePos = make([]ir.Pos, len(m.Types))
+		use := func(t uint32, pos ir.Pos) {
+			if uint64(t) < uint64(len(m.Types)) && !mc.typeUsePos[t].IsValid() {
+				mc.typeUsePos[t] = pos
+			}
+		}
+		for i := range m.Imports {
+			switch im := &m.Imports[i]; im.Kind {
+			case ir.ExternFunc:
+				use(im.Func, im.Pos)
+			case ir.ExternTag:
+				use(im.Tag, im.Pos)
+			}
+		}
+		for i := range m.Funcs {
+			use(m.Funcs[i].Type, m.Funcs[i].Pos)
+		}
+		for i := range m.Tags {
+			use(m.Tags[i].Type, m.Tags[i].Pos)
 		}
 	}
-	for i := range m.Funcs {
-		if m.Funcs[i].Type == idx && m.Funcs[i].Pos.IsValid() {
-			return m.Funcs[i].Pos
-		}
-	}
-	for i := range m.Tags {
-		if m.Tags[i].Type == idx && m.Tags[i].Pos.IsValid() {
-			return m.Tags[i].Pos
-		}
-	}
-	return ir.NoPos
+	return mc.typeUsePos[idx]
 }
 
 // matchComp reports whether composite type a matches b: functions

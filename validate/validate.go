@@ -59,6 +59,9 @@ type moduleChecker struct {
 	idsOnce sync.Once
 	ids     []ir.TypeID
 	store   *ir.TypeStore
+	// typeUsePos is where each type is first used (typePos), built on the
+	// first error in a type without a position.
+	typeUsePos []ir.Pos
 
 	funcs     []*ir.FuncType // by function index; nil when the type index is unknown or no function type
 	funcTypes []uint32       // type index of each function
