@@ -7,10 +7,16 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// unknown is the spec algorithm's Unknown operand type: a value produced by
+// unknown is the spec algorithm's bottom value type: a value produced by
 // the polymorphic stack of unreachable code, matching every type. It is 0,
-// which is not a valid ir.ValType.
+// which is not a valid ir.ValType. As an expected type (pop(unknown, ...))
+// it accepts any operand.
 const unknown ir.ValType = 0
+
+// refBot is the non-nullable reference to the bottom heap type: what
+// ref.as_non_null and friends make of an unknown operand. It matches every
+// reference type but no number or vector type.
+var refBot = ir.Ref(false, ir.HeapBot)
 
 // maxExpandedLocals bounds the locals kept as a flat slice for O(1) lookup;
 // beyond it (absurd but legal declarations) lookups walk the local runs.
@@ -21,26 +27,34 @@ type frameKind uint8
 const (
 	kindFunc  frameKind = iota // a function body
 	kindConst                  // a constant expression
-	kindBlock
-	kindLoop
-	kindIf
+	kindBlock                  // block, and try_table
+	kindLoop                   // loop
+	kindIf                     // if, both arms
+	kindTry                    // the body of a legacy try
+	kindCatch                  // a catch or catch_all arm of a legacy try (rethrow's target)
 )
 
 // frame is one entry of the control stack. Because the IR is a tree, the
 // frame also holds the instructions of its body not yet checked: the checker
 // walks nested blocks with this explicit stack instead of recursion, so
 // arbitrarily deep nesting cannot overflow the goroutine stack.
+//
+// Its fields are laid out to make it 128 bytes, so that indexing the
+// control stack is a shift: pc and initHeight are int32 (a body or the
+// set locals of one function cannot reach 2^31 instructions in memory).
 type frame struct {
 	kind        frameKind
-	unreachable bool // the rest of the body is dead code: the stack is polymorphic
-	inElse      bool
-	height      int // operand stack height at entry, below the params
+	unreachable bool  // the rest of the body is dead code: the stack is polymorphic
+	inElse      bool  // an if's else arm
+	arm         int32 // legacy try: the handler being checked (-1: the body)
+	height      int   // operand stack height at entry, below the params
 	params      []ir.ValType
 	results     []ir.ValType
 	body        []ir.Instr // instructions of the current arm
-	pc          int        // the next one to check
+	pc          int32      // the next one to check
+	initHeight  int32      // height of funcChecker.inits at entry
 	elseBody    []ir.Instr
-	in          *ir.Instr // the block, loop or if; nil for functions and constants
+	in          *ir.Instr // the block, loop, if or try; nil for functions and constants
 }
 
 // labelTypes are the types a branch to f carries: a loop's params (a branch
@@ -61,18 +75,48 @@ type funcChecker struct {
 	ctrl    []frame      // control stack
 	results []ir.ValType // the function's results, for return
 	isConst bool
-	pos     ir.Pos // of the function or constant expression, for instructions without one
-	err     *ir.Error
+	// constGlobals is how many globals a constant expression sees (the
+	// spec's context C' for global and table initialisers).
+	constGlobals int
+	pos          ir.Pos // of the function or constant expression, for instructions without one
+	err          *ir.Error
+	scratch      []ir.ValType // struct.new's field types, try_table's catch types
+	// arena holds the one-type result lists of blocks whose type
+	// ir.OneType would allocate (concrete and non-nullable references):
+	// slices of it live until the next function.
+	arena []ir.ValType
 
 	locals    []ir.ValType // params then declared locals, up to maxExpandedLocals
 	runs      []ir.LocalRun
 	numParams int
 	numLocals uint64 // params included
+
+	// fastLocals is what the fast path knows of the locals (up to
+	// maxExpandedLocals): their types, except unsetLocal for a
+	// non-defaultable local (function references) not yet set on the
+	// current path. Without such locals it is locals itself; with them
+	// (trackInit) a copy, and inits lists the locals set in the enclosing
+	// blocks, so that leaving a block unsets them again. setFar holds the
+	// set ones past the expanded locals.
+	fastLocals []ir.ValType
+	localsBuf  []ir.ValType // fastLocals' own array when trackInit
+	trackInit  bool
+	setFar     map[uint32]bool
+	inits      []uint32
 }
+
+// unsetLocal marks an unset local in fastLocals: no operand ever has this
+// type, so the fast path's local.set falls to the slow one, which sets it,
+// and its local.get checks for it.
+const unsetLocal ir.ValType = 0xffffffff
 
 func (c *funcChecker) reset(pos ir.Pos, results []ir.ValType, isConst bool) {
 	c.vals = c.vals[:0]
 	c.ctrl = c.ctrl[:0]
+	c.inits = c.inits[:0]
+	c.trackInit = false
+	c.fastLocals = nil
+	c.arena = c.arena[:0]
 	c.results = results
 	c.isConst = isConst
 	c.pos = pos
@@ -96,14 +140,29 @@ func (c *funcChecker) setLocals(params []ir.ValType, runs []ir.LocalRun) bool {
 	c.numParams = len(params)
 	c.numLocals = uint64(len(params))
 	for _, r := range runs {
-		if !r.Type.IsValid() {
-			c.failAt(c.pos, "invalid local type 0x%02x", byte(r.Type))
+		if msg := c.mc.valTypeError(r.Type, len(c.mc.m.Types)); msg != "" {
+			c.failAt(c.pos, "%s", msg)
 			return false
+		}
+		if !r.Type.Defaultable() {
+			c.trackInit = true
 		}
 		c.numLocals += uint64(r.Count)
 		for n := r.Count; n > 0 && len(c.locals) < maxExpandedLocals; n-- {
 			c.locals = append(c.locals, r.Type)
 		}
+	}
+	c.fastLocals = c.locals
+	if c.trackInit {
+		// Parameters are set; declared locals without a default are not.
+		c.localsBuf = append(c.localsBuf[:0], c.locals...)
+		for i := c.numParams; i < len(c.localsBuf); i++ {
+			if !c.localsBuf[i].Defaultable() {
+				c.localsBuf[i] = unsetLocal
+			}
+		}
+		c.fastLocals = c.localsBuf
+		clear(c.setFar)
 	}
 	return true
 }
@@ -128,52 +187,94 @@ func (c *funcChecker) local(idx uint32, in *ir.Instr) (ir.ValType, bool) {
 	return 0, false
 }
 
+// isUnset reports whether local idx (which exists) of type t is
+// non-defaultable and not yet set.
+func (c *funcChecker) isUnset(idx uint32, t ir.ValType) bool {
+	if uint64(idx) < uint64(len(c.fastLocals)) {
+		return c.fastLocals[idx] == unsetLocal
+	}
+	return !t.Defaultable() && !c.setFar[idx]
+}
+
+// setLocal records that local idx of type t is set from here to the end
+// of the current block.
+func (c *funcChecker) setLocal(idx uint32, t ir.ValType) {
+	if !c.isUnset(idx, t) {
+		return
+	}
+	if uint64(idx) < uint64(len(c.fastLocals)) {
+		c.fastLocals[idx] = t
+	} else {
+		if c.setFar == nil {
+			c.setFar = map[uint32]bool{}
+		}
+		c.setFar[idx] = true
+	}
+	c.inits = append(c.inits, idx)
+}
+
+// resetInits forgets the locals set since the current frame began.
+func (c *funcChecker) resetInits(fr *frame) {
+	for _, idx := range c.inits[fr.initHeight:] {
+		if uint64(idx) < uint64(len(c.fastLocals)) {
+			c.fastLocals[idx] = unsetLocal
+		} else {
+			delete(c.setFar, idx)
+		}
+	}
+	c.inits = c.inits[:fr.initHeight]
+}
+
 // run checks instructions until the control stack is empty or an error is
 // found.
 func (c *funcChecker) run() {
 	for len(c.ctrl) > 0 && c.err == nil {
 		fr := &c.ctrl[len(c.ctrl)-1]
-		if fr.pc >= len(fr.body) {
+		if int(fr.pc) >= len(fr.body) {
 			c.end(fr)
 			continue
 		}
 		// Check the instructions of this arm up to the next block, which
 		// pushes a frame, without going back to the control stack.
-		body, pc := fr.body, fr.pc
+		body, pc := fr.body, int(fr.pc)
 		for pc < len(body) {
 			in := &body[pc]
 			pc++
-			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && fastChecks && c.fast(in, k) { // fast.go
+			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && in.Ext == nil && fastChecks && c.fast(in, k) { // fast.go
 				continue
 			}
-			fr.pc = pc
+			fr.pc = int32(pc)
 			c.instr(in)
 			if c.err != nil || len(c.ctrl) == 0 || &c.ctrl[len(c.ctrl)-1] != fr {
 				break
 			}
 		}
 		if pc >= len(body) && len(c.ctrl) > 0 && &c.ctrl[len(c.ctrl)-1] == fr {
-			fr.pc = pc
+			fr.pc = int32(pc)
 		}
 	}
 }
 
 func (c *funcChecker) pushFrame(kind frameKind, params, results []ir.ValType, body, elseBody []ir.Instr, in *ir.Instr) {
 	c.ctrl = append(c.ctrl, frame{
-		kind: kind, height: len(c.vals), params: params, results: results,
-		body: body, elseBody: elseBody, in: in,
+		kind: kind, height: len(c.vals), initHeight: int32(len(c.inits)), params: params, results: results,
+		body: body, elseBody: elseBody, in: in, arm: -1,
 	})
 	c.vals = append(c.vals, params...)
 }
 
 // end closes the current arm of fr: the stack must hold exactly its results.
 // The then-arm of an if continues with the else arm; an if without else gets
-// an empty one, which is how its params must equal its results.
+// an empty one, which is how its params must equal its results. A legacy
+// try continues with its catch arms, each starting from the tag's params.
 func (c *funcChecker) end(fr *frame) {
 	if !c.checkEnd(fr) {
 		return
 	}
 	c.vals = c.vals[:fr.height]
+	if c.trackInit {
+		c.resetInits(fr)
+	}
 	if fr.kind == kindIf && !fr.inElse {
 		fr.inElse = true
 		fr.unreachable = false
@@ -181,24 +282,44 @@ func (c *funcChecker) end(fr *frame) {
 		c.vals = append(c.vals, fr.params...)
 		return
 	}
+	if fr.kind >= kindTry && c.nextHandler(fr) { // kindTry, kindCatch: exn.go
+		return
+	}
 	results := fr.results
 	c.ctrl = c.ctrl[:len(c.ctrl)-1]
 	c.vals = append(c.vals, results...)
 }
 
+// checkEnd checks the operand stack at the end of fr's arm as the
+// reference interpreter does: the top values must match the results, then
+// nothing may be left below them.
 func (c *funcChecker) checkEnd(fr *frame) bool {
 	n := len(c.vals) - fr.height
 	want := fr.results
-	if n > len(want) || (n < len(want) && !fr.unreachable) {
-		c.failEnd(fr)
+	if n == len(want) {
+		// The common case: exactly the results.
+		top := c.vals[fr.height:]
+		for i, w := range want {
+			if top[i] != w {
+				goto slow
+			}
+		}
+		return true
+	}
+slow:
+	k := min(n, len(want))
+	ok := n >= len(want) || fr.unreachable
+	for i := 0; ok && i < k; i++ {
+		got, w := c.vals[len(c.vals)-k+i], want[len(want)-k+i]
+		ok = got == w || c.mc.match(got, w)
+	}
+	if !ok {
+		c.failEnd(fr, "instruction", c.vals[len(c.vals)-k:])
 		return false
 	}
-	for i := 0; i < n; i++ {
-		got, w := c.vals[fr.height+i], want[len(want)-n+i]
-		if got != w && got != unknown {
-			c.failEnd(fr)
-			return false
-		}
+	if n > len(want) {
+		c.failEnd(fr, "block", c.vals[fr.height:])
+		return false
 	}
 	return true
 }
@@ -213,47 +334,98 @@ func (c *funcChecker) push(t ir.ValType) { c.vals = append(c.vals, t) }
 
 func (c *funcChecker) pushTypes(ts []ir.ValType) { c.vals = append(c.vals, ts...) }
 
-// pop removes the top operand, which must have type want (unknown: any).
-// In unreachable code an exhausted frame yields unknown.
+// pop removes the top operand, which must match want (unknown: any). In
+// unreachable code an exhausted frame yields unknown.
 func (c *funcChecker) pop(want ir.ValType, in *ir.Instr) ir.ValType {
 	fr := &c.ctrl[len(c.ctrl)-1]
 	n := len(c.vals)
 	if n == fr.height {
 		if !fr.unreachable {
-			c.failf(in, "type mismatch: expected %s, got nothing in %s", typeName(want), in.Op)
+			c.failStack(in, []ir.ValType{want}, nil)
 		}
 		return unknown
 	}
 	got := c.vals[n-1]
 	c.vals = c.vals[:n-1]
-	if got != want && got != unknown && want != unknown {
-		c.failf(in, "type mismatch: expected %s, got %s in %s", typeName(want), typeName(got), in.Op)
+	if got != want && want != unknown && !c.mc.match(got, want) {
+		c.failStack(in, []ir.ValType{want}, []ir.ValType{got})
 	}
 	return got
 }
 
-// popTypes pops operands of types ts (the last one first).
+// popTypes pops operands of types ts (the last one first). A mismatch is
+// reported for the whole sequence, as the reference interpreter does.
 func (c *funcChecker) popTypes(ts []ir.ValType, in *ir.Instr) {
-	for i := len(ts) - 1; i >= 0; i-- {
-		c.pop(ts[i], in)
+	if len(ts) != 0 { // inlined: blocks and branches mostly have no types
+		c.popTypesN(ts, in)
 	}
 }
 
-// peekTypes checks that the top of the stack has types ts without popping.
-func (c *funcChecker) peekTypes(ts []ir.ValType, in *ir.Instr) {
-	fr := &c.ctrl[len(c.ctrl)-1]
-	k := len(c.vals) - 1
-	for i := len(ts) - 1; i >= 0; i, k = i-1, k-1 {
-		if k < fr.height {
-			if !fr.unreachable {
-				c.failf(in, "type mismatch: expected %s, got nothing in %s", typeName(ts[i]), in.Op)
+func (c *funcChecker) popTypesN(ts []ir.ValType, in *ir.Instr) {
+	// The common case: the operands are there with exactly these types.
+	if k := len(c.vals) - len(ts); k >= c.ctrl[len(c.ctrl)-1].height {
+		top := c.vals[k:]
+		for i, t := range ts {
+			if top[i] != t {
+				goto slow
 			}
-			return
 		}
-		if got := c.vals[k]; got != ts[i] && got != unknown {
-			c.failf(in, "type mismatch: expected %s, got %s in %s", typeName(ts[i]), typeName(got), in.Op)
-			return
-		}
+		c.vals = c.vals[:k]
+		return
+	}
+slow:
+	c.popTypesSlow(ts, in)
+}
+
+// popTypesSlow is popTypes with subtyping, unknown operands and errors.
+func (c *funcChecker) popTypesSlow(ts []ir.ValType, in *ir.Instr) {
+	fr := &c.ctrl[len(c.ctrl)-1]
+	n := len(c.vals)
+	k := min(n-fr.height, len(ts))
+	ok := k == len(ts) || fr.unreachable
+	for i := 0; ok && i < k; i++ {
+		got, want := c.vals[n-k+i], ts[len(ts)-k+i]
+		ok = got == want || c.mc.match(got, want)
+	}
+	if !ok {
+		c.failStack(in, ts, c.vals[n-k:])
+	}
+	c.vals = c.vals[:n-k]
+}
+
+// oneType returns [t], without allocating.
+func (c *funcChecker) oneType(t ir.ValType) []ir.ValType {
+	if t < 256 || t.IsRef() && t.Nullable() && t.Heap().IsAbstract() {
+		return ir.OneType(t)
+	}
+	// When append moves the arena, earlier slices keep the old array,
+	// whose values never change.
+	c.arena = append(c.arena, t)
+	n := len(c.arena)
+	return c.arena[n-1 : n : n]
+}
+
+// peek returns the operand i places below the top (0: the top), or
+// unknown when the frame has no such operand.
+func (c *funcChecker) peek(i int) ir.ValType {
+	k := len(c.vals) - 1 - i
+	if k < c.ctrl[len(c.ctrl)-1].height {
+		return unknown
+	}
+	return c.vals[k]
+}
+
+// peekRef returns the reference type of operand i below the top: refBot
+// for an unknown operand; it reports an operand of another type.
+func (c *funcChecker) peekRef(i int, in *ir.Instr) (ir.ValType, bool) {
+	switch t := c.peek(i); {
+	case t == unknown:
+		return refBot, true
+	case t.IsRef():
+		return t, true
+	default:
+		c.failf(in, "type mismatch: instruction requires reference type but stack has %s", typeName(t))
+		return 0, false
 	}
 }
 
@@ -281,10 +453,17 @@ func (c *funcChecker) failAt(pos ir.Pos, format string, args ...any) {
 	}
 }
 
+// failStack reports operands that do not match what the instruction
+// requires, in the reference interpreter's words.
+func (c *funcChecker) failStack(in *ir.Instr, want, got []ir.ValType) {
+	c.failf(in, "type mismatch: instruction requires %s but stack has %s in %s", typeList(want), typeList(got), in.Op)
+}
+
 // failEnd reports a block, function or constant expression whose operand
-// stack does not match its result types.
-func (c *funcChecker) failEnd(fr *frame) {
-	got := c.vals[fr.height:]
+// stack does not match its result types: what (the reference
+// interpreter's word) is "instruction" when the top values do not match,
+// "block" when values are left below them.
+func (c *funcChecker) failEnd(fr *frame, what string, got []ir.ValType) {
 	var where string
 	pos := c.pos
 	switch fr.kind {
@@ -295,22 +474,30 @@ func (c *funcChecker) failEnd(fr *frame) {
 	default:
 		pos = fr.in.Pos
 		where = "at end of " + fr.in.Op.String()
-		if fr.kind == kindIf && fr.inElse {
+		switch {
+		case fr.kind == kindIf && fr.inElse && fr.elseBody == nil:
+			where = "in if without else (its params must equal its results)"
+		case fr.kind == kindIf && fr.inElse:
 			where = "at end of else"
-			if fr.elseBody == nil {
-				where = "in if without else (its params must equal its results)"
-			}
+		case fr.kind == kindCatch:
+			where = "at end of catch"
 		}
 	}
 	if !pos.IsValid() {
 		pos = c.pos
 	}
-	c.failAt(pos, "type mismatch: expected %s, got %s %s", typeList(fr.results), typeList(got), where)
+	c.failAt(pos, "type mismatch: %s requires %s but stack has %s %s", what, typeList(fr.results), typeList(got), where)
 }
 
 func typeName(t ir.ValType) string {
-	if t == unknown {
-		return "any"
+	switch {
+	case t == unknown:
+		return "bot"
+	case t.IsRef() && t.Heap() == ir.HeapBot:
+		if t.Nullable() {
+			return "(ref null bot)"
+		}
+		return "(ref bot)"
 	}
 	return t.String()
 }
