@@ -2,7 +2,7 @@ package wasi
 
 import (
 	"context"
-
+	"encoding/binary"
 	"io"
 	"io/fs"
 	"os"
@@ -546,9 +546,9 @@ func (s *System) fdPrestatGet(c *call) Errno {
 	if !e.preopen {
 		return EBADF
 	}
-	p := c.i32(1)
-	c.m.put32(p, prestatDir) // tag byte and padding
-	c.m.put32(p+4, uint32(len(e.guest)))
+	b := c.m.slice(c.i32(1), 8)                  // whole first: p+4 may wrap past 2^32
+	binary.LittleEndian.PutUint32(b, prestatDir) // tag byte and padding
+	binary.LittleEndian.PutUint32(b[4:], uint32(len(e.guest)))
 	return ESUCCESS
 }
 

@@ -29,12 +29,18 @@ type harness struct {
 
 func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
+	return newHarnessMem(t, cfg, ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 1, HasMax: true}})
+}
+
+// newHarnessMem is newHarness with a memory of type mt.
+func newHarnessMem(t *testing.T, cfg Config, mt ir.MemoryType) *harness {
+	t.Helper()
 	sys, err := NewSystem(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sys.Close() })
-	mem, err := interp.NewMemory(ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 1, HasMax: true}})
+	mem, err := interp.NewMemory(mt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +69,12 @@ func (h *harness) u64(p uint32) uint64 { return binary.LittleEndian.Uint64(h.mem
 // arguments i64. It returns the errno.
 func (h *harness) call(name string, args ...any) Errno {
 	h.t.Helper()
+	return h.callCtx(context.Background(), name, args...)
+}
+
+// callCtx is call with a context.
+func (h *harness) callCtx(ctx context.Context, name string, args ...any) Errno {
+	h.t.Helper()
 	f := h.funcs[name].(*interp.Function)
 	var vals []interp.Value
 	for _, a := range args {
@@ -77,7 +89,7 @@ func (h *harness) call(name string, args ...any) Errno {
 			h.t.Fatalf("bad argument %T", a)
 		}
 	}
-	res, err := f.Call(context.Background(), vals...)
+	res, err := f.Call(ctx, vals...)
 	if err != nil {
 		h.t.Fatalf("%s: %v", name, err)
 	}

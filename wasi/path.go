@@ -237,6 +237,11 @@ func (s *System) pathReadlink(c *call) Errno {
 // pathSymlink refuses absolute targets: they could only point outside the
 // sandbox (os.Root would refuse to follow them anyway).
 func (s *System) pathSymlink(c *call) Errno {
+	// The target is a path like any other: limit its length before
+	// copying it out of guest memory.
+	if c.i32(1) > maxPathLen {
+		return ENAMETOOLONG
+	}
 	old := c.m.str(c.i32(0), c.i32(1))
 	dir, name, errno := s.dirPath(c, 2, 3, 4)
 	if errno != ESUCCESS {
