@@ -39,6 +39,13 @@ type Config struct {
 	// "wasi: fd_write(i32:1, …) => errno success".
 	Trace io.Writer
 
+	// MaxThreads limits the threads a process may have running at once
+	// besides its main thread (Run only): thread-spawn beyond it fails
+	// with -EAGAIN, as pthread_create does when a process is out of
+	// threads, instead of letting a guest grow without bound. 0 means
+	// DefaultMaxThreads; it must not be negative.
+	MaxThreads int
+
 	// Store is the store to instantiate in (Run only); nil makes a new one.
 	Store *interp.Store
 	// Imports resolves imports of modules other than WASI's (Run only).
