@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"math"
 	"strings"
 	"testing"
 
@@ -18,6 +19,9 @@ const memTop = 1 << 32
 // pages are backed when touched) with one preopened directory.
 func bigHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
+	if ^uint(0) == math.MaxUint32 {
+		t.Skip("a 4 GiB memory needs a 64-bit host")
+	}
 	cfg.Dirs = []Dir{{Host: t.TempDir(), Guest: "/d"}}
 	mt := ir.MemoryType{Limits: ir.Limits{Min: 65536, Max: 65536, HasMax: true}, Shared: true}
 	return newHarnessMem(t, cfg, mt)
@@ -81,8 +85,8 @@ func TestAddressWrap(t *testing.T) {
 	}
 	// 2^32-1 subscriptions: refused before reading (or allocating for)
 	// any of them.
-	call("poll_oneoff of 2^32-1 subscriptions", "poll_oneoff", 0, 0, 0xFFFFFFFF, nev)
-	call("poll_oneoff of 2^32/48+1 subscriptions", "poll_oneoff", 0, 0, memTop/subSize+1, nev)
+	call("poll_oneoff of 2^32-1 subscriptions", "poll_oneoff", 0, 0, uint32(0xFFFFFFFF), nev)
+	call("poll_oneoff of 2^32/48+1 subscriptions", "poll_oneoff", 0, 0, uint32(memTop/subSize+1), nev)
 }
 
 // TestArgsSizeOverflow: argument strings totalling 4 GiB or more cannot be
@@ -115,7 +119,7 @@ func TestLongSymlinkTarget(t *testing.T) {
 		t.Fatalf("path_symlink with a %d-byte target = %v, want nametoolong", n, e)
 	}
 	// The whole 4 GiB range of lengths: refused, not read.
-	if e := h.call("path_symlink", p, 0xFFFFFFFF, 3, q, k); e != ENAMETOOLONG {
+	if e := h.call("path_symlink", p, uint32(0xFFFFFFFF), 3, q, k); e != ENAMETOOLONG {
 		t.Fatalf("path_symlink with a 4 GiB target = %v, want nametoolong", e)
 	}
 }

@@ -59,8 +59,8 @@ type fdEntry struct {
 	file *os.File // regular files and directories
 	root *os.Root // directories: the sandbox their paths resolve in
 
-	// parent and name locate the file for operations os.File lacks
-	// (fd_filestat_set_times).
+	// parent and name locate the file by the name it was opened with, for
+	// fd_filestat_set_times where the host has no futimens.
 	parent *os.Root
 	name   string
 
@@ -506,14 +506,14 @@ func (s *System) fdFilestatSetTimes(c *call) Errno {
 	if errno != ESUCCESS {
 		return errno
 	}
-	if e.parent == nil {
-		return ENOTSUP
+	if e.file == nil {
+		return ENOTSUP // stdio: not a host file
 	}
 	atim, mtim, errno := times(c.i64(1), c.i64(2), c.i32(3))
 	if errno != ESUCCESS {
 		return errno
 	}
-	return errnoOf(e.parent.Chtimes(e.name, atim, mtim))
+	return errnoOf(setFileTimes(e, atim, mtim))
 }
 
 // times turns fd/path_filestat_set_times arguments into Chtimes' (a zero

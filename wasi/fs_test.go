@@ -361,7 +361,7 @@ func TestFiles(t *testing.T) {
 		t.Errorf("read a directory = %v", e)
 	}
 	// Bad pointers are EFAULT, never a crash.
-	if e := h.call("fd_write", 1, 0xfffffff0, 1, out); e != EFAULT {
+	if e := h.call("fd_write", 1, uint32(0xfffffff0), 1, out); e != EFAULT {
 		t.Errorf("bad iovec = %v", e)
 	}
 	if e := h.call("sock_accept", 3, 0, out); e != ENOSYS {

@@ -178,7 +178,65 @@ func (s *System) pathFilestatSetTimes(c *call) Errno {
 	if errno != ESUCCESS {
 		return errno
 	}
+	// os.Root.Chtimes follows a final symlink; without SYMLINK_FOLLOW the
+	// link's own times must change, which needs the final component
+	// handled apart. ".", ".." and a trailing slash name directories,
+	// never a symlink left unfollowed: os.Root does those.
+	if c.i32(1)&lookupFollow == 0 {
+		if parent, base, ok := splitLast(name); ok {
+			return errnoOf(setTimesNoFollow(dir.root, parent, base, atim, mtim))
+		}
+	}
 	return errnoOf(dir.root.Chtimes(name, atim, mtim))
+}
+
+// splitLast splits a guest path into its directory and final component,
+// without cleaning (see cleanPath). ok is false when the final component
+// is not a plain name: "", "." or "..".
+func splitLast(name string) (dir, base string, ok bool) {
+	dir, base = ".", name
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		dir, base = name[:i], name[i+1:]
+	}
+	return dir, base, base != "" && base != "." && base != ".."
+}
+
+// maxSymlinks bounds the symlinks followed in one lookup, as Linux's
+// MAXSYMLINKS: a loop is ELOOP.
+const maxSymlinks = 40
+
+// resolveLinks follows name while its final component is a symlink, inside
+// root, and returns a path to the same file whose final component is not
+// a symlink. Earlier components are left to os.Root, which follows them
+// itself and refuses any step outside. An absolute target could only lead
+// outside: ENOTCAPABLE.
+func resolveLinks(root *os.Root, name string) (string, Errno) {
+	for range maxSymlinks {
+		fi, err := root.Lstat(name)
+		if err != nil {
+			return "", errnoOf(err)
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			return name, ESUCCESS
+		}
+		target, err := root.Readlink(name)
+		if err != nil {
+			return "", errnoOf(err)
+		}
+		switch {
+		case target == "":
+			return "", ENOENT
+		case strings.HasPrefix(target, "/"):
+			return "", ENOTCAPABLE
+		}
+		// Relative to the link's directory, and not cleaned: ".." after a
+		// symlinked directory means that directory's parent.
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			target = name[:i+1] + target
+		}
+		name = target
+	}
+	return "", ELOOP
 }
 
 // sameRoot resolves the second (fd, path) of path_link and path_rename.
@@ -203,6 +261,13 @@ func (s *System) pathLink(c *call) Errno {
 	newName, errno := s.sameRoot(c, dir, 4, 5, 6)
 	if errno != ESUCCESS {
 		return errno
+	}
+	// os.Root.Link, like linkat without AT_SYMLINK_FOLLOW, links a symlink
+	// itself; SYMLINK_FOLLOW asks for the file it leads to.
+	if c.i32(1)&lookupFollow != 0 {
+		if oldName, errno = resolveLinks(dir.root, oldName); errno != ESUCCESS {
+			return errno
+		}
 	}
 	return errnoOf(dir.root.Link(oldName, newName))
 }
