@@ -482,6 +482,9 @@ func TestStdioArgsEnvClock(t *testing.T) {
 	if e := h.call("poll_oneoff", subs, evs, 1, nev); e != ESUCCESS || h.u32(nev) != 1 || h.u64(evs) != 42 {
 		t.Fatalf("poll clock = %v n=%d userdata=%d", e, h.u32(nev), h.u64(evs))
 	}
+	// The clock now an hour, so that only stdin (at EOF) is ready however
+	// slowly this runs.
+	binary.LittleEndian.PutUint64(m[subs+24:], 3600e9)
 	binary.LittleEndian.PutUint64(m[subs+subSize:], 7)
 	m[subs+subSize+8] = eventFdRead
 	binary.LittleEndian.PutUint32(m[subs+subSize+16:], 0)
@@ -632,7 +635,13 @@ func TestRandomCallsNeverCrash(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		res, err := f.Call(ctx, args...)
+		expired := ctx.Err() != nil
 		cancel()
+		if err != nil && expired && strings.HasPrefix(err.Error(), "interrupted") {
+			// On a loaded machine the deadline can pass before the
+			// interpreter enters the call, which it then refuses.
+			continue
+		}
 		if err != nil {
 			t.Fatalf("%s%v: %v", name, args, err)
 		}
