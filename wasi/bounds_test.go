@@ -178,7 +178,10 @@ func TestPollManySubscriptions(t *testing.T) {
 	few, many := []any{subs, evs, uint32(8), nev}, []any{subs, evs, uint32(n), nev}
 	small := testing.AllocsPerRun(5, func() { h.call("poll_oneoff", few...) })
 	large := testing.AllocsPerRun(5, func() { h.call("poll_oneoff", many...) })
-	if large > small {
+	// A little slack for the runtime's own odd allocation (the race
+	// detector's); keeping subscriptions costs one per doubling of a
+	// slice, a dozen or more here.
+	if large > small+3 {
 		t.Errorf("poll_oneoff allocates %v times for %d subscriptions, %v for 8", large, n, small)
 	}
 }

@@ -115,7 +115,12 @@ func (s *System) pathOpen(c *call) Errno {
 	if fdflags&fdflagsSync != 0 {
 		flag |= os.O_SYNC
 	}
-	f, err := dir.root.OpenFile(name, flag, 0o666)
+	// Opening a FIFO blocks until its other end is opened: open on a
+	// helper the thread can stop waiting for (see blocking). A file opened
+	// after the thread gave up is closed by the helper, never installed.
+	f, err := blocking(c.ctx, s, func() (*os.File, error) {
+		return dir.root.OpenFile(name, flag, 0o666)
+	}, func(f *os.File) { f.Close() })
 	if err != nil {
 		return errnoOf(err)
 	}

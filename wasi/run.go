@@ -40,7 +40,9 @@ const DefaultMaxThreads = 1024
 // WASI state and the imported memory. It ends when _start returns, when
 // any thread calls proc_exit, or when any thread traps; then every other
 // thread is cancelled (the interpreter checks its context at loop
-// back-edges, calls and waits) and waited for.
+// back-edges, calls and waits; WASI calls that may block check it too, see
+// blocking.go) and waited for, which takes no longer than a thread needs
+// to reach its next check.
 type Process struct {
 	sys     *System
 	store   *interp.Store

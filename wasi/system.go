@@ -69,6 +69,10 @@ type System struct {
 
 	traceMu sync.Mutex
 
+	// blocked counts the goroutines running host calls that may block
+	// in the kernel (see blocking), abandoned ones included.
+	blocked sync.WaitGroup
+
 	// exit ends the process with a status; proc_exit calls it. Run sets it
 	// to end every thread; by default it only records the status.
 	exit     func(status int32)
