@@ -558,7 +558,8 @@ func (s *System) fdPrestatGet(c *call) Errno {
 	if !e.preopen {
 		return EBADF
 	}
-	b := c.m.slice(c.i32(1), 8)                  // whole first: p+4 may wrap past 2^32
+	// The whole struct first: p+4 could wrap past 2^32.
+	b := c.m.slice(c.i32(1), 8)
 	binary.LittleEndian.PutUint32(b, prestatDir) // tag byte and padding
 	binary.LittleEndian.PutUint32(b[4:], uint32(len(e.guest)))
 	return ESUCCESS
