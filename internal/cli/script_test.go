@@ -60,6 +60,7 @@ func wabtDir() string {
 //	[wabt]           condition: wabt is installed; $WABT is its directory
 //	hex FILE         prints FILE's bytes as hex, 16 per line
 //	$EXAMPLES        the testdata/threads directory
+//	mkfifo NAME      makes a FIFO (named pipe)
 func TestScripts(t *testing.T) {
 	examples, err := filepath.Abs(examplesDir)
 	if err != nil {
@@ -79,7 +80,8 @@ func TestScripts(t *testing.T) {
 			return false, nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"hex": hexCmd,
+			"hex":    hexCmd,
+			"mkfifo": mkfifoCmd,
 		},
 	})
 }
