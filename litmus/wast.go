@@ -1,0 +1,3 @@
+package litmus
+
+type wastCheck struct{}
