@@ -102,29 +102,29 @@ type modelRun struct {
 	hasNotify bool
 
 	// the current candidate
-	ev      []event
-	threads [][]int // event indices per thread, in sb order
-	finals  []int
-	evOf    [][]int // per thread, per instruction: its (first) event
+	ev       []event
+	threads  [][]int // event indices per thread, in sb order
+	finals   []int
+	evOf     [][]int // per thread, per instruction: its (first) event
 	branchOf [][]int // per thread, per instruction: the branch taken (0 for most)
-	rf      []int   // per read event: the write event (0 = init)
-	cands   [][]int // per read event: candidate writes
+	rf       []int   // per read event: the write event (0 = init)
+	cands    [][]int // per read event: candidate writes
 
 	// values under the current rf
 	wval   []uint64
 	wstate []uint8 // 0 unknown, 1 computing, 2 known
 
 	// the interleaving search
-	pos      []int
-	placed   []bool
-	hb       []uint64 // events that happen before each event
-	next     []int    // per thread: index of its next event
-	lastF    int
-	lastCS   []int
-	queue    [][]int // per location: waiting threads (by check event)
-	wokenBy  []int   // per wait check event: the notify that woke it, -1
-	nres     []uint64
-	found    bool
+	pos     []int
+	placed  []bool
+	hb      []uint64 // events that happen before each event
+	next    []int    // per thread: index of its next event
+	lastF   int
+	lastCS  []int
+	queue   [][]int // per location: waiting threads (by check event)
+	wokenBy []int   // per wait check event: the notify that woke it, -1
+	nres    []uint64
+	found   bool
 }
 
 // allowedOutcomes computes the model's outcomes of t with one witness each.

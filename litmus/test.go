@@ -176,6 +176,14 @@ func (t *Test) obsType(o Obs) ir.ValType {
 	return t.Locs[o.Index].Type
 }
 
+// Signed returns component i of an outcome as a signed number of its width.
+func (t *Test) Signed(o Outcome, i int) int64 {
+	if t.obsType(t.Observe[i]) == ir.I64 {
+		return int64(o[i])
+	}
+	return int64(int32(uint32(o[i])))
+}
+
 // Format renders an outcome as litmus7 does: "0:r0=0 1:r1=1 x=2".
 func (t *Test) Format(o Outcome) string {
 	var b strings.Builder

@@ -1,0 +1,187 @@
+package litmus
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Histogram counts the outcomes of a run.
+type Histogram struct {
+	Test    *Test
+	Model   *Model
+	Runs    int // rounds completed
+	Elapsed time.Duration
+
+	counts   map[string]*int
+	outcomes map[string]Outcome
+}
+
+func newHistogram(t *Test, m *Model) *Histogram {
+	h := &Histogram{Test: t, Model: m, counts: map[string]*int{}, outcomes: map[string]Outcome{}}
+	for _, o := range m.Allowed {
+		k := o.key()
+		h.counts[k] = new(int)
+		h.outcomes[k] = o
+	}
+	return h
+}
+
+// add counts one run whose outcome has the given key; mk builds the
+// outcome the first time a key is seen.
+func (h *Histogram) add(key []byte, mk func() Outcome) {
+	if c, ok := h.counts[string(key)]; ok {
+		*c++
+		return
+	}
+	k := string(key)
+	h.counts[k] = new(int)
+	*h.counts[k] = 1
+	h.outcomes[k] = mk()
+}
+
+// Add counts n runs with outcome o (for executors other than Run).
+func (h *Histogram) Add(o Outcome, n int) {
+	k := o.key()
+	if _, ok := h.counts[k]; !ok {
+		h.counts[k] = new(int)
+		h.outcomes[k] = o
+	}
+	*h.counts[k] += n
+}
+
+// Row is one line of a histogram.
+type Row struct {
+	Outcome Outcome
+	Count   int
+	Verdict Verdict
+}
+
+// Rows lists every allowed outcome (seen or not) and every forbidden one
+// seen: SC first, then racy, then forbidden, each group in outcome order.
+func (h *Histogram) Rows() []Row {
+	rows := make([]Row, 0, len(h.counts))
+	for k, c := range h.counts {
+		o := h.outcomes[k]
+		rows = append(rows, Row{Outcome: o, Count: *c, Verdict: h.Model.Verdict(o)})
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].Verdict != rows[j].Verdict {
+			return rows[i].Verdict < rows[j].Verdict
+		}
+		return h.Test.less(rows[i].Outcome, rows[j].Outcome)
+	})
+	return rows
+}
+
+// Count returns how many runs gave outcome o.
+func (h *Histogram) Count(o Outcome) int {
+	if c, ok := h.counts[o.key()]; ok {
+		return *c
+	}
+	return 0
+}
+
+// ByVerdict returns how many runs gave outcomes with verdict v.
+func (h *Histogram) ByVerdict(v Verdict) int {
+	n := 0
+	for k, c := range h.counts {
+		if h.Model.Verdict(h.outcomes[k]) == v {
+			n += *c
+		}
+	}
+	return n
+}
+
+// Forbidden returns how many runs gave a forbidden outcome.
+func (h *Histogram) Forbidden() int { return h.ByVerdict(Forbidden) }
+
+// CondCount returns how many runs satisfied the test's condition
+// expression (0 when the test has none).
+func (h *Histogram) CondCount() int {
+	if h.Test.Cond == nil {
+		return 0
+	}
+	n := 0
+	for k, c := range h.counts {
+		if h.Test.Cond.Expr.Eval(h.Test, h.outcomes[k]) {
+			n += *c
+		}
+	}
+	return n
+}
+
+// percent formats count/runs.
+func percent(count, runs int) string {
+	if runs == 0 {
+		return "-"
+	}
+	p := 100 * float64(count) / float64(runs)
+	if count > 0 && p < 0.001 {
+		return "<0.001%"
+	}
+	return fmt.Sprintf("%.3f%%", p)
+}
+
+// Print writes the histogram as a table: outcome, count, percentage,
+// verdict, then the question's answer. verbose adds, for each racy
+// outcome, the data races of an execution that produces it.
+func (h *Histogram) Print(w io.Writer, verbose bool) {
+	t := h.Test
+	rows := h.Rows()
+	if h.Runs > 0 {
+		fmt.Fprintf(w, "%s: %d runs in %v\n", t.Name, h.Runs, h.Elapsed.Round(time.Millisecond))
+	} else {
+		fmt.Fprintf(w, "%s: model only (no runs)\n", t.Name)
+	}
+	width := len("outcome")
+	for _, r := range rows {
+		width = max(width, len(t.Format(r.Outcome)))
+	}
+	countW := max(5, len(fmt.Sprint(h.Runs)))
+	suite := t.check != nil
+	header := fmt.Sprintf("  %-*s  %*s  %8s  %-25s", width, "outcome", countW, "count", "%", "verdict")
+	if suite {
+		header += "  suite's check"
+	}
+	fmt.Fprintln(w, strings.TrimRight(header, " "))
+	for _, r := range rows {
+		count := fmt.Sprint(r.Count)
+		if h.Runs == 0 {
+			count = "-"
+		}
+		line := fmt.Sprintf("  %-*s  %*s  %8s  %-25s", width, t.Format(r.Outcome), countW, count, percent(r.Count, h.Runs), r.Verdict)
+		if suite {
+			line += "  " + t.suiteCheck(r.Outcome)
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+		if verbose && r.Verdict == Racy {
+			if wit := h.Model.Witness(r.Outcome); wit != nil {
+				for _, race := range wit.Races {
+					fmt.Fprintf(w, "      race: %s  /  %s\n", race[0], race[1])
+				}
+			}
+		}
+	}
+	if t.Cond != nil {
+		n := h.CondCount()
+		v := h.Model.CondVerdict()
+		model := "forbidden"
+		switch v {
+		case SC:
+			model = "SC"
+		case Racy:
+			model = "not SC; allowed (racy non-atomic)"
+		}
+		if h.Runs > 0 {
+			fmt.Fprintf(w, "  %s: %d of %d runs (%s); model: %s\n", t.Cond.Format(t), n, h.Runs, percent(n, h.Runs), model)
+		} else {
+			fmt.Fprintf(w, "  %s: model: %s\n", t.Cond.Format(t), model)
+		}
+	}
+	if f := h.Forbidden(); f > 0 {
+		fmt.Fprintf(w, "  FORBIDDEN: %d of %d runs gave outcomes the memory model forbids\n", f, h.Runs)
+	}
+}
