@@ -233,6 +233,7 @@ func (m *modelRun) build(branch [][]int) {
 	n := len(m.ev)
 	m.rf = make([]int, n)
 	m.cands = make([][]int, n)
+	m.nres = make([]uint64, n) // notify results, set by the search
 	for r := range m.ev {
 		e := &m.ev[r]
 		if !e.isRead() {
@@ -669,6 +670,11 @@ func (m *modelRun) leaf() {
 		}
 	}
 	t := m.t
+	// Values stored from notify counts are known only now (see
+	// Test.validate): recompute.
+	if m.hasNotify {
+		clear(m.wstate)
+	}
 	o := make(Outcome, len(t.Observe))
 	fi := 0
 	for i, obs := range t.Observe {

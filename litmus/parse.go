@@ -197,17 +197,14 @@ func (p *parser) parseHeader() {
 	if p.tok.kind != tWord && p.tok.kind != tInt {
 		p.fail("expected the test's name after WASM, got %s", p.describe())
 	}
-	// Names such as 2+2W are several tokens: take the rest of the line.
-	lineEnd := strings.IndexByte(p.data[p.tok.off:], '\n')
-	if lineEnd < 0 {
-		lineEnd = len(p.data) - p.tok.off
+	// Names such as 2+2W are several tokens: take the word as written.
+	end := p.tok.off
+	for end < len(p.data) && !strings.ContainsRune(" \t\r\n", rune(p.data[end])) {
+		end++
 	}
-	name := strings.TrimSpace(p.data[p.tok.off : p.tok.off+lineEnd])
-	if strings.ContainsAny(name, " \t") || strings.Contains(name, "(*") {
-		p.fail("the test's name is one word, got %q", name)
-	}
+	name := p.data[p.tok.off:end]
 	p.test.Name = name
-	p.off = p.tok.off + lineEnd
+	p.off = end
 	p.next()
 }
 
@@ -313,7 +310,7 @@ func (p *parser) checkRange(v uint64, off int, t ir.ValType) {
 	if t != ir.I32 {
 		return
 	}
-	if v > math.MaxUint32 && int64(v) < math.MinInt32 {
+	if v > math.MaxUint32 && (int64(v) >= 0 || int64(v) < math.MinInt32) {
 		p.failAt(off, "constant out of range for i32")
 	}
 }
@@ -521,9 +518,6 @@ func (p *parser) parseOperand(th *Thread, regs map[string]int, in *Instr, i int)
 		p.fail("the %s of %s must be a constant", map[bool]string{true: "timeout", false: "count"}[in.Kind == Wait], in.opName())
 	}
 	r, ok := regs[p.tok.text]
-	if ok && th.Instrs[p.regDef(th, r)].Kind == Notify {
-		p.fail("register %s holds a notify count, which cannot be an operand", p.tok.text)
-	}
 	if !ok {
 		if _, isLoc := p.locIndex[p.tok.text]; isLoc {
 			p.fail("%s is a location; operands are constants or registers", p.tok.text)
@@ -535,16 +529,6 @@ func (p *parser) parseOperand(th *Thread, regs map[string]int, in *Instr, i int)
 	}
 	p.next()
 	return Operand{Reg: r}
-}
-
-// regDef returns the index of the instruction that assigns register r.
-func (p *parser) regDef(th *Thread, r int) int {
-	for i, in := range th.Instrs {
-		if in.Dst == r {
-			return i
-		}
-	}
-	return -1
 }
 
 // parseLocations reads `locations [x; y;]`: final values to observe.
@@ -722,9 +706,25 @@ func (t *Test) validate() error {
 		return ir.Errorf(t.Src, 0, ir.Malformed, "test %s has no threads", t.Name)
 	}
 	events := 0
+	accesses := make([]int, len(t.Locs))
+	for _, th := range t.Threads {
+		for _, in := range th.Instrs {
+			if in.Loc >= 0 {
+				accesses[in.Loc]++
+			}
+		}
+	}
 	for _, th := range t.Threads {
 		events += len(th.Instrs)
 		for _, in := range th.Instrs {
+			// The number of waiters a notify wakes depends on the order of
+			// events, which the weak model only knows at the end: such a
+			// value may be stored (to report it), but nothing may read it.
+			for _, a := range in.Args {
+				if a.Reg >= 0 && th.Instrs[regDef(&th, a.Reg)].Kind == Notify && (in.Kind != Store || accesses[in.Loc] != 1) {
+					return ir.Errorf(t.Src, in.Pos, ir.Malformed, "register %s holds a notify count: it can only be stored to a location nothing else accesses", th.Regs[a.Reg].Name)
+				}
+			}
 			if in.Kind == Wait {
 				if t.Locs[in.Loc].Type != in.Type {
 					return ir.Errorf(t.Src, in.Pos, ir.Malformed, "%s on %v location %s", in.opName(), t.Locs[in.Loc].Type, t.Locs[in.Loc].Name)
@@ -741,4 +741,14 @@ func (t *Test) validate() error {
 		return ir.Errorf(t.Src, 0, ir.Malformed, "test %s observes nothing: assign a register or list locations [x]", t.Name)
 	}
 	return nil
+}
+
+// regDef returns the index of the instruction that assigns register r.
+func regDef(th *Thread, r int) int {
+	for i, in := range th.Instrs {
+		if in.Dst == r {
+			return i
+		}
+	}
+	return 0
 }

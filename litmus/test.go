@@ -198,13 +198,33 @@ func (t *Test) Format(o Outcome) string {
 	return b.String()
 }
 
-// AllAtomic reports whether every memory access of the test is atomic, in
-// which case the allowed outcomes are exactly the sequentially consistent
-// ones.
+// AllAtomic reports whether every access to a location that several
+// threads use is atomic. Then no two accesses can race, and the allowed
+// outcomes are exactly the sequentially consistent ones. (Non-atomic
+// accesses to a location only one thread uses, such as the result slots
+// of the threads suite's scripts, cannot race.)
 func (t *Test) AllAtomic() bool {
+	users := make([]int, len(t.Locs)) // a thread index, -1 for several
+	for i := range users {
+		users[i] = -2
+	}
+	for i, th := range t.Threads {
+		for _, in := range th.Instrs {
+			if in.Loc < 0 {
+				continue
+			}
+			switch users[in.Loc] {
+			case -2:
+				users[in.Loc] = i
+			case i, -1:
+			default:
+				users[in.Loc] = -1
+			}
+		}
+	}
 	for _, th := range t.Threads {
 		for _, in := range th.Instrs {
-			if (in.Kind == Load || in.Kind == Store) && !in.Atomic {
+			if (in.Kind == Load || in.Kind == Store) && !in.Atomic && users[in.Loc] == -1 {
 				return false
 			}
 		}

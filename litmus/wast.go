@@ -297,9 +297,6 @@ func (lf *lifter) body(th *Thread, m *ir.Module, f *ir.Func) error {
 					return lf.errorf(in.Pos, "%s: the timeout or count must be a constant", name)
 				}
 			}
-			if a.reg >= 0 && th.Instrs[regDefIn(th, a.reg)].Kind == Notify {
-				return lf.errorf(in.Pos, "%s: a notify count cannot be an operand", name)
-			}
 			li.Args = append(li.Args, operand(a))
 		}
 		if len(op.Info().Results) > 0 || spec.kind == Wait || spec.kind == Notify || spec.kind == RMW || spec.kind == Cmpxchg {
@@ -317,15 +314,6 @@ func (lf *lifter) body(th *Thread, m *ir.Module, f *ir.Func) error {
 		th.Instrs = append(th.Instrs, li)
 	}
 	return nil
-}
-
-func regDefIn(th *Thread, r int) int {
-	for i, in := range th.Instrs {
-		if in.Dst == r {
-			return i
-		}
-	}
-	return 0
 }
 
 // loc returns the location at address a, checking that every access to it
@@ -400,18 +388,22 @@ func (lf *lifter) check(c *wat.ModuleCommand, a *wat.AssertReturn, mem ir.Memory
 	}
 	chk := &wastCheck{mem: mem, fn: a.Action.Name, want: a.Results}
 	seen := map[uint64]bool{}
-	var last *ir.Instr
-	for i := range f.Body {
-		in := &f.Body[i]
-		if spec, ok := instrSpecs[in.Op.Info().Name]; ok && spec.kind == Load && last != nil && last.Op == ir.OpI32Const {
-			addr := uint64(uint32(last.Value)) + in.Mem.Offset
-			if !seen[addr] {
-				seen[addr] = true
-				chk.addr = append(chk.addr, addr)
+	var scan func(body []ir.Instr)
+	scan = func(body []ir.Instr) {
+		for i := range body {
+			in := &body[i]
+			if spec, ok := instrSpecs[in.Op.Info().Name]; ok && spec.kind == Load && i > 0 && body[i-1].Op == ir.OpI32Const {
+				addr := uint64(uint32(body[i-1].Value)) + in.Mem.Offset
+				if !seen[addr] {
+					seen[addr] = true
+					chk.addr = append(chk.addr, addr)
+				}
 			}
+			scan(in.Body)
+			scan(in.ElseBody())
 		}
-		last = in
 	}
+	scan(f.Body)
 	if len(chk.addr) == 0 {
 		return lf.errorf(c.Pos, "the check module loads no constant address")
 	}
