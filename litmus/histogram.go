@@ -143,16 +143,18 @@ func (h *Histogram) Print(w io.Writer, verbose bool) {
 	countW := max(5, len(fmt.Sprint(h.Runs)))
 	suite := t.check != nil
 	header := fmt.Sprintf("  %-*s  %*s  %8s  %-25s", width, "outcome", countW, "count", "%", "verdict")
+	if h.Runs == 0 {
+		header = fmt.Sprintf("  %-*s  %-25s", width, "outcome", "verdict")
+	}
 	if suite {
 		header += "  suite's check"
 	}
 	fmt.Fprintln(w, strings.TrimRight(header, " "))
 	for _, r := range rows {
-		count := fmt.Sprint(r.Count)
+		line := fmt.Sprintf("  %-*s  %*d  %8s  %-25s", width, t.Format(r.Outcome), countW, r.Count, percent(r.Count, h.Runs), r.Verdict)
 		if h.Runs == 0 {
-			count = "-"
+			line = fmt.Sprintf("  %-*s  %-25s", width, t.Format(r.Outcome), r.Verdict)
 		}
-		line := fmt.Sprintf("  %-*s  %*s  %8s  %-25s", width, t.Format(r.Outcome), countW, count, percent(r.Count, h.Runs), r.Verdict)
 		if suite {
 			line += "  " + t.suiteCheck(r.Outcome)
 		}

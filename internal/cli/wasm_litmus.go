@@ -74,14 +74,14 @@ type litmusJSONQuery struct {
 func WasmLitmus(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer recoverInternal("wasm-litmus", stderr, &code)
 	var (
-		inputs   []string
-		verbose  int
-		opts     = litmus.Options{Runs: 100_000, Stagger: defaultStagger, Timeout: 60 * time.Second}
-		svgFile  string
-		emitDir  string
-		jsonOut  bool
-		quiet    bool
-		procs    int
+		inputs  []string
+		verbose int
+		opts    = litmus.Options{Runs: 100_000, Stagger: defaultStagger, Timeout: 60 * time.Second}
+		svgFile string
+		emitDir string
+		jsonOut bool
+		quiet   bool
+		procs   int
 	)
 	positiveInt := func(name string, dst *int, allowZero bool) func(string) error {
 		return func(v string) error {
