@@ -37,6 +37,10 @@ type Options struct {
 	// LocStride is the distance in bytes between the locations of one
 	// instance (default 64, a cache line each).
 	LocStride int
+	// Spin is how many times a thread checks the barrier before it
+	// blocks in memory.atomic.wait32 (0: 1024, or 64 when there are more
+	// threads than GOMAXPROCS).
+	Spin int
 	// Fault injects a defect (testing only).
 	Fault Fault
 }
@@ -88,9 +92,12 @@ func Run(ctx context.Context, t *Test, m *Model, opts Options) (*Histogram, erro
 	// Spin at the barrier while every thread can have a processor; with
 	// more threads than processors, spinning only delays the thread that
 	// has to arrive, so block almost at once.
-	spin := 4096
-	if len(t.Threads) > runtime.GOMAXPROCS(0) {
-		spin = 64
+	spin := opts.Spin
+	if spin <= 0 {
+		spin = 1024
+		if len(t.Threads) > runtime.GOMAXPROCS(0) {
+			spin = 64
+		}
 	}
 	inst, err := t.instantiate(l, spin, opts.Stagger > 0, opts.Fault)
 	if err != nil {

@@ -76,7 +76,7 @@ func WasmLitmus(args []string, stdin io.Reader, stdout, stderr io.Writer) (code 
 	var (
 		inputs  []string
 		verbose int
-		opts    = litmus.Options{Runs: 100_000, Stagger: defaultStagger, Timeout: 60 * time.Second}
+		opts    = litmus.Options{Runs: 100_000, Stagger: defaultStagger, Timeout: 60 * time.Second, Affinity: runtime.GOOS == "linux"}
 		svgFile string
 		emitDir string
 		jsonOut bool
@@ -110,8 +110,10 @@ func WasmLitmus(args []string, stdin io.Reader, stdout, stderr io.Writer) (code 
 			set: positiveInt("batch", &opts.Batch, false)},
 		option{long: "stagger", metavar: "N", help: fmt.Sprintf("Delay each thread by 0..N random spins per round (default %d; 0: none)", defaultStagger),
 			set: positiveInt("stagger", &opts.Stagger, true)},
-		option{long: "affinity", help: "Pin thread i to the i-th CPU (Linux)",
+		option{long: "affinity", help: "Pin thread i to the i-th CPU (Linux; the default there)",
 			set: func(string) error { opts.Affinity = true; return nil }},
+		option{long: "no-affinity", help: "Let the Go scheduler place the threads",
+			set: func(string) error { opts.Affinity = false; return nil }},
 		option{long: "procs", metavar: "N", help: "Set GOMAXPROCS (default: number of CPUs)",
 			set: positiveInt("procs", &procs, false)},
 		option{long: "seed", metavar: "N", help: "Seed of the stagger delays",
@@ -240,7 +242,7 @@ func WasmLitmus(args []string, stdin io.Reader, stdout, stderr io.Writer) (code 
 }
 
 // defaultStagger is the default --stagger: on a 2-core x86 machine it
-// makes the store-buffering outcome several times more frequent than no
+// makes the store-buffering outcome about ten times more frequent than no
 // delay at all (see BENCHMARKS.md).
 const defaultStagger = 8
 
