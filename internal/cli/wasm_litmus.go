@@ -110,7 +110,7 @@ func WasmLitmus(args []string, stdin io.Reader, stdout, stderr io.Writer) (code 
 			set: positiveInt("batch", &opts.Batch, false)},
 		option{long: "stagger", metavar: "N", help: fmt.Sprintf("Delay each thread by 0..N random spins per round (default %d; 0: none)", defaultStagger),
 			set: positiveInt("stagger", &opts.Stagger, true)},
-		option{long: "affinity", help: "Pin thread i to the i-th CPU (Linux; the default there)",
+		option{long: "affinity", help: "Pin thread i to the i-th CPU (Linux, the default; tests without waits, one thread per CPU)",
 			set: func(string) error { opts.Affinity = true; return nil }},
 		option{long: "no-affinity", help: "Let the Go scheduler place the threads",
 			set: func(string) error { opts.Affinity = false; return nil }},
