@@ -21,12 +21,69 @@ type Histogram struct {
 
 func newHistogram(t *Test, m *Model) *Histogram {
 	h := &Histogram{Test: t, Model: m, counts: map[string]*int{}, outcomes: map[string]Outcome{}}
-	for _, o := range m.Allowed {
+	for _, o := range append(m.Allowed, questionForbidden(t, m)...) {
 		k := o.key()
 		h.counts[k] = new(int)
 		h.outcomes[k] = o
 	}
 	return h
+}
+
+// maxQuestionRows bounds the forbidden outcomes listed for a question.
+const maxQuestionRows = 4
+
+// questionForbidden lists forbidden outcomes that satisfy an exists or
+// ~exists question, so that the histogram shows what the model rules out
+// (MP_atomic's "flag seen, data missed") even when it never occurs. The
+// candidates combine the values each observable takes in allowed outcomes
+// or in the question.
+func questionForbidden(t *Test, m *Model) []Outcome {
+	if t.Cond == nil || t.Cond.Quant == QForall {
+		return nil
+	}
+	domains := make([][]uint64, len(t.Observe))
+	size := 1
+	for i, obs := range t.Observe {
+		set := map[uint64]bool{}
+		for _, o := range m.Allowed {
+			set[o[i]] = true
+		}
+		t.Cond.Expr.walk(func(e *Expr) {
+			if e.Op == ExprEq && e.Obs == obs {
+				set[e.Value] = true
+			}
+		})
+		for v := range set {
+			domains[i] = append(domains[i], v)
+		}
+		size *= len(domains[i])
+		if size > 1<<12 {
+			return nil
+		}
+	}
+	var out []Outcome
+	o := make(Outcome, len(t.Observe))
+	var gen func(i int)
+	gen = func(i int) {
+		if len(out) > maxQuestionRows {
+			return
+		}
+		if i == len(o) {
+			if t.Cond.Expr.Eval(t, o) && m.Verdict(o) == Forbidden {
+				out = append(out, append(Outcome(nil), o...))
+			}
+			return
+		}
+		for _, v := range domains[i] {
+			o[i] = v
+			gen(i + 1)
+		}
+	}
+	gen(0)
+	if len(out) > maxQuestionRows {
+		return nil // too many to be informative
+	}
+	return out
 }
 
 // add counts one run whose outcome has the given key; mk builds the
@@ -59,8 +116,9 @@ type Row struct {
 	Verdict Verdict
 }
 
-// Rows lists every allowed outcome (seen or not) and every forbidden one
-// seen: SC first, then racy, then forbidden, each group in outcome order.
+// Rows lists every allowed outcome (seen or not), every forbidden one seen,
+// and the forbidden outcomes the question asks about (seen or not): SC
+// first, then racy, then forbidden, each group in outcome order.
 func (h *Histogram) Rows() []Row {
 	rows := make([]Row, 0, len(h.counts))
 	for k, c := range h.counts {

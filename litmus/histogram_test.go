@@ -145,3 +145,24 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// The forbidden outcomes a question asks about are listed even when no run
+// produced them, so the histogram shows what the model rules out.
+func TestHistogramQuestionRows(t *testing.T) {
+	lt := mustParse(t, `WASM MP_atomic
+{ x=0; y=0; }
+ P0                   | P1                     ;
+ i32.atomic.store x 1 | r0 = i32.atomic.load y ;
+ i32.atomic.store y 1 | r1 = i32.atomic.load x ;
+exists (1:r0=1 /\ 1:r1=0)
+`)
+	h := newHistogram(lt, mustModel(t, lt))
+	rows := h.Rows()
+	last := rows[len(rows)-1]
+	if len(rows) != 4 || lt.Format(last.Outcome) != "1:r0=1 1:r1=0" || last.Verdict != Forbidden || last.Count != 0 {
+		t.Errorf("rows %+v", rows)
+	}
+	if h.Forbidden() != 0 {
+		t.Errorf("%d forbidden runs before any run", h.Forbidden())
+	}
+}

@@ -225,7 +225,12 @@ func WasmLitmus(args []string, stdin io.Reader, stdout, stderr io.Writer) (code 
 		fmt.Fprintf(stdout, "%d tests, %d with forbidden outcomes\n", len(tests), forbidden)
 	}
 	if svgFile != "" && len(hists) > 0 {
-		note := fmt.Sprintf("watt interpreter, %s/%s, %d CPUs, GOMAXPROCS %d", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+		placement := "threads placed by Go"
+		if opts.Affinity {
+			placement = "threads pinned to CPUs"
+		}
+		note := fmt.Sprintf("watt's interpreter on %s/%s, %d CPUs, GOMAXPROCS %d, stagger %d, %s",
+			runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), opts.Stagger, placement)
 		var buf bytes.Buffer
 		if err := litmus.WriteSVG(&buf, hists, note); err == nil {
 			err = writeOutput(svgFile, buf.Bytes(), stdout)
