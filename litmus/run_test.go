@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/watt-wasm/watt/ir"
 )
 
 // Every catalogue test runs on the interpreter without a forbidden
@@ -132,5 +134,32 @@ func TestRunOversubscribed(t *testing.T) {
 		if err != nil || h.Runs != 100 || h.Forbidden() != 0 {
 			t.Errorf("%s: %v, %d runs, %d forbidden", lt.Name, err, h.Runs, h.Forbidden())
 		}
+	}
+}
+
+// BenchmarkRound measures one round (barrier, stagger, the test's
+// instructions, the registers stored and counted) of SB and MP+wait.
+func BenchmarkRound(b *testing.B) {
+	for _, text := range []string{sbText, `WASM MP+wait
+{ x=0; y=0; }
+ P0                            | P1                               ;
+ i32.store x 42                | r1 = memory.atomic.wait32 y 0 -1 ;
+ i32.atomic.store y 1          | r2 = i32.load x                  ;
+ r0 = memory.atomic.notify y 1 |                                  ;
+`} {
+		lt, err := Parse(ir.NewSource("bench.litmus", []byte(text), false))
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := NewModel(lt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(lt.Name, func(b *testing.B) {
+			h, err := Run(context.Background(), lt, m, Options{Runs: b.N, Stagger: 8, Affinity: runtime.GOOS == "linux"})
+			if err != nil || h.Runs != b.N {
+				b.Fatal(err)
+			}
+		})
 	}
 }
