@@ -86,17 +86,17 @@ func questionForbidden(t *Test, m *Model) []Outcome {
 	return out
 }
 
-// add counts one run whose outcome has the given key; mk builds the
-// outcome the first time a key is seen.
-func (h *Histogram) add(key []byte, mk func() Outcome) {
-	if c, ok := h.counts[string(key)]; ok {
+// add counts one run whose outcome has the given key, reading the outcome
+// itself (with read) only the first time the key is seen.
+func (h *Histogram) add(key []byte, read func() Outcome) {
+	if c, ok := h.counts[string(key)]; ok { // no allocation on this path
 		*c++
 		return
 	}
 	k := string(key)
 	h.counts[k] = new(int)
 	*h.counts[k] = 1
-	h.outcomes[k] = mk()
+	h.outcomes[k] = read()
 }
 
 // Add counts n runs with outcome o (for executors other than Run).

@@ -186,12 +186,7 @@ func WasmLitmus(args []string, stdin io.Reader, stdout, stderr io.Writer) (code 
 			continue
 		}
 		if emitDir != "" {
-			out := filepath.Join(emitDir, t.Name+".wast")
-			var buf bytes.Buffer
-			if err := litmus.EmitWast(&buf, t, m); err == nil {
-				err = writeOutput(out, buf.Bytes(), stdout)
-			}
-			if err != nil {
+			if err := emitWast(emitDir, lt, m, stdout); err != nil {
 				fmt.Fprintf(stderr, "wasm-litmus: %v\n", err)
 				failed = true
 			}
@@ -321,4 +316,27 @@ func jsonReport(rep litmusJSON, h *litmus.Histogram) litmusJSON {
 		rep.Question = &litmusJSONQuery{Condition: t.Cond.Format(t), Count: h.CondCount(), Model: h.Model.CondVerdict().String()}
 	}
 	return rep
+}
+
+// emitWast writes one test as DIR/NAME.wast (a lifted suite script keeps
+// its name, so MP.wast gives MP.wast), never over the file it came from.
+func emitWast(dir string, lt loadedTest, m *litmus.Model, stdout io.Writer) error {
+	name := strings.TrimSuffix(lt.test.Name, ".wast")
+	safe := strings.Map(func(r rune) rune {
+		if r == '+' || r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, name)
+	out := filepath.Join(dir, safe+".wast")
+	if a, err := filepath.Abs(out); err == nil {
+		if b, err := filepath.Abs(lt.file); err == nil && a == b {
+			return fmt.Errorf("--emit-wast: %s would overwrite its own input", out)
+		}
+	}
+	var buf bytes.Buffer
+	if err := litmus.EmitWast(&buf, lt.test, m); err != nil {
+		return err
+	}
+	return writeOutput(out, buf.Bytes(), stdout)
 }
