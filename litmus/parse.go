@@ -44,6 +44,7 @@ type parser struct {
 	test *Test
 
 	locIndex map[string]int
+	initOff  map[int]int // location -> offset of its initial value
 }
 
 // bail aborts parsing with an error at off.
@@ -153,7 +154,7 @@ func (p *parser) describe() string {
 // Parse reads a test in the .litmus text format (see the package
 // documentation). Errors are *ir.Error values positioned in src.
 func Parse(src *ir.Source) (t *Test, err error) {
-	p := &parser{src: src, data: string(src.Data), locIndex: map[string]int{}}
+	p := &parser{src: src, data: string(src.Data), locIndex: map[string]int{}, initOff: map[int]int{}}
 	p.test = &Test{Src: src}
 	defer func() {
 		if r := recover(); r != nil {
@@ -243,6 +244,7 @@ func (p *parser) parseInit() {
 		l := p.loc(name, nameOff)
 		loc := &p.test.Locs[l]
 		loc.Init = v
+		p.initOff[l] = off
 		if typ != 0 {
 			loc.Type = typ
 		}
@@ -490,7 +492,7 @@ func (p *parser) useLoc(l int, t ir.ValType, k Kind, off int) {
 	loc := &p.test.Locs[l]
 	if loc.Type == 0 {
 		loc.Type = t
-		p.checkRange(loc.Init, off, t)
+		p.checkRange(loc.Init, p.initOff[l], t)
 		return
 	}
 	if loc.Type != t {
@@ -678,77 +680,4 @@ func (p *parser) finish(extra []int) error {
 	}
 	t.Observe = defaultObserve(t, locs)
 	return t.validate()
-}
-
-// defaultObserve lists every register, then the given locations without
-// repeats.
-func defaultObserve(t *Test, locs []int) []Obs {
-	var obs []Obs
-	for i, th := range t.Threads {
-		for r := range th.Regs {
-			obs = append(obs, Obs{Thread: i, Index: r})
-		}
-	}
-	seen := map[int]bool{}
-	for _, l := range locs {
-		if !seen[l] {
-			seen[l] = true
-			obs = append(obs, Obs{Thread: -1, Index: l})
-		}
-	}
-	return obs
-}
-
-// validate checks the rules every test must follow, whatever it was read
-// from.
-func (t *Test) validate() error {
-	if len(t.Threads) == 0 {
-		return ir.Errorf(t.Src, 0, ir.Malformed, "test %s has no threads", t.Name)
-	}
-	events := 0
-	accesses := make([]int, len(t.Locs))
-	for _, th := range t.Threads {
-		for _, in := range th.Instrs {
-			if in.Loc >= 0 {
-				accesses[in.Loc]++
-			}
-		}
-	}
-	for _, th := range t.Threads {
-		events += len(th.Instrs)
-		for _, in := range th.Instrs {
-			// The number of waiters a notify wakes depends on the order of
-			// events, which the weak model only knows at the end: such a
-			// value may be stored (to report it), but nothing may read it.
-			for _, a := range in.Args {
-				if a.Reg >= 0 && th.Instrs[regDef(&th, a.Reg)].Kind == Notify && (in.Kind != Store || accesses[in.Loc] != 1) {
-					return ir.Errorf(t.Src, in.Pos, ir.Malformed, "register %s holds a notify count: it can only be stored to a location nothing else accesses", th.Regs[a.Reg].Name)
-				}
-			}
-			if in.Kind == Wait {
-				if t.Locs[in.Loc].Type != in.Type {
-					return ir.Errorf(t.Src, in.Pos, ir.Malformed, "%s on %v location %s", in.opName(), t.Locs[in.Loc].Type, t.Locs[in.Loc].Name)
-				}
-				events++ // a wait that blocks is two events: check and resume
-			}
-		}
-	}
-	events += len(t.Observe)
-	if events > maxEventsInModel {
-		return ir.Errorf(t.Src, 0, ir.Malformed, "test %s is too large to enumerate (%d events, at most %d)", t.Name, events, maxEventsInModel)
-	}
-	if len(t.Observe) == 0 {
-		return ir.Errorf(t.Src, 0, ir.Malformed, "test %s observes nothing: assign a register or list locations [x]", t.Name)
-	}
-	return nil
-}
-
-// regDef returns the index of the instruction that assigns register r.
-func regDef(th *Thread, r int) int {
-	for i, in := range th.Instrs {
-		if in.Dst == r {
-			return i
-		}
-	}
-	return 0
 }

@@ -117,3 +117,12 @@ func TestParseTooLarge(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// An initial value that does not fit the location's width, which only the
+// accesses decide, is reported at the value.
+func TestParseInitRange(t *testing.T) {
+	_, err := Parse(ir.NewSource("t.litmus", []byte("WASM T\n{ x=4294967296; }\n P0 ;\n r0 = i32.load x ;\n"), false))
+	if err == nil || err.Error() != "t.litmus:2:5: constant out of range for i32" {
+		t.Errorf("got %v", err)
+	}
+}

@@ -312,3 +312,76 @@ func (in *Instr) isAtomic() bool {
 
 // waitForever reports whether a wait's timeout is negative (no timeout).
 func (in *Instr) waitForever() bool { return int64(in.Args[1].Const) < 0 }
+
+// defaultObserve lists every register, then the given locations without
+// repeats.
+func defaultObserve(t *Test, locs []int) []Obs {
+	var obs []Obs
+	for i, th := range t.Threads {
+		for r := range th.Regs {
+			obs = append(obs, Obs{Thread: i, Index: r})
+		}
+	}
+	seen := map[int]bool{}
+	for _, l := range locs {
+		if !seen[l] {
+			seen[l] = true
+			obs = append(obs, Obs{Thread: -1, Index: l})
+		}
+	}
+	return obs
+}
+
+// validate checks the rules every test must follow, whatever it was read
+// from.
+func (t *Test) validate() error {
+	if len(t.Threads) == 0 {
+		return ir.Errorf(t.Src, 0, ir.Malformed, "test %s has no threads", t.Name)
+	}
+	events := 0
+	accesses := make([]int, len(t.Locs))
+	for _, th := range t.Threads {
+		for _, in := range th.Instrs {
+			if in.Loc >= 0 {
+				accesses[in.Loc]++
+			}
+		}
+	}
+	for _, th := range t.Threads {
+		events += len(th.Instrs)
+		for _, in := range th.Instrs {
+			// The number of waiters a notify wakes depends on the order of
+			// events, which the weak model only knows at the end: such a
+			// value may be stored (to report it), but nothing may read it.
+			for _, a := range in.Args {
+				if a.Reg >= 0 && th.Instrs[regDef(&th, a.Reg)].Kind == Notify && (in.Kind != Store || accesses[in.Loc] != 1) {
+					return ir.Errorf(t.Src, in.Pos, ir.Malformed, "register %s holds a notify count: it can only be stored to a location nothing else accesses", th.Regs[a.Reg].Name)
+				}
+			}
+			if in.Kind == Wait {
+				if t.Locs[in.Loc].Type != in.Type {
+					return ir.Errorf(t.Src, in.Pos, ir.Malformed, "%s on %v location %s", in.opName(), t.Locs[in.Loc].Type, t.Locs[in.Loc].Name)
+				}
+				events++ // a wait that blocks is two events: check and resume
+			}
+		}
+	}
+	events += len(t.Observe)
+	if events > maxEventsInModel {
+		return ir.Errorf(t.Src, 0, ir.Malformed, "test %s is too large to enumerate (%d events, at most %d)", t.Name, events, maxEventsInModel)
+	}
+	if len(t.Observe) == 0 {
+		return ir.Errorf(t.Src, 0, ir.Malformed, "test %s observes nothing: assign a register or list locations [x]", t.Name)
+	}
+	return nil
+}
+
+// regDef returns the index of the instruction that assigns register r.
+func regDef(th *Thread, r int) int {
+	for i, in := range th.Instrs {
+		if in.Dst == r {
+			return i
+		}
+	}
+	return 0
+}
