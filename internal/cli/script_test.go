@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 		"spectest-interp": func() {
 			os.Exit(SpectestInterp(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
+		"wasm-litmus": func() { os.Exit(WasmLitmus(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 
