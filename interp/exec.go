@@ -28,7 +28,11 @@ func (t *thread) run(f *Function, fp int) {
 	for {
 		in := &code[pc]
 		pc++
+	dispatch:
 		switch in.op {
+		case opTrace:
+			in = fc.trace.step(len(t.frames), pc-1, l)
+			goto dispatch
 		case opCopy:
 			l[in.a] = l[in.b]
 		case opCopy2:

@@ -35,6 +35,9 @@ type Options struct {
 	NoRoundTrip bool
 	// Output receives what the spectest print functions print (nil: dropped).
 	Output io.Writer
+	// Trace, when set, receives a line per executed instruction (see
+	// interp.Module.Trace).
+	Trace io.Writer
 	// MaxCallDepth bounds nested calls (interp.Store.MaxCallDepth); zero
 	// means the interpreter's default.
 	MaxCallDepth int
@@ -292,6 +295,9 @@ func (r *runner) instantiate(m *ir.Module, src *ir.Source) (*interp.Instance, er
 	cm, err := interp.Compile(m, src, r.opts.Features)
 	if err != nil {
 		return nil, err
+	}
+	if r.opts.Trace != nil {
+		cm = cm.Trace(r.opts.Trace)
 	}
 	ctx, cancel := context.WithTimeout(r.ctx, r.opts.WaitTimeout)
 	defer cancel()

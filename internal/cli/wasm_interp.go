@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -90,7 +91,7 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				callDepth = n
 				return nil
 			}},
-		option{short: 't', long: "trace", help: "Trace execution (watt: each export run; with --wasi, every WASI call, to stderr)",
+		option{short: 't', long: "trace", help: "Trace execution: one line per instruction (with --wasi, and every WASI call, to stderr)",
 			set: func(string) error { trace = true; return nil }},
 		option{long: "wasi", help: "Assume input module is WASI compliant (Export  WASI API the the module and invoke _start function)",
 			set: func(string) error { useWASI = true; return nil }},
@@ -154,7 +155,24 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if verbose > 0 && mod.Src.Binary {
 		printSections(stderr, mod.Src.Data)
 	}
-	out := &lockedWriter{w: stdout}
+	outW := stdout
+	if trace && !useWASI {
+		// A line per instruction: buffer them (flushed on return).
+		bw := bufio.NewWriterSize(stdout, 64<<10)
+		defer bw.Flush()
+		outW = bw
+	}
+	out := &lockedWriter{w: outW}
+	errOut := &lockedWriter{w: stderr}
+	if trace {
+		// One line per executed instruction, as wabt's --trace; with
+		// --wasi on stderr, since the program owns stdout.
+		if useWASI {
+			mod = mod.Trace(errOut)
+		} else {
+			mod = mod.Trace(out)
+		}
+	}
 	store := interp.NewStore()
 	store.MaxCallDepth = callDepth
 	hosts := &hostImports{store: store, mod: mod, out: out, print: hostPrint, dummy: dummyImports}
@@ -165,7 +183,7 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Env:     env,
 			Stdin:   stdin,
 			Stdout:  out,
-			Stderr:  &lockedWriter{w: stderr},
+			Stderr:  errOut,
 			Dirs:    dirs,
 			Store:   store,
 			Imports: hosts.resolver(),
