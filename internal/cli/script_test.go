@@ -29,6 +29,7 @@ func TestMain(m *testing.M) {
 		"wasm2wat":      func() { os.Exit(Wasm2Wat(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wasm-validate": func() { os.Exit(WasmValidate(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wasm-strip":    func() { os.Exit(WasmStrip(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wasm-objdump":  func() { os.Exit(WasmObjdump(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wast2json":     func() { os.Exit(Wast2JSON(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 
 		"wasm-interp": func() { os.Exit(WasmInterp(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
