@@ -103,9 +103,9 @@ type state struct {
 
 	// Known after the prepass.
 	numImportedFuncs, numImportedGlobals, numImportedTables, numImportedMemories int
-	funcTypes                                               []uint32 // type index of each function, imports first
-	typeParams                                              []int    // parameter count of each type
-	sectionNames                                            []string // by section index: the custom name or the section's
+	funcTypes                                                                    []uint32 // type index of each function, imports first
+	typeParams                                                                   []int    // parameter count of each type
+	sectionNames                                                                 []string // by section index: the custom name or the section's
 }
 
 // names are the names wabt's objdump shows, gathered in the prepass.
@@ -130,8 +130,8 @@ type pass struct {
 	// Running values wabt's objdump keeps between segments.
 	elemOffset uint32
 	dataOffset uint64
-	codeStart              int
-	funcIndex              uint32 // next function body
+	codeStart  int
+	funcIndex  uint32 // next function body
 }
 
 var sectionIDNames = [...]string{"Custom", "Type", "Import", "Function", "Table", "Memory", "Global",
