@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 		"wasm-validate": func() { os.Exit(WasmValidate(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wasm-strip":    func() { os.Exit(WasmStrip(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wasm-objdump":  func() { os.Exit(WasmObjdump(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wat-desugar":   func() { os.Exit(WatDesugar(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wast2json":     func() { os.Exit(Wast2JSON(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 
 		"wasm-interp": func() { os.Exit(WasmInterp(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
