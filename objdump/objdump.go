@@ -52,8 +52,9 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("%07x: error: %s", e.Offset, e.Msg) }
 
 // Dump prints data, the binary module named name, to w. What was printed
-// before an error stays printed, as with wabt. A malformed module stops
-// the dump with an *Error. When -j names a section the module does not
+// before an error stays printed, as with wabt. For a malformed module
+// every pass prints what it read before the error and Dump returns the
+// first *Error. When -j names a section the module does not
 // have, "Section not found: NAME" goes to errw after the headers and
 // details, and again after the raw contents (as wabt reports it) and Dump
 // returns ErrSectionNotFound.
@@ -63,6 +64,7 @@ func Dump(w, errw io.Writer, name string, data []byte, opts Options) error {
 	st := &state{opts: opts, data: data, name: name, names: newNames()}
 	bw.WriteString("\n")
 	var notFound bool
+	var firstErr error
 	found := false
 	check := func() {
 		if opts.Section != "" && !found {
@@ -78,15 +80,20 @@ func Dump(w, errw io.Writer, name string, data []byte, opts Options) error {
 			m == modeDisassemble && !opts.Disassemble, m == modeRaw && !opts.Raw:
 			continue
 		}
+		// As wabt, every pass runs even when one failed, each printing
+		// what it read before the error.
 		p := &pass{state: st, mode: m, w: bw}
-		if err := p.run(); err != nil {
-			return err
+		if err := p.run(); err != nil && firstErr == nil {
+			firstErr = err
 		}
 		found = found || p.sectionFound
 		switch {
 		case m == modeDetails, m == modeHeaders && !opts.Details, m == modeRaw:
 			check()
 		}
+	}
+	if firstErr != nil {
+		return firstErr
 	}
 	if notFound {
 		return ErrSectionNotFound
