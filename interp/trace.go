@@ -9,10 +9,10 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// opTrace marks every instruction of a traced function's code: the loop
-// calls funcTrace.step, which prints the instruction and hands back the real
-// one to execute. Untraced code never contains it, so tracing costs the
-// normal path nothing but one more (never taken) case of the switch.
+// opTrace comes before every instruction of a traced function's code:
+// funcTrace.step prints the instruction that follows. Untraced code never
+// contains it, and the loop handles it with the rare instructions, so
+// tracing costs the normal path nothing.
 const opTrace = numOps
 
 // funcTrace is a traced function's original code and where its lines go.
@@ -38,9 +38,27 @@ func (m *Module) Trace(w io.Writer) *Module {
 	t := &Module{IR: m.IR, Src: m.Src, funcs: make([]*funcCode, len(m.funcs))}
 	for i, fc := range m.funcs {
 		c := *fc
-		c.code = make([]instr, len(fc.code))
-		for pc := range c.code {
-			c.code[pc] = instr{op: opTrace}
+		// Instruction pc moves to 2pc+1, after its opTrace at 2pc; a
+		// branch to pc goes to 2pc, so the target is traced too.
+		c.code = make([]instr, 2*len(fc.code))
+		c.pos = make([]ir.Pos, 2*len(fc.pos))
+		for pc, in := range fc.code {
+			c.code[2*pc] = instr{op: opTrace, imm: uint64(pc)}
+			if isBranch(in.op) {
+				in.imm *= 2
+			}
+			c.code[2*pc+1] = in
+		}
+		for pc, p := range fc.pos {
+			c.pos[2*pc], c.pos[2*pc+1] = p, p
+		}
+		c.brTables = make([]brTable, len(fc.brTables))
+		for k, bt := range fc.brTables {
+			bt.targets = append([]brTarget(nil), bt.targets...)
+			for j := range bt.targets {
+				bt.targets[j].pc *= 2
+			}
+			c.brTables[k] = bt
 		}
 		c.trace = &funcTrace{w: w, orig: fc.code, name: fc.name, v128s: fc.v128s}
 		t.funcs[i] = &c
@@ -48,8 +66,17 @@ func (m *Module) Trace(w io.Writer) *Module {
 	return t
 }
 
-// step prints the instruction at pc and returns it.
-func (ft *funcTrace) step(depth, pc int, l []uint64) *instr {
+// isBranch reports whether op's imm is a target pc.
+func isBranch(op uint16) bool {
+	switch op {
+	case opBr, opBrIf, opBrIfNot, opBrIf64, opBrIfNot64:
+		return true
+	}
+	return op >= opBrI32 && op < opBrI64I+10 || op >= opBrF32 && op < opBrF64+6
+}
+
+// step prints the instruction at pc of the original code.
+func (ft *funcTrace) step(depth, pc int, l []uint64) {
 	in := &ft.orig[pc]
 	b := make([]byte, 0, 80)
 	b = append(b, '#')
@@ -67,7 +94,6 @@ func (ft *funcTrace) step(depth, pc int, l []uint64) *instr {
 	}
 	b = append(b, '\n')
 	ft.w.Write(b)
-	return in
 }
 
 // appendOperands writes an instruction's operands: the values it reads for
