@@ -34,6 +34,15 @@ import (
 // and runs one subtest per tool. watt's tools run in-process, wabt's as
 // processes on a small pool. In -short mode every 8th module is used.
 
+// diffAll is set by WATT_DIFF_ALL=1: every module through every tool.
+// By default the tools that take one module a run (wasm-strip, wat-desugar)
+// see a sample, to keep the test quick; README's claims were checked with
+// WATT_DIFF_ALL=1.
+var diffAll = os.Getenv("WATT_DIFF_ALL") != ""
+
+// diffSample reports whether module i is in a 1-in-every sample.
+func diffSample(i, every int) bool { return diffAll || i%every == 0 }
+
 // diffModule is one module of the corpus.
 type diffModule struct {
 	name     string // "address.wast:12", for messages
@@ -316,13 +325,16 @@ func desugarEqual(want, got []byte) bool {
 	return true
 }
 
-// diffDesugar: wat-desugar --enable-threads of every text module, some
-// with -f, some with the naming and inlining options.
+// diffDesugar: wat-desugar --enable-threads of the text modules (a sample
+// unless WATT_DIFF_ALL is set), some with -f, some with the naming and
+// inlining options.
 func diffDesugar(t *testing.T, mods []diffModule) {
 	r := &diffReport{t: t}
 	diffParallel(len(mods), func(i int) {
 		m := &mods[i]
-		if m.textFile == "" {
+		// One run a module: every 3rd module (all in -short mode, which
+		// samples the corpus already), the options rotating.
+		if m.textFile == "" || !diffSample(i, 3) && !testing.Short() {
 			return
 		}
 		args := []string{"--enable-threads"}
@@ -541,9 +553,9 @@ func diffStrip(t *testing.T, dir string, mods []diffModule) {
 		m := &mods[i]
 		// wasm-strip takes one file a run. Text modules, all encoded by
 		// watt with a name section, exercise the same few paths: every
-		// 8th is enough; every binary module of the suite (the odd
+		// 16th is enough; every binary module of the suite (the odd
 		// encodings) and of the repository is stripped.
-		if m.wasmFile == "" || m.text != "" && i%8 != 0 && !testing.Short() {
+		if m.wasmFile == "" || m.text != "" && !diffSample(i, 16) && !testing.Short() {
 			return
 		}
 		want, wantOut := filepath.Join(dir, fmt.Sprintf("s%d.wabt.wasm", i)), filepath.Join(dir, fmt.Sprintf("s%d.watt.wasm", i))
@@ -585,13 +597,14 @@ func diffStrip(t *testing.T, dir string, mods []diffModule) {
 // spectest-interp's JSON reader with every command passing, as many
 // commands as the .wast has.
 func TestWast2JSONRunsLikeWast(t *testing.T) {
-	files := testsuite.Files(t)
-	if testing.Short() {
-		var some []string
-		for i := 0; i < len(files); i += 8 {
-			some = append(some, files[i])
+	// The threads scripts, whose JSON only watt writes, and a sample of the
+	// others (whose JSON is wabt's byte for byte, TestMatchesWabt, and which
+	// spectest's own tests run from wabt's JSON).
+	var files []string
+	for i, f := range testsuite.Files(t) {
+		if strings.HasPrefix(testsuite.Rel(t, f), "threads/") || diffSample(i, 8) {
+			files = append(files, f)
 		}
-		files = some
 	}
 	dir := t.TempDir()
 	for i, path := range files {

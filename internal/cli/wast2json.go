@@ -142,6 +142,9 @@ type specWriter struct {
 	files    []specFile
 	count    int // modules written so far
 	err      error
+	// inAssertion is set while an assertion's module is written: a quoted
+	// one is written as its text.
+	inAssertion bool
 }
 
 type specFile struct {
@@ -324,7 +327,9 @@ func (w *specWriter) assertModule(kind string, pos ir.Pos, mc *wat.ModuleCommand
 	j := &w.json
 	// The line is the module's, as wabt writes it.
 	j.WriteString(`{"type": "` + kind + `", "line": ` + w.line(mc.Pos))
+	w.inAssertion = true
 	_, file := w.module(mc, check)
+	w.inAssertion = false
 	j.WriteString(`, "filename": `)
 	writeJSONString(j, filepath.Base(file))
 	j.WriteString(`, "text": `)
@@ -350,6 +355,26 @@ func (w *specWriter) module(mc *wat.ModuleCommand, check bool) (*ir.Module, stri
 		m, _ := binary.Decode(ir.NewSource(name, mc.Binary, true), w.features)
 		return m, name
 	case wat.ModuleQuote:
+		if !w.inAssertion {
+			// A module command's quoted text is a module like any other
+			// (wabt 1.0.32 crashes on it): parsed, checked, encoded.
+			src := ir.NewSource(fmt.Sprintf("%s:%s (module quote)", w.src.Name, w.line(mc.Pos)), []byte(mc.Quote), false)
+			m, err := wat.ParseModule(src, w.features)
+			if err != nil {
+				if w.err == nil {
+					w.err = err
+				}
+				return nil, name
+			}
+			mc = &wat.ModuleCommand{Pos: mc.Pos, Name: mc.Name, Kind: wat.ModuleText, Module: m}
+			if check && w.check {
+				if err := validate.Module(m, src, w.features); err != nil && w.err == nil {
+					w.err = err
+				}
+				check = false
+			}
+			break
+		}
 		name = fmt.Sprintf("%s.%d.wat", w.prefix, n)
 		w.files = append(w.files, specFile{name, []byte(mc.Quote)})
 		return nil, name
