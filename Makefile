@@ -14,6 +14,7 @@ BENCHRUNS ?= 3
 all: build vet test
 
 # Compile everything and put the tools (wat2wasm, wasm2wat, wasm-validate,
+# wasm-objdump, wasm-strip, wat-desugar, wast2json,
 # wasm-interp, spectest-interp) in $(BIN)/.
 build:
 	$(GO) build ./...
