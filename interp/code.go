@@ -185,6 +185,7 @@ type funcCode struct {
 	v128s     []uint64 // v128 constants and shuffle masks, two words each
 	funcIndex uint32
 	src       *ir.Source
+	trace     *funcTrace // set in a Module.Trace copy, whose code has an opTrace before each instruction
 }
 
 // brTable is a br_table's side table: the n value slots at src move to each

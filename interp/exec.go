@@ -954,6 +954,8 @@ func (t *thread) run(f *Function, fp int) {
 				t.atomic(in, l, inst)
 			case in.op >= uint16(ir.OpV128Load) && in.op <= uint16(ir.OpF64x2ConvertLowI32x4U):
 				t.simd(in, l, inst, fc)
+			case in.op == opTrace:
+				fc.trace.step(len(t.frames), int(in.imm), l)
 			default:
 				panic(t.trapAt(pc, "interp: unknown instruction "+ir.Op(in.op).String()))
 			}

@@ -15,6 +15,9 @@ type PrintOptions struct {
 	InlineImports bool // --inline-imports: write imports inside their entity
 	GenerateNames bool // --generate-names: $f0, $t0, $p0, ... for unnamed entities
 	NoDebugNames  bool // --no-debug-names: ignore m.Name and m.Names
+	// Layout, when set, writes the module as its source text laid it out
+	// (wat-desugar) rather than in section order (wasm2wat).
+	Layout *Layout
 }
 
 // Print writes m in the text format. The default output is byte for byte

@@ -13,6 +13,12 @@ func (p *printer) module() {
 	} else {
 		p.newline(false)
 	}
+	if p.opts.Layout != nil {
+		p.layoutModule(p.opts.Layout)
+		p.close(printNewline)
+		p.writeNext()
+		return
+	}
 	for i := range m.Types {
 		p.typeEntry(uint32(i))
 	}
@@ -105,6 +111,13 @@ func (p *printer) beginFunc(index, typeIndex uint32, imported bool) {
 	p.nameOrIndex(p.names.funcs.get(index), index)
 	p.inlineExports(ir.ExternFunc, index)
 	p.inlineImport(ir.ExternFunc, index)
+	if l := p.opts.Layout; l != nil && !l.ExplicitType[index] {
+		// As the text wrote it: the signature, without (type N).
+		if imported {
+			p.funcSig(p.funcType(typeIndex))
+		}
+		return
+	}
 	p.open("type", printSpace)
 	p.ref(&p.names.types, typeIndex, printNone)
 	p.close(printSpace)
@@ -316,8 +329,10 @@ func (p *printer) elem(e *ir.Elem, index uint32, raw bool) {
 		p.valType(e.Type, printSpace)
 		for _, item := range e.Init {
 			// wabt applies names to an item only when it starts with
-			// ref.func; anything else keeps its indices.
-			p.rawIndices = raw || len(item) > 0 && item[0].Op != ir.OpRefFunc
+			// ref.func; anything else keeps its indices (in text read by
+			// wat-desugar: as the text wrote them).
+			p.rawIndices = raw || len(item) > 0 && item[0].Op != ir.OpRefFunc &&
+				(p.opts.Layout == nil || !p.opts.Layout.ByName[item[0].Pos])
 			p.initExpr(item)
 		}
 	}
