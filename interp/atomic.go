@@ -33,20 +33,25 @@ func (t *thread) atomic(in *instr, l []uint64, inst *Instance) {
 	}
 	size := uint64(op.Info().Size)
 	ea := uint64(uint32(l[in.b])) + in.imm
+	// The proposal's order (its reference interpreter: check_align;
+	// check_shared; check_bounds): a misaligned access traps as such even
+	// when it is also out of bounds, and wait on an unshared memory traps
+	// before its address is looked at.
+	if ea&(size-1) != 0 {
+		panic(t.trapAt(t.pc, msgUnaligned))
+	}
+	isWait := op == ir.OpMemoryAtomicWait32 || op == ir.OpMemoryAtomicWait64
+	if isWait && !inst.mem.Shared() {
+		panic(t.trapAt(t.pc, msgExpectedShared))
+	}
 	mem := inst.memBytes()
 	if ea+size > uint64(len(mem)) {
 		panic(t.trapAt(t.pc, msgMemOOB))
 	}
-	if ea&(size-1) != 0 {
-		panic(t.trapAt(t.pc, msgUnaligned))
-	}
 	switch {
 	case op == ir.OpMemoryAtomicNotify:
 		l[in.a] = uint64(inst.mem.notify(ea, uint32(l[in.c])))
-	case op == ir.OpMemoryAtomicWait32, op == ir.OpMemoryAtomicWait64:
-		if !inst.mem.Shared() {
-			panic(t.trapAt(t.pc, msgExpectedShared))
-		}
+	case isWait:
 		expected := l[in.b+1]
 		if size == 4 {
 			expected = uint64(uint32(expected))

@@ -2,8 +2,10 @@ package interp_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -376,5 +378,85 @@ func TestSharedMemoryReservesItsMaximum(t *testing.T) {
 	expect(t, inst, "grow", args(i32(1)), i32(-1))
 	if n := len(inst.Memory("mem").Bytes()); n != 1<<32 {
 		t.Errorf("len = %d", n)
+	}
+}
+
+// TestAtomicTrapOrder checks the order of an atomic access's checks, as the
+// threads proposal writes them (and its reference interpreter runs them:
+// check_align; check_shared; check_bounds): alignment of the effective
+// address first, then, for wait, that the memory is shared, then bounds.
+func TestAtomicTrapOrder(t *testing.T) {
+	// Every atomic access shape, each exported as (address) → result, with
+	// the value operands fixed.
+	ops := []struct {
+		name, body string
+		size       int
+		wait       bool
+	}{
+		{"i32.atomic.load", "(i32.atomic.load (local.get 0))", 4, false},
+		{"i64.atomic.load", "(i32.wrap_i64 (i64.atomic.load (local.get 0)))", 8, false},
+		{"i32.atomic.load16_u", "(i32.atomic.load16_u (local.get 0))", 2, false},
+		{"i64.atomic.load32_u", "(i32.wrap_i64 (i64.atomic.load32_u (local.get 0)))", 4, false},
+		{"i32.atomic.store", "(i32.atomic.store (local.get 0) (i32.const 1)) (i32.const 0)", 4, false},
+		{"i64.atomic.store16", "(i64.atomic.store16 (local.get 0) (i64.const 1)) (i32.const 0)", 2, false},
+		{"i64.atomic.rmw.add", "(i32.wrap_i64 (i64.atomic.rmw.add (local.get 0) (i64.const 1)))", 8, false},
+		{"i32.atomic.rmw16.xchg_u", "(i32.atomic.rmw16.xchg_u (local.get 0) (i32.const 1))", 2, false},
+		{"i32.atomic.rmw.cmpxchg", "(i32.atomic.rmw.cmpxchg (local.get 0) (i32.const 0) (i32.const 1))", 4, false},
+		{"i64.atomic.rmw32.cmpxchg_u", "(i32.wrap_i64 (i64.atomic.rmw32.cmpxchg_u (local.get 0) (i64.const 0) (i64.const 1)))", 4, false},
+		{"memory.atomic.notify", "(memory.atomic.notify (local.get 0) (i32.const 1))", 4, false},
+		{"memory.atomic.wait32", "(memory.atomic.wait32 (local.get 0) (i32.const 1) (i64.const 0))", 4, true},
+		{"memory.atomic.wait64", "(memory.atomic.wait64 (local.get 0) (i64.const 1) (i64.const 0))", 8, true},
+	}
+	for _, shared := range []bool{true, false} {
+		mem := "(memory 1)"
+		if shared {
+			mem = "(memory 1 1 shared)"
+		}
+		src := "(module " + mem
+		for _, op := range ops {
+			src += `(func (export "` + op.name + `") (param i32) (result i32) ` + op.body + `)`
+			// The same access with a static offset of 1: the effective
+			// address, not the operand, must be aligned.
+			body := strings.Replace(op.body, "(local.get 0)", "offset=1 (local.get 0)", 1)
+			src += `(func (export "` + op.name + `+1") (param i32) (result i32) ` + body + `)`
+		}
+		inst := instantiate(t, src+")")
+		for _, op := range ops {
+			// Aligned accesses in and out of bounds; wait on an unshared
+			// memory traps before bounds are looked at.
+			wantAligned, wantOOB := "", "out of bounds memory access"
+			if op.wait && !shared {
+				wantAligned, wantOOB = "expected shared memory", "expected shared memory"
+			}
+			last := int32(65536 - op.size) // last aligned in-bounds address
+			cases := []struct {
+				export string
+				addr   int32
+				want   string
+			}{
+				{op.name, 0, wantAligned},
+				{op.name, last, wantAligned},
+				{op.name, 1, "unaligned atomic"},
+				{op.name, last + 1, "unaligned atomic"},     // misaligned and (for size > 1) partly out of bounds
+				{op.name, 65536 + 1, "unaligned atomic"},    // misaligned and out of bounds
+				{op.name, -1, "unaligned atomic"},           // misaligned, far out of bounds
+				{op.name, 65536, wantOOB},                   // aligned, out of bounds
+				{op.name, int32(-op.size), wantOOB},         // aligned, far out of bounds
+				{op.name + "+1", -1, wantOOB},               // ea = 2^32: aligned, out of bounds
+				{op.name + "+1", 0, "unaligned atomic"},     // ea = 1
+				{op.name + "+1", 65536, "unaligned atomic"}, // ea = 65537: misaligned and out of bounds
+				{op.name + "+1", last - 1, wantAligned},     // ea = last
+			}
+			for _, c := range cases {
+				name := fmt.Sprintf("shared=%v/%s(%d)", shared, c.export, c.addr)
+				_, err := inst.Call(context.Background(), c.export, i32(c.addr))
+				switch {
+				case c.want == "" && err != nil:
+					t.Errorf("%s: %v, want no trap", name, err)
+				case c.want != "" && (err == nil || !strings.HasPrefix(err.(*ir.Error).Msg, c.want)):
+					t.Errorf("%s: %v, want trap %q", name, err, c.want)
+				}
+			}
+		}
 	}
 }
