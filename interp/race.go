@@ -18,12 +18,20 @@ func word(m []byte, ea uint64) *uint32 {
 	return (*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(m)), ea&^3))
 }
 
+// byteShift is the shift of byte ea inside its native 32-bit word.
+func byteShift(ea uint64) uint64 {
+	if bigEndian {
+		return 8 * (3 - ea&3)
+	}
+	return 8 * (ea & 3)
+}
+
 func ld8(m []byte, ea uint64) byte {
-	return byte(atomic.LoadUint32(word(m, ea)) >> (8 * (ea & 3)))
+	return byte(atomic.LoadUint32(word(m, ea)) >> byteShift(ea))
 }
 
 func st8(m []byte, ea uint64, v byte) {
-	p, sh := word(m, ea), 8*(ea&3)
+	p, sh := word(m, ea), byteShift(ea)
 	for {
 		old := atomic.LoadUint32(p)
 		if atomic.CompareAndSwapUint32(p, old, old&^(0xff<<sh)|uint32(v)<<sh) {

@@ -376,7 +376,7 @@ func TestSharedMemoryReservesItsMaximum(t *testing.T) {
 	expect(t, inst, "grow", args(i32(65535)), i32(1))
 	expect(t, inst, "poke", args(i32(-1)), i32(9))
 	expect(t, inst, "grow", args(i32(1)), i32(-1))
-	if n := len(inst.Memory("mem").Bytes()); n != 1<<32 {
+	if n := uint64(len(inst.Memory("mem").Bytes())); n != 1<<32 {
 		t.Errorf("len = %d", n)
 	}
 }
@@ -455,6 +455,117 @@ func TestAtomicTrapOrder(t *testing.T) {
 					t.Errorf("%s: %v, want no trap", name, err)
 				case c.want != "" && (err == nil || !strings.HasPrefix(err.(*ir.Error).Msg, c.want)):
 					t.Errorf("%s: %v, want trap %q", name, err, c.want)
+				}
+			}
+		}
+	}
+}
+
+// TestAtomicsUseLittleEndianBytes checks every atomic access against the
+// bytes of memory, which wasm defines as little endian whatever the host:
+// each op runs at every aligned offset of a 16-byte window prepared through
+// Memory.Bytes, and must return the old value those bytes encode and leave
+// the new value's bytes, and nothing else changed. (On a big-endian host a
+// native word holds its bytes the other way round.)
+func TestAtomicsUseLittleEndianBytes(t *testing.T) {
+	type op struct {
+		name string
+		rmw  func(old, v, w uint64) uint64 // new value from old, operand and replacement
+	}
+	ops := []op{
+		{"load", nil},
+		{"store", func(old, v, w uint64) uint64 { return v }},
+		{"add", func(old, v, w uint64) uint64 { return old + v }},
+		{"sub", func(old, v, w uint64) uint64 { return old - v }},
+		{"and", func(old, v, w uint64) uint64 { return old & v }},
+		{"or", func(old, v, w uint64) uint64 { return old | v }},
+		{"xor", func(old, v, w uint64) uint64 { return old ^ v }},
+		{"xchg", func(old, v, w uint64) uint64 { return v }},
+		{"cmpxchg", func(old, v, w uint64) uint64 {
+			if old == v {
+				return w
+			}
+			return old
+		}},
+	}
+	sizes := []struct {
+		bytes  int
+		suffix string // of the i64 form: rmw8.add_u, load16_u, store32, …
+	}{{1, "8"}, {2, "16"}, {4, "32"}, {8, ""}}
+	instr := func(o string, suffix string) string {
+		switch o {
+		case "load":
+			if suffix == "" {
+				return "i64.atomic.load"
+			}
+			return "i64.atomic.load" + suffix + "_u"
+		case "store":
+			return "i64.atomic.store" + suffix
+		}
+		if suffix == "" {
+			return "i64.atomic.rmw." + o
+		}
+		return "i64.atomic.rmw" + suffix + "." + o + "_u"
+	}
+	src := `(module (memory (export "mem") 1 1 shared)`
+	for _, o := range ops {
+		for _, s := range sizes {
+			in := instr(o.name, s.suffix)
+			var body string
+			switch o.name {
+			case "load":
+				body = "(" + in + " (local.get 0))"
+			case "store":
+				body = "(" + in + " (local.get 0) (local.get 1)) (i64.const 0)"
+			case "cmpxchg":
+				body = "(" + in + " (local.get 0) (local.get 1) (local.get 2))"
+			default:
+				body = "(" + in + " (local.get 0) (local.get 1))"
+			}
+			src += `(func (export "` + in + `") (param i32 i64 i64) (result i64) ` + body + `)`
+		}
+	}
+	inst := instantiate(t, src+")")
+	mem := inst.Memory("mem").Bytes()
+	pattern := []byte{0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0xf0, 0xe1, 0xd2, 0xc3, 0xb4, 0xa5, 0x96, 0x87}
+	le := func(b []byte) uint64 {
+		var v uint64
+		for i := len(b) - 1; i >= 0; i-- {
+			v = v<<8 | uint64(b[i])
+		}
+		return v
+	}
+	for _, o := range ops {
+		for _, s := range sizes {
+			in := instr(o.name, s.suffix)
+			mask := uint64(1)<<(8*s.bytes) - 1
+			if s.bytes == 8 {
+				mask = ^uint64(0)
+			}
+			for ea := 0; ea < 16; ea += s.bytes {
+				copy(mem, pattern)
+				old := le(pattern[ea : ea+s.bytes])
+				// The operand's low bytes differ from every byte of the
+				// pattern; for cmpxchg it matches the old value (with
+				// high bits the access must ignore), so the swap happens.
+				v := uint64(0x0102030405060708)
+				if o.name == "cmpxchg" {
+					v = old | ^mask
+				}
+				w := uint64(0xa1b2c3d4e5f60718)
+				res := call(t, inst, in, i32(int32(ea)), i64(int64(v)), i64(int64(w)))
+				want := append([]byte(nil), pattern...)
+				if o.rmw != nil {
+					next := o.rmw(old, v&mask, w) & mask
+					for i := 0; i < s.bytes; i++ {
+						want[ea+i] = byte(next >> (8 * i))
+					}
+				}
+				if o.name != "store" && res[0] != i64(int64(old)) {
+					t.Errorf("%s at %d returned %#x, want %#x", in, ea, uint64(res[0].Int64()), old)
+				}
+				if got := mem[:16]; string(got) != string(want) {
+					t.Errorf("%s at %d left % x, want % x", in, ea, got, want)
 				}
 			}
 		}
