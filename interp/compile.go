@@ -131,17 +131,16 @@ func (f *ctrl) labelTypes() []ir.ValType {
 }
 
 type compiler struct {
-	env       *moduleEnv
-	fc        *funcCode
-	stack     []operand
-	flushed   int // stack[:flushed] are all kindSlot: flush starts there
-	ctrls     []*ctrl
-	work      []pending // instruction lists being compiled, innermost last
-	localSlot []uint32
-	localType []ir.ValType
-	top       uint32 // next free slot
-	lastRet   int    // pc of the last instruction whose result slot may be retargeted, or -1
-	pos       ir.Pos
+	env     *moduleEnv
+	fc      *funcCode
+	stack   []operand
+	flushed int // stack[:flushed] are all kindSlot: flush starts there
+	ctrls   []*ctrl
+	work    []pending  // instruction lists being compiled, innermost last
+	locals  []localRun // by first local index
+	top     uint32     // next free slot
+	lastRet int        // pc of the last instruction whose result slot may be retargeted, or -1
+	pos     ir.Pos
 }
 
 func slots(ts []ir.ValType) uint32 {
@@ -156,17 +155,30 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	ft := env.m.Types[f.Type]
 	c := &compiler{env: env, lastRet: -1, pos: f.Pos}
 	c.fc = &funcCode{typ: ft, funcIndex: index, name: fmt.Sprintf("func[%d]", index)}
+	c.fc.results = slots(ft.Results)
+	// A valid function may declare up to 2^32-1 locals. When they alone do
+	// not fit the value stack, no call can ever enter the function: it is
+	// compiled to nothing, and its frame size makes every call fail with
+	// "call stack exhausted" (see thread.growStack), as a frame too large
+	// for the stack does at run time. Counting comes first, so nothing is
+	// allocated per local.
+	need := uint64(slots(ft.Params))
+	for _, r := range f.Locals {
+		need += uint64(r.Count) * uint64(r.Type.Slots())
+	}
+	if need > maxStackSlots {
+		c.fc.frame = maxStackSlots + 1
+		c.fc.hugeFrame = need
+		return c.fc, nil
+	}
 	for _, t := range ft.Params {
-		c.addLocal(t)
+		c.addLocals(1, t)
 	}
 	c.fc.params = c.top
 	for _, r := range f.Locals {
-		for i := uint32(0); i < r.Count; i++ {
-			c.addLocal(r.Type)
-		}
+		c.addLocals(r.Count, r.Type)
 	}
 	c.fc.locals = c.top
-	c.fc.results = slots(ft.Results)
 	c.fc.frame = c.top
 	body := &ctrl{op: ir.OpCall, height: c.top, results: ft.Results}
 	c.ctrls = append(c.ctrls, body)
@@ -186,10 +198,45 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	return c.fc, nil
 }
 
-func (c *compiler) addLocal(t ir.ValType) {
-	c.localSlot = append(c.localSlot, c.top)
-	c.localType = append(c.localType, t)
-	c.top += uint32(t.Slots())
+// localRun is n locals of one type, from local index first on, in slots
+// from slot on: locals are looked up by run, so a function's declared
+// locals cost the compiler nothing each.
+type localRun struct {
+	first, slot uint32
+	typ         ir.ValType
+}
+
+// addLocals declares the next n locals, of type t.
+func (c *compiler) addLocals(n uint32, t ir.ValType) {
+	if n == 0 {
+		return
+	}
+	next := uint32(0)
+	if k := len(c.locals); k > 0 {
+		last := c.locals[k-1]
+		next = last.first + (c.top-last.slot)/uint32(last.typ.Slots())
+		if last.typ == t {
+			c.top += n * uint32(t.Slots())
+			return
+		}
+	}
+	c.locals = append(c.locals, localRun{first: next, slot: c.top, typ: t})
+	c.top += n * uint32(t.Slots())
+}
+
+// local returns local i's slot and type.
+func (c *compiler) local(i uint32) (uint32, ir.ValType) {
+	runs := c.locals
+	lo, hi := 0, len(runs) // the run holding i is runs[lo]: its first <= i < the next's
+	for hi-lo > 1 {
+		if mid := (lo + hi) / 2; runs[mid].first <= i {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	r := runs[lo]
+	return r.slot + (i-r.first)*uint32(r.typ.Slots()), r.typ
 }
 
 func (c *compiler) emit(in instr) int {
@@ -534,7 +581,8 @@ func (c *compiler) instr(in *ir.Instr) bool {
 			c.lastRet = pc
 		}
 	case ir.OpLocalGet:
-		c.pushOperand(operand{typ: c.localType[in.Index], kind: kindLocal, src: c.localSlot[in.Index]})
+		src, t := c.local(in.Index)
+		c.pushOperand(operand{typ: t, kind: kindLocal, src: src})
 	case ir.OpLocalSet, ir.OpLocalTee:
 		c.localSet(in)
 	case ir.OpGlobalGet:
@@ -694,8 +742,7 @@ func (c *compiler) callResults(ft ir.FuncType) {
 
 func (c *compiler) localSet(in *ir.Instr) {
 	v := c.pop()
-	dst := c.localSlot[in.Index]
-	t := c.localType[in.Index]
+	dst, t := c.local(in.Index)
 	last := c.lastRet
 	c.flushLocal(dst)
 	switch {

@@ -38,7 +38,9 @@
 // its Pos locates the trapping instruction. Call depth beyond
 // Store.MaxCallDepth (calls re-entered from host functions included) and a
 // value stack beyond 64 MiB fail with the Exhaustion error "call stack
-// exhausted". Cancelling a call's context stops it at the next loop
+// exhausted"; so does every call of a function whose locals alone exceed
+// the value stack (the module is valid: it compiles and instantiates, and
+// nothing is allocated per declared local). Cancelling a call's context stops it at the next loop
 // back-edge, call or wait ("interrupted"); WithFuel bounds the back-edges
 // and calls it may run ("fuel exhausted").
 //

@@ -994,7 +994,7 @@ func (t *thread) run(f *Function, fp int) {
 			mem = inst.memBytes()
 		}
 		if need := fp + int(fc.frame); need > len(t.stack) {
-			t.growStack(need)
+			t.growStack(need, fc)
 		}
 		if fc.locals > fc.params {
 			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
@@ -1034,7 +1034,7 @@ func (t *thread) run(f *Function, fp int) {
 		}
 		// t.enter, inlined: the call path is hot.
 		if need := fp + int(fc.frame); need > len(t.stack) {
-			t.growStack(need)
+			t.growStack(need, fc)
 		}
 		if fc.locals > fc.params {
 			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
