@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -16,7 +17,8 @@ const MaxMemoryPages = ir.MaxPages
 // Memory is a linear memory.
 //
 // An unshared memory owns a Go slice that memory.grow may reallocate; it must
-// only be used by one goroutine at a time.
+// only be used by one goroutine at a time. Its capacity grows geometrically
+// (up to the maximum), so growing page by page costs amortised O(1) per page.
 //
 // A shared memory reserves its maximum size once (address space only, see
 // reserve) so its buffer never moves: any goroutine may hold the slice while
@@ -40,6 +42,9 @@ func NewMemory(mt ir.MemoryType) (*Memory, error) {
 		return nil, fmt.Errorf("memory size must be at most 65536 pages (4GiB)")
 	}
 	m := &Memory{typ: mt}
+	if mt.Min > m.maxPages() {
+		return nil, fmt.Errorf("memory of %d pages is more than this host can address", mt.Min)
+	}
 	if mt.Shared {
 		if !mt.HasMax {
 			return nil, fmt.Errorf("shared memory must have maximum")
@@ -62,12 +67,28 @@ func NewMemory(mt ir.MemoryType) (*Memory, error) {
 
 // alignedBytes allocates n zero bytes starting on an 8-byte boundary, so that
 // atomics on aligned wasm addresses are aligned in Go too.
-func alignedBytes(n uint64) []byte {
-	if n == 0 {
+func alignedBytes(n uint64) []byte { return alignedBytesCap(n, n) }
+
+// alignedBytesCap is alignedBytes with capacity c >= n (zeroed as well).
+func alignedBytesCap(n, c uint64) []byte {
+	if c == 0 {
 		return []byte{}
 	}
-	words := make([]uint64, (n+7)/8)
-	return unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), n)
+	words := make([]uint64, (c+7)/8)
+	return unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), c)[:n]
+}
+
+// grownCap is the capacity to allocate when an unshared memory of capacity
+// old must hold need bytes: geometric, so that growing a page at a time
+// copies each byte a bounded number of times (amortised O(1) per page), but
+// never beyond limit (the memory's maximum). Small memories double; above
+// 256 MiB they grow by a quarter, which bounds the unused tail.
+func grownCap(old, need, limit uint64) uint64 {
+	c := old + old/4
+	if old < 256<<20 {
+		c = 2 * old
+	}
+	return min(max(c, need), limit)
 }
 
 // ExternKind implements Extern.
@@ -89,7 +110,10 @@ func (m *Memory) Pages() uint32 { return uint32(m.size.Load() / ir.PageSize) }
 // Bytes returns the memory's current contents. For a shared memory the
 // slice stays valid forever (the buffer never moves); for an unshared one
 // only until the next growth.
-func (m *Memory) Bytes() []byte { return m.bytes() }
+func (m *Memory) Bytes() []byte {
+	b := m.bytes()
+	return b[:len(b):len(b)] // the capacity beyond is not the caller's
+}
 
 func (m *Memory) bytes() []byte {
 	if m.typ.Shared {
@@ -98,12 +122,14 @@ func (m *Memory) bytes() []byte {
 	return m.buf
 }
 
-// maxPages is the effective page limit.
+// maxPages is the effective page limit: the declared maximum, else the
+// index type's, and what the host can address.
 func (m *Memory) maxPages() uint64 {
+	n := uint64(MaxMemoryPages)
 	if m.typ.HasMax {
-		return m.typ.Max
+		n = m.typ.Max
 	}
-	return MaxMemoryPages
+	return min(n, uint64(math.MaxInt)/ir.PageSize)
 }
 
 // Grow adds delta pages and returns the old size in pages, or -1 if the
@@ -124,9 +150,15 @@ func (m *Memory) Grow(delta uint32) int32 {
 		m.size.Store(next * ir.PageSize)
 		return int32(old)
 	}
-	nb := alignedBytes(next * ir.PageSize)
-	copy(nb, m.buf)
-	m.buf = nb
-	m.size.Store(next * ir.PageSize)
+	n := next * ir.PageSize
+	if n <= uint64(cap(m.buf)) {
+		// Capacity beyond the length has never been written: zero.
+		m.buf = m.buf[:n]
+	} else {
+		nb := alignedBytesCap(n, grownCap(uint64(cap(m.buf)), n, m.maxPages()*ir.PageSize))
+		copy(nb, m.buf)
+		m.buf = nb
+	}
+	m.size.Store(n)
 	return int32(old)
 }

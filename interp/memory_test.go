@@ -1,0 +1,47 @@
+package interp_test
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// TestMemoryGrowIsAmortized grows an unshared memory one page at a time to
+// 512 pages (32 MiB): its buffer must grow geometrically, so the bytes
+// allocated stay a small multiple of the final size (reallocating at every
+// page allocates the sum of all sizes, 8 GiB here), the contents survive
+// and new pages read zero.
+func TestMemoryGrowIsAmortized(t *testing.T) {
+	const pages = 512
+	inst := instantiate(t, `(module (memory (export "mem") 1)
+  (func (export "grow") (param $pages i32) (result i32)
+    (block $full
+      (loop $l
+        ;; the last byte of each page holds its page number
+        (i32.store8 (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 1)) (memory.size))
+        (br_if $full (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+        (br_if $l (i32.lt_u (memory.size) (local.get $pages)))))
+    (memory.size)))`)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	expect(t, inst, "grow", args(i32(pages)), i32(pages))
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 4*pages*ir.PageSize {
+		t.Errorf("growing to %d pages a page at a time allocated %d MiB", pages, n>>20)
+	}
+	mem := inst.Memory("mem").Bytes()
+	if len(mem) != pages*ir.PageSize || cap(mem) != len(mem) {
+		t.Fatalf("Bytes: len %d cap %d, want %d", len(mem), cap(mem), pages*ir.PageSize)
+	}
+	for p := 1; p < pages; p++ {
+		if got := mem[p*ir.PageSize-1]; got != byte(p) {
+			t.Fatalf("last byte of page %d = %d, want %d", p, got, byte(p))
+		}
+		for _, b := range mem[(p-1)*ir.PageSize : p*ir.PageSize-1] {
+			if b != 0 {
+				t.Fatalf("page %d has nonzero bytes", p)
+			}
+		}
+	}
+}
