@@ -20,9 +20,10 @@ const MaxMemoryPages = ir.MaxPages
 // only be used by one goroutine at a time. Its capacity grows geometrically
 // (up to the maximum), so growing page by page costs amortised O(1) per page.
 //
-// A shared memory reserves its maximum size once (address space only, see
-// reserve) so its buffer never moves: any goroutine may hold the slice while
-// another grows the memory. The current length is published atomically and
+// A shared memory reserves its maximum size once (see reserve) so its buffer
+// never moves: any goroutine may hold the slice while another grows the
+// memory, and a slice from Bytes stays valid memory for as long as it is
+// reachable, even after the Memory is gone. The current length is published atomically and
 // growth serialises on mu, which also guards the wait/notify queues.
 type Memory struct {
 	typ  ir.MemoryType
@@ -49,14 +50,14 @@ func NewMemory(mt ir.MemoryType) (*Memory, error) {
 		if !mt.HasMax {
 			return nil, fmt.Errorf("shared memory must have maximum")
 		}
-		buf, err := reserve(mt.Max * ir.PageSize)
+		buf, mapped, err := reserve(mt.Max * ir.PageSize)
 		if err != nil {
 			return nil, err
 		}
 		m.buf = buf
-		// The mapping is not Go heap: unmap it when the Memory goes away.
-		// Slices from Bytes must not outlive their Memory.
-		runtime.AddCleanup(m, release, buf)
+		if mapped {
+			runtime.AddCleanup(m, release, buf)
+		}
 		m.waiters = map[uint64]*waitQueue{}
 	} else {
 		m.buf = alignedBytes(mt.Min * ir.PageSize)
@@ -107,9 +108,12 @@ func (m *Memory) Shared() bool { return m.typ.Shared }
 // Pages returns the current size in pages.
 func (m *Memory) Pages() uint32 { return uint32(m.size.Load() / ir.PageSize) }
 
-// Bytes returns the memory's current contents. For a shared memory the
-// slice stays valid forever (the buffer never moves); for an unshared one
-// only until the next growth.
+// Bytes returns the memory's current contents (as long as the size was
+// when it was called). For a shared memory the slice is valid memory as long
+// as it is reachable, even after the Memory is gone (the buffer never moves
+// and is never freed under a slice; see reserve), and sees every write while
+// the memory is in use. For an unshared one it sees writes until the next
+// growth, which may move the contents elsewhere.
 func (m *Memory) Bytes() []byte {
 	b := m.bytes()
 	return b[:len(b):len(b)] // the capacity beyond is not the caller's

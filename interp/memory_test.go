@@ -1,9 +1,11 @@
 package interp_test
 
 import (
+	"math"
 	"runtime"
 	"testing"
 
+	"github.com/watt-wasm/watt/interp"
 	"github.com/watt-wasm/watt/ir"
 )
 
@@ -42,6 +44,55 @@ func TestMemoryGrowIsAmortized(t *testing.T) {
 			if b != 0 {
 				t.Fatalf("page %d has nonzero bytes", p)
 			}
+		}
+	}
+}
+
+// TestSharedBytesOutliveMemory takes Bytes of shared memories, drops the
+// memories, collects garbage until their cleanups have run, and then uses
+// the slices: they must stay valid memory as the documentation promises
+// (an unmapped buffer would crash the process). Small memories live on the
+// Go heap and keep their contents; a 4 GiB reservation keeps its address
+// range mapped.
+func TestSharedBytesOutliveMemory(t *testing.T) {
+	for _, max := range []uint64{2, 1024, 65536} {
+		if max*ir.PageSize > math.MaxInt {
+			continue
+		}
+		collected := make(chan struct{})
+		b := func() []byte {
+			m, err := interp.NewMemory(ir.MemoryType{Limits: ir.Limits{Min: 1, Max: max, HasMax: true}, Shared: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			runtime.AddCleanup(m, func(ch chan struct{}) { close(ch) }, collected)
+			b := m.Bytes()
+			b[10] = 42
+			return b
+		}()
+		// Collect until the Memory's cleanups (the test's and any of the
+		// package's, which the same collection queues) have had a chance
+		// to run.
+		for i := 0; i < 100; i++ {
+			runtime.GC()
+			runtime.Gosched()
+			select {
+			case <-collected:
+				i = 100
+			default:
+			}
+		}
+		for i := 0; i < 3; i++ {
+			runtime.GC()
+			runtime.Gosched()
+		}
+		b[0] = 7
+		b[len(b)-1] = 8
+		if b[0] != 7 || b[len(b)-1] != 8 {
+			t.Errorf("max %d: slice of a collected memory does not keep what is written", max)
+		}
+		if max <= 1024 && b[10] != 42 {
+			t.Errorf("max %d: slice of a collected memory lost its contents", max)
 		}
 	}
 }
