@@ -47,8 +47,10 @@ var i32Result = ir.BlockType{Kind: ir.BlockValue, Value: ir.I32}
 // nest a million levels deep: compilation must not recurse on the Go stack
 // per level (a Go stack overflow is fatal, not a recoverable panic).
 func TestDeepNesting(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a million-level IR")
+	if testing.Short() || raceDetector {
+		// Nothing here runs concurrently, and the race detector's slowdown
+		// would make the million levels take minutes.
+		t.Skip("builds a million-level IR; not in -short or -race runs")
 	}
 	t.Run("block", func(t *testing.T) {
 		// Each level leaves a 1 on the operand stack below its block and

@@ -10,12 +10,12 @@ import (
 )
 
 // TestMemoryGrowIsAmortized grows an unshared memory one page at a time to
-// 512 pages (32 MiB): its buffer must grow geometrically, so the bytes
+// 256 pages (16 MiB): its buffer must grow geometrically, so the bytes
 // allocated stay a small multiple of the final size (reallocating at every
-// page allocates the sum of all sizes, 8 GiB here), the contents survive
+// page allocates the sum of all sizes, 2 GiB here), the contents survive
 // and new pages read zero.
 func TestMemoryGrowIsAmortized(t *testing.T) {
-	const pages = 512
+	const pages = 256
 	inst := instantiate(t, `(module (memory (export "mem") 1)
   (func (export "grow") (param $pages i32) (result i32)
     (block $full
