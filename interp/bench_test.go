@@ -166,3 +166,15 @@ func BenchmarkMemoryGrowByPage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGlobalLoop runs 1M iterations of a loop that reads and writes
+// a mutable global each time, as compiled C does with its stack pointer.
+func BenchmarkGlobalLoop(b *testing.B) {
+	benchCall(b, `(module (global $sp (mut i32) (i32.const 0))
+  (func (export "loop") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (global.set $sp (i32.add (global.get $sp) (i32.const 16)))
+      (global.set $sp (i32.sub (global.get $sp) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (global.get $sp)))`, "loop", i32(0), i32(1_000_000))
+}

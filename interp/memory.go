@@ -16,19 +16,27 @@ const MaxMemoryPages = ir.MaxPages
 
 // Memory is a linear memory.
 //
-// An unshared memory owns a Go slice that memory.grow may reallocate; it must
-// only be used by one goroutine at a time. Its capacity grows geometrically
-// (up to the maximum), so growing page by page costs amortised O(1) per page.
+// Its contents are published as a slice header that is never modified once
+// stored: any goroutine loads a consistent (pointer, length) pair, and growth,
+// serialised on mu, publishes a new one. A goroutine still holding the old
+// header sees the memory as it was sized; bounds checks that fail against it
+// look again (thread.memSlow) before trapping.
 //
 // A shared memory reserves its maximum size once (see reserve) so its buffer
-// never moves: any goroutine may hold the slice while another grows the
-// memory, and a slice from Bytes stays valid memory for as long as it is
-// reachable, even after the Memory is gone. The current length is published atomically and
-// growth serialises on mu, which also guards the wait/notify queues.
+// never moves: growing publishes a longer view of the same bytes, and a slice
+// from Bytes stays valid memory for as long as it is reachable, even after
+// the Memory is gone. mu also guards its wait/notify queues.
+//
+// An unshared memory's capacity grows geometrically (up to the maximum), so
+// growing page by page costs amortised O(1) per page; growth within the
+// capacity keeps the bytes in place, beyond it they are copied to a new
+// array. wasm cannot share an unshared memory between threads, but a
+// script's thread can share the instance that owns one: concurrent use is
+// then memory-safe, though a store racing with a growth that moves the
+// bytes may be lost.
 type Memory struct {
-	typ  ir.MemoryType
-	buf  []byte        // unshared: the contents; shared: the whole reservation
-	size atomic.Uint64 // current length in bytes
+	typ ir.MemoryType
+	cur atomic.Pointer[[]byte] // contents; cap: the reservation (shared) or allocation
 
 	mu      sync.Mutex
 	waiters map[uint64]*waitQueue // shared only; see wait.go
@@ -54,15 +62,16 @@ func NewMemory(mt ir.MemoryType) (*Memory, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.buf = buf
 		if mapped {
 			runtime.AddCleanup(m, release, buf)
 		}
 		m.waiters = map[uint64]*waitQueue{}
+		b := buf[:mt.Min*ir.PageSize]
+		m.cur.Store(&b)
 	} else {
-		m.buf = alignedBytes(mt.Min * ir.PageSize)
+		b := alignedBytes(mt.Min * ir.PageSize)
+		m.cur.Store(&b)
 	}
-	m.size.Store(mt.Min * ir.PageSize)
 	return m, nil
 }
 
@@ -98,7 +107,7 @@ func (m *Memory) ExternKind() ir.ExternKind { return ir.ExternMemory }
 // Type returns the memory's type with its current size as minimum.
 func (m *Memory) Type() ir.MemoryType {
 	mt := m.typ
-	mt.Min = m.size.Load() / ir.PageSize
+	mt.Min = uint64(len(m.bytes())) / ir.PageSize
 	return mt
 }
 
@@ -106,7 +115,7 @@ func (m *Memory) Type() ir.MemoryType {
 func (m *Memory) Shared() bool { return m.typ.Shared }
 
 // Pages returns the current size in pages.
-func (m *Memory) Pages() uint32 { return uint32(m.size.Load() / ir.PageSize) }
+func (m *Memory) Pages() uint32 { return uint32(len(m.bytes()) / ir.PageSize) }
 
 // Bytes returns the memory's current contents (as long as the size was
 // when it was called). For a shared memory the slice is valid memory as long
@@ -119,12 +128,7 @@ func (m *Memory) Bytes() []byte {
 	return b[:len(b):len(b)] // the capacity beyond is not the caller's
 }
 
-func (m *Memory) bytes() []byte {
-	if m.typ.Shared {
-		return m.buf[:m.size.Load()]
-	}
-	return m.buf
-}
+func (m *Memory) bytes() []byte { return *m.cur.Load() }
 
 // maxPages is the effective page limit: the declared maximum, else the
 // index type's, and what the host can address.
@@ -141,7 +145,8 @@ func (m *Memory) maxPages() uint64 {
 func (m *Memory) Grow(delta uint32) int32 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	old := m.size.Load() / ir.PageSize
+	b := m.bytes()
+	old := uint64(len(b)) / ir.PageSize
 	next := old + uint64(delta)
 	if next > m.maxPages() {
 		return -1
@@ -149,20 +154,16 @@ func (m *Memory) Grow(delta uint32) int32 {
 	if delta == 0 {
 		return int32(old)
 	}
-	if m.typ.Shared {
-		// The reservation is already zero: publishing the length is all.
-		m.size.Store(next * ir.PageSize)
-		return int32(old)
-	}
 	n := next * ir.PageSize
-	if n <= uint64(cap(m.buf)) {
-		// Capacity beyond the length has never been written: zero.
-		m.buf = m.buf[:n]
+	if n <= uint64(cap(b)) {
+		// Within the reservation or capacity: those bytes were never
+		// reachable, so they are still zero.
+		b = b[:n]
 	} else {
-		nb := alignedBytesCap(n, grownCap(uint64(cap(m.buf)), n, m.maxPages()*ir.PageSize))
-		copy(nb, m.buf)
-		m.buf = nb
+		nb := alignedBytesCap(n, grownCap(uint64(cap(b)), n, m.maxPages()*ir.PageSize))
+		memCopyFrom(nb, b)
+		b = nb
 	}
-	m.size.Store(n)
+	m.cur.Store(&b)
 	return int32(old)
 }

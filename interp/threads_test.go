@@ -571,3 +571,73 @@ func TestAtomicsUseLittleEndianBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedInstanceIsMemorySafe has goroutines use one instance's mutable
+// globals, table and unshared memory through wasm and the Go API at once,
+// growing the table and the memory while others index them: wasm cannot
+// share those between threads, but Go callers (and spec scripts' threads)
+// can share an instance. Values may race; growth must not be lost, and
+// under -race the run must be reported clean.
+func TestSharedInstanceIsMemorySafe(t *testing.T) {
+	inst := instantiate(t, `(module
+  (type $ret (func (result i32)))
+  (memory (export "mem") 1 40)
+  (table $t (export "tab") 1 10000 funcref)
+  (global $g (export "g") (mut i64) (i64.const 0))
+  (global $v (export "v") (mut v128) (v128.const i64x2 0 0))
+  (elem (i32.const 0) $seven)
+  (func $seven (export "seven") (type $ret) (i32.const 7))
+  (func (export "work") (param $n i32) (result i32) (local $i i32) (local $ok i32)
+    (loop $l
+      (global.set $g (i64.add (global.get $g) (i64.const 1)))
+      (global.set $v (i64x2.add (global.get $v) (v128.const i64x2 1 1)))
+      (drop (table.grow $t (ref.func $seven) (i32.const 1)))
+      (table.set $t (i32.rem_u (local.get $i) (table.size $t)) (ref.func $seven))
+      (local.set $ok (i32.add (local.get $ok) (i32.eq (i32.const 7)
+        (call_indirect $t (type $ret) (i32.rem_u (i32.mul (local.get $i) (i32.const 13)) (table.size $t))))))
+      (drop (memory.grow (i32.const 1)))
+      (i32.store (i32.const 8) (local.get $i))
+      (drop (i32.load (i32.mul (i32.sub (memory.size) (i32.const 1)) (i32.const 65536))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $ok)))`)
+	tab := inst.Export("tab").(*interp.Table)
+	g := inst.Export("g").(*interp.Global)
+	mem := inst.Memory("mem")
+	seven := inst.Store().FuncRef(inst.Func("seven"))
+	const goroutines, n = 4, 500
+	parallel(t, goroutines, func(k int) error {
+		if k == 0 {
+			// The Go API side: reads and writes of the same objects.
+			for i := 0; i < n; i++ {
+				tab.Grow(1, seven)
+				if v, err := tab.Get(uint32(i) % tab.Size()); err != nil || v != seven {
+					return fmt.Errorf("table element %d = %v, %v", uint32(i)%tab.Size(), v, err)
+				}
+				if err := tab.Set(uint32(i*7)%tab.Size(), seven); err != nil {
+					return err
+				}
+				g.Set(i64(int64(i)))
+				g.Get()
+				inst.Get("v")
+				// (Not the bytes: host code racing with wasm on memory
+				// contents is the host's race.)
+				mem.Grow(1)
+				if b := mem.Bytes(); len(b) < ir.PageSize {
+					return fmt.Errorf("memory of %d bytes", len(b))
+				}
+			}
+			return nil
+		}
+		res, err := inst.Call(context.Background(), "work", i32(n))
+		if err == nil && res[0] != i32(n) {
+			err = fmt.Errorf("%d of %d indirect calls returned 7", res[0].Int32(), n)
+		}
+		return err
+	})
+	if got := tab.Size(); got != 1+goroutines*n {
+		t.Errorf("table size %d, want %d: growth lost", got, 1+goroutines*n)
+	}
+	if got := mem.Pages(); got != 40 {
+		t.Errorf("memory size %d pages, want 40", got)
+	}
+}
