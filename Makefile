@@ -14,7 +14,8 @@ BENCHRUNS ?= 3
 all: build vet test
 
 # Compile everything and put the tools (wat2wasm, wasm2wat, wasm-validate,
-# wasm-interp, spectest-interp) in $(BIN)/.
+# wasm-objdump, wasm-strip, wat-desugar, wast2json, wasm-interp,
+# spectest-interp, wasm-litmus) in $(BIN)/.
 build:
 	$(GO) build ./...
 	$(GO) build -o $(BIN)/ ./cmd/...

@@ -35,6 +35,12 @@ type Options struct {
 	NoRoundTrip bool
 	// Output receives what the spectest print functions print (nil: dropped).
 	Output io.Writer
+	// Trace, when set, receives a line per executed instruction (see
+	// interp.Module.Trace).
+	Trace io.Writer
+	// MaxCallDepth bounds nested calls (interp.Store.MaxCallDepth); zero
+	// means the interpreter's default.
+	MaxCallDepth int
 }
 
 // Outcome is the result of one command.
@@ -43,6 +49,9 @@ type Outcome struct {
 	Line int
 	Cmd  string // "assert_return", "module", …
 	Err  *ir.Error
+	// Duration is how long the command took (for thread: starting it; for
+	// wait: the join).
+	Duration time.Duration
 }
 
 // Result is the outcome of a whole script.
@@ -104,6 +113,7 @@ func RunScript(ctx context.Context, src *ir.Source, script *wat.Script, opts Opt
 		opts.WaitTimeout = 60 * time.Second
 	}
 	store := interp.NewStore()
+	store.MaxCallDepth = opts.MaxCallDepth
 	host, err := HostModule(store, opts.Output)
 	if err != nil {
 		return nil, err
@@ -128,6 +138,7 @@ type runner struct {
 	current  *interp.Instance
 	threads  map[string]*thread
 	outcomes []Outcome
+	started  time.Time // when the current command started
 }
 
 // thread is a running (thread $T …) command.
@@ -160,7 +171,7 @@ func (r *runner) Resolve(module, name string) (interp.Extern, bool) {
 }
 
 func (r *runner) record(c wat.Command, cmd string, err error) {
-	o := Outcome{Pos: c.Position(), Line: r.src.Position(c.Position()).Line, Cmd: cmd}
+	o := Outcome{Pos: c.Position(), Line: r.src.Position(c.Position()).Line, Cmd: cmd, Duration: time.Since(r.started)}
 	if err != nil {
 		var e *ir.Error
 		if errors.As(err, &e) && e.Src == r.src {
@@ -182,6 +193,7 @@ func errKind(err error) ir.ErrorKind {
 
 func (r *runner) run(cmds []wat.Command) {
 	for _, c := range cmds {
+		r.started = time.Now()
 		if r.ctx.Err() != nil {
 			r.record(c, "cancelled", r.ctx.Err())
 			continue
@@ -288,6 +300,9 @@ func (r *runner) instantiate(m *ir.Module, src *ir.Source) (*interp.Instance, er
 	cm, err := interp.Compile(m, src, r.opts.Features)
 	if err != nil {
 		return nil, err
+	}
+	if r.opts.Trace != nil {
+		cm = cm.Trace(r.opts.Trace)
 	}
 	ctx, cancel := context.WithTimeout(r.ctx, r.opts.WaitTimeout)
 	defer cancel()

@@ -29,6 +29,9 @@ type PrintOptions struct {
 	// without, so a funcref list of ref.func items is written that way
 	// only when function references are off (as wabt 1.0.32 does).
 	Features ir.Features
+	// Layout, when set, writes the module as its source text laid it out
+	// (wat-desugar) rather than in section order (wasm2wat).
+	Layout *Layout
 }
 
 // Print writes m in the text format. The default output is byte for byte

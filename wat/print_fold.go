@@ -22,7 +22,7 @@ type printTree struct {
 func (p *printer) foldBody(body []ir.Instr) {
 	p.branchNames = nil
 	p.labelNums = nil
-	if p.opts.GenerateNames {
+	if p.opts.GenerateNames || p.opts.Layout != nil && len(p.opts.Layout.Labels) > 0 {
 		p.labelNums = make(map[*ir.Instr]int)
 		p.branchNames = make(map[*ir.Instr][]string)
 		stack := []string{""} // the function's own label has no name
@@ -60,7 +60,11 @@ func (p *printer) numberLabels(body []ir.Instr, stack *[]string) {
 				}
 				p.branchNames[in] = names
 			}
-			*stack = append(*stack, printLabelPrefix(in.Op)+strconv.Itoa(n))
+			name := p.layoutLabel(in)
+			if name == "" && p.opts.GenerateNames {
+				name = printLabelPrefix(in.Op) + strconv.Itoa(n)
+			}
+			*stack = append(*stack, name)
 			p.numberLabels(in.Body, stack)
 			p.numberLabels(in.ElseBody(), stack)
 			for _, h := range in.Handlers() {

@@ -168,17 +168,34 @@ func (p *printer) blockSig(in *ir.Instr) (params, results []ir.ValType, ok bool)
 // labelName is the generated name of a block's label ($B0, $L1, $I2), ""
 // without --generate-names. Labels are numbered in the order blocks start.
 func (p *printer) labelName(in *ir.Instr) string {
+	var n int
+	if p.opts.GenerateNames {
+		// Numbered in the order blocks start, named ones included.
+		if p.labelNums != nil {
+			n = p.labelNums[in]
+		} else {
+			n = p.labelCount
+			p.labelCount++
+		}
+	}
+	if name := p.layoutLabel(in); name != "" {
+		return name
+	}
 	if !p.opts.GenerateNames {
 		return ""
 	}
-	var n int
-	if p.labelNums != nil {
-		n = p.labelNums[in]
-	} else {
-		n = p.labelCount
-		p.labelCount++
-	}
 	return printLabelPrefix(in.Op) + strconv.Itoa(n)
+}
+
+// layoutLabel is the label the source text gives a block ("$name"), ""
+// without a Layout or a label.
+func (p *printer) layoutLabel(in *ir.Instr) string {
+	if l := p.opts.Layout; l != nil {
+		if name, ok := l.Labels[in.Pos]; ok {
+			return "$" + name
+		}
+	}
+	return ""
 }
 
 func printLabelPrefix(op ir.Op) string {

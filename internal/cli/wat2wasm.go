@@ -22,8 +22,8 @@ with the flag that enables them. "-" as filename reads standard input; the
 binary then goes to standard output unless -o is given. No output file is
 written (or truncated) unless everything succeeded.`
 
-const wat2wasmExamples = `# parse test.wat and write to .wasm binary file with the same name
-$ wat2wasm test.wat
+const wat2wasmExamples = `# parse dir/test.wat and write to test.wasm (in the current directory)
+$ wat2wasm dir/test.wat
 
 # parse test.wat and write to binary file test.wasm
 $ wat2wasm test.wat -o test.wasm
@@ -32,7 +32,7 @@ $ wat2wasm test.wat -o test.wasm
 $ wat2wasm --enable-threads mandelbrot.wat -o -
 
 # parse test.wat and print the sizes of the sections written (-vv: and
-# of the largest functions)
+# of the largest functions) to stderr
 $ wat2wasm test.wat -v`
 
 // Wat2Wasm is the wat2wasm tool: text module in, binary module out.
@@ -95,6 +95,10 @@ func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		return 1
 	}
 	src := ir.NewSource(name, data, false)
+	if err := checkNotEmpty(src, "a module field or a module"); err != nil {
+		fmt.Fprint(stderr, ir.Format(err))
+		return 1
+	}
 	m, err := wat.ParseModule(src, features)
 	if err != nil {
 		fmt.Fprint(stderr, ir.Format(err))
@@ -116,11 +120,8 @@ func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		return 1
 	}
 	if verbose > 0 {
-		// Keep stdout clean when it carries the binary.
-		w := stdout
-		if output == stdinName {
-			w = stderr
-		}
+		// On stderr, as wabt's log: stdout may carry the binary.
+		w := stderr
 		fmt.Fprintf(w, "%s: %d bytes of text -> %s: %d bytes of wasm (features: %s)\n",
 			name, len(data), displayOutput(output), len(wasm), features)
 		printSections(w, wasm)

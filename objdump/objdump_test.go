@@ -1,0 +1,119 @@
+package objdump_test
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/watt-wasm/watt/binary"
+	"github.com/watt-wasm/watt/ir"
+	"github.com/watt-wasm/watt/objdump"
+	"github.com/watt-wasm/watt/wat"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// encode compiles a text module as wat2wasm --debug-names does.
+func encode(t testing.TB, text string) []byte {
+	t.Helper()
+	m, err := wat.ParseModule(ir.NewSource("t.wat", []byte(text), false), ir.AllFeaturesOn())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := binary.Encode(m, binary.EncodeOptions{DebugNames: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestGolden dumps testdata/*.wat with every view; the .golden files are
+// wabt 1.0.32's output for `wasm-objdump -h -x -d -s` of the same binary
+// (but the three global initializers wabt prints from uninitialised memory)
+// (the differential test in internal/cli compares with wabt itself over
+// the whole suite).
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.wat")
+	if len(files) == 0 {
+		t.Fatal("no testdata")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			text, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			opts := objdump.Options{Headers: true, Details: true, Disassemble: true, Raw: true}
+			if err := objdump.Dump(&out, io.Discard, "m.wasm", encode(t, string(text)), opts); err != nil {
+				t.Fatal(err)
+			}
+			golden := f[:len(f)-len(".wat")] + ".golden"
+			if *update {
+				os.WriteFile(golden, out.Bytes(), 0o666)
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("output differs from %s:\n%s", golden, out.String())
+			}
+		})
+	}
+}
+
+// TestSectionNotFound: -j with a section the module lacks is reported
+// after the details and again after the raw contents, as wabt does.
+func TestSectionNotFound(t *testing.T) {
+	var out, errs bytes.Buffer
+	wasm := encode(t, `(module (func))`)
+	err := objdump.Dump(&out, &errs, "m.wasm", wasm, objdump.Options{Headers: true, Details: true, Raw: true, Section: "nosuch"})
+	if !errors.Is(err, objdump.ErrSectionNotFound) {
+		t.Fatalf("err = %v, want ErrSectionNotFound", err)
+	}
+	if errs.String() != "Section not found: nosuch\nSection not found: nosuch\n" {
+		t.Errorf("stderr %q", errs.String())
+	}
+	// Headers ignore -j; details print nothing.
+	if !bytes.Contains(out.Bytes(), []byte("Type start=")) || bytes.Contains(out.Bytes(), []byte("Type[")) {
+		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+// TestMalformed: every pass prints what it read, then the error.
+func TestMalformed(t *testing.T) {
+	wasm := encode(t, `(module (func))`)
+	wasm = wasm[:len(wasm)-1]
+	var out bytes.Buffer
+	err := objdump.Dump(&out, io.Discard, "m.wasm", wasm, objdump.Options{Headers: true})
+	var e *objdump.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v, want *objdump.Error", err)
+	}
+	if !bytes.Contains(out.Bytes(), []byte("Type start=")) {
+		t.Errorf("headers before the error missing:\n%s", out.String())
+	}
+}
+
+func FuzzDump(f *testing.F) {
+	f.Add(encode(f, `(module
+  (import "m" "f" (func $f (param i32)))
+  (memory 1 2 shared) (table 2 funcref)
+  (global $g (mut i64) (i64.const 1))
+  (func (export "run") (param i32) (result i32) (local f32)
+    (block (result i32) (i32.atomic.rmw.add (local.get 0) (i32.const 1)))
+    (call $f (i32.const 2)) (br_table 0 0 (i32.const 0)))
+  (elem (i32.const 0) func 0 1) (data (i32.const 8) "x"))`))
+	f.Add([]byte("\x00asm\x01\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		opts := objdump.Options{Headers: true, Details: true, Disassemble: true, Raw: true}
+		objdump.Dump(io.Discard, io.Discard, "f.wasm", data, opts)
+		opts.Section = "name"
+		objdump.Dump(io.Discard, io.Discard, "f.wasm", data, opts)
+	})
+}
