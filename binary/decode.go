@@ -129,6 +129,11 @@ func (d *decoder) readCustomSection(idOff, end int, after byte) {
 		// section with a negative length, which is an unexpected end.
 		d.fail(len(d.data), "unexpected end of section or function: custom section name longer than the section")
 	}
+	if end > len(d.data) {
+		// The section size counts from the size field, as for every
+		// length, so it can claim up to five bytes past the input.
+		d.fail(len(d.data), "unexpected end of section or function: custom section extends %d bytes past the end", end-len(d.data))
+	}
 	content := d.data[d.pos:end:end]
 	d.pos = end
 	if name == "name" && !d.namesDecoded && d.decodeNameSection(content) {
