@@ -25,6 +25,7 @@ type parser struct {
 	// lists are copied out into arena-allocated exact-size slices.
 	instrs []ir.Instr
 	arena  []ir.Instr
+	frames []instrFrame // open blocks and folded instructions (parse_nest.go)
 }
 
 // parseBailout is the panic value that carries a parse error up.
