@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -159,6 +160,11 @@ func (c *funcChecker) run() {
 }
 
 func (c *funcChecker) pushFrame(kind frameKind, params, results []ir.ValType, body, elseBody []ir.Instr, in *ir.Instr) {
+	if len(c.ctrl) == cap(c.ctrl) {
+		// Double, rather than append's quarter for large slices: a deep
+		// nest copies its frames less often.
+		c.ctrl = slices.Grow(c.ctrl, len(c.ctrl))
+	}
 	c.ctrl = append(c.ctrl, frame{
 		kind: kind, height: len(c.vals), params: params, results: results,
 		body: body, elseBody: elseBody, in: in,
