@@ -154,7 +154,7 @@ func (d *decoder) readExpr() []ir.Instr {
 		op := d.readOpcode(off, b)
 		imm := op.Info().Imm
 		if imm == ir.ImmBlock {
-			d.frames = append(d.frames, decodeFrame{
+			d.frames = append(grown(d.frames), decodeFrame{
 				instr: ir.Instr{Op: op, Pos: ir.PosAt(off), Block: d.readBlockType()},
 				start: len(d.scratch),
 			})

@@ -37,7 +37,7 @@ func (e *moduleEncoder) writeInstrs(body []ir.Instr) {
 			body = body[1:]
 			if e.writeInstr(in) {
 				// A block, loop or if: its header is written.
-				e.blocks = append(e.blocks, encodeBlock{in: in, rest: body})
+				e.blocks = append(grown(e.blocks), encodeBlock{in: in, rest: body})
 				body = in.Body
 			}
 		}

@@ -2,6 +2,7 @@ package binary
 
 import (
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/watt-wasm/watt/ir"
@@ -213,4 +214,14 @@ func (d *decoder) readFixed64() uint64 {
 	b := d.readBytes(8)
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// grown returns s with room for at least one more element, doubling its
+// capacity when it is full: append grows a large slice by a quarter, which
+// copies the stack of a deep nest several times over.
+func grown[S ~[]E, E any](s S) S {
+	if len(s) == cap(s) {
+		return slices.Grow(s, len(s)+1)
+	}
+	return s
 }

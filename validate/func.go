@@ -163,7 +163,7 @@ func (c *funcChecker) pushFrame(kind frameKind, params, results []ir.ValType, bo
 	if len(c.ctrl) == cap(c.ctrl) {
 		// Double, rather than append's quarter for large slices: a deep
 		// nest copies its frames less often.
-		c.ctrl = slices.Grow(c.ctrl, len(c.ctrl))
+		c.ctrl = slices.Grow(c.ctrl, len(c.ctrl)+1)
 	}
 	c.ctrl = append(c.ctrl, frame{
 		kind: kind, height: len(c.vals), params: params, results: results,

@@ -51,7 +51,7 @@ func (p *parser) pushLabelEntry(l parseLabel) {
 		}
 		st.labelTop[name] = len(st.labels)
 	}
-	st.labels = append(st.labels, l)
+	st.labels = append(grown(st.labels), l)
 }
 
 // popLabel pops the innermost label and returns it.

@@ -219,14 +219,19 @@ func (p *parser) endFolded(f *instrFrame) {
 	p.popFrame()
 }
 
-// pushFrame pushes f. The stack doubles when full rather than growing by
-// append's quarter for large slices: a deep nest copies its frames
-// less often.
+// pushFrame pushes f.
 func (p *parser) pushFrame(f instrFrame) {
-	if len(p.frames) == cap(p.frames) {
-		p.frames = slices.Grow(p.frames, len(p.frames))
+	p.frames = append(grown(p.frames), f)
+}
+
+// grown returns s with room for at least one more element, doubling its
+// capacity when it is full: append grows a large slice by a quarter, which
+// copies the stack of a deep nest several times over.
+func grown[S ~[]E, E any](s S) S {
+	if len(s) == cap(s) {
+		return slices.Grow(s, len(s)+1)
 	}
-	p.frames = append(p.frames, f)
+	return s
 }
 
 // popFrame pops the innermost frame and emits its instruction.

@@ -178,15 +178,15 @@ func (p *printer) startTree(t *printTree) {
 	switch in.Op {
 	case ir.OpBlock, ir.OpLoop:
 		p.beginBlock(in)
-		p.foldFrames = append(p.foldFrames, printFoldFrame{in: in, list: in.Body, stage: foldList})
+		p.foldFrames = append(grown(p.foldFrames), printFoldFrame{in: in, list: in.Body, stage: foldList})
 	case ir.OpIf:
 		p.beginBlock(in)
 		// The condition, then the arms.
-		p.foldFrames = append(p.foldFrames, printFoldFrame{in: in, trees: t.children, stage: foldChildren})
+		p.foldFrames = append(grown(p.foldFrames), printFoldFrame{in: in, trees: t.children, stage: foldChildren})
 	default:
 		p.instr(in)
 		p.indent += 2
-		p.foldFrames = append(p.foldFrames, printFoldFrame{in: in, trees: t.children, stage: foldChildren})
+		p.foldFrames = append(grown(p.foldFrames), printFoldFrame{in: in, trees: t.children, stage: foldChildren})
 	}
 }
 

@@ -89,7 +89,7 @@ func (p *printer) flat(body []ir.Instr) {
 				continue
 			}
 			p.beginBlock(in)
-			p.flatFrames = append(p.flatFrames, printFlatFrame{in: in, rest: body})
+			p.flatFrames = append(grown(p.flatFrames), printFlatFrame{in: in, rest: body})
 			body = in.Body
 		}
 		n := len(p.flatFrames)
