@@ -383,6 +383,8 @@ func (d *decoder) readElemSection() {
 		case flags&elemFlagExplicitTable == 0:
 			e.Mode = ir.SegmentPassive
 		default:
+			// Declarative segments came with reference types.
+			d.requireFeature(off, ir.FeatureReferenceTypes, "malformed elements segment kind", fmt.Sprintf("segment kind %d", flags))
 			e.Mode = ir.SegmentDeclarative
 		}
 		exprs := flags&elemFlagExprs != 0
@@ -399,9 +401,12 @@ func (d *decoder) readElemSection() {
 		count := d.readLength()
 		if exprs {
 			e.Init = decodeMakeSlice[[][]ir.Instr](count, d.capFor(count, 2))
+			// ref.func items need no feature, as in the text format.
+			d.elemItems = true
 			for range count {
 				e.Init = append(e.Init, d.readConstExpr())
 			}
+			d.elemItems = false
 		} else {
 			// One backing array for all the ref.func expressions.
 			refs := make([]ir.Instr, 0, count) // count <= remaining bytes

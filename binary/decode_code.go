@@ -219,7 +219,7 @@ func (d *decoder) readOpcode(off int, b byte) ir.Op {
 	if !ok {
 		d.fail(off, "illegal opcode %02x", b)
 	}
-	if f := op.Info().Feature; !d.features.Has(f) {
+	if f := op.Info().Feature; !d.features.Has(f) && !(op == ir.OpRefFunc && d.elemItems) {
 		d.fail(off, "illegal opcode %02x: %s requires %s", b, op, f.Flag())
 	}
 	return op

@@ -46,6 +46,7 @@ type decoder struct {
 	dataCount    int    // -1 when there is no data count section
 	firstDataUse ir.Pos // first memory.init or data.drop, for "data count section required"
 	namesDecoded bool   // a name section went into m.Names
+	elemItems    bool   // reading element segment items: ref.func needs no feature
 }
 
 // decodeBailout is the panic value that carries a decoding error to Decode.

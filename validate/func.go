@@ -62,8 +62,11 @@ type funcChecker struct {
 	ctrl    []frame      // control stack
 	results []ir.ValType // the function's results, for return
 	isConst bool
-	pos     ir.Pos // of the function or constant expression, for instructions without one
-	err     *ir.Error
+	// elemItems is set while element segment items are checked: ref.func
+	// needs no feature there (an MVP segment's function indices).
+	elemItems bool
+	pos       ir.Pos // of the function or constant expression, for instructions without one
+	err       *ir.Error
 
 	locals    []ir.ValType // params then declared locals, up to maxExpandedLocals
 	runs      []ir.LocalRun
@@ -99,6 +102,10 @@ func (c *funcChecker) setLocals(params []ir.ValType, runs []ir.LocalRun) bool {
 	for _, r := range runs {
 		if !r.Type.IsValid() {
 			c.failAt(c.pos, "invalid local type 0x%02x", byte(r.Type))
+			return false
+		}
+		if r.Type.IsRef() && !c.mc.features.Has(ir.FeatureReferenceTypes) {
+			c.failAt(c.pos, "%s requires %s", r.Type, ir.FeatureReferenceTypes.Flag())
 			return false
 		}
 		c.numLocals += uint64(r.Count)

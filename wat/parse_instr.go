@@ -18,7 +18,7 @@ func (p *parser) lookupOp() ir.Op {
 		}
 		p.fail("unknown operator " + p.tokenSnippet())
 	}
-	if f := op.Info().Feature; !p.features.Has(f) {
+	if f := op.Info().Feature; !p.features.Has(f) && !(op == ir.OpRefFunc && p.elemItems) {
 		p.fail(p.tokenSnippet() + ": instruction requires " + f.Flag())
 	}
 	return op

@@ -529,8 +529,12 @@ func (p *parser) parseFuncIndexItems() [][]ir.Instr {
 	return items
 }
 
-// parseElemExprItems reads ((item instr*) | (instr))*.
+// parseElemExprItems reads ((item instr*) | (instr))*. ref.func is allowed
+// there without reference types, as in wabt: a list of them is an MVP
+// segment's function indices.
 func (p *parser) parseElemExprItems() [][]ir.Instr {
+	p.elemItems = true
+	defer func() { p.elemItems = false }()
 	var items [][]ir.Instr
 	for p.tok.kind == scanLParen {
 		if p.isOpen("item") {
@@ -573,6 +577,9 @@ func (p *parser) parseElemField(open int) {
 	p.setName(&m.Names.Elems, idx, name)
 	switch {
 	case p.isKeyword("declare"):
+		// Declarative segments came with reference types, on top of
+		// bulk memory's segment forms.
+		p.requireFeatures("declarative element segments", ir.FeatureBulkMemory, ir.FeatureReferenceTypes)
 		p.next()
 		e.Mode = ir.SegmentDeclarative
 		p.parseElemList(&e, false)
@@ -592,11 +599,22 @@ func (p *parser) parseElemField(open int) {
 		e.Offset = p.parseOffset()
 		p.parseElemList(&e, true)
 	default:
+		p.requireFeatures("passive element segments", ir.FeatureBulkMemory)
 		e.Mode = ir.SegmentPassive
 		p.parseElemList(&e, false)
 	}
 	p.expectRParen()
 	m.Elems = append(m.Elems, e)
+}
+
+// requireFeatures fails at the current token, naming what and the first
+// flag of fs that is off.
+func (p *parser) requireFeatures(what string, fs ...ir.Feature) {
+	for _, f := range fs {
+		if !p.features.Has(f) {
+			p.fail(what + " require " + f.Flag())
+		}
+	}
 }
 
 func (p *parser) parseDataField(open int) {
@@ -618,6 +636,7 @@ func (p *parser) parseDataField(open int) {
 	case p.tok.kind == scanLParen:
 		d.Offset = p.parseOffset()
 	default:
+		p.requireFeatures("passive data segments", ir.FeatureBulkMemory)
 		d.Mode = ir.SegmentPassive
 	}
 	for p.tok.kind == scanString {

@@ -127,7 +127,7 @@ func SpectestInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "spectest-interp: expected filename argument.\nTry '--help' for more information.\n")
 		return 1
 	}
-	opts := spectest.Options{Features: features, WaitTimeout: timeout, NoRoundTrip: noRound}
+	opts := spectest.Options{Features: features, ExactFeatures: true, WaitTimeout: timeout, NoRoundTrip: noRound}
 	if verbose > 0 {
 		opts.Output = &lockedWriter{w: stdout}
 	}
