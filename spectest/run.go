@@ -162,6 +162,13 @@ func (r *runner) record(c wat.Command, cmd string, err error) {
 	if err != nil {
 		var e *ir.Error
 		if errors.As(err, &e) && e.Src == r.src {
+			if !e.Pos.IsValid() {
+				// No position of its own (an action interrupted by its
+				// timeout): the command's.
+				withPos := *e
+				withPos.Pos = c.Position()
+				e = &withPos
+			}
 			o.Err = e
 		} else {
 			o.Err = &ir.Error{Src: r.src, Pos: c.Position(), Kind: errKind(err), Msg: cmd + ": " + err.Error()}

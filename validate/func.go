@@ -315,6 +315,12 @@ func (c *funcChecker) failEnd(fr *frame) {
 			}
 		}
 	}
+	// The end of a function or block has no position of its own: its
+	// last instruction is where the mismatch shows (wabt points there for
+	// functions, at the end for blocks).
+	if n := len(fr.body); fr.kind != kindConst && n > 0 && fr.body[n-1].Pos.IsValid() {
+		pos = fr.body[n-1].Pos
+	}
 	if !pos.IsValid() {
 		pos = c.pos
 	}

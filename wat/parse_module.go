@@ -34,9 +34,9 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 		case "func":
 			p.parseFuncField()
 		case "table":
-			p.parseTableField()
+			p.parseTableField(kwStart)
 		case "memory":
-			p.parseMemoryField()
+			p.parseMemoryField(kwStart)
 		case "global":
 			p.parseGlobalField()
 		case "import":
@@ -278,10 +278,12 @@ func (p *parser) parseGlobalType() ir.GlobalType {
 	return ir.GlobalType{Type: p.parseValType()}
 }
 
-func (p *parser) parseTableField() {
+// parseTableField reads a table field after its keyword, which starts at
+// kw: errors about the table point there, as wabt's do.
+func (p *parser) parseTableField(kw int) {
 	st := p.mod
 	m := st.m
-	pos := ir.PosAt(p.tok.start)
+	pos := ir.PosAt(kw)
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceTable)
 	p.setName(&m.Names.Tables, idx, name)
@@ -322,10 +324,13 @@ func (p *parser) parseTableField() {
 	m.Elems = append(m.Elems, e)
 }
 
-func (p *parser) parseMemoryField() {
+// parseMemoryField reads a memory field after its keyword, which starts at
+// kw: errors about the memory (its limits, sharing) point there, as wabt's
+// do.
+func (p *parser) parseMemoryField(kw int) {
 	st := p.mod
 	m := st.m
-	pos := ir.PosAt(p.tok.start)
+	pos := ir.PosAt(kw)
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceMemory)
 	p.setName(&m.Names.Memories, idx, name)
