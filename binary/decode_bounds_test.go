@@ -43,10 +43,14 @@ var boundsTestModules = []string{
 }
 
 // boundsTestBinaries are the boundsTestModules encoded with names, with
-// custom sections before and after the known ones.
+// custom sections before and after the known ones, and the compiled C
+// fixtures (clang's output: producers and name sections, atomics).
 func boundsTestBinaries(t *testing.T) [][]byte {
 	t.Helper()
 	var out [][]byte
+	for _, name := range []string{"atomics.wasm", "tables.wasm"} {
+		out = append(out, readTestdata(t, "c", name))
+	}
 	for i, text := range boundsTestModules {
 		m, err := wat.ParseModule(ir.NewSource(fmt.Sprintf("m%d.wat", i), []byte(text), false), ir.AllFeaturesOn())
 		if err != nil {
