@@ -236,3 +236,40 @@ func TestPrintIndentCap(t *testing.T) {
 		}
 	}
 }
+
+// TestParseScriptDeepNesting: a million nested (thread …) commands and
+// (either …) results.
+func TestParseScriptDeepNesting(t *testing.T) {
+	limitStack(t)
+	threads := strings.Repeat("(thread $t ", deepNest) + "(wait $t)" + strings.Repeat(")", deepNest)
+	s, err := ParseScript(ir.NewSource("threads", []byte(threads), false), ir.DefaultFeatures())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, cmds := 0, s.Commands
+	for len(cmds) == 1 {
+		th, ok := cmds[0].(*ThreadCommand)
+		if !ok {
+			break
+		}
+		d++
+		cmds = th.Commands
+	}
+	if _, ok := cmds[0].(*WaitCommand); d != deepNest || len(cmds) != 1 || !ok {
+		t.Errorf("%d nested threads, then %v", d, cmds)
+	}
+
+	either := `(assert_return (invoke "f") ` + strings.Repeat("(either ", deepNest) + "(i32.const 1)" + strings.Repeat(")", deepNest) + ")"
+	s, err = ParseScript(ir.NewSource("either", []byte(either), false), ir.DefaultFeatures())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, rs := 0, s.Commands[0].(*AssertReturn).Results
+	for len(rs) == 1 && rs[0].Kind == ResultEither {
+		d++
+		rs = rs[0].Either
+	}
+	if d != deepNest || len(rs) != 1 || rs[0].Value.Lo != 1 {
+		t.Errorf("%d nested eithers, then %v", d, rs)
+	}
+}
