@@ -23,11 +23,9 @@ func (e *moduleEncoder) writeExpr(body []ir.Instr) {
 // explicit stack, not the goroutine's, so nesting depth is limited only
 // by memory.
 func (e *moduleEncoder) writeInstrs(body []ir.Instr) {
+	// After an error the output is dropped, and so may be the blocks
+	// left open.
 	base := len(e.blocks)
-	defer func() {
-		clear(e.blocks[base:])
-		e.blocks = e.blocks[:base]
-	}()
 	for {
 		for len(body) > 0 {
 			if e.err != nil {

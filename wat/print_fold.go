@@ -174,6 +174,10 @@ func (p *printer) endFlush(f *printFoldFrame) {
 // the rest.
 func (p *printer) startTree(t *printTree) {
 	in := t.in
+	if printSmallTree(t, printSmallTreeDepth) {
+		p.writeSmallTree(t) // the common case, without frames
+		return
+	}
 	p.puts("(", printNone)
 	switch in.Op {
 	case ir.OpBlock, ir.OpLoop:
@@ -188,6 +192,37 @@ func (p *printer) startTree(t *printTree) {
 		p.indent += 2
 		p.foldFrames = append(grown(p.foldFrames), printFoldFrame{in: in, trees: t.children, stage: foldChildren})
 	}
+}
+
+// printSmallTreeDepth bounds the operand trees that writeSmallTree writes
+// by plain recursion: most are a few levels of plain instructions, and a
+// frame per instruction would cost more than writing them.
+const printSmallTreeDepth = 8
+
+// printSmallTree reports whether t is at most depth levels of
+// instructions without bodies.
+func printSmallTree(t *printTree, depth int) bool {
+	if depth == 0 || t.in.Op.Info().Imm == ir.ImmBlock {
+		return false
+	}
+	for i := range t.children {
+		if !printSmallTree(&t.children[i], depth-1) {
+			return false
+		}
+	}
+	return true
+}
+
+// writeSmallTree writes a tree that printSmallTree accepts, as startTree
+// and its frames would.
+func (p *printer) writeSmallTree(t *printTree) {
+	p.puts("(", printNone)
+	p.instr(t.in)
+	p.indent += 2
+	for i := range t.children {
+		p.writeSmallTree(&t.children[i])
+	}
+	p.close(printNewline)
 }
 
 // endChildren is reached when an instruction's operands are written: an
