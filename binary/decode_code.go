@@ -154,7 +154,7 @@ func (d *decoder) readExpr() []ir.Instr {
 		op := d.readOpcode(off, b)
 		imm := op.Info().Imm
 		if imm == ir.ImmBlock {
-			d.frames = append(d.frames, decodeFrame{
+			d.frames = append(grown(d.frames), decodeFrame{
 				instr: ir.Instr{Op: op, Pos: ir.PosAt(off), Block: d.readBlockType()},
 				start: len(d.scratch),
 			})
@@ -219,7 +219,7 @@ func (d *decoder) readOpcode(off int, b byte) ir.Op {
 	if !ok {
 		d.fail(off, "illegal opcode %02x", b)
 	}
-	if f := op.Info().Feature; !d.features.Has(f) {
+	if f := op.Info().Feature; !d.features.Has(f) && !(op == ir.OpRefFunc && d.elemItems) {
 		d.fail(off, "illegal opcode %02x: %s requires %s", b, op, f.Flag())
 	}
 	return op

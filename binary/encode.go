@@ -24,6 +24,8 @@ type moduleEncoder struct {
 	// usesDataCount records that a memory.init or data.drop was written:
 	// only then does wabt keep the data count section.
 	usesDataCount bool
+
+	blocks []encodeBlock // open blocks (writeInstrs)
 }
 
 // fail records the first error.

@@ -19,14 +19,54 @@ func (e *moduleEncoder) writeExpr(body []ir.Instr) {
 	e.buf = append(e.buf, encodeOpEnd)
 }
 
-// writeInstrs writes an instruction sequence, recursing into blocks.
+// writeInstrs writes an instruction sequence. Open blocks are kept on an
+// explicit stack, not the goroutine's, so nesting depth is limited only
+// by memory.
 func (e *moduleEncoder) writeInstrs(body []ir.Instr) {
-	for i := range body {
-		if e.err != nil {
+	// After an error the output is dropped, and so may be the blocks
+	// left open.
+	base := len(e.blocks)
+	for {
+		for len(body) > 0 {
+			if e.err != nil {
+				return
+			}
+			in := &body[0]
+			body = body[1:]
+			if e.writeInstr(in) {
+				// A block, loop or if: its header is written.
+				e.blocks = append(grown(e.blocks), encodeBlock{in: in, rest: body})
+				body = in.Body
+			}
+		}
+		n := len(e.blocks)
+		if n == base || e.err != nil {
 			return
 		}
-		e.writeInstr(&body[i])
+		b := &e.blocks[n-1]
+		// wabt omits an empty else arm.
+		if els := b.in.ElseBody(); !b.inElse && len(els) > 0 {
+			if b.in.Op != ir.OpIf {
+				e.fail(b.in.Pos, "%s has an else arm", b.in.Op)
+				return
+			}
+			e.buf = append(e.buf, encodeOpElse)
+			b.inElse = true
+			body = els
+			continue
+		}
+		e.buf = append(e.buf, encodeOpEnd)
+		body = b.rest
+		e.blocks[n-1] = encodeBlock{}
+		e.blocks = e.blocks[:n-1]
 	}
+}
+
+// encodeBlock is a block, loop or if whose body is being written.
+type encodeBlock struct {
+	in     *ir.Instr
+	rest   []ir.Instr // the instructions after it
+	inElse bool
 }
 
 // writeOpcode writes op's prefix and code as the opcode table gives them.
@@ -40,8 +80,10 @@ func (e *moduleEncoder) writeOpcode(info *ir.OpInfo) {
 }
 
 // writeInstr writes one instruction: the opcode from the table, then the
-// immediates its shape calls for.
-func (e *moduleEncoder) writeInstr(in *ir.Instr) {
+// immediates its shape calls for. For a block, loop or if it writes the
+// header (opcode and block type) and reports true: writeInstrs writes
+// the body.
+func (e *moduleEncoder) writeInstr(in *ir.Instr) (block bool) {
 	if in.Op >= ir.NumOps {
 		e.fail(in.Pos, "invalid instruction (opcode table index %d)", in.Op)
 		return
@@ -63,8 +105,8 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 	switch info.Imm {
 	case ir.ImmNone:
 	case ir.ImmBlock:
-		e.writeBlock(in)
-		return
+		e.writeBlockType(in)
+		return true
 	case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmMemory, ir.ImmElem:
 		b = appendULEB128(b, uint64(in.Index))
 	case ir.ImmData:
@@ -126,27 +168,12 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		return
 	}
 	e.buf = b
+	return false
 }
 
 func appendLE64(b []byte, v uint64) []byte {
 	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24),
 		byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
-}
-
-// writeBlock writes a block type, the body, the else arm of an if when it
-// has instructions (wabt omits an empty one), and end.
-func (e *moduleEncoder) writeBlock(in *ir.Instr) {
-	e.writeBlockType(in)
-	e.writeInstrs(in.Body)
-	if els := in.ElseBody(); len(els) > 0 {
-		if in.Op != ir.OpIf {
-			e.fail(in.Pos, "%s has an else arm", in.Op)
-			return
-		}
-		e.buf = append(e.buf, encodeOpElse)
-		e.writeInstrs(els)
-	}
-	e.buf = append(e.buf, encodeOpEnd)
 }
 
 // writeBlockType writes the short forms (0x40 or a value type) whenever the

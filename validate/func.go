@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,8 +62,11 @@ type funcChecker struct {
 	ctrl    []frame      // control stack
 	results []ir.ValType // the function's results, for return
 	isConst bool
-	pos     ir.Pos // of the function or constant expression, for instructions without one
-	err     *ir.Error
+	// elemItems is set while element segment items are checked: ref.func
+	// needs no feature there (an MVP segment's function indices).
+	elemItems bool
+	pos       ir.Pos // of the function or constant expression, for instructions without one
+	err       *ir.Error
 
 	locals    []ir.ValType // params then declared locals, up to maxExpandedLocals
 	runs      []ir.LocalRun
@@ -98,6 +102,10 @@ func (c *funcChecker) setLocals(params []ir.ValType, runs []ir.LocalRun) bool {
 	for _, r := range runs {
 		if !r.Type.IsValid() {
 			c.failAt(c.pos, "invalid local type 0x%02x", byte(r.Type))
+			return false
+		}
+		if r.Type.IsRef() && !c.mc.features.Has(ir.FeatureReferenceTypes) {
+			c.failAt(c.pos, "%s requires %s", r.Type, ir.FeatureReferenceTypes.Flag())
 			return false
 		}
 		c.numLocals += uint64(r.Count)
@@ -159,6 +167,11 @@ func (c *funcChecker) run() {
 }
 
 func (c *funcChecker) pushFrame(kind frameKind, params, results []ir.ValType, body, elseBody []ir.Instr, in *ir.Instr) {
+	if len(c.ctrl) == cap(c.ctrl) {
+		// Double, rather than append's quarter for large slices: a deep
+		// nest copies its frames less often.
+		c.ctrl = slices.Grow(c.ctrl, len(c.ctrl)+1)
+	}
 	c.ctrl = append(c.ctrl, frame{
 		kind: kind, height: len(c.vals), params: params, results: results,
 		body: body, elseBody: elseBody, in: in,
@@ -301,6 +314,12 @@ func (c *funcChecker) failEnd(fr *frame) {
 				where = "in if without else (its params must equal its results)"
 			}
 		}
+	}
+	// The end of a function or block has no position of its own: its
+	// last instruction is where the mismatch shows (wabt points there for
+	// functions, at the end for blocks).
+	if n := len(fr.body); fr.kind != kindConst && n > 0 && fr.body[n-1].Pos.IsValid() {
+		pos = fr.body[n-1].Pos
 	}
 	if !pos.IsValid() {
 		pos = c.pos

@@ -45,7 +45,7 @@ var single = func() (s [256][1]ir.ValType) {
 // the opcode table; only the special ones are typed by hand.
 func (c *funcChecker) instr(in *ir.Instr) {
 	info := in.Op.Info()
-	if !c.mc.features.Has(info.Feature) {
+	if !c.mc.features.Has(info.Feature) && !(in.Op == ir.OpRefFunc && c.elemItems) {
 		c.failf(in, "%s requires %s", info.Name, info.Feature.Flag())
 		return
 	}
@@ -177,6 +177,10 @@ func (c *funcChecker) blockType(in *ir.Instr) (params, results []ir.ValType, ok 
 	case ir.BlockValue:
 		if !in.Block.Value.IsValid() {
 			c.failf(in, "invalid block type 0x%02x", byte(in.Block.Value))
+			return nil, nil, false
+		}
+		if t := in.Block.Value; t.IsRef() && !c.mc.features.Has(ir.FeatureReferenceTypes) {
+			c.failf(in, "%s requires %s", t, ir.FeatureReferenceTypes.Flag())
 			return nil, nil, false
 		}
 		return nil, single[in.Block.Value][:], true

@@ -174,8 +174,20 @@ func (mc *moduleChecker) checkValType(t ir.ValType, pos ir.Pos) bool {
 	case t == ir.V128 && !mc.features.Has(ir.FeatureSIMD):
 		mc.errorf(pos, "v128 requires %s", ir.FeatureSIMD.Flag())
 		return false
+	case t.IsRef() && !mc.features.Has(ir.FeatureReferenceTypes):
+		// Only tables and element segments hold funcref in the MVP.
+		mc.errorf(pos, "%s requires %s", t, ir.FeatureReferenceTypes.Flag())
+		return false
 	}
 	return true
+}
+
+// checkRefType checks the element type of a table or segment: funcref
+// needs no feature.
+func (mc *moduleChecker) checkRefType(t ir.ValType, pos ir.Pos) {
+	if t == ir.ExternRef && !mc.features.Has(ir.FeatureReferenceTypes) {
+		mc.errorf(pos, "%s requires %s", t, ir.FeatureReferenceTypes.Flag())
+	}
 }
 
 func (mc *moduleChecker) checkFuncType(ft *ir.FuncType, pos ir.Pos) {
@@ -228,7 +240,9 @@ func (mc *moduleChecker) checkTableType(tt *ir.TableType, pos ir.Pos) {
 	mc.checkLimits(tt.Limits, 0xffffffff, "table size must be at most 2^32-1", pos)
 	if !tt.Elem.IsRef() {
 		mc.errorf(pos, "invalid table element type %s: must be a reference type", tt.Elem)
+		return
 	}
+	mc.checkRefType(tt.Elem, pos)
 }
 
 func (mc *moduleChecker) checkElem(e *ir.Elem) {
@@ -236,9 +250,22 @@ func (mc *moduleChecker) checkElem(e *ir.Elem) {
 		mc.errorf(e.Pos, "invalid element segment type %s: must be a reference type", e.Type)
 		return
 	}
+	mc.checkRefType(e.Type, e.Pos)
+	switch {
+	case e.Mode == ir.SegmentPassive && !mc.features.Has(ir.FeatureBulkMemory):
+		mc.errorf(e.Pos, "passive element segments require %s", ir.FeatureBulkMemory.Flag())
+	case e.Mode == ir.SegmentDeclarative && !mc.features.Has(ir.FeatureBulkMemory):
+		mc.errorf(e.Pos, "declarative element segments require %s", ir.FeatureBulkMemory.Flag())
+	case e.Mode == ir.SegmentDeclarative && !mc.features.Has(ir.FeatureReferenceTypes):
+		mc.errorf(e.Pos, "declarative element segments require %s", ir.FeatureReferenceTypes.Flag())
+	}
+	// An MVP segment's function indices are ref.func items: they need
+	// no feature there.
+	mc.fc.elemItems = true
 	for _, init := range e.Init {
 		mc.checkConst(init, e.Type, e.Pos)
 	}
+	mc.fc.elemItems = false
 	switch e.Mode {
 	case ir.SegmentActive:
 		if uint64(e.Table) >= uint64(len(mc.tables)) {
@@ -264,6 +291,9 @@ func (mc *moduleChecker) checkData(d *ir.Data) {
 		}
 		mc.checkConst(d.Offset, mc.addrType(d.Memory), d.Pos)
 	case ir.SegmentPassive:
+		if !mc.features.Has(ir.FeatureBulkMemory) {
+			mc.errorf(d.Pos, "passive data segments require %s", ir.FeatureBulkMemory.Flag())
+		}
 	default:
 		mc.errorf(d.Pos, "invalid data segment mode %d", d.Mode)
 	}

@@ -25,6 +25,9 @@ type parser struct {
 	// lists are copied out into arena-allocated exact-size slices.
 	instrs []ir.Instr
 	arena  []ir.Instr
+	frames []instrFrame // open blocks and folded instructions (parse_nest.go)
+
+	elemItems bool // parsing element segment items: ref.func needs no feature
 }
 
 // parseBailout is the panic value that carries a parse error up.
@@ -233,13 +236,20 @@ func (p *parser) parseValType() ir.ValType {
 			if t == ir.V128 && !p.features.Has(ir.FeatureSIMD) {
 				p.fail("v128 type requires " + ir.FeatureSIMD.Flag())
 			}
+			if t.IsRef() {
+				p.requireRefValType()
+			}
 			p.next()
 			return t
 		}
 	}
 	if p.tok.kind == scanLParen {
 		// (ref null func) / (ref null extern): the GC spelling of reftypes.
+		start := p.tok.start
 		if t, ok := p.parseRefTypeForm(); ok {
+			if !p.features.Has(ir.FeatureReferenceTypes) {
+				p.failAt(start, t.String()+" type requires "+ir.FeatureReferenceTypes.Flag())
+			}
 			return t
 		}
 	}
@@ -280,17 +290,33 @@ func (p *parser) parseRefTypeForm() (ir.ValType, bool) {
 	return t, true
 }
 
-// parseRefType reads funcref or externref.
+// requireRefValType rejects the reference type at the current token as a
+// value type (of a param, result, local or global) when reference types
+// are off, as wabt does: only tables and element segments hold funcref
+// in the MVP.
+func (p *parser) requireRefValType() {
+	if !p.features.Has(ir.FeatureReferenceTypes) {
+		p.fail(p.tokenSnippet() + " type requires " + ir.FeatureReferenceTypes.Flag())
+	}
+}
+
+// parseRefType reads funcref or externref: the element type of a table or
+// element segment, where funcref needs no feature.
 func (p *parser) parseRefType() ir.ValType {
 	switch {
 	case p.isKeyword("funcref"):
 		p.next()
 		return ir.FuncRef
 	case p.isKeyword("externref"):
+		p.requireRefValType()
 		p.next()
 		return ir.ExternRef
 	}
+	start := p.tok.start
 	if t, ok := p.parseRefTypeForm(); ok {
+		if t != ir.FuncRef && !p.features.Has(ir.FeatureReferenceTypes) {
+			p.failAt(start, t.String()+" type requires "+ir.FeatureReferenceTypes.Flag())
+		}
 		return t
 	}
 	p.unexpected("a reference type")

@@ -75,25 +75,49 @@ func (p *printer) endBindings(st *printBindings) {
 	}
 }
 
-// flat writes instructions one per line, blocks closed by "end".
+// flat writes instructions one per line, blocks closed by "end". Open
+// blocks are kept on an explicit stack, not the goroutine's, so nesting
+// depth is limited only by memory.
 func (p *printer) flat(body []ir.Instr) {
-	for i := range body {
-		in := &body[i]
-		if in.Op.Info().Imm != ir.ImmBlock {
-			p.instr(in)
-			continue
+	base := len(p.flatFrames)
+	for {
+		for len(body) > 0 {
+			in := &body[0]
+			body = body[1:]
+			if in.Op.Info().Imm != ir.ImmBlock {
+				p.instr(in)
+				continue
+			}
+			p.beginBlock(in)
+			p.flatFrames = append(grown(p.flatFrames), printFlatFrame{in: in, rest: body})
+			body = in.Body
 		}
-		p.beginBlock(in)
-		p.flat(in.Body)
-		if els := in.ElseBody(); in.Op == ir.OpIf && len(els) > 0 {
+		n := len(p.flatFrames)
+		if n == base {
+			return
+		}
+		f := &p.flatFrames[n-1]
+		if els := f.in.ElseBody(); !f.inElse && f.in.Op == ir.OpIf && len(els) > 0 {
 			p.indent -= 2
 			p.puts(ir.OpElse.Info().Name, printSpace)
 			p.indent += 2
 			p.newline(true)
-			p.flat(els)
+			f.inElse = true
+			body = els
+			continue
 		}
 		p.endBlock()
+		body = f.rest
+		p.flatFrames[n-1] = printFlatFrame{}
+		p.flatFrames = p.flatFrames[:n-1]
 	}
+}
+
+// printFlatFrame is a block being written by flat.
+type printFlatFrame struct {
+	in     *ir.Instr
+	rest   []ir.Instr // the instructions after it
+	inElse bool
 }
 
 // beginBlock writes a block, loop or if header and enters its label.

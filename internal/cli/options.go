@@ -306,9 +306,9 @@ func featureOptions(f *ir.Features) []option {
 	var opts []option
 	for _, fi := range ir.AllFeatures {
 		enable := option{long: "enable-" + fi.Name, help: "Enable " + fi.Help, hidden: fi.Default, alias: fi.Default,
-			set: func(string) error { *f = f.With(fi.Feature, true); return nil }}
+			set: func(string) error { *f = featureDependencies(f.With(fi.Feature, true)); return nil }}
 		disable := option{long: "disable-" + fi.Name, help: "Disable " + fi.Help, hidden: !fi.Default, alias: !fi.Default,
-			set: func(string) error { *f = f.With(fi.Feature, false); return nil }}
+			set: func(string) error { *f = featureDependencies(f.With(fi.Feature, false)); return nil }}
 		if fi.Default {
 			opts = append(opts, disable, enable)
 		} else {
@@ -318,6 +318,20 @@ func featureOptions(f *ir.Features) []option {
 	opts = append(opts, option{long: "enable-all", help: "Enable all features",
 		set: func(string) error { *f = ir.AllFeaturesOn(); return nil }})
 	return opts
+}
+
+// featureDependencies applies wabt's rules between features after each
+// flag (its Features::UpdateDependencies): exceptions and function
+// references turn reference types on, and reference types need bulk
+// memory, so --disable-bulk-memory turns them off.
+func featureDependencies(f ir.Features) ir.Features {
+	if f.Has(ir.FeatureExceptions) || f.Has(ir.FeatureFunctionReferences) {
+		f = f.With(ir.FeatureReferenceTypes, true)
+	}
+	if !f.Has(ir.FeatureBulkMemory) {
+		f = f.With(ir.FeatureReferenceTypes, false)
+	}
+	return f
 }
 
 // singleFile returns a positional handler accepting exactly one file name.
