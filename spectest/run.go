@@ -24,8 +24,11 @@ import (
 // Options control a run.
 type Options struct {
 	// Features enabled for every module; zero means wabt's defaults plus
-	// threads, which is what the threads proposal's suite needs.
+	// threads, which is what the threads proposal's suite needs, unless
+	// ExactFeatures is set.
 	Features ir.Features
+	// ExactFeatures makes a zero Features mean every feature off.
+	ExactFeatures bool
 	// WaitTimeout bounds each (wait $T) and each action; zero means 60 s.
 	// A thread that misses it is cancelled and reported, never waited for
 	// forever.
@@ -94,7 +97,7 @@ func DefaultFeatures() ir.Features {
 // Run parses and runs a script. A script that does not parse returns the
 // parse error; everything after that is reported per command in Result.
 func Run(ctx context.Context, src *ir.Source, opts Options) (*Result, error) {
-	if opts.Features == 0 {
+	if opts.Features == 0 && !opts.ExactFeatures {
 		opts.Features = DefaultFeatures()
 	}
 	script, err := wat.ParseScript(src, opts.Features)
@@ -106,7 +109,7 @@ func Run(ctx context.Context, src *ir.Source, opts Options) (*Result, error) {
 
 // RunScript runs an already parsed script; src resolves its positions.
 func RunScript(ctx context.Context, src *ir.Source, script *wat.Script, opts Options) (*Result, error) {
-	if opts.Features == 0 {
+	if opts.Features == 0 && !opts.ExactFeatures {
 		opts.Features = DefaultFeatures()
 	}
 	if opts.WaitTimeout == 0 {
@@ -175,6 +178,13 @@ func (r *runner) record(c wat.Command, cmd string, err error) {
 	if err != nil {
 		var e *ir.Error
 		if errors.As(err, &e) && e.Src == r.src {
+			if !e.Pos.IsValid() {
+				// No position of its own (an action interrupted by its
+				// timeout): the command's.
+				withPos := *e
+				withPos.Pos = c.Position()
+				e = &withPos
+			}
 			o.Err = e
 		} else {
 			o.Err = &ir.Error{Src: r.src, Pos: c.Position(), Kind: errKind(err), Msg: cmd + ": " + err.Error()}

@@ -306,9 +306,9 @@ func featureOptions(f *ir.Features) []option {
 	var opts []option
 	for _, fi := range ir.AllFeatures {
 		enable := option{long: "enable-" + fi.Name, help: "Enable " + fi.Help, hidden: fi.Default, alias: fi.Default,
-			set: func(string) error { *f = f.With(fi.Feature, true); return nil }}
+			set: func(string) error { *f = featureDependencies(f.With(fi.Feature, true)); return nil }}
 		disable := option{long: "disable-" + fi.Name, help: "Disable " + fi.Help, hidden: !fi.Default, alias: !fi.Default,
-			set: func(string) error { *f = f.With(fi.Feature, false); return nil }}
+			set: func(string) error { *f = featureDependencies(f.With(fi.Feature, false)); return nil }}
 		if fi.Default {
 			opts = append(opts, disable, enable)
 		} else {
@@ -331,7 +331,9 @@ func featureOptions(f *ir.Features) []option {
 
 // parseFeatureList applies a --features list to f: the presets replace
 // the set (wasm2 is what the threads proposal's suite is written for:
-// `--features=wasm2,threads`), names switch one feature on, -names off.
+// `--features=wasm2,threads`), names switch one feature on, -names off,
+// each followed by wabt's dependency rules as the --enable/--disable
+// flags are.
 func parseFeatureList(f ir.Features, list string) (ir.Features, error) {
 	for _, item := range strings.Split(list, ",") {
 		item = strings.TrimSpace(item)
@@ -356,7 +358,7 @@ func parseFeatureList(f ir.Features, list string) (ir.Features, error) {
 		if !ok {
 			return f, usagef("unknown feature '%s' in --features (known: wasm1, wasm2, wasm3, all, %s)", name, featureNames())
 		}
-		f = f.With(x, !on)
+		f = featureDependencies(f.With(x, !on))
 	}
 	return f, nil
 }
@@ -367,6 +369,20 @@ func featureNames() string {
 		names[i] = fi.Name
 	}
 	return strings.Join(names, ", ")
+}
+
+// featureDependencies applies wabt's rules between features after each
+// flag (its Features::UpdateDependencies): exceptions and function
+// references turn reference types on, and reference types need bulk
+// memory, so --disable-bulk-memory turns them off.
+func featureDependencies(f ir.Features) ir.Features {
+	if f.Has(ir.FeatureExceptions) || f.Has(ir.FeatureFunctionReferences) {
+		f = f.With(ir.FeatureReferenceTypes, true)
+	}
+	if !f.Has(ir.FeatureBulkMemory) {
+		f = f.With(ir.FeatureReferenceTypes, false)
+	}
+	return f
 }
 
 // singleFile returns a positional handler accepting exactly one file name.

@@ -154,7 +154,7 @@ func SpectestInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) (c
 		fmt.Fprintf(stderr, "spectest-interp: expected filename argument.\nTry '--help' for more information.\n")
 		return 1
 	}
-	opts := spectest.Options{Features: features, WaitTimeout: timeout, NoRoundTrip: noRound, MaxCallDepth: callDepth}
+	opts := spectest.Options{Features: features, ExactFeatures: true, WaitTimeout: timeout, NoRoundTrip: noRound, MaxCallDepth: callDepth}
 	if verbose > 0 {
 		// What the spectest module prints is -v output: stderr, so that
 		// stdout stays the report.
