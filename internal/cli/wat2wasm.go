@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/watt-wasm/watt/binary"
 	"github.com/watt-wasm/watt/ir"
@@ -89,7 +90,11 @@ func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		}
 	}
 
-	name, data, err := readInput(input, stdin)
+	// A mapped input that shrinks under us faults: an internal error
+	// (recoverInternal), not a crash.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	name, data, release, err := readInputMapped(input, stdin)
+	defer release()
 	if err != nil {
 		fmt.Fprintf(stderr, "wat2wasm: %v\n", err)
 		return 1
