@@ -492,13 +492,18 @@ func (p *parser) parseHeapType() ir.HeapType {
 
 // skipForm skips the rest of the form opened at byte offset open, whose
 // '(' has been consumed, using the cheap byte-level skipper from the
-// current token on, and leaves the token after its ')'.
-func (p *parser) skipForm(open int) {
-	end, ok := scanSkipForm(p.data, p.tok.start)
+// current token on, leaves the token after its ')' and returns the offset
+// after the ')'.
+func (p *parser) skipForm(open int) int {
+	end, ok, annot := scanSkipFormAnnot(p.data, p.tok.start)
 	if !ok {
 		p.failAt(open, "unexpected end of input, unclosed (")
 	}
+	if annot {
+		p.sc.sawAnnot = true
+	}
 	p.resetTo(end)
+	return end
 }
 
 // finishInstrs copies instrs[mark:] into an exact-size slice and pops them.

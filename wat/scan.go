@@ -40,6 +40,9 @@ type scanner struct {
 	// mean something. (A flag here rather than in every token keeps the
 	// token path as it was.)
 	annot bool
+	// sawAnnot is set for good once an annotation was skipped: modules
+	// with annotations are parsed on one goroutine (parse_parallel.go).
+	sawAnnot bool
 }
 
 // scanIsLineEnd marks the characters that end a line comment: the spec's
@@ -219,7 +222,7 @@ func (s *scanner) skipAnnotations(t scanToken) scanToken {
 			s.off = end
 			return s.fail(at, msg)
 		}
-		s.annot = true
+		s.annot, s.sawAnnot = true, true
 		s.off = end
 		t = s.scan()
 	}
@@ -355,6 +358,13 @@ func scanHexDigit(c byte) (byte, bool) {
 // module fields without tokenizing their contents. It returns false at end
 // of input or a lexical error (the full parse reports those properly).
 func scanSkipForm(src []byte, i int) (int, bool) {
+	end, ok, _ := scanSkipFormAnnot(src, i)
+	return end, ok
+}
+
+// scanSkipFormAnnot is scanSkipForm that also reports whether the form
+// holds an annotation ("(@").
+func scanSkipFormAnnot(src []byte, i int) (end int, ok, annot bool) {
 	depth := 1
 	for i < len(src) {
 		// Most bytes are uninteresting: skip them eight at a time, then
@@ -377,16 +387,19 @@ func scanSkipForm(src []byte, i int) (int, bool) {
 			if i+1 < len(src) && src[i+1] == ';' {
 				end, ok := scanBlockComment(src, i)
 				if !ok {
-					return len(src), false
+					return len(src), false, annot
 				}
 				i = end
 				continue
+			}
+			if i+1 < len(src) && src[i+1] == '@' {
+				annot = true
 			}
 			depth++
 		case ')':
 			depth--
 			if depth == 0 {
-				return i + 1, true
+				return i + 1, true, annot
 			}
 		case ';':
 			if i+1 < len(src) && src[i+1] == ';' {
@@ -398,14 +411,14 @@ func scanSkipForm(src []byte, i int) (int, bool) {
 		case '"':
 			end, msg, _ := scanStringEnd(src, i)
 			if msg != "" {
-				return end, false
+				return end, false, annot
 			}
 			i = end
 			continue
 		}
 		i++
 	}
-	return len(src), false
+	return len(src), false, annot
 }
 
 // scanSkipStop marks the bytes scanSkipForm must look at.
