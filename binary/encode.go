@@ -409,24 +409,18 @@ func (e *moduleEncoder) writeCodeSection() {
 	if len(e.m.Funcs) == 0 {
 		return
 	}
+	if e.writeCodeParallel() {
+		return
+	}
 	start := e.beginSection(sectionCode)
 	e.codeStart = start - encodeSizeReserve - 1
 	e.writeCount(len(e.m.Funcs))
 	imported := e.m.NumImported(ir.ExternFunc)
 	for i := range e.m.Funcs {
-		f := &e.m.Funcs[i]
-		e.ensureRoom(encodeBodyRoom)
-		body := e.beginSized()
-		e.funcIndex, e.bodyStart = uint32(imported+i), body
-		e.writeLocals(f)
-		e.writeInstrs(f.Body)
-		e.buf = append(e.buf, encodeOpEnd)
-		if e.err != nil {
+		if e.writeFuncEntry(&e.m.Funcs[i], uint32(imported+i)); e.err != nil {
 			return
 		}
-		e.endSized(body, f.Pos)
 	}
-	e.bodyStart = -1
 	e.endSized(start, ir.NoPos)
 }
 
