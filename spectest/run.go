@@ -283,7 +283,11 @@ func (r *runner) load(c *wat.ModuleCommand, roundTrip bool) (*ir.Module, *ir.Sou
 
 // roundTrip checks text → IR → binary → IR → binary: both binaries equal.
 func (r *runner) roundTrip(m *ir.Module) error {
-	b1, err := binary.Encode(m, binary.EncodeOptions{DebugNames: true})
+	// The element segment forms depend on the features (function
+	// references); the zero value would mean 3.0's, and legacy names is a
+	// text-only feature the encoder ignores.
+	enc := binary.EncodeOptions{DebugNames: true, Features: r.opts.Features | ir.Features(ir.FeatureLegacyNames)}
+	b1, err := binary.Encode(m, enc)
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
@@ -291,7 +295,7 @@ func (r *runner) roundTrip(m *ir.Module) error {
 	if err != nil {
 		return fmt.Errorf("decode of encoded module: %w", err)
 	}
-	b2, err := binary.Encode(m2, binary.EncodeOptions{DebugNames: true})
+	b2, err := binary.Encode(m2, enc)
 	if err != nil {
 		return fmt.Errorf("re-encode: %w", err)
 	}

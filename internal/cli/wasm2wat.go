@@ -77,6 +77,7 @@ func Wasm2Wat(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 	if verbose > 0 {
 		printSections(stderr, src.Data) // stdout may carry the text
 	}
+	opts.Features = features // the text is for these: element list forms
 	err := writeOutputWith(output, stdout, func(w io.Writer) error {
 		return wat.Print(w, m, opts)
 	})
