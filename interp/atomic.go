@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"math/bits"
 	"sync/atomic"
 	"unsafe"
 
@@ -11,7 +12,9 @@ import (
 // Memories start 8-byte aligned, so an address aligned in wasm is aligned
 // in Go. 8- and 16-bit accesses operate on the containing aligned 32-bit
 // word with compare-and-swap loops, which keeps them atomic with respect to
-// wider accesses that overlap them.
+// wider accesses that overlap them. Values are converted between the host's
+// byte order and wasm's little-endian memory, so big-endian hosts (s390x,
+// ppc64, mips) compute the same bytes.
 
 // RMW kinds, in the opcode table's order (7 rows each).
 const (
@@ -33,20 +36,25 @@ func (t *thread) atomic(in *instr, l []uint64, inst *Instance) {
 	}
 	size := uint64(op.Info().Size)
 	ea := uint64(uint32(l[in.b])) + in.imm
+	// The proposal's order (its reference interpreter: check_align;
+	// check_shared; check_bounds): a misaligned access traps as such even
+	// when it is also out of bounds, and wait on an unshared memory traps
+	// before its address is looked at.
+	if ea&(size-1) != 0 {
+		panic(t.trapAt(t.pc, msgUnaligned))
+	}
+	isWait := op == ir.OpMemoryAtomicWait32 || op == ir.OpMemoryAtomicWait64
+	if isWait && !inst.mem.Shared() {
+		panic(t.trapAt(t.pc, msgExpectedShared))
+	}
 	mem := inst.memBytes()
 	if ea+size > uint64(len(mem)) {
 		panic(t.trapAt(t.pc, msgMemOOB))
 	}
-	if ea&(size-1) != 0 {
-		panic(t.trapAt(t.pc, msgUnaligned))
-	}
 	switch {
 	case op == ir.OpMemoryAtomicNotify:
 		l[in.a] = uint64(inst.mem.notify(ea, uint32(l[in.c])))
-	case op == ir.OpMemoryAtomicWait32, op == ir.OpMemoryAtomicWait64:
-		if !inst.mem.Shared() {
-			panic(t.trapAt(t.pc, msgExpectedShared))
-		}
+	case isWait:
 		expected := l[in.b+1]
 		if size == 4 {
 			expected = uint64(uint32(expected))
@@ -74,20 +82,62 @@ func fence() { fenceWord.Add(1) }
 func ptr32(mem []byte, ea uint64) *uint32 { return (*uint32)(unsafe.Pointer(&mem[ea])) }
 func ptr64(mem []byte, ea uint64) *uint64 { return (*uint64)(unsafe.Pointer(&mem[ea])) }
 
-// subword locates a 1- or 2-byte value inside its aligned 32-bit word.
+// Byte order. A native word read from memory holds the value of its bytes
+// in the host's order, wasm's are little endian: on a big-endian host le32
+// and le64 convert between the two (each is its own inverse); on a
+// little-endian one they are the identity and compile away.
+
+func le32(v uint32) uint32 {
+	if bigEndian {
+		return bits.ReverseBytes32(v)
+	}
+	return v
+}
+
+func le64(v uint64) uint64 {
+	if bigEndian {
+		return bits.ReverseBytes64(v)
+	}
+	return v
+}
+
+// subword locates a 1- or 2-byte value inside its aligned 32-bit word: the
+// word, the value's shift and mask in the native word. Read the value with
+// subGet and write it with subPut.
 func subword(mem []byte, ea, size uint64) (p *uint32, shift uint32, mask uint32) {
-	return ptr32(mem, ea&^3), uint32(8 * (ea & 3)), uint32(1)<<(8*size) - 1
+	shift = uint32(8 * (ea & 3))
+	if bigEndian {
+		shift = 32 - 8*uint32(size) - shift
+	}
+	return ptr32(mem, ea&^3), shift, uint32(1)<<(8*size) - 1
+}
+
+// subGet extracts a sub-word value from the native word w.
+func subGet(w, shift, mask uint32, size uint64) uint32 { return subLE(w>>shift&mask, size) }
+
+// subPut returns w with the sub-word value v put in place.
+func subPut(w, shift, mask uint32, size uint64, v uint32) uint32 {
+	return w&^(mask<<shift) | subLE(v&mask, size)<<shift
+}
+
+// subLE converts a sub-word value between the native field and wasm's byte
+// order (a 16-bit field holds its two bytes swapped on big-endian hosts).
+func subLE(v uint32, size uint64) uint32 {
+	if bigEndian && size == 2 {
+		return uint32(bits.ReverseBytes16(uint16(v)))
+	}
+	return v
 }
 
 func atomicLoad(mem []byte, ea, size uint64) uint64 {
 	switch size {
 	case 8:
-		return atomic.LoadUint64(ptr64(mem, ea))
+		return le64(atomic.LoadUint64(ptr64(mem, ea)))
 	case 4:
-		return uint64(atomic.LoadUint32(ptr32(mem, ea)))
+		return uint64(le32(atomic.LoadUint32(ptr32(mem, ea))))
 	}
 	p, sh, m := subword(mem, ea, size)
-	return uint64(atomic.LoadUint32(p) >> sh & m)
+	return uint64(subGet(atomic.LoadUint32(p), sh, m, size))
 }
 
 func rmw32(kind int, old, v uint32) uint32 {
@@ -106,57 +156,75 @@ func rmw32(kind int, old, v uint32) uint32 {
 	return v
 }
 
+func rmw64(kind int, old, v uint64) uint64 {
+	switch kind {
+	case rmwAdd:
+		return old + v
+	case rmwSub:
+		return old - v
+	case rmwAnd:
+		return old & v
+	case rmwOr:
+		return old | v
+	case rmwXor:
+		return old ^ v
+	}
+	return v
+}
+
 // atomicRMW applies kind with operand v and returns the old value
 // (zero-extended). Atomic stores are exchanges whose result is ignored.
+// Bitwise operations and exchanges work on native words directly (with the
+// operand in memory order); arithmetic on a big-endian host needs the value
+// in wasm's order, so it takes a compare-and-swap loop there.
 func atomicRMW(mem []byte, ea, size uint64, kind int, v uint64) uint64 {
 	switch size {
 	case 8:
 		p := ptr64(mem, ea)
-		switch kind {
-		case rmwAdd:
+		switch {
+		case kind == rmwAdd && !bigEndian:
 			return atomic.AddUint64(p, v) - v
-		case rmwSub:
+		case kind == rmwSub && !bigEndian:
 			return atomic.AddUint64(p, -v) + v
-		case rmwAnd:
-			return atomic.AndUint64(p, v)
-		case rmwOr:
-			return atomic.OrUint64(p, v)
-		case rmwXchg:
-			return atomic.SwapUint64(p, v)
+		case kind == rmwAnd:
+			return le64(atomic.AndUint64(p, le64(v)))
+		case kind == rmwOr:
+			return le64(atomic.OrUint64(p, le64(v)))
+		case kind == rmwXchg:
+			return le64(atomic.SwapUint64(p, le64(v)))
 		}
 		for {
 			old := atomic.LoadUint64(p)
-			if atomic.CompareAndSwapUint64(p, old, old^v) {
-				return old
+			if atomic.CompareAndSwapUint64(p, old, le64(rmw64(kind, le64(old), v))) {
+				return le64(old)
 			}
 		}
 	case 4:
 		p, w := ptr32(mem, ea), uint32(v)
-		switch kind {
-		case rmwAdd:
+		switch {
+		case kind == rmwAdd && !bigEndian:
 			return uint64(atomic.AddUint32(p, w) - w)
-		case rmwSub:
+		case kind == rmwSub && !bigEndian:
 			return uint64(atomic.AddUint32(p, -w) + w)
-		case rmwAnd:
-			return uint64(atomic.AndUint32(p, w))
-		case rmwOr:
-			return uint64(atomic.OrUint32(p, w))
-		case rmwXchg:
-			return uint64(atomic.SwapUint32(p, w))
+		case kind == rmwAnd:
+			return uint64(le32(atomic.AndUint32(p, le32(w))))
+		case kind == rmwOr:
+			return uint64(le32(atomic.OrUint32(p, le32(w))))
+		case kind == rmwXchg:
+			return uint64(le32(atomic.SwapUint32(p, le32(w))))
 		}
 		for {
 			old := atomic.LoadUint32(p)
-			if atomic.CompareAndSwapUint32(p, old, old^w) {
-				return uint64(old)
+			if atomic.CompareAndSwapUint32(p, old, le32(rmw32(kind, le32(old), w))) {
+				return uint64(le32(old))
 			}
 		}
 	}
 	p, sh, m := subword(mem, ea, size)
 	for {
 		old := atomic.LoadUint32(p)
-		cur := old >> sh & m
-		next := rmw32(kind, cur, uint32(v)) & m
-		if atomic.CompareAndSwapUint32(p, old, old&^(m<<sh)|next<<sh) {
+		cur := subGet(old, sh, m, size)
+		if atomic.CompareAndSwapUint32(p, old, subPut(old, sh, m, size, rmw32(kind, cur, uint32(v)))) {
 			return uint64(cur)
 		}
 	}
@@ -170,24 +238,24 @@ func atomicCmpxchg(mem []byte, ea, size uint64, expected, repl uint64) uint64 {
 		p := ptr64(mem, ea)
 		for {
 			old := atomic.LoadUint64(p)
-			if old != expected || atomic.CompareAndSwapUint64(p, old, repl) {
-				return old
+			if le64(old) != expected || atomic.CompareAndSwapUint64(p, old, le64(repl)) {
+				return le64(old)
 			}
 		}
 	case 4:
 		p := ptr32(mem, ea)
 		for {
 			old := atomic.LoadUint32(p)
-			if old != uint32(expected) || atomic.CompareAndSwapUint32(p, old, uint32(repl)) {
-				return uint64(old)
+			if le32(old) != uint32(expected) || atomic.CompareAndSwapUint32(p, old, le32(uint32(repl))) {
+				return uint64(le32(old))
 			}
 		}
 	}
 	p, sh, m := subword(mem, ea, size)
 	for {
 		old := atomic.LoadUint32(p)
-		cur := old >> sh & m
-		if cur != uint32(expected)&m || atomic.CompareAndSwapUint32(p, old, old&^(m<<sh)|(uint32(repl)&m)<<sh) {
+		cur := subGet(old, sh, m, size)
+		if cur != uint32(expected)&m || atomic.CompareAndSwapUint32(p, old, subPut(old, sh, m, size, uint32(repl))) {
 			return uint64(cur)
 		}
 	}

@@ -2,6 +2,7 @@ package interp_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/watt-wasm/watt/interp"
@@ -134,4 +135,46 @@ func BenchmarkAtomicAddParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// growSrc grows its memory one page at a time up to $pages pages.
+const growSrc = `(module (memory 1)
+  (func (export "grow") (param $pages i32) (result i32)
+    (block $full
+      (loop $l
+        (br_if $full (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+        (br_if $l (i32.lt_u (memory.size) (local.get $pages)))))
+    (memory.size)))`
+
+// BenchmarkMemoryGrowByPage instantiates an unshared memory of one page and
+// grows it to 256 or 2048 pages (128 MiB), one memory.grow per page.
+func BenchmarkMemoryGrowByPage(b *testing.B) {
+	mod := compile(b, growSrc)
+	for _, pages := range []int32{256, 2048} {
+		b.Run(strconv.Itoa(int(pages)), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				inst, err := interp.Instantiate(interp.NewStore(), mod, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := inst.Call(context.Background(), "grow", i32(pages))
+				if err != nil || res[0] != i32(pages) {
+					b.Fatalf("grow = %v, %v", res, err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkGlobalLoop runs 1M iterations of a loop that reads and writes
+// a mutable global each time, as compiled C does with its stack pointer.
+func BenchmarkGlobalLoop(b *testing.B) {
+	benchCall(b, `(module (global $sp (mut i32) (i32.const 0))
+  (func (export "loop") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (global.set $sp (i32.add (global.get $sp) (i32.const 16)))
+      (global.set $sp (i32.sub (global.get $sp) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (global.get $sp)))`, "loop", i32(0), i32(1_000_000))
 }

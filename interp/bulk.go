@@ -33,47 +33,45 @@ func (t *thread) bulk(in *instr, l []uint64, inst *Instance) {
 	case ir.OpTableInit:
 		d, s, n := uint64(uint32(l[in.b])), uint64(uint32(l[in.b+1])), uint64(uint32(l[in.b+2]))
 		refs := inst.elems[in.imm].get()
-		tab := inst.tables[in.c]
-		if s+n > uint64(len(refs)) || d+n > uint64(len(tab.elems)) {
+		tab := inst.tables[in.c].load()
+		if s+n > uint64(len(refs)) || d+n > uint64(len(tab)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		copy(tab.elems[d:d+n], refs[s:s+n])
+		copyWords(tab[d:d+n], refs[s:s+n])
 	case ir.OpElemDrop:
 		inst.elems[in.imm].dropped.Store(true)
 	case ir.OpTableCopy:
 		d, s, n := uint64(uint32(l[in.b])), uint64(uint32(l[in.b+1])), uint64(uint32(l[in.b+2]))
-		dt, st := inst.tables[in.imm], inst.tables[in.c]
-		if s+n > uint64(len(st.elems)) || d+n > uint64(len(dt.elems)) {
+		dt, st := inst.tables[in.imm].load(), inst.tables[in.c].load()
+		if s+n > uint64(len(st)) || d+n > uint64(len(dt)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		copy(dt.elems[d:d+n], st.elems[s:s+n])
+		copyWords(dt[d:d+n], st[s:s+n])
 	case ir.OpTableGrow:
 		l[in.a] = uint64(uint32(inst.tables[in.imm].grow(uint32(l[in.c]), l[in.b])))
 	case ir.OpTableSize:
-		l[in.a] = uint64(len(inst.tables[in.imm].elems))
+		l[in.a] = uint64(len(inst.tables[in.imm].load()))
 	case ir.OpTableFill:
 		i, v, n := uint64(uint32(l[in.b])), l[in.b+1], uint64(uint32(l[in.b+2]))
-		tab := inst.tables[in.imm]
-		if i+n > uint64(len(tab.elems)) {
+		tab := inst.tables[in.imm].load()
+		if i+n > uint64(len(tab)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		for k := i; k < i+n; k++ {
-			tab.elems[k] = v
-		}
+		fillWords(tab[i:i+n], v)
 	case ir.OpTableGet:
-		tab := inst.tables[in.imm]
+		tab := inst.tables[in.imm].load()
 		i := uint64(uint32(l[in.b]))
-		if i >= uint64(len(tab.elems)) {
+		if i >= uint64(len(tab)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		l[in.a] = tab.elems[i]
+		l[in.a] = loadWord(&tab[i])
 	case ir.OpTableSet:
-		tab := inst.tables[in.imm]
+		tab := inst.tables[in.imm].load()
 		i := uint64(uint32(l[in.b]))
-		if i >= uint64(len(tab.elems)) {
+		if i >= uint64(len(tab)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		tab.elems[i] = l[in.c]
+		storeWord(&tab[i], l[in.c])
 	default:
 		panic(t.trapAt(t.pc, "interp: unknown instruction "+ir.Op(in.op).String()))
 	}

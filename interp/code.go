@@ -181,6 +181,7 @@ type funcCode struct {
 	locals    uint32   // parameter and local slots
 	results   uint32   // result slots
 	frame     uint32   // locals plus the deepest operand stack
+	hugeFrame uint64   // locals' slots when they exceed the value stack (frame is then maxStackSlots+1)
 	brTables  []brTable
 	v128s     []uint64 // v128 constants and shuffle masks, two words each
 	funcIndex uint32

@@ -131,15 +131,16 @@ func (f *ctrl) labelTypes() []ir.ValType {
 }
 
 type compiler struct {
-	env       *moduleEnv
-	fc        *funcCode
-	stack     []operand
-	ctrls     []*ctrl
-	localSlot []uint32
-	localType []ir.ValType
-	top       uint32 // next free slot
-	lastRet   int    // pc of the last instruction whose result slot may be retargeted, or -1
-	pos       ir.Pos
+	env     *moduleEnv
+	fc      *funcCode
+	stack   []operand
+	flushed int // stack[:flushed] are all kindSlot: flush starts there
+	ctrls   []*ctrl
+	work    []pending  // instruction lists being compiled, innermost last
+	locals  []localRun // by first local index
+	top     uint32     // next free slot
+	lastRet int        // pc of the last instruction whose result slot may be retargeted, or -1
+	pos     ir.Pos
 }
 
 func slots(ts []ir.ValType) uint32 {
@@ -154,17 +155,30 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	ft := env.m.Types[f.Type].FuncType
 	c := &compiler{env: env, lastRet: -1, pos: f.Pos}
 	c.fc = &funcCode{typ: ft, funcIndex: index, name: fmt.Sprintf("func[%d]", index)}
+	c.fc.results = slots(ft.Results)
+	// A valid function may declare up to 2^32-1 locals. When they alone do
+	// not fit the value stack, no call can ever enter the function: it is
+	// compiled to nothing, and its frame size makes every call fail with
+	// "call stack exhausted" (see thread.growStack), as a frame too large
+	// for the stack does at run time. Counting comes first, so nothing is
+	// allocated per local.
+	need := uint64(slots(ft.Params))
+	for _, r := range f.Locals {
+		need += uint64(r.Count) * uint64(r.Type.Slots())
+	}
+	if need > maxStackSlots {
+		c.fc.frame = maxStackSlots + 1
+		c.fc.hugeFrame = need
+		return c.fc, nil
+	}
 	for _, t := range ft.Params {
-		c.addLocal(t)
+		c.addLocals(1, t)
 	}
 	c.fc.params = c.top
 	for _, r := range f.Locals {
-		for i := uint32(0); i < r.Count; i++ {
-			c.addLocal(r.Type)
-		}
+		c.addLocals(r.Count, r.Type)
 	}
 	c.fc.locals = c.top
-	c.fc.results = slots(ft.Results)
 	c.fc.frame = c.top
 	body := &ctrl{op: ir.OpCall, height: c.top, results: ft.Results}
 	c.ctrls = append(c.ctrls, body)
@@ -184,10 +198,45 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	return c.fc, nil
 }
 
-func (c *compiler) addLocal(t ir.ValType) {
-	c.localSlot = append(c.localSlot, c.top)
-	c.localType = append(c.localType, t)
-	c.top += uint32(t.Slots())
+// localRun is n locals of one type, from local index first on, in slots
+// from slot on: locals are looked up by run, so a function's declared
+// locals cost the compiler nothing each.
+type localRun struct {
+	first, slot uint32
+	typ         ir.ValType
+}
+
+// addLocals declares the next n locals, of type t.
+func (c *compiler) addLocals(n uint32, t ir.ValType) {
+	if n == 0 {
+		return
+	}
+	next := uint32(0)
+	if k := len(c.locals); k > 0 {
+		last := c.locals[k-1]
+		next = last.first + (c.top-last.slot)/uint32(last.typ.Slots())
+		if last.typ == t {
+			c.top += n * uint32(t.Slots())
+			return
+		}
+	}
+	c.locals = append(c.locals, localRun{first: next, slot: c.top, typ: t})
+	c.top += n * uint32(t.Slots())
+}
+
+// local returns local i's slot and type.
+func (c *compiler) local(i uint32) (uint32, ir.ValType) {
+	runs := c.locals
+	lo, hi := 0, len(runs) // the run holding i is runs[lo]: its first <= i < the next's
+	for hi-lo > 1 {
+		if mid := (lo + hi) / 2; runs[mid].first <= i {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	r := runs[lo]
+	return r.slot + (i-r.first)*uint32(r.typ.Slots()), r.typ
 }
 
 func (c *compiler) emit(in instr) int {
@@ -220,9 +269,15 @@ func (c *compiler) pushOperand(o operand) {
 
 func (c *compiler) pop() operand {
 	o := c.stack[len(c.stack)-1]
-	c.stack = c.stack[:len(c.stack)-1]
+	c.truncate(len(c.stack) - 1)
 	c.top = o.pos
 	return o
+}
+
+// truncate shortens the operand stack to n entries.
+func (c *compiler) truncate(n int) {
+	c.stack = c.stack[:n]
+	c.flushed = min(c.flushed, n)
 }
 
 func (c *compiler) popN(n int) []operand {
@@ -249,11 +304,13 @@ func (c *compiler) materialize(o *operand) {
 }
 
 // flush materialises the whole operand stack: control flow joins need every
-// value in its canonical slot.
+// value in its canonical slot. Entries below c.flushed already are, so each
+// entry is looked at once however many blocks are entered above it.
 func (c *compiler) flush() {
-	for i := range c.stack {
+	for i := c.flushed; i < len(c.stack); i++ {
 		c.materialize(&c.stack[i])
 	}
+	c.flushed = len(c.stack)
 }
 
 // flushLocal materialises entries still reading local slot s, before s is
@@ -302,15 +359,112 @@ func (c *compiler) blockType(bt ir.BlockType) (params, results []ir.ValType) {
 	return nil, nil
 }
 
-// body compiles a list of instructions and reports whether its end is
-// reachable. Code after an unconditional branch is dead and not compiled.
+// pending is an instruction list being compiled: the function body or the
+// body of a block, loop or if arm. The compiler keeps them on an explicit
+// stack (compiler.work) rather than recursing, so nesting depth costs heap,
+// not Go stack: a million nested blocks compile.
+type pending struct {
+	instrs []ir.Instr
+	next   int
+	f      *ctrl    // the block whose body this is; nil for the function body
+	els    *elseArm // then arm of an if with an else arm: compiled next
+}
+
+// elseArm is what compiling an if's else arm needs once its then arm is done.
+type elseArm struct {
+	body   []ir.Instr
+	brPC   int       // the branch to the else arm, to resolve
+	params []operand // the block's parameters, as they were entering it
+	top    uint32
+}
+
+// body compiles the function body, nested bodies included, and reports
+// whether its end is reachable. Code after an unconditional branch is dead
+// and not compiled.
 func (c *compiler) body(instrs []ir.Instr) bool {
-	for i := range instrs {
-		if !c.instr(&instrs[i]) {
-			return false
+	c.work = append(c.work[:0], pending{instrs: instrs})
+outer:
+	for {
+		w := &c.work[len(c.work)-1]
+		reachable := true
+		for w.next < len(w.instrs) {
+			in := &w.instrs[w.next]
+			w.next++
+			switch in.Op {
+			case ir.OpBlock, ir.OpLoop, ir.OpIf:
+				c.open(in) // pushes its body: go on there
+				continue outer
+			}
+			if !c.instr(in) {
+				reachable = false
+				break
+			}
 		}
+		done := c.work[len(c.work)-1]
+		c.work = c.work[:len(c.work)-1]
+		if len(c.work) == 0 {
+			return reachable
+		}
+		c.close(&done, reachable)
 	}
-	return true
+}
+
+// open starts a block, loop or if and pushes its body (an if's then arm)
+// onto the work stack.
+func (c *compiler) open(in *ir.Instr) {
+	c.pos = in.Pos
+	switch in.Op {
+	case ir.OpBlock:
+		f := c.enterBlock(in.Op, in.Block)
+		c.work = append(c.work, pending{instrs: in.Body, f: f})
+	case ir.OpLoop:
+		f := c.enterBlock(in.Op, in.Block)
+		c.lastRet = -1
+		c.work = append(c.work, pending{instrs: in.Body, f: f})
+	case ir.OpIf:
+		cond := c.pop()
+		cmp, fused := c.takeCompare(cond)
+		f := c.enterBlock(in.Op, in.Block)
+		// Jump to the else arm (or the end) when the condition is false.
+		var brPC int
+		if fused {
+			brPC = c.emit(c.cmpBranch(cmp, true))
+		} else {
+			brPC = c.emit(instr{op: opBrIfNot, b: c.src(&cond)})
+		}
+		if in.ElseBody() == nil {
+			// Validation made params equal results: the false path passes
+			// them through to the end.
+			f.fixups = append(f.fixups, fixup{pc: brPC, table: -1})
+			c.work = append(c.work, pending{instrs: in.Body, f: f})
+			return
+		}
+		els := &elseArm{body: in.ElseBody(), brPC: brPC, top: c.top,
+			params: append([]operand(nil), c.stack[f.depth:]...)}
+		c.work = append(c.work, pending{instrs: in.Body, f: f, els: els})
+	}
+}
+
+// close finishes a body that open pushed: it ends the block, or after an
+// if's then arm starts its else arm.
+func (c *compiler) close(w *pending, reachable bool) {
+	f := w.f
+	if w.els == nil {
+		c.endBlock(f, reachable)
+		return
+	}
+	if reachable {
+		c.flush()
+		c.jump(f, instr{op: opBr})
+	}
+	c.fc.code[w.els.brPC].imm = uint64(c.pc())
+	c.lastRet = -1
+	// The else arm starts from the block's parameters; what lies below them
+	// the then arm could not touch.
+	c.truncate(f.depth)
+	c.stack = append(c.stack, w.els.params...)
+	c.top = w.els.top
+	c.work = append(c.work, pending{instrs: w.els.body, f: f})
 }
 
 func (c *compiler) enterBlock(op ir.Op, bt ir.BlockType) *ctrl {
@@ -328,7 +482,7 @@ func (c *compiler) endBlock(f *ctrl, reachable bool) {
 		c.flush()
 	}
 	c.ctrls = c.ctrls[:len(c.ctrls)-1]
-	c.stack = c.stack[:f.depth]
+	c.truncate(f.depth)
 	c.top = f.height
 	for _, t := range f.results {
 		c.push(t)
@@ -364,7 +518,8 @@ func (c *compiler) emitReturn() {
 	c.emit(instr{op: opReturn, b: c.top - n, c: n})
 }
 
-// instr compiles one instruction and reports whether the next is reachable.
+// instr compiles one instruction other than block, loop and if (see open)
+// and reports whether the next is reachable.
 func (c *compiler) instr(in *ir.Instr) bool {
 	c.pos = in.Pos
 	switch in.Op {
@@ -372,42 +527,6 @@ func (c *compiler) instr(in *ir.Instr) bool {
 	case ir.OpUnreachable:
 		c.emit(instr{op: uint16(ir.OpUnreachable)})
 		return false
-	case ir.OpBlock:
-		f := c.enterBlock(in.Op, in.Block)
-		c.endBlock(f, c.body(in.Body))
-	case ir.OpLoop:
-		f := c.enterBlock(in.Op, in.Block)
-		c.lastRet = -1
-		c.endBlock(f, c.body(in.Body))
-	case ir.OpIf:
-		cond := c.pop()
-		cmp, fused := c.takeCompare(cond)
-		f := c.enterBlock(in.Op, in.Block)
-		// Jump to the else arm (or the end) when the condition is false.
-		var brPC int
-		if fused {
-			brPC = c.emit(c.cmpBranch(cmp, true))
-		} else {
-			brPC = c.emit(instr{op: opBrIfNot, b: c.src(&cond)})
-		}
-		if in.ElseBody() == nil {
-			// Validation made params equal results: the false path passes
-			// them through to the end.
-			f.fixups = append(f.fixups, fixup{pc: brPC, table: -1})
-			c.endBlock(f, c.body(in.Body))
-			return true
-		}
-		params := append([]operand(nil), c.stack...)
-		top := c.top
-		if c.body(in.Body) {
-			c.flush()
-			c.jump(f, instr{op: opBr})
-		}
-		c.fc.code[brPC].imm = uint64(c.pc())
-		c.lastRet = -1
-		c.stack = append(c.stack[:0], params...)
-		c.top = top
-		c.endBlock(f, c.body(in.ElseBody()))
 	case ir.OpBr:
 		c.flush()
 		f := c.ctrls[len(c.ctrls)-1-int(in.Index)]
@@ -462,7 +581,8 @@ func (c *compiler) instr(in *ir.Instr) bool {
 			c.lastRet = pc
 		}
 	case ir.OpLocalGet:
-		c.pushOperand(operand{typ: c.localType[in.Index], kind: kindLocal, src: c.localSlot[in.Index]})
+		src, t := c.local(in.Index)
+		c.pushOperand(operand{typ: t, kind: kindLocal, src: src})
 	case ir.OpLocalSet, ir.OpLocalTee:
 		c.localSet(in)
 	case ir.OpGlobalGet:
@@ -622,8 +742,7 @@ func (c *compiler) callResults(ft ir.FuncType) {
 
 func (c *compiler) localSet(in *ir.Instr) {
 	v := c.pop()
-	dst := c.localSlot[in.Index]
-	t := c.localType[in.Index]
+	dst, t := c.local(in.Index)
 	last := c.lastRet
 	c.flushLocal(dst)
 	switch {

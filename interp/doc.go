@@ -26,9 +26,15 @@
 //     sequentially consistent, non-atomic accesses are plain (racy by the
 //     wasm memory model's design), growth is serialised and the buffer never
 //     moves;
-//   - unshared memories, tables and mutable globals must not be written by
-//     one goroutine while another uses them (wasm itself cannot share them
-//     between threads).
+//   - unshared memories, tables and mutable globals cannot be shared
+//     between threads by wasm itself, but goroutines sharing an instance
+//     (or a spec script's threads sharing a module) reach them all the
+//     same. That is memory-safe: a global or table element is read and
+//     written a word at a time (values race as wasm values do; a v128 may
+//     tear between its halves), and contents are published as immutable
+//     slice headers, so growth (serialised per table or memory) never shows
+//     a torn one. A write racing with a growth that has to move the
+//     contents may be lost.
 //
 // # Errors and limits
 //
@@ -38,7 +44,9 @@
 // its Pos locates the trapping instruction. Call depth beyond
 // Store.MaxCallDepth (calls re-entered from host functions included) and a
 // value stack beyond 64 MiB fail with the Exhaustion error "call stack
-// exhausted". Cancelling a call's context stops it at the next loop
+// exhausted"; so does every call of a function whose locals alone exceed
+// the value stack (the module is valid: it compiles and instantiates, and
+// nothing is allocated per declared local). Cancelling a call's context stops it at the next loop
 // back-edge, call or wait ("interrupted"); WithFuel bounds the back-edges
 // and calls it may run ("fuel exhausted").
 //

@@ -174,15 +174,16 @@ func (t *thread) run(f *Function, fp int) {
 				l[in.a], l[in.a+1] = l[in.c], l[in.c+1]
 			}
 		case uint16(ir.OpGlobalGet):
-			l[in.a] = inst.globals[in.imm].lo
+			l[in.a] = loadWord(&inst.globals[in.imm].lo)
 		case uint16(ir.OpGlobalSet):
-			inst.globals[in.imm].lo = l[in.b]
+			storeWord(&inst.globals[in.imm].lo, l[in.b])
 		case opGlobalGet2:
 			g := inst.globals[in.imm]
-			l[in.a], l[in.a+1] = g.lo, g.hi
+			l[in.a], l[in.a+1] = loadWord(&g.lo), loadWord(&g.hi)
 		case opGlobalSet2:
 			g := inst.globals[in.imm]
-			g.lo, g.hi = l[in.b], l[in.b+1]
+			storeWord(&g.lo, l[in.b])
+			storeWord(&g.hi, l[in.b+1])
 		case opRefFunc:
 			l[in.a] = inst.funcs[in.imm].ref
 		case uint16(ir.OpRefIsNull):
@@ -994,7 +995,7 @@ func (t *thread) run(f *Function, fp int) {
 			mem = inst.memBytes()
 		}
 		if need := fp + int(fc.frame); need > len(t.stack) {
-			t.growStack(need)
+			t.growStack(need, fc)
 		}
 		if fc.locals > fc.params {
 			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
@@ -1034,7 +1035,7 @@ func (t *thread) run(f *Function, fp int) {
 		}
 		// t.enter, inlined: the call path is hot.
 		if need := fp + int(fc.frame); need > len(t.stack) {
-			t.growStack(need)
+			t.growStack(need, fc)
 		}
 		if fc.locals > fc.params {
 			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
@@ -1048,11 +1049,11 @@ func (t *thread) run(f *Function, fp int) {
 // indirect resolves call_indirect's callee: element i of table tab, which
 // must hold a function of canonical signature sigs[typ].
 func (t *thread) indirect(inst *Instance, pc int, tab uint16, i uint64, typ uint64) *Function {
-	elems := inst.tables[tab].elems
+	elems := inst.tables[tab].load()
 	if i >= uint64(len(elems)) {
 		panic(t.trapAt(pc, msgUndefinedElement))
 	}
-	ref := elems[i]
+	ref := loadWord(&elems[i])
 	if ref == 0 {
 		panic(t.trapAt(pc, fmt.Sprintf("%s %d", msgUninitializedElement, i)))
 	}

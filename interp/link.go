@@ -313,12 +313,12 @@ func (inst *Instance) initSegments() error {
 		switch el.Mode {
 		case ir.SegmentActive:
 			off := uint64(uint32(inst.evalConst(el.Offset, ir.I32).Lo))
-			tab := inst.tables[el.Table]
+			tab := inst.tables[el.Table].load()
 			refs := inst.elems[i].refs
-			if off+uint64(len(refs)) > uint64(len(tab.elems)) {
+			if off+uint64(len(refs)) > uint64(len(tab)) {
 				return &ir.Error{Src: inst.module.Src, Pos: el.Pos, Kind: ir.Uninstantiable, Msg: msgTableOOB}
 			}
-			copy(tab.elems[off:], refs)
+			copyWords(tab[off:], refs)
 			inst.elems[i].dropped.Store(true)
 		case ir.SegmentDeclarative:
 			inst.elems[i].dropped.Store(true)

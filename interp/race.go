@@ -14,16 +14,24 @@ import (
 // 4 bytes long, so the containing word is always inside the slice.
 
 func word(m []byte, ea uint64) *uint32 {
-	_ = m[ea]
+	inBounds(m, ea, 1)
 	return (*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(m)), ea&^3))
 }
 
+// byteShift is the shift of byte ea inside its native 32-bit word.
+func byteShift(ea uint64) uint64 {
+	if bigEndian {
+		return 8 * (3 - ea&3)
+	}
+	return 8 * (ea & 3)
+}
+
 func ld8(m []byte, ea uint64) byte {
-	return byte(atomic.LoadUint32(word(m, ea)) >> (8 * (ea & 3)))
+	return byte(atomic.LoadUint32(word(m, ea)) >> byteShift(ea))
 }
 
 func st8(m []byte, ea uint64, v byte) {
-	p, sh := word(m, ea), 8*(ea&3)
+	p, sh := word(m, ea), byteShift(ea)
 	for {
 		old := atomic.LoadUint32(p)
 		if atomic.CompareAndSwapUint32(p, old, old&^(0xff<<sh)|uint32(v)<<sh) {
@@ -32,8 +40,16 @@ func st8(m []byte, ea uint64, v byte) {
 	}
 }
 
+// inBounds panics unless m[ea:ea+n] exists. (Not `_ = m[i]`: the race
+// detector counts that as a plain read.)
+func inBounds(m []byte, ea uint64, n int) {
+	if ea+uint64(n) > uint64(len(m)) {
+		panic("interp: memory access out of range")
+	}
+}
+
 func ldN(m []byte, ea uint64, n int) uint64 {
-	_ = m[ea+uint64(n)-1]
+	inBounds(m, ea, n)
 	var v uint64
 	for i := 0; i < n; i++ {
 		v |= uint64(ld8(m, ea+uint64(i))) << (8 * i)
@@ -42,7 +58,7 @@ func ldN(m []byte, ea uint64, n int) uint64 {
 }
 
 func stN(m []byte, ea uint64, n int, v uint64) {
-	_ = m[ea+uint64(n)-1]
+	inBounds(m, ea, n)
 	for i := 0; i < n; i++ {
 		st8(m, ea+uint64(i), byte(v>>(8*i)))
 	}
@@ -80,5 +96,54 @@ func memWrite(m []byte, dst uint64, data []byte) {
 func memFill(m []byte, dst, n uint64, v byte) {
 	for i := uint64(0); i < n; i++ {
 		st8(m, dst+i, v)
+	}
+}
+
+// Globals and table elements (see word_norace.go).
+
+func loadWord(p *uint64) uint64     { return atomic.LoadUint64(p) }
+func storeWord(p *uint64, v uint64) { atomic.StoreUint64(p, v) }
+
+// copyWords copies src to dst (overlap-safe).
+func copyWords(dst, src []uint64) {
+	if len(src) > len(dst) {
+		src = src[:len(dst)]
+	}
+	if len(src) == 0 {
+		return
+	}
+	if &dst[0] == &src[0] {
+		return
+	}
+	if uintptr(unsafe.Pointer(&dst[0])) > uintptr(unsafe.Pointer(&src[0])) {
+		for i := len(src) - 1; i >= 0; i-- {
+			atomic.StoreUint64(&dst[i], atomic.LoadUint64(&src[i]))
+		}
+		return
+	}
+	for i := range src {
+		atomic.StoreUint64(&dst[i], atomic.LoadUint64(&src[i]))
+	}
+}
+
+// fillWords sets every element of dst to v.
+func fillWords(dst []uint64, v uint64) {
+	for i := range dst {
+		atomic.StoreUint64(&dst[i], v)
+	}
+}
+
+// memCopyFrom copies the contents of a memory in use, src, into dst (a new
+// buffer of a growing memory), reading src a 32-bit word at a time as the
+// accessors above write it.
+func memCopyFrom(dst, src []byte) {
+	n := min(len(dst), len(src))
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		w := atomic.LoadUint32((*uint32)(unsafe.Pointer(&src[i])))
+		*(*uint32)(unsafe.Pointer(&dst[i])) = w
+	}
+	for ; i < n; i++ {
+		dst[i] = ld8(src, uint64(i))
 	}
 }

@@ -137,8 +137,10 @@ func (f *Function) Type() ir.FuncType { return f.typ }
 // Store returns the store the function belongs to.
 func (f *Function) Store() *Store { return f.store }
 
-// Global is a global variable. Reads and writes are plain; a mutable global
-// must not be written while another goroutine uses it.
+// Global is a global variable. Its value is one or (v128) two words, each
+// read and written whole (loadWord, storeWord): goroutines that share it
+// (threads sharing an instance) race only as wasm values may, a v128 possibly
+// torn between its halves.
 type Global struct {
 	typ    ir.GlobalType
 	lo, hi uint64
@@ -160,7 +162,9 @@ func (g *Global) ExternKind() ir.ExternKind { return ir.ExternGlobal }
 func (g *Global) Type() ir.GlobalType { return g.typ }
 
 // Get returns the current value.
-func (g *Global) Get() Value { return Value{Type: g.typ.Type, Lo: g.lo, Hi: g.hi} }
+func (g *Global) Get() Value {
+	return Value{Type: g.typ.Type, Lo: loadWord(&g.lo), Hi: loadWord(&g.hi)}
+}
 
 // Set changes a mutable global's value.
 func (g *Global) Set(v Value) error {
@@ -171,15 +175,28 @@ func (g *Global) Set(v Value) error {
 		return fmt.Errorf("type mismatch: global is %v, value is %v", g.typ.Type, v.Type)
 	}
 	v = v.normalize()
-	g.lo, g.hi = v.Lo, v.Hi
+	storeWord(&g.lo, v.Lo)
+	storeWord(&g.hi, v.Hi)
 	return nil
 }
 
 // Table is a table of references (funcref handles or externref values).
+//
+// Its elements are published as a slice header never modified once stored,
+// as a Memory's contents are: goroutines sharing the table (threads sharing
+// an instance, or the spectest host's table) load a consistent header, and
+// grow, serialised on mu, publishes a new one (extending the array in place
+// when its capacity allows, else copying; a set racing with such a copy may
+// be lost). Elements are words read and written whole (loadWord,
+// storeWord).
 type Table struct {
 	typ   ir.TableType
-	elems []uint64
+	mu    sync.Mutex
+	elems atomic.Pointer[[]uint64]
 }
+
+// load returns the current elements.
+func (t *Table) load() []uint64 { return *t.elems.Load() }
 
 // MaxTableSize caps table growth regardless of declared limits.
 const MaxTableSize = 10_000_000
@@ -189,12 +206,14 @@ func NewTable(tt ir.TableType, init Value) (*Table, error) {
 	if tt.Min > MaxTableSize {
 		return nil, fmt.Errorf("table size %d too large", tt.Min)
 	}
-	t := &Table{typ: tt, elems: make([]uint64, tt.Min)}
+	elems := make([]uint64, tt.Min)
 	if init.Lo != 0 {
-		for i := range t.elems {
-			t.elems[i] = init.Lo
+		for i := range elems {
+			elems[i] = init.Lo
 		}
 	}
+	t := &Table{typ: tt}
+	t.elems.Store(&elems)
 	return t, nil
 }
 
@@ -204,27 +223,29 @@ func (t *Table) ExternKind() ir.ExternKind { return ir.ExternTable }
 // Type returns the table's type with its current size as minimum.
 func (t *Table) Type() ir.TableType {
 	tt := t.typ
-	tt.Min = uint64(len(t.elems))
+	tt.Min = uint64(len(t.load()))
 	return tt
 }
 
 // Size returns the number of elements.
-func (t *Table) Size() uint32 { return uint32(len(t.elems)) }
+func (t *Table) Size() uint32 { return uint32(len(t.load())) }
 
 // Get returns element i.
 func (t *Table) Get(i uint32) (Value, error) {
-	if uint64(i) >= uint64(len(t.elems)) {
+	elems := t.load()
+	if uint64(i) >= uint64(len(elems)) {
 		return Value{}, &ir.Error{Kind: ir.Trap, Msg: msgTableOOB}
 	}
-	return Value{Type: t.typ.Elem, Lo: t.elems[i]}, nil
+	return Value{Type: t.typ.Elem, Lo: loadWord(&elems[i])}, nil
 }
 
 // Set stores v at element i.
 func (t *Table) Set(i uint32, v Value) error {
-	if uint64(i) >= uint64(len(t.elems)) {
+	elems := t.load()
+	if uint64(i) >= uint64(len(elems)) {
 		return &ir.Error{Kind: ir.Trap, Msg: msgTableOOB}
 	}
-	t.elems[i] = v.Lo
+	storeWord(&elems[i], v.Lo)
 	return nil
 }
 
@@ -233,20 +254,30 @@ func (t *Table) Set(i uint32, v Value) error {
 func (t *Table) Grow(n uint32, init Value) int32 { return t.grow(n, init.Lo) }
 
 func (t *Table) grow(n uint32, init uint64) int32 {
-	old := uint64(len(t.elems))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	elems := t.load()
+	old := uint64(len(elems))
 	max := uint64(MaxTableSize)
 	if t.typ.HasMax && t.typ.Max < max {
 		max = t.typ.Max
 	}
-	if old+uint64(n) > max {
+	size := old + uint64(n)
+	if size > max {
 		return -1
 	}
-	next := make([]uint64, old+uint64(n), max64(old+uint64(n), min64(2*old, max)))
-	copy(next, t.elems)
-	for i := old; i < uint64(len(next)); i++ {
-		next[i] = init
+	if size > uint64(cap(elems)) {
+		next := make([]uint64, old, max64(size, min64(2*old, max)))
+		copyWords(next, elems)
+		elems = next
 	}
-	t.elems = next
+	// Elements beyond the old length are reachable through no published
+	// header yet: plain writes, then publication.
+	elems = elems[:size]
+	for i := old; i < size; i++ {
+		elems[i] = init
+	}
+	t.elems.Store(&elems)
 	return int32(old)
 }
 

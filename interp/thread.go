@@ -86,14 +86,22 @@ func WithFuel(ctx context.Context, n int64) context.Context {
 func (t *thread) enter(fc *funcCode, fp int) {
 	need := fp + int(fc.frame)
 	if need > len(t.stack) {
-		t.growStack(need)
+		t.growStack(need, fc)
 	}
 	clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
 }
 
-func (t *thread) growStack(need int) {
+// growStack makes the value stack at least need slots long, for entering
+// callee (nil for host calls and arguments): beyond maxStackSlots that is
+// "call stack exhausted".
+func (t *thread) growStack(need int, callee *funcCode) {
 	if need > maxStackSlots {
-		panic(newTrap(ir.Exhaustion, msgCallStackExhausted).at(t.fc, t.pc))
+		msg := msgCallStackExhausted
+		if callee != nil && callee.hugeFrame > 0 {
+			msg += fmt.Sprintf(": the locals of %s need %d value stack slots, beyond the limit of %d",
+				callee.name, callee.hugeFrame, maxStackSlots)
+		}
+		panic(newTrap(ir.Exhaustion, msg).at(t.fc, t.pc))
 	}
 	n := 2 * len(t.stack)
 	for n < need {
@@ -170,7 +178,7 @@ func (t *thread) callHost(f *Function, fp int) {
 		panic(t.trapAt(t.pc, fmt.Sprintf("host function returned %d results, want %d", len(res), len(f.typ.Results))))
 	}
 	if need := fp + int(slots(f.typ.Results)); need > len(t.stack) {
-		t.growStack(need)
+		t.growStack(need, nil)
 	}
 	p = fp
 	for i, ty := range f.typ.Results {
@@ -253,7 +261,7 @@ func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []V
 	}()
 	need := int(max(slots(f.typ.Params), slots(f.typ.Results)))
 	if need > len(t.stack) {
-		t.growStack(need)
+		t.growStack(need, nil)
 	}
 	p := 0
 	for _, a := range args {
