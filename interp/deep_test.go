@@ -26,7 +26,7 @@ func nest(n int, inner []ir.Instr, level func(i int, body []ir.Instr) []ir.Instr
 func deepModule(t *testing.T, body []ir.Instr) *interp.Instance {
 	t.Helper()
 	m := &ir.Module{
-		Types:   []ir.FuncType{{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}}},
+		Types:   ir.TypeDefs([]ir.FuncType{{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}}}),
 		Funcs:   []ir.Func{{Type: 0, Body: body}},
 		Exports: []ir.Export{{Name: "f", Kind: ir.ExternFunc, Index: 0}},
 	}
@@ -41,7 +41,7 @@ func deepModule(t *testing.T, body []ir.Instr) *interp.Instance {
 	return inst
 }
 
-var i32Result = ir.BlockType{Kind: ir.BlockValue, Value: ir.I32}
+var i32Result = ir.BlockOf(ir.I32)
 
 // TestDeepNesting compiles and runs functions whose blocks, loops and ifs
 // nest a million levels deep: compilation must not recurse on the Go stack

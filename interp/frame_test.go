@@ -62,7 +62,7 @@ func TestHugeFrameExhausts(t *testing.T) {
 func TestHugeFramesNextToSmallOnes(t *testing.T) {
 	ft := ir.FuncType{Results: []ir.ValType{ir.I32}}
 	m := &ir.Module{
-		Types: []ir.FuncType{ft},
+		Types: ir.TypeDefs([]ir.FuncType{ft}),
 		Funcs: []ir.Func{
 			{Type: 0, Locals: []ir.LocalRun{{Count: 2_000_000_000, Type: ir.I64}, {Count: 2_000_000_000, Type: ir.V128}},
 				Body: []ir.Instr{{Op: ir.OpLocalGet, Index: 3_999_999_999}, {Op: ir.OpI32x4ExtractLane}}},
