@@ -34,8 +34,15 @@ func (t *thread) atomic(in *instr, l []uint64, inst *Instance) {
 		fence()
 		return
 	}
+	t.atomicAt(op, in, l, inst.mem, uint64(uint32(l[in.b]))+in.imm, false)
+}
+
+// atomicAt executes atomic access op (not the fence) on memory m at
+// effective address ea; carry says that the address plus the offset
+// overflowed 64 bits (ea is then the sum modulo 2^64, whose alignment is
+// the true address's), which is out of bounds.
+func (t *thread) atomicAt(op ir.Op, in *instr, l []uint64, m *Memory, ea uint64, carry bool) {
 	size := uint64(op.Info().Size)
-	ea := uint64(uint32(l[in.b])) + in.imm
 	// The proposal's order (its reference interpreter: check_align;
 	// check_shared; check_bounds): a misaligned access traps as such even
 	// when it is also out of bounds, and wait on an unshared memory traps
@@ -44,22 +51,22 @@ func (t *thread) atomic(in *instr, l []uint64, inst *Instance) {
 		panic(t.trapAt(t.pc, msgUnaligned))
 	}
 	isWait := op == ir.OpMemoryAtomicWait32 || op == ir.OpMemoryAtomicWait64
-	if isWait && !inst.mem.Shared() {
+	if isWait && !m.Shared() {
 		panic(t.trapAt(t.pc, msgExpectedShared))
 	}
-	mem := inst.memBytes()
-	if ea+size > uint64(len(mem)) {
+	mem := m.bytes()
+	if carry || beyond(ea, size, uint64(len(mem))) {
 		panic(t.trapAt(t.pc, msgMemOOB))
 	}
 	switch {
 	case op == ir.OpMemoryAtomicNotify:
-		l[in.a] = uint64(inst.mem.notify(ea, uint32(l[in.c])))
+		l[in.a] = uint64(m.notify(ea, uint32(l[in.c])))
 	case isWait:
 		expected := l[in.b+1]
 		if size == 4 {
 			expected = uint64(uint32(expected))
 		}
-		l[in.a] = uint64(t.wait(inst.mem, mem, ea, size, expected, int64(l[in.b+2])))
+		l[in.a] = uint64(t.wait(m, mem, ea, size, expected, int64(l[in.b+2])))
 	case op >= ir.OpI32AtomicLoad && op <= ir.OpI64AtomicLoad32U:
 		l[in.a] = atomicLoad(mem, ea, size)
 	case op >= ir.OpI32AtomicStore && op <= ir.OpI64AtomicStore32:

@@ -49,6 +49,10 @@ const (
 	opReturnCall                                    // tail call funcs[imm]: a argument slots from b
 	opReturnCallIndirect                            // tail call through tables[x][c] with type imm: a argument slots from b
 
+	// Memories and 64-bit tables (multimem.go, memory64.go, table64.go).
+	opMemory     // memory instruction x on any memory: memargs[imm] (memory index, offset, lane); operands as the table op's
+	opClampIndex // a ← b if b < 2^32, else 2^32-1: an i64 table index for call_indirect's i32 index path
+
 	// Binary ops with a constant right operand: a ← b op imm.
 	opI32AddI
 	opI32SubI
@@ -184,6 +188,7 @@ type funcCode struct {
 	hugeFrame uint64   // locals' slots when they exceed the value stack (frame is then maxStackSlots+1)
 	brTables  []brTable
 	v128s     []uint64 // v128 constants and shuffle masks, two words each
+	memargs   []memArg // immediates of opMemory
 	funcIndex uint32
 	src       *ir.Source
 }

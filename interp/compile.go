@@ -28,9 +28,6 @@ func Compile(m *ir.Module, src *ir.Source, features ir.Features) (mod *Module, e
 			mod, err = nil, &ir.Error{Src: src, Kind: ir.Invalid, Msg: fmt.Sprintf("interp: cannot compile: %v", r)}
 		}
 	}()
-	if len(m.Memories)+m.NumImported(ir.ExternMemory) > 1 {
-		return nil, &ir.Error{Src: src, Kind: ir.Invalid, Msg: "interp: multiple memories are not supported"}
-	}
 	mod = &Module{IR: m, Src: src}
 	env := newModuleEnv(m)
 	nImported := uint32(m.NumImported(ir.ExternFunc))
@@ -63,6 +60,7 @@ type moduleEnv struct {
 	funcTypes []uint32 // type index per function index
 	globals   []ir.GlobalType
 	tables    []ir.TableType
+	mems      []ir.MemoryType
 }
 
 func newModuleEnv(m *ir.Module) *moduleEnv {
@@ -75,6 +73,8 @@ func newModuleEnv(m *ir.Module) *moduleEnv {
 			e.globals = append(e.globals, im.Global)
 		case ir.ExternTable:
 			e.tables = append(e.tables, im.Table)
+		case ir.ExternMemory:
+			e.mems = append(e.mems, im.Memory)
 		}
 	}
 	for _, f := range m.Funcs {
@@ -85,6 +85,9 @@ func newModuleEnv(m *ir.Module) *moduleEnv {
 	}
 	for _, t := range m.Tables {
 		e.tables = append(e.tables, t.Type)
+	}
+	for _, mm := range m.Memories {
+		e.mems = append(e.mems, mm.Type)
 	}
 	return e
 }
@@ -548,7 +551,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 	case ir.OpCallIndirect:
 		ft := c.env.m.Types[in.Index].FuncType
 		idx := c.pop()
-		s := c.src(&idx)
+		s := c.tableIndexSlot(in.Index2, &idx)
 		base := c.callArgs(ft)
 		c.emit(instr{op: opCallIndirect, b: base, c: s, imm: uint64(in.Index), x: tableIndex(in.Index2)})
 		c.callResults(ft)
@@ -560,7 +563,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 	case ir.OpReturnCallIndirect:
 		ft := c.env.m.Types[in.Index].FuncType
 		idx := c.pop()
-		s := c.src(&idx)
+		s := c.tableIndexSlot(in.Index2, &idx)
 		base := c.callArgs(ft)
 		c.emit(instr{op: opReturnCallIndirect, a: slots(ft.Params), b: base, c: s, imm: uint64(in.Index), x: tableIndex(in.Index2)})
 		return false
@@ -625,7 +628,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 	case ir.OpTableGrow:
 		n := c.pop()
 		v := c.pop()
-		c.emitResult(instr{op: uint16(in.Op), b: c.src(&v), c: c.src(&n), imm: uint64(in.Index)}, ir.I32)
+		c.emitResult(instr{op: uint16(in.Op), b: c.src(&v), c: c.src(&n), imm: uint64(in.Index)}, c.env.tables[in.Index].AddrType())
 	case ir.OpTableFill:
 		args := c.popN(3)
 		for i := range args {
@@ -867,23 +870,20 @@ func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
 		out.b = args[0].pos
 	}
 	switch info.Imm {
-	case ir.ImmMemArg:
-		out.imm = in.Mem.Offset
-	case ir.ImmMemArgLane:
-		out.imm = in.Mem.Offset
-		out.x = uint16(in.Lane)
+	case ir.ImmMemArg, ir.ImmMemArgLane, ir.ImmMemory, ir.ImmMemoryPair, ir.ImmMemoryInit:
+		c.memoryImm(&out, in, info)
 	case ir.ImmLane:
 		out.x = uint16(in.Lane)
 	case ir.ImmShuffle:
 		k := len(c.fc.v128s)
 		c.fc.v128s = append(c.fc.v128s, in.Value, in.V128Hi())
 		out.imm = uint64(k)
-	case ir.ImmMemoryInit, ir.ImmData, ir.ImmElem, ir.ImmTable:
+	case ir.ImmData, ir.ImmElem, ir.ImmTable:
 		out.imm = uint64(in.Index)
 	case ir.ImmTablePair, ir.ImmTableInit:
 		out.imm = uint64(in.Index)
 		out.c = in.Index2
-	case ir.ImmNone, ir.ImmMemory, ir.ImmMemoryPair, ir.ImmFence:
+	case ir.ImmNone, ir.ImmFence:
 	default:
 		panic(fmt.Sprintf("unsupported immediate of %s", info.Name))
 	}
@@ -891,7 +891,7 @@ func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
 	case 0:
 		c.emit(out)
 	case 1:
-		c.emitResult(out, info.Results[0])
+		c.emitResult(out, c.addrResult(in, info.Results[0]))
 	default:
 		panic(fmt.Sprintf("unsupported signature of %s", info.Name))
 	}

@@ -50,7 +50,8 @@ type Instance struct {
 	module  *Module
 	funcs   []*Function
 	tables  []*Table
-	mem     *Memory // memory 0, or nil
+	mem     *Memory   // memory 0, or nil: the interpreter loop's fast path
+	mems    []*Memory // all memories, by index
 	globals []*Global
 	sigs    []uint32 // canonical signature id per type index
 	datas   []dataSeg
@@ -171,17 +172,17 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 		case ir.ExternTable:
 			t := e.(*Table)
 			have := t.Type()
-			if have.Elem != im.Table.Elem || !limitsMatch(have.Limits, im.Table.Limits) {
+			if have.Elem != im.Table.Elem || have.Is64 != im.Table.Is64 || !limitsMatch(have.Limits, im.Table.Limits) {
 				return nil, unlinkable(m, im, "incompatible import type: want table %v, have %v", im.Table, have)
 			}
 			inst.tables = append(inst.tables, t)
 		case ir.ExternMemory:
 			mem := e.(*Memory)
 			have := mem.Type()
-			if have.Shared != im.Memory.Shared || !limitsMatch(have.Limits, im.Memory.Limits) {
+			if have.Shared != im.Memory.Shared || have.Is64 != im.Memory.Is64 || !limitsMatch(have.Limits, im.Memory.Limits) {
 				return nil, unlinkable(m, im, "incompatible import type: want memory %v, have %v", im.Memory, have)
 			}
-			inst.mem = mem
+			inst.mems = append(inst.mems, mem)
 		case ir.ExternGlobal:
 			g := e.(*Global)
 			if g.typ != im.Global {
@@ -218,11 +219,14 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 		inst.tables = append(inst.tables, tab)
 	}
 	for _, mm := range mod.Memories {
-		mem, err := NewMemory(mm.Type)
+		mem, err := NewMemoryLimit(mm.Type, s.Memory64Limit)
 		if err != nil {
 			return nil, &ir.Error{Src: m.Src, Pos: mm.Pos, Kind: ir.Uninstantiable, Msg: err.Error()}
 		}
-		inst.mem = mem
+		inst.mems = append(inst.mems, mem)
+	}
+	if len(inst.mems) > 0 {
+		inst.mem = inst.mems[0]
 	}
 	inst.datas = make([]dataSeg, len(mod.Datas))
 	for i := range mod.Datas {
@@ -245,7 +249,7 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 		case ir.ExternTable:
 			e = inst.tables[ex.Index]
 		case ir.ExternMemory:
-			e = inst.mem
+			e = inst.mems[ex.Index]
 		case ir.ExternGlobal:
 			e = inst.globals[ex.Index]
 		}
@@ -282,14 +286,10 @@ func (inst *Instance) evalConst(expr []ir.Instr, t ir.ValType) Value {
 			stack = append(stack, Value{Type: ir.FuncRef, Lo: inst.funcs[in.Index].ref})
 		case ir.OpGlobalGet:
 			stack = append(stack, inst.globals[in.Index].Get())
-		case ir.OpI32Add, ir.OpI32Sub, ir.OpI32Mul:
+		case ir.OpI32Add, ir.OpI32Sub, ir.OpI32Mul, ir.OpI64Add, ir.OpI64Sub, ir.OpI64Mul:
+			// extended-const: the operands are the two values on top.
 			y, x := pop(), pop()
-			r := map[ir.Op]uint32{ir.OpI32Add: uint32(x.Lo) + uint32(y.Lo), ir.OpI32Sub: uint32(x.Lo) - uint32(y.Lo), ir.OpI32Mul: uint32(x.Lo) * uint32(y.Lo)}[in.Op]
-			stack = append(stack, Value{Type: ir.I32, Lo: uint64(r)})
-		case ir.OpI64Add, ir.OpI64Sub, ir.OpI64Mul:
-			y, x := pop(), pop()
-			r := map[ir.Op]uint64{ir.OpI64Add: x.Lo + y.Lo, ir.OpI64Sub: x.Lo - y.Lo, ir.OpI64Mul: x.Lo * y.Lo}[in.Op]
-			stack = append(stack, Value{Type: ir.I64, Lo: r})
+			stack = append(stack, constArith(in.Op, x, y))
 		default:
 			panic(fmt.Sprintf("%s is not a constant instruction", in.Op))
 		}
@@ -312,10 +312,10 @@ func (inst *Instance) initSegments() error {
 		el := &mod.Elems[i]
 		switch el.Mode {
 		case ir.SegmentActive:
-			off := uint64(uint32(inst.evalConst(el.Offset, ir.I32).Lo))
+			off := inst.segmentOffset(el.Offset, inst.tables[el.Table].is64())
 			tab := inst.tables[el.Table].load()
 			refs := inst.elems[i].refs
-			if off+uint64(len(refs)) > uint64(len(tab)) {
+			if beyond(off, uint64(len(refs)), uint64(len(tab))) {
 				return &ir.Error{Src: inst.module.Src, Pos: el.Pos, Kind: ir.Uninstantiable, Msg: msgTableOOB}
 			}
 			copyWords(tab[off:], refs)
@@ -329,9 +329,13 @@ func (inst *Instance) initSegments() error {
 		if d.Mode != ir.SegmentActive {
 			continue
 		}
-		off := uint64(uint32(inst.evalConst(d.Offset, ir.I32).Lo))
-		mem := inst.memBytes()
-		if inst.mem == nil || off+uint64(len(d.Init)) > uint64(len(mem)) {
+		if int(d.Memory) >= len(inst.mems) {
+			return &ir.Error{Src: inst.module.Src, Pos: d.Pos, Kind: ir.Uninstantiable, Msg: msgMemOOB}
+		}
+		m := inst.mems[d.Memory]
+		off := inst.segmentOffset(d.Offset, m.Is64())
+		mem := m.bytes()
+		if beyond(off, uint64(len(d.Init)), uint64(len(mem))) {
 			return &ir.Error{Src: inst.module.Src, Pos: d.Pos, Kind: ir.Uninstantiable, Msg: msgMemOOB}
 		}
 		memWrite(mem, off, d.Init)

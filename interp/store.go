@@ -19,6 +19,10 @@ type Store struct {
 	// MaxCallDepth bounds nested calls; 0 means DefaultMaxCallDepth. Set it
 	// before calls start: running calls read it unsynchronised.
 	MaxCallDepth int
+	// Memory64Limit bounds the size in bytes of the 64-bit memories that
+	// instances define (see DefaultMemory64Limit, which 0 means). Set it
+	// before instantiating.
+	Memory64Limit uint64
 
 	mu    sync.Mutex // serialises instantiation and registration
 	funcs atomic.Pointer[[]*Function]
@@ -251,9 +255,9 @@ func (t *Table) Set(i uint32, v Value) error {
 
 // Grow adds n elements set to init and returns the old size, or -1 if the
 // table cannot grow that much.
-func (t *Table) Grow(n uint32, init Value) int32 { return t.grow(n, init.Lo) }
+func (t *Table) Grow(n uint32, init Value) int32 { return int32(t.grow(uint64(n), init.Lo)) }
 
-func (t *Table) grow(n uint32, init uint64) int32 {
+func (t *Table) grow(n uint64, init uint64) int64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	elems := t.load()
@@ -262,10 +266,10 @@ func (t *Table) grow(n uint32, init uint64) int32 {
 	if t.typ.HasMax && t.typ.Max < max {
 		max = t.typ.Max
 	}
-	size := old + uint64(n)
-	if size > max {
+	if n > max-min64(old, max) {
 		return -1
 	}
+	size := old + n
 	if size > uint64(cap(elems)) {
 		next := make([]uint64, old, max64(size, min64(2*old, max)))
 		copyWords(next, elems)
@@ -278,7 +282,7 @@ func (t *Table) grow(n uint32, init uint64) int32 {
 		elems[i] = init
 	}
 	t.elems.Store(&elems)
-	return int32(old)
+	return int64(old)
 }
 
 func max64(a, b uint64) uint64 {

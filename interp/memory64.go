@@ -1,0 +1,85 @@
+package interp
+
+import (
+	"math/bits"
+
+	"github.com/watt-wasm/watt/ir"
+)
+
+// opMemory: memory instructions on any memory, 32- or 64-bit (see
+// multimem.go for what compiles to it).
+//
+// The effective address is the address operand plus the memarg's offset,
+// computed in 64 bits with the carry kept: for a 64-bit memory both are
+// up to 2^64-1, and a sum beyond 2^64 is out of bounds, never wrapped. The
+// bounds check is written so that it cannot overflow either
+// (ea+size > len would, for ea near 2^64). Atomics check alignment on the
+// sum modulo 2^64 (its low bits are the true sum's), then sharedness, then
+// bounds, as the threads proposal orders them.
+
+// memory executes opMemory.
+func (t *thread) memory(in *instr, l []uint64, inst *Instance, fc *funcCode) {
+	op := ir.Op(in.x)
+	ma := &fc.memargs[in.imm]
+	m := inst.mems[ma.mem]
+	is64 := m.Is64()
+	switch op {
+	case ir.OpMemorySize:
+		l[in.a] = uint64(len(m.bytes())) / ir.PageSize
+		return
+	case ir.OpMemoryGrow:
+		l[in.a] = addrValue(m.grow(addr(l[in.b], is64)), is64)
+		return
+	}
+	ea, carry := bits.Add64(addr(l[in.b], is64), ma.offset, 0)
+	if op.IsAtomic() {
+		t.atomicAt(op, in, l, m, ea, carry != 0)
+		return
+	}
+	size := uint64(op.Info().Size)
+	mem := m.bytes()
+	if carry != 0 || beyond(ea, size, uint64(len(mem))) {
+		panic(t.trapAt(t.pc, msgMemOOB))
+	}
+	if op >= ir.OpV128Load && op <= ir.OpF64x2ConvertLowI32x4U {
+		t.simdAccess(op, in, l, mem, ea, int(ma.lane))
+		return
+	}
+	loadStore(op, in, l, mem, ea)
+}
+
+// loadStore performs a plain (non-atomic, non-vector) load or store at ea
+// of mem, whose bounds the caller has checked: what the interpreter loop
+// does inline for memory 0.
+func loadStore(op ir.Op, in *instr, l []uint64, mem []byte, ea uint64) {
+	switch op {
+	case ir.OpI32Load, ir.OpF32Load, ir.OpI64Load32U:
+		l[in.a] = uint64(ld32(mem, ea))
+	case ir.OpI64Load, ir.OpF64Load:
+		l[in.a] = ld64(mem, ea)
+	case ir.OpI32Load8S:
+		l[in.a] = uint64(uint32(int32(int8(ld8(mem, ea)))))
+	case ir.OpI32Load8U, ir.OpI64Load8U:
+		l[in.a] = uint64(ld8(mem, ea))
+	case ir.OpI32Load16S:
+		l[in.a] = uint64(uint32(int32(int16(ld16(mem, ea)))))
+	case ir.OpI32Load16U, ir.OpI64Load16U:
+		l[in.a] = uint64(ld16(mem, ea))
+	case ir.OpI64Load8S:
+		l[in.a] = uint64(int64(int8(ld8(mem, ea))))
+	case ir.OpI64Load16S:
+		l[in.a] = uint64(int64(int16(ld16(mem, ea))))
+	case ir.OpI64Load32S:
+		l[in.a] = uint64(int64(int32(ld32(mem, ea))))
+	case ir.OpI32Store, ir.OpF32Store, ir.OpI64Store32:
+		st32(mem, ea, uint32(l[in.c]))
+	case ir.OpI64Store, ir.OpF64Store:
+		st64(mem, ea, l[in.c])
+	case ir.OpI32Store8, ir.OpI64Store8:
+		st8(mem, ea, byte(l[in.c]))
+	case ir.OpI32Store16, ir.OpI64Store16:
+		st16(mem, ea, uint16(l[in.c]))
+	default:
+		panic("interp: unknown memory instruction " + op.String())
+	}
+}
