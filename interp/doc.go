@@ -51,8 +51,51 @@
 // and calls it may run ("fuel exhausted").
 //
 // Tail calls (return_call, return_call_indirect) reuse the caller's frame.
-// Not supported: memory64 and multiple memories (Compile rejects them).
 // Funcref values are handles of their Store and mean nothing in another one.
+//
+// # Memories and tables (WebAssembly 3.0)
+//
+// An instance has any number of memories, imported and defined, each 32- or
+// 64-bit (memory64), shared or not; every memory instruction names its
+// memory, atomics and wait/notify included, and memory.copy copies between
+// any two (its length is i64 only when both are 64-bit). Effective
+// addresses are computed in 64 bits with the carry kept: an address plus an
+// offset beyond the memory, or beyond 2^64, traps "out of bounds memory
+// access" and never wraps. Tables may be 64-bit too (table64): their
+// indices, sizes, growth and segment offsets are i64, call_indirect's
+// operand included. Imports must match a memory's or table's address type
+// ("incompatible import type").
+//
+// Memory 0 with 32-bit addresses keeps the loop's inline fast path (2.0
+// code compiles and runs as before); any other memory, or a 64-bit memory
+// 0, takes a slower path out of the loop.
+//
+// A 64-bit memory can declare a maximum of up to 2^48 pages (2^64 bytes),
+// beyond any host. Its size is bounded by Store.Memory64Limit, by default
+// DefaultMemory64Limit (16 GiB): growth beyond it fails (memory.grow
+// returns -1, as the spec allows when resources run out), and a module
+// whose 64-bit memory's minimum exceeds it fails to instantiate. A shared
+// 64-bit memory reserves address space for min(maximum, limit) once and
+// never moves, so a declared maximum of 2^48 pages still instantiates; on
+// Linux the reservation is mapped lazily and costs no memory until
+// touched. 32-bit memories keep their 4 GiB bound.
+//
+// # Relaxed SIMD
+//
+// Each relaxed instruction gives one result, the same on every host:
+//
+//   - i8x16.relaxed_swizzle is i8x16.swizzle (indices of 16 and more select 0);
+//   - i32x4.relaxed_trunc_f32x4_s/u and _f64x2_s/u_zero are the saturating
+//     truncations (trunc_sat: NaN is 0, out of range saturates);
+//   - f32x4/f64x2.relaxed_madd and relaxed_nmadd are not fused: the product
+//     is rounded, then added (nmadd negates the rounded product);
+//   - i8x16/i16x8/i32x4/i64x2.relaxed_laneselect are v128.bitselect
+//     (each bit from the first operand where the mask's bit is 1);
+//   - f32x4/f64x2.relaxed_min/max are f32x4/f64x2.min/max (NaN propagates,
+//     -0 is less than +0);
+//   - i16x8.relaxed_q15mulr_s is i16x8.q15mulr_sat_s (saturates);
+//   - i16x8.relaxed_dot_i8x16_i7x16_s and i32x4.relaxed_dot_i8x16_i7x16_add_s
+//     take both operands' bytes as signed, and sums wrap (i16 and i32).
 //
 // # Speed
 //

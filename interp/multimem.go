@@ -72,3 +72,8 @@ func (c *compiler) addrResult(in *ir.Instr, t ir.ValType) ir.ValType {
 	}
 	return t
 }
+
+func init() {
+	pseudoNames[opMemory] = "memory" // x: the table op
+	pseudoNames[opClampIndex] = "clamp_index"
+}

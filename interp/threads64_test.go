@@ -20,13 +20,9 @@ import (
 
 var features3 = ir.DefaultFeatures().With(ir.FeatureThreads, true)
 
-// instantiate3 is instantiate with the WebAssembly 3.0 features, in store s
-// (a new one if nil).
-func instantiate3(t testing.TB, s *interp.Store, src string) *interp.Instance {
+// compile3 is compile with the WebAssembly 3.0 features.
+func compile3(t testing.TB, src string) *interp.Module {
 	t.Helper()
-	if s == nil {
-		s = interp.NewStore()
-	}
 	text := ir.NewSource(t.Name()+".wat", []byte(src), false)
 	m, err := wat.ParseModule(text, features3)
 	if err != nil {
@@ -36,7 +32,17 @@ func instantiate3(t testing.TB, s *interp.Store, src string) *interp.Instance {
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}
-	inst, err := interp.Instantiate(s, mod, nil)
+	return mod
+}
+
+// instantiate3 is instantiate with the WebAssembly 3.0 features, in store s
+// (a new one if nil).
+func instantiate3(t testing.TB, s *interp.Store, src string) *interp.Instance {
+	t.Helper()
+	if s == nil {
+		s = interp.NewStore()
+	}
+	inst, err := interp.Instantiate(s, compile3(t, src), nil)
 	if err != nil {
 		t.Fatalf("instantiate: %v", err)
 	}
