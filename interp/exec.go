@@ -955,15 +955,9 @@ func (t *thread) run(f *Function, fp int) {
 				t.atomic(in, l, inst)
 			case in.op >= uint16(ir.OpV128Load) && in.op <= uint16(ir.OpF64x2ConvertLowI32x4U):
 				t.simd(in, l, inst, fc)
-			case in.op == opMemory:
-				t.memory(in, l, inst, fc)
-				mem = inst.memBytes() // a 64-bit memory 0 may have grown
-			case in.op == opClampIndex:
-				l[in.a] = clampIndex(l[in.b])
-			case in.op >= uint16(ir.OpI8x16RelaxedSwizzle) && in.op <= uint16(ir.OpI32x4RelaxedDotI8x16I7x16AddS):
-				t.relaxed(in, l)
 			default:
-				panic(t.trapAt(pc, "interp: unknown instruction "+ir.Op(in.op).String()))
+				t.more(in, l, inst, fc) // 3.0: memories, table64, relaxed SIMD
+				mem = inst.memBytes()   // a 64-bit memory 0 may have grown
 			}
 		}
 		continue

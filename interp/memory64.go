@@ -17,6 +17,22 @@ import (
 // sum modulo 2^64 (its low bits are the true sum's), then sharedness, then
 // bounds, as the threads proposal orders them.
 
+// more executes the instructions the interpreter loop hands on after its
+// own cases and the 2.0 helpers': opMemory, opClampIndex and relaxed SIMD.
+// (One call site keeps the loop's code for them small.)
+func (t *thread) more(in *instr, l []uint64, inst *Instance, fc *funcCode) {
+	switch {
+	case in.op == opMemory:
+		t.memory(in, l, inst, fc)
+	case in.op == opClampIndex:
+		l[in.a] = clampIndex(l[in.b])
+	case in.op >= uint16(ir.OpI8x16RelaxedSwizzle) && in.op <= uint16(ir.OpI32x4RelaxedDotI8x16I7x16AddS):
+		t.relaxed(in, l)
+	default:
+		panic(t.trapAt(t.pc, "interp: unknown instruction "+ir.Op(in.op).String()))
+	}
+}
+
 // memory executes opMemory.
 func (t *thread) memory(in *instr, l []uint64, inst *Instance, fc *funcCode) {
 	op := ir.Op(in.x)
@@ -33,7 +49,7 @@ func (t *thread) memory(in *instr, l []uint64, inst *Instance, fc *funcCode) {
 	}
 	ea, carry := bits.Add64(addr(l[in.b], is64), ma.offset, 0)
 	if op.IsAtomic() {
-		t.atomicAt(op, in, l, m, ea, carry != 0)
+		t.atomicAny(op, in, l, m, ea, carry != 0)
 		return
 	}
 	size := uint64(op.Info().Size)
