@@ -329,6 +329,28 @@ func TestParse3Errors(t *testing.T) {
 	}
 }
 
+// TestParse3ScriptRecovery: a module that fails to parse (in the
+// collecting pass, or inside a function) does not change how the next one
+// reads its annotations.
+func TestParse3ScriptRecovery(t *testing.T) {
+	src := `(assert_invalid (module (func $f) (func $f)) "duplicate")
+(module (@custom "c" "d") (func (@metadata.code.branch_hint "\01") (if (i32.const 0) (then))))
+(assert_invalid (module (func (i32.const 0x1_0000_0000_0000_0000))) "constant")
+(@custom "ignored: between commands")
+(assert_malformed_custom (module (@metadata.code.branch_hint "\01") (func)) "not in a function")`
+	s, err := ParseScript(ir.NewSource("t.wast", []byte(src), false), parse3Features)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Commands[1].(*ModuleCommand).Module
+	if len(m.Customs) != 1 || len(m.Funcs[0].Body[1].Meta()) != 1 {
+		t.Errorf("customs %v, body %v", m.Customs, m.Funcs[0].Body)
+	}
+	if e := s.Commands[3].(*AssertModule).Module.Err; e == nil || !strings.Contains(e.Error(), "not in a function") {
+		t.Errorf("code metadata outside a function after a failed module: %v", e)
+	}
+}
+
 // TestParse3Script checks the script forms of the 3.0 suite.
 func TestParse3Script(t *testing.T) {
 	src := `(module definition $M (func (export "f")))
