@@ -95,6 +95,9 @@ func (mc *moduleChecker) checkRefType(t ir.ValType, what string, pos ir.Pos) boo
 
 // checkValTypeIn checks a value type inside a function body.
 func (c *funcChecker) checkValTypeIn(t ir.ValType, in *ir.Instr) bool {
+	if t.IsNum() {
+		return true
+	}
 	if msg := c.mc.valTypeError(t, len(c.mc.m.Types)); msg != "" {
 		c.failf(in, "%s", msg)
 		return false
