@@ -18,12 +18,10 @@ import (
 // bounds, as the threads proposal orders them.
 
 // more executes the instructions the interpreter loop hands on after its
-// own cases and the 2.0 helpers': opMemory, opClampIndex and relaxed SIMD.
+// own cases and the 2.0 helpers': opClampIndex and relaxed SIMD.
 // (One call site keeps the loop's code for them small.)
 func (t *thread) more(in *instr, l []uint64, inst *Instance, fc *funcCode) {
 	switch {
-	case in.op == opMemory:
-		t.memory(in, l, inst, fc)
 	case in.op == opClampIndex:
 		l[in.a] = clampIndex(l[in.b])
 	case in.op >= uint16(ir.OpI8x16RelaxedSwizzle) && in.op <= uint16(ir.OpI32x4RelaxedDotI8x16I7x16AddS):
@@ -35,40 +33,33 @@ func (t *thread) more(in *instr, l []uint64, inst *Instance, fc *funcCode) {
 
 // memory executes opMemory.
 func (t *thread) memory(in *instr, l []uint64, inst *Instance, fc *funcCode) {
-	op := ir.Op(in.x)
 	ma := &fc.memargs[in.imm]
 	m := inst.mems[ma.mem]
 	is64 := m.Is64()
-	switch op {
-	case ir.OpMemorySize:
+	switch ma.kind {
+	case memSize:
 		l[in.a] = uint64(len(m.bytes())) / ir.PageSize
 		return
-	case ir.OpMemoryGrow:
+	case memGrow:
 		l[in.a] = addrValue(m.grow(addr(l[in.b], is64)), is64)
 		return
 	}
 	ea, carry := bits.Add64(addr(l[in.b], is64), ma.offset, 0)
-	if op.IsAtomic() {
-		t.atomicAny(op, in, l, m, ea, carry != 0)
+	if ma.kind == memAtomic {
+		t.atomicAny(ir.Op(in.x), in, l, m, ea, carry != 0)
 		return
 	}
-	size := uint64(op.Info().Size)
 	mem := m.bytes()
-	if carry != 0 || beyond(ea, size, uint64(len(mem))) {
+	if carry != 0 || beyond(ea, uint64(ma.size), uint64(len(mem))) {
 		panic(t.trapAt(t.pc, msgMemOOB))
 	}
-	if op >= ir.OpV128Load && op <= ir.OpF64x2ConvertLowI32x4U {
-		t.simdAccess(op, in, l, mem, ea, int(ma.lane))
+	if ma.kind == memVector {
+		t.simdAccess(ir.Op(in.x), in, l, mem, ea, int(ma.lane))
 		return
 	}
-	loadStore(op, in, l, mem, ea)
-}
-
-// loadStore performs a plain (non-atomic, non-vector) load or store at ea
-// of mem, whose bounds the caller has checked: what the interpreter loop
-// does inline for memory 0.
-func loadStore(op ir.Op, in *instr, l []uint64, mem []byte, ea uint64) {
-	switch op {
+	// A plain load or store, as the interpreter loop does them inline for
+	// memory 0.
+	switch ir.Op(in.x) {
 	case ir.OpI32Load, ir.OpF32Load, ir.OpI64Load32U:
 		l[in.a] = uint64(ld32(mem, ea))
 	case ir.OpI64Load, ir.OpF64Load:
@@ -96,6 +87,6 @@ func loadStore(op ir.Op, in *instr, l []uint64, mem []byte, ea uint64) {
 	case ir.OpI32Store16, ir.OpI64Store16:
 		st16(mem, ea, uint16(l[in.c]))
 	default:
-		panic("interp: unknown memory instruction " + op.String())
+		panic(t.trapAt(t.pc, "interp: unknown instruction "+ir.Op(in.x).String()))
 	}
 }

@@ -20,7 +20,18 @@ type memArg struct {
 	offset uint64
 	mem    uint32
 	lane   uint8
+	kind   uint8 // memPlain, ...
+	size   uint8 // bytes accessed
 }
+
+// Kinds of opMemory instructions.
+const (
+	memPlain  = iota // scalar load or store
+	memVector        // v128 load or store
+	memAtomic        // atomic access, wait or notify
+	memSize          // memory.size
+	memGrow          // memory.grow
+)
 
 // fastMemory reports whether accesses to memory i compile to the loop's
 // inline memory-0 code.
@@ -54,6 +65,18 @@ func (c *compiler) memoryImm(out *instr, in *ir.Instr, info *ir.OpInfo) {
 
 // lowerMemory turns out into opMemory with immediate ma.
 func (c *compiler) lowerMemory(out *instr, op ir.Op, ma memArg) {
+	info := op.Info()
+	ma.size = info.Size
+	switch {
+	case op == ir.OpMemorySize:
+		ma.kind = memSize
+	case op == ir.OpMemoryGrow:
+		ma.kind = memGrow
+	case op.IsAtomic():
+		ma.kind = memAtomic
+	case info.Feature == ir.FeatureSIMD:
+		ma.kind = memVector
+	}
 	out.x = uint16(op)
 	out.op = opMemory
 	out.imm = uint64(len(c.fc.memargs))
