@@ -193,11 +193,6 @@ func (t *thread) run(f *Function, fp int) {
 		case uint16(ir.OpMemoryGrow):
 			l[in.a] = uint64(uint32(inst.mem.Grow(uint32(l[in.b]))))
 			mem = inst.memBytes()
-		case opMemory:
-			// Any memory but a 32-bit memory 0 (multimem.go); never that
-			// one, so mem stays valid.
-			t.pc = pc
-			t.memory(in, l, inst, fc)
 		case uint16(ir.OpI32Const), uint16(ir.OpI64Const), uint16(ir.OpF32Const), uint16(ir.OpF64Const):
 			l[in.a] = in.imm
 		case uint16(ir.OpI32Load):
@@ -960,6 +955,10 @@ func (t *thread) run(f *Function, fp int) {
 				t.atomic(in, l, inst)
 			case in.op >= uint16(ir.OpV128Load) && in.op <= uint16(ir.OpF64x2ConvertLowI32x4U):
 				t.simd(in, l, inst, fc)
+			case in.op == opMemory:
+				// Any memory but a 32-bit memory 0 (multimem.go); never
+				// that one, so mem stays valid.
+				t.memory(in, l, inst, fc)
 			default:
 				t.more(in, l, inst, fc) // 3.0: table64, relaxed SIMD
 			}
