@@ -78,7 +78,8 @@
 // 64-bit memory reserves address space for min(maximum, limit) once and
 // never moves, so a declared maximum of 2^48 pages still instantiates; on
 // Linux the reservation is mapped lazily and costs no memory until
-// touched. 32-bit memories keep their 4 GiB bound.
+// touched, elsewhere it is an ordinary Go allocation of that size (lower
+// the limit there). 32-bit memories keep their 4 GiB bound.
 //
 // # Relaxed SIMD
 //
