@@ -302,6 +302,8 @@ func TestParse3Errors(t *testing.T) {
 		{`(func (@metadata.code.branch_hint "\01") (@metadata.code.branch_hint "\00") nop)`, parse3Features,
 			"@metadata.code.branch_hint annotation: duplicate annotation", 1, 42},
 		{`(func (@metadata.code.branch_hint "\05") nop)`, parse3Features, "@metadata.code.branch_hint annotation: invalid hint value", 1, 7},
+		{`(global i32 (@metadata.code.branch_hint "\01") (i32.const 0))`, parse3Features, "@metadata.code.branch_hint annotation: not in a function", 1, 13},
+		{`(func nop (@metadata.code.branch_hint "\01"))`, parse3Features, "@metadata.code.branch_hint annotation: misplaced annotation", 1, 11},
 		{`(module (@name "a") (@name "b"))`, parse3Features, "@name annotation: multiple module names", 1, 21},
 		{`(module (func) (@name "M"))`, parse3Features, "misplaced @name annotation", 1, 16},
 		// Features that are off.

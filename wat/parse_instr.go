@@ -83,13 +83,12 @@ func (p *parser) parsePlainInstr() {
 	if meta != nil {
 		in.SetMeta(meta)
 	}
-	if imm := op.Info().Imm; imm == ir.ImmTryTable || imm == ir.ImmTry {
-		p.parsePlainTry(&in)
-		p.instrs = append(p.instrs, in)
-		return
-	}
-	if op.Info().Imm != ir.ImmBlock {
-		p.parseImmediates(&in)
+	if imm := op.Info().Imm; imm != ir.ImmBlock {
+		if imm == ir.ImmTryTable || imm == ir.ImmTry {
+			p.parsePlainTry(&in)
+		} else {
+			p.parseImmediates(&in)
+		}
 		p.instrs = append(p.instrs, in)
 		return
 	}
@@ -204,12 +203,13 @@ func (p *parser) parseFoldedInstr() {
 	if meta != nil {
 		in.SetMeta(meta)
 	}
-	if imm := op.Info().Imm; imm == ir.ImmTryTable || imm == ir.ImmTry {
+	imm := op.Info().Imm
+	if imm == ir.ImmTryTable || imm == ir.ImmTry {
 		p.parseFoldedTry(&in, open)
 		p.instrs = append(p.instrs, in)
 		return
 	}
-	if op.Info().Imm != ir.ImmBlock {
+	if imm != ir.ImmBlock {
 		p.parseImmediates(&in)
 		for p.tok.kind == scanLParen {
 			p.parseFoldedInstr()

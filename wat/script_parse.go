@@ -239,6 +239,7 @@ func (p *parser) parseModuleFieldsRecover(name string, open int) (m *ir.Module, 
 			clear(p.instrs[mark:])
 			p.instrs = p.instrs[:mark]
 			p.annotsOff, p.inFunc = false, false // the bailout may leave either set
+			p.annots = p.annots[:0]
 			var okSkip bool
 			end, okSkip = scanSkipForm(p.data, open+1)
 			if !okSkip {
