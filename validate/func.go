@@ -393,13 +393,6 @@ func (c *funcChecker) popTypesSlow(ts []ir.ValType, in *ir.Instr) {
 	c.vals = c.vals[:n-k]
 }
 
-// peekTypes checks that the top of the stack matches ts without popping.
-func (c *funcChecker) peekTypes(ts []ir.ValType, in *ir.Instr) {
-	n := len(c.vals)
-	c.popTypes(ts, in)
-	c.vals = c.vals[:n]
-}
-
 // oneType returns [t], without allocating.
 func (c *funcChecker) oneType(t ir.ValType) []ir.ValType {
 	if t < 256 || t.IsRef() && t.Nullable() && t.Heap().IsAbstract() {
