@@ -179,7 +179,7 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 		case ir.ExternMemory:
 			mem := e.(*Memory)
 			have := mem.Type()
-			if have.Shared != im.Memory.Shared || have.Is64 != im.Memory.Is64 || !limitsMatch(have.Limits, im.Memory.Limits) {
+			if !ir.MatchMemoryType(have, im.Memory) { // address type, shared, limits
 				return nil, unlinkable(m, im, "incompatible import type: want memory %v, have %v", im.Memory, have)
 			}
 			inst.mems = append(inst.mems, mem)
