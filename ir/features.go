@@ -31,6 +31,7 @@ const (
 	FeatureExtendedConst
 	FeatureRelaxedSIMD
 	FeatureLegacyExceptions
+	FeatureLegacyNames
 )
 
 // FeatureInfo describes one feature flag.
@@ -66,10 +67,12 @@ var AllFeatures = []FeatureInfo{
 	{FeatureExtendedConst, "extended-const", true, "Extended constant expressions"},
 	{FeatureRelaxedSIMD, "relaxed-simd", true, "Relaxed SIMD"},
 	{FeatureLegacyExceptions, "legacy-exceptions", false, "Pre-standard exception handling (try, catch, delegate, rethrow)"},
+	{FeatureLegacyNames, "legacy-names", false, "Pre-standard instruction names (get_local, i32.wrap/i64, current_memory, i32.atomic.wait, ...)"},
 }
 
 // DefaultFeatures is the WebAssembly 3.0 standard: every feature but
-// threads and legacy exceptions.
+// threads, legacy exceptions and legacy instruction names (which the 3.0
+// text format rejects as unknown operators).
 func DefaultFeatures() Features {
 	var f Features
 	for _, fi := range AllFeatures {
@@ -82,9 +85,10 @@ func DefaultFeatures() Features {
 
 // Wasm2Features is wabt 1.0.32's default set, the WebAssembly 2.0
 // standard: what tools accepted before 3.0, for tests and comparisons.
+// wabt also reads the pre-standard instruction names (get_local, …).
 func Wasm2Features() Features {
 	return Features(FeatureMutableGlobals | FeatureSatFloatToInt | FeatureSignExtension | FeatureSIMD |
-		FeatureMultiValue | FeatureBulkMemory | FeatureReferenceTypes)
+		FeatureMultiValue | FeatureBulkMemory | FeatureReferenceTypes | FeatureLegacyNames)
 }
 
 // AllFeaturesOn is every feature enabled (--enable-all).

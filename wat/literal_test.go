@@ -177,7 +177,7 @@ func TestScanStringErrors(t *testing.T) {
 
 func TestScanTokens(t *testing.T) {
 	src := `(module $m ;; line comment
-	  (; block (; nested ;) comment ;) "str\"ing" 0x1_0 -1.5 nan:0x1 offset=4 data"a" $ )`
+	  (; block (; nested ;) comment ;) "str\"ing" 0x1_0 -1.5 nan:0x1 offset=4 data"a" $"q\41" $"a"b (@x "s" (y)) )`
 	want := []struct {
 		kind scanKind
 		text string
@@ -185,7 +185,7 @@ func TestScanTokens(t *testing.T) {
 		{scanLParen, "("}, {scanKeyword, "module"}, {scanID, "$m"},
 		{scanString, `"str\"ing"`}, {scanNumber, "0x1_0"}, {scanNumber, "-1.5"},
 		{scanKeyword, "nan:0x1"}, {scanKeyword, "offset=4"}, {scanReserved, `data"a"`},
-		{scanReserved, "$"}, {scanRParen, ")"}, {scanEOF, ""},
+		{scanID, `$"q\41"`}, {scanReserved, `$"a"b`}, {scanRParen, ")"}, {scanEOF, ""},
 	}
 	s := scanner{src: []byte(src)}
 	for i, w := range want {
@@ -194,7 +194,7 @@ func TestScanTokens(t *testing.T) {
 			t.Fatalf("token %d = %d %q, want %d %q", i, tok.kind, got, w.kind, w.text)
 		}
 	}
-	for _, bad := range []string{"(; unclosed", "(; (; ;)", "\x01", "é", "[", "{"} {
+	for _, bad := range []string{"(; unclosed", "(; (; ;)", "\x01", "é", "[", "{", "$", `$""`, "$\"a\nb\"", "(@", "(@x", "(@x \x01)"} {
 		s := scanner{src: []byte(bad)}
 		if tok := s.next(); tok.kind != scanError {
 			t.Errorf("scan %q: kind %d, want an error", bad, tok.kind)

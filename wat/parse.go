@@ -21,6 +21,15 @@ type parser struct {
 
 	mod *parseModuleState // the module being parsed, nil in script context
 
+	// annots are the annotations with a meaning (@custom, @name,
+	// @metadata.code.*) before the current token, not yet taken by the
+	// construct they belong to; moving past them is an error (misplaced).
+	// With annotsOff (the collecting pass), they are not looked at.
+	annots    []parseAnnot
+	annotsOff bool
+	inFunc    bool          // parsing a function body (code metadata is allowed)
+	meta      []ir.CodeMeta // scratch for code metadata
+
 	// instrs is the scratch stack instruction lists are built on; finished
 	// lists are copied out into arena-allocated exact-size slices.
 	instrs []ir.Instr
@@ -64,6 +73,22 @@ func (p *parser) unexpected(want string) {
 	p.fail("unexpected token " + p.tokenSnippet() + ", expected " + want)
 }
 
+// isKnownKeyword reports whether b is a keyword of the text format:
+// syntax, an instruction, a type.
+func (p *parser) isKnownKeyword(b []byte) bool {
+	if parseIsSyntaxKeyword(b) {
+		return true
+	}
+	if e := parseLookupOpEntry(b); e != nil && (!e.alias || p.features.Has(ir.FeatureLegacyNames)) {
+		return true
+	}
+	if _, ok := parseValTypeName(b); ok {
+		return true
+	}
+	_, ok := parseHeapTypeNames[scanTransient(b)]
+	return ok
+}
+
 func (p *parser) tokenSnippet() string {
 	t := p.text()
 	if len(t) > 40 {
@@ -74,13 +99,20 @@ func (p *parser) tokenSnippet() string {
 
 // next advances to the next token.
 func (p *parser) next() {
+	if len(p.annots) > 0 {
+		p.misplacedAnnot()
+	}
+	prev := p.tok.end
 	if p.hasAhead {
 		p.tok, p.hasAhead = p.ahead, false
-		return
+	} else {
+		p.tok = p.sc.next()
+		if p.tok.kind == scanError {
+			p.failAt(p.sc.errOff, p.sc.errMsg)
+		}
 	}
-	p.tok = p.sc.next()
-	if p.tok.kind == scanError {
-		p.failAt(p.sc.errOff, p.sc.errMsg)
+	if p.tok.annot {
+		p.readAnnots(prev)
 	}
 }
 
@@ -99,6 +131,8 @@ func (p *parser) peek() scanToken {
 func (p *parser) resetTo(off int) {
 	p.sc.off = off
 	p.hasAhead = false
+	p.annots = p.annots[:0]
+	p.tok.end = off // annotations before the next token are looked for from off on
 	p.next()
 }
 
@@ -165,8 +199,23 @@ func (p *parser) optID() (name string, start int, ok bool) {
 		return "", 0, false
 	}
 	t := p.tok
+	name = p.idKey(t)
+	if p.data[t.start+1] != '"' {
+		name = string(p.data[t.start+1 : t.end]) // a copy: names outlive parsing
+	}
 	p.next()
-	return string(p.data[t.start+1 : t.end]), t.start, true
+	return name, t.start, true
+}
+
+// idKey is the name of $id token t without the '$': for a plain id a view
+// of the source (no allocation; copy it to keep it), for a quoted one
+// ($"…", rare) the decoded string. $"abc" and $abc are the same name.
+func (p *parser) idKey(t scanToken) string {
+	if b := p.data[t.start+1 : t.end]; b[0] != '"' {
+		return scanTransient(b)
+	} else {
+		return string(literalString(nil, b))
+	}
 }
 
 // parseString reads a string token into its bytes.
@@ -226,26 +275,45 @@ func (p *parser) parseU64() uint64 {
 	return v
 }
 
-// parseValType reads a value type keyword.
+// parseValType reads a value type: a keyword (i32, funcref, anyref, …) or
+// (ref null? heaptype).
 func (p *parser) parseValType() ir.ValType {
 	if p.tok.kind == scanKeyword {
 		if t, ok := parseValTypeName(p.text()); ok {
 			if t == ir.V128 && !p.features.Has(ir.FeatureSIMD) {
 				p.fail("v128 type requires " + ir.FeatureSIMD.Flag())
 			}
+			if t.IsRef() {
+				p.checkHeapFeature(t.Heap(), t.String()+" type")
+			}
 			p.next()
 			return t
 		}
 	}
 	if p.tok.kind == scanLParen {
-		// (ref null func) / (ref null extern): the GC spelling of reftypes.
 		if t, ok := p.parseRefTypeForm(); ok {
 			return t
 		}
 	}
+	if p.tok.kind == scanKeyword && !p.isKnownKeyword(p.text()) {
+		// The spec's lexer has no token for a word it does not know, such
+		// as the obsolete anyfunc.
+		p.fail("unknown operator " + p.tokenSnippet())
+	}
 	p.unexpected("a value type")
 	return 0
 }
+
+// parseValTypeNames maps the value type keywords to their types; the
+// reference abbreviations come from ir's names for them.
+var parseValTypeNames = func() map[string]ir.ValType {
+	m := map[string]ir.ValType{"i32": ir.I32, "i64": ir.I64, "f32": ir.F32, "f64": ir.F64, "v128": ir.V128}
+	for _, t := range []ir.ValType{ir.FuncRef, ir.ExternRef, ir.AnyRef, ir.EqRef, ir.I31Ref, ir.StructRef,
+		ir.ArrayRef, ir.ExnRef, ir.NullRef, ir.NullFuncRef, ir.NullExternRef, ir.NullExnRef} {
+		m[t.String()] = t
+	}
+	return m
+}()
 
 func parseValTypeName(b []byte) (ir.ValType, bool) {
 	switch scanTransient(b) {
@@ -257,38 +325,64 @@ func parseValTypeName(b []byte) (ir.ValType, bool) {
 		return ir.F32, true
 	case "f64":
 		return ir.F64, true
-	case "v128":
-		return ir.V128, true
-	case "funcref":
-		return ir.FuncRef, true
-	case "externref":
-		return ir.ExternRef, true
 	}
-	return 0, false
+	t, ok := parseValTypeNames[scanTransient(b)]
+	return t, ok
 }
 
-// parseRefTypeForm reads (ref null func|extern) at a '('.
+// checkHeapFeature rejects a reference to heap type h when its proposal is
+// off: funcref and externref predate the features watt can switch off
+// here; exn and noexn are exceptions', the rest GC's.
+func (p *parser) checkHeapFeature(h ir.HeapType, what string) {
+	var f ir.Feature
+	switch h {
+	case ir.HeapFunc, ir.HeapExtern:
+		return
+	case ir.HeapExn, ir.HeapNoExn:
+		f = ir.FeatureExceptions
+	default:
+		if !h.IsAbstract() {
+			f = ir.FeatureFunctionReferences
+		} else {
+			f = ir.FeatureGC
+		}
+	}
+	if !p.features.Has(f) {
+		p.fail(what + " requires " + f.Flag())
+	}
+}
+
+// parseRefTypeForm reads (ref null? heaptype) at a '('. Only the nullable
+// func and extern references (the reference-types proposal's spelling) are
+// allowed without function references.
 func (p *parser) parseRefTypeForm() (ir.ValType, bool) {
 	if !p.isOpen("ref") {
 		return 0, false
 	}
+	open := p.tok.start
 	p.next()
 	p.next()
-	p.expectKeyword("null")
-	t := p.parseHeapType()
+	null := false
+	if p.isKeyword("null") {
+		null = true
+		p.next()
+	}
+	h := p.parseHeapType()
+	if (!null || !h.IsAbstract()) && !p.features.Has(ir.FeatureFunctionReferences) {
+		p.failAt(open, "(ref …) type requires "+ir.FeatureFunctionReferences.Flag())
+	}
 	p.expectRParen()
-	return t, true
+	return ir.Ref(null, h), true
 }
 
-// parseRefType reads funcref or externref.
+// parseRefType reads a reference type.
 func (p *parser) parseRefType() ir.ValType {
-	switch {
-	case p.isKeyword("funcref"):
-		p.next()
-		return ir.FuncRef
-	case p.isKeyword("externref"):
-		p.next()
-		return ir.ExternRef
+	if p.tok.kind == scanKeyword {
+		if t, ok := parseValTypeNames[scanTransient(p.text())]; ok && t.IsRef() {
+			p.checkHeapFeature(t.Heap(), t.String()+" type")
+			p.next()
+			return t
+		}
 	}
 	if t, ok := p.parseRefTypeForm(); ok {
 		return t
@@ -297,17 +391,49 @@ func (p *parser) parseRefType() ir.ValType {
 	return 0
 }
 
-// parseHeapType reads func or extern (as in ref.null).
-func (p *parser) parseHeapType() ir.ValType {
-	switch {
-	case p.isKeyword("func"):
-		p.next()
-		return ir.FuncRef
-	case p.isKeyword("extern"):
-		p.next()
-		return ir.ExternRef
+// parseHeapTypeNames maps the abstract heap types' names to them (from
+// ir's list, by binary code).
+var parseHeapTypeNames = func() map[string]ir.HeapType {
+	m := map[string]ir.HeapType{}
+	for c := 0; c < 256; c++ {
+		if h, ok := ir.AbstractHeap(byte(c)); ok {
+			m[h.String()] = h
+		}
 	}
-	p.unexpected("func or extern")
+	return m
+}()
+
+// parseHeapType reads a heap type: an abstract one (func, any, …) or a
+// type index. Outside a module (script values) only abstract heap types
+// and numeric indices can be written.
+func (p *parser) parseHeapType() ir.HeapType {
+	switch p.tok.kind {
+	case scanKeyword:
+		if h, ok := parseHeapTypeNames[scanTransient(p.text())]; ok {
+			p.checkHeapFeature(h, "heap type "+h.String())
+			p.next()
+			return h
+		}
+	case scanNumber, scanID:
+		off := p.tok.start
+		var idx uint32
+		if p.mod == nil {
+			if p.tok.kind == scanID {
+				p.fail("unknown type " + p.tokenSnippet())
+			}
+			idx = p.parseU32()
+		} else {
+			idx = p.parseIndex(spaceType)
+		}
+		if idx > ir.MaxTypeIndex {
+			p.failAt(off, "type index out of range")
+		}
+		if !p.features.Has(ir.FeatureFunctionReferences) {
+			p.failAt(off, "a type index as heap type requires "+ir.FeatureFunctionReferences.Flag())
+		}
+		return ir.HeapIndex(idx)
+	}
+	p.unexpected("a heap type")
 	return 0
 }
 

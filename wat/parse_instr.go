@@ -13,7 +13,7 @@ func (p *parser) parseInstrSeq() {
 		case scanLParen:
 			p.parseFoldedInstr()
 		case scanKeyword:
-			if p.isKeyword("end") || p.isKeyword("else") {
+			if parseEndsSeq(p.text()) {
 				return
 			}
 			p.parsePlainInstr()
@@ -31,27 +31,57 @@ func (p *parser) lookupOp() ir.Op {
 	if p.tok.kind != scanKeyword {
 		p.unexpected("an instruction")
 	}
-	op, ok := parseLookupOp(p.text())
-	if !ok || op == ir.OpElse || op == ir.OpEnd {
+	e := parseLookupOpEntry(p.text())
+	if e == nil || e.alias && !p.features.Has(ir.FeatureLegacyNames) || parseNotInstr[e.op] {
 		if parseIsSyntaxKeyword(p.text()) {
 			// A keyword the spec's lexer knows, in the wrong place.
 			p.fail("unexpected token " + p.tokenSnippet() + ", expected an instruction")
 		}
 		p.fail("unknown operator " + p.tokenSnippet())
 	}
+	op := e.op
 	if f := op.Info().Feature; !p.features.Has(f) {
 		p.fail(p.tokenSnippet() + ": instruction requires " + f.Flag())
 	}
 	return op
 }
 
+// parseNotInstr marks the table's rows that are structure of block
+// instructions (else, end, and the legacy try's catch, catch_all and
+// delegate), never instructions on their own.
+var parseNotInstr = func() (t [ir.NumOps]bool) {
+	for _, op := range []ir.Op{ir.OpElse, ir.OpEnd, ir.OpCatch, ir.OpCatchAll, ir.OpDelegate} {
+		t[op] = true
+	}
+	return
+}()
+
+// parseEndsSeq reports whether keyword b ends an instruction sequence:
+// end and else, and a legacy try's catch, catch_all and delegate.
+func parseEndsSeq(b []byte) bool {
+	switch scanTransient(b) {
+	case "end", "else", "catch", "catch_all", "delegate":
+		return true
+	}
+	return false
+}
+
 // parsePlainInstr parses one unfolded instruction, including a whole
 // block … end.
 func (p *parser) parsePlainInstr() {
+	meta := p.takeMeta()
 	pos := p.tok.start
 	op := p.lookupOp()
 	p.next()
 	in := ir.Instr{Op: op, Pos: ir.PosAt(pos)}
+	if meta != nil {
+		in.SetMeta(meta)
+	}
+	if imm := op.Info().Imm; imm == ir.ImmTryTable || imm == ir.ImmTry {
+		p.parsePlainTry(&in)
+		p.instrs = append(p.instrs, in)
+		return
+	}
 	if op.Info().Imm != ir.ImmBlock {
 		p.parseImmediates(&in)
 		p.instrs = append(p.instrs, in)
@@ -80,7 +110,7 @@ func (p *parser) parsePlainInstr() {
 func (p *parser) pushLabel() parseLabel {
 	l := parseLabel{}
 	if p.tok.kind == scanID {
-		l = parseLabel{start: p.tok.start, end: p.tok.end}
+		l.name = p.idKey(p.tok)
 		p.next()
 	}
 	p.pushLabelEntry(l)
@@ -93,8 +123,7 @@ func (p *parser) pushLabel() parseLabel {
 func (p *parser) pushLabelEntry(l parseLabel) {
 	st := p.mod
 	l.prev = -1
-	if l.end > l.start {
-		name := scanTransient(p.data[l.start:l.end])
+	if name := l.name; name != "" {
 		if i, ok := st.labelTop[name]; ok {
 			l.prev = i
 		}
@@ -111,8 +140,7 @@ func (p *parser) popLabel() parseLabel {
 	st := p.mod
 	l := st.labels[len(st.labels)-1]
 	st.labels = st.labels[:len(st.labels)-1]
-	if l.end > l.start {
-		name := scanTransient(p.data[l.start:l.end])
+	if name := l.name; name != "" {
 		if l.prev >= 0 {
 			st.labelTop[name] = l.prev
 		} else {
@@ -134,7 +162,7 @@ func (p *parser) checkEndLabel(l parseLabel) {
 	if p.tok.kind != scanID {
 		return
 	}
-	if l.start == l.end || scanTransient(p.text()) != scanTransient(p.data[l.start:l.end]) {
+	if l.name == "" || p.idKey(p.tok) != l.name {
 		p.fail("mismatching label " + p.tokenSnippet())
 	}
 	p.next()
@@ -154,12 +182,24 @@ func (p *parser) parseBlockType(in *ir.Instr) {
 // parseFoldedInstr parses one parenthesised instruction at '(': its folded
 // operands are emitted first, then the instruction itself.
 func (p *parser) parseFoldedInstr() {
+	meta := p.takeMeta()
 	open := p.tok.start
 	p.next()
+	if meta == nil {
+		meta = p.takeMeta() // also accepted just after the '('
+	}
 	pos := p.tok.start
 	op := p.lookupOp()
 	p.next()
 	in := ir.Instr{Op: op, Pos: ir.PosAt(pos)}
+	if meta != nil {
+		in.SetMeta(meta)
+	}
+	if imm := op.Info().Imm; imm == ir.ImmTryTable || imm == ir.ImmTry {
+		p.parseFoldedTry(&in, open)
+		p.instrs = append(p.instrs, in)
+		return
+	}
 	if op.Info().Imm != ir.ImmBlock {
 		p.parseImmediates(&in)
 		for p.tok.kind == scanLParen {
@@ -220,7 +260,7 @@ func (p *parser) parseLabelIndex() uint32 {
 	case scanNumber:
 		return p.parseU32()
 	case scanID:
-		if i, ok := p.mod.labelTop[scanTransient(p.text())]; ok {
+		if i, ok := p.mod.labelTop[p.idKey(p.tok)]; ok {
 			p.next()
 			return uint32(len(p.mod.labels) - 1 - i)
 		}
@@ -233,7 +273,7 @@ func (p *parser) parseLabelIndex() uint32 {
 // parseLocalIndex reads a local: an index or a $id of the function.
 func (p *parser) parseLocalIndex() uint32 {
 	if p.tok.kind == scanID {
-		idx, ok := p.mod.locals[scanTransient(p.data[p.tok.start+1:p.tok.end])]
+		idx, ok := p.mod.locals[p.idKey(p.tok)]
 		if !ok {
 			p.fail("unknown local " + p.tokenSnippet())
 		}
@@ -359,12 +399,51 @@ func (p *parser) parseImmediates(in *ir.Instr) {
 		in.Value, hi, _ = p.parseV128Const()
 		in.SetV128Hi(hi)
 	case ir.ImmHeapType:
-		in.SetHeapType(p.parseHeapType().Heap())
+		in.SetHeapType(p.parseHeapType())
+	case ir.ImmTag:
+		in.Index = p.parseIndex(spaceTag)
+	case ir.ImmType:
+		in.Index = p.parseIndex(spaceType)
+	case ir.ImmRefType:
+		t := p.parseRefType()
+		if t.Nullable() {
+			in.Op = parseNullVariant(in.Op)
+		}
+		in.SetRefType(t)
+	case ir.ImmStructField:
+		in.Index = p.parseIndex(spaceType)
+		in.Index2 = p.parseFieldIndex(in.Index)
+	case ir.ImmArrayFixed:
+		in.Index = p.parseIndex(spaceType)
+		in.Index2 = p.parseU32()
+	case ir.ImmArrayData:
+		in.Index = p.parseIndex(spaceType)
+		in.Index2 = p.parseIndex(spaceData)
+	case ir.ImmArrayElem:
+		in.Index = p.parseIndex(spaceType)
+		in.Index2 = p.parseIndex(spaceElem)
+	case ir.ImmTypePair:
+		in.Index = p.parseIndex(spaceType)
+		in.Index2 = p.parseIndex(spaceType)
+	case ir.ImmBrOnCast:
+		in.Index = p.parseLabelIndex()
+		from := p.parseRefType()
+		in.SetCastTypes(from, p.parseRefType())
 	case ir.ImmSelect:
 		// Only OpSelectTyped has this shape; it is reached through
 		// "select" (ImmNone) above, never looked up directly.
 	case ir.ImmFence:
 	}
+}
+
+// parseNullVariant returns the row of op for a nullable target type
+// (ref.test (ref null t) is another opcode than ref.test (ref t)): in the
+// opcode table it is the next row, with the same name.
+func parseNullVariant(op ir.Op) ir.Op {
+	if next := op + 1; next < ir.NumOps && next.Info().Name == op.Info().Name && next.Info().Imm == op.Info().Imm {
+		return next
+	}
+	return op
 }
 
 // twoIndices reports whether the current and the next token are indices.
@@ -422,7 +501,7 @@ func (p *parser) parseMemArgFields(in *ir.Instr, info *ir.OpInfo) {
 		return
 	}
 	if b := p.text(); len(b) > 6 && string(b[:6]) == "align=" {
-		v, msg := literalUnsigned(b[6:], 32)
+		v, msg := literalUnsigned(b[6:], 64)
 		if msg == "constant out of range" {
 			p.fail("i32 constant out of range: align")
 		} else if msg != "" {
@@ -451,7 +530,7 @@ func (p *parser) parseLane() byte {
 	switch msg {
 	case "":
 	case "constant out of range":
-		p.fail("malformed lane index " + p.tokenSnippet())
+		p.badLane()
 	default:
 		p.unexpected("a lane index")
 	}
@@ -470,10 +549,21 @@ func (p *parser) parseShuffleLane() byte {
 	}
 	v, msg := literalUnsigned(p.text(), 8)
 	if msg != "" {
-		p.fail("malformed lane index " + p.tokenSnippet())
+		p.badLane()
 	}
 	p.next()
 	return byte(v)
+}
+
+// badLane reports a lane index that is no u8: in the 3.0 spec
+// interpreter's words, or, with the pre-3.0 text format
+// (ir.FeatureLegacyNames), in the 2.0 interpreter's (their suites test
+// each).
+func (p *parser) badLane() {
+	if p.features.Has(ir.FeatureLegacyNames) {
+		p.fail("malformed lane index " + p.tokenSnippet())
+	}
+	p.fail("i8 constant out of range " + p.tokenSnippet())
 }
 
 // parseIntConst reads an i32 (bits 32) or i64 literal.
@@ -585,7 +675,10 @@ func parseIsSyntaxKeyword(b []byte) bool {
 		"then", "else", "end", "funcref", "externref", "extern", "ref", "null",
 		"i32", "i64", "f32", "f64", "v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2",
 		"shared", "binary", "quote", "register", "invoke", "get", "either",
-		"nan:canonical", "nan:arithmetic", "inf", "nan":
+		"nan:canonical", "nan:arithmetic", "inf", "nan",
+		"tag", "rec", "sub", "final", "struct", "array", "field", "i8", "i16",
+		"catch", "catch_ref", "catch_all", "catch_all_ref", "do", "delegate",
+		"definition", "instance", "script", "input", "output", "thread", "wait":
 		return true
 	}
 	b0 := scanTransient(b)

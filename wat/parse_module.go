@@ -14,12 +14,24 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 	m := p.mod.m
 	m.Name = name
 
+	// Annotations before the first field belong to the main pass; the
+	// collecting pass does not look at annotations.
+	lead := append([]parseAnnot(nil), p.annots...)
+	p.annots = p.annots[:0]
 	start := p.tok.start
+	p.annotsOff = true
 	p.resolveCollect()
+	p.annotsOff = false
 	p.mod.count = [numSpaces]uint32{}
+	p.parseTypeFields()
 	p.resetTo(start)
+	p.annots = append(p.annots[:0], lead...)
+	if name, ok := p.takeName("module"); ok {
+		m.Name = name
+	}
 
 	for p.tok.kind == scanLParen {
+		p.takeCustoms()
 		open := p.tok.start
 		p.next()
 		if p.tok.kind != scanKeyword {
@@ -29,8 +41,10 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 		kw := scanTransient(p.text())
 		p.next()
 		switch kw {
-		case "type":
-			p.skipForm(open) // parsed by the collecting pass
+		case "type", "rec":
+			p.skipForm(open) // parsed by parseTypeFields
+		case "tag":
+			p.parseTagField()
 		case "func":
 			p.parseFuncField()
 		case "table":
@@ -53,9 +67,11 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 			p.failAt(kwStart, "unknown operator "+string(p.data[kwStart:p.tokEndAt(kwStart)])+", expected a module field")
 		}
 	}
+	p.takeCustoms()
 	if p.tok.kind != scanRParen && p.tok.kind != scanEOF {
 		p.unexpected("a module field")
 	}
+	p.mod.sortCustoms()
 	return m
 }
 
@@ -108,6 +124,8 @@ func (p *parser) checkImportOrder() {
 		p.fail("import after memory")
 	case st.sawGlobal:
 		p.fail("import after global")
+	case st.sawTag:
+		p.fail("import after tag")
 	}
 }
 
@@ -135,6 +153,7 @@ func (p *parser) parseFuncField() {
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceFunc)
 	p.setName(&m.Names.Funcs, idx, name)
+	p.nameAnnot(&m.Names.Funcs, idx)
 	p.parseInlineExports(ir.ExternFunc, idx)
 	if mod, field, ok := p.parseInlineImport(); ok {
 		typeIdx, _, _ := p.parseTypeUse(true, false)
@@ -178,9 +197,11 @@ func (p *parser) parseFuncField() {
 	}
 	p.resetLabels()
 	mark := len(p.instrs)
+	p.inFunc = true
 	p.parseInstrSeq()
 	fn.Body = p.finishInstrs(mark)
 	p.expectRParen()
+	p.inFunc = false
 	m.Funcs = append(m.Funcs, fn)
 	// Constant expressions that follow must not see this function's locals.
 	clear(st.locals)
@@ -220,44 +241,51 @@ func (p *parser) defineLocal(name string, idx uint32, off int) {
 	st.localNames[idx] = name
 }
 
-// parseLimits reads min max? with bits-wide numbers.
+// parseLimits reads min max?. With memory64 the numbers are 64-bit
+// whatever the address type (the 3.0 text format; the validator checks
+// the ranges); without, 32-bit ones, as in 2.0.
 func (p *parser) parseLimits(is64 bool) ir.Limits {
 	var l ir.Limits
 	read := p.parseU32AsU64
-	if is64 {
+	if is64 || p.features.Has(ir.FeatureMemory64) {
 		read = p.parseU64
 	}
 	l.Min = read()
 	if p.tok.kind == scanNumber {
 		l.Max, l.HasMax = read(), true
 	}
+	l.Is64 = is64
 	return l
 }
 
 func (p *parser) parseU32AsU64() uint64 { return uint64(p.parseU32()) }
 
-// parseTableType reads limits and a reference type.
+// parseTableType reads (i32|i64)? limits reftype.
 func (p *parser) parseTableType() ir.TableType {
-	l := p.parseLimits(false)
+	l := p.parseLimits(p.parseAddrType("table"))
 	return ir.TableType{Limits: l, Elem: p.parseRefType()}
+}
+
+// parseAddrType reads an optional address type, i32 or i64, and reports
+// whether it is i64 (what is "table" or "memory", for messages).
+func (p *parser) parseAddrType(what string) bool {
+	switch {
+	case p.isKeyword("i64"):
+		if !p.features.Has(ir.FeatureMemory64) {
+			p.fail("i64 " + what + " requires " + ir.FeatureMemory64.Flag())
+		}
+		p.next()
+		return true
+	case p.isKeyword("i32"):
+		p.next()
+	}
+	return false
 }
 
 // parseMemoryType reads (i32|i64)? limits shared?.
 func (p *parser) parseMemoryType() ir.MemoryType {
 	var mt ir.MemoryType
-	is64 := false
-	switch {
-	case p.isKeyword("i64"):
-		if !p.features.Has(ir.FeatureMemory64) {
-			p.fail("i64 memory requires " + ir.FeatureMemory64.Flag())
-		}
-		is64 = true
-		p.next()
-	case p.isKeyword("i32"):
-		p.next()
-	}
-	mt.Limits = p.parseLimits(is64)
-	mt.Is64 = is64
+	mt.Limits = p.parseLimits(p.parseAddrType("memory"))
 	if p.isKeyword("shared") {
 		if !p.features.Has(ir.FeatureThreads) {
 			p.fail("shared memory requires " + ir.FeatureThreads.Flag())
@@ -287,6 +315,7 @@ func (p *parser) parseTableField() {
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceTable)
 	p.setName(&m.Names.Tables, idx, name)
+	p.nameAnnot(&m.Names.Tables, idx)
 	p.parseInlineExports(ir.ExternTable, idx)
 	if mod, field, ok := p.parseInlineImport(); ok {
 		tt := p.parseTableType()
@@ -295,10 +324,20 @@ func (p *parser) parseTableField() {
 		return
 	}
 	st.sawTable = true
+	is64 := p.parseAddrType("table")
 	if p.tok.kind == scanNumber {
-		tt := p.parseTableType()
+		tt := ir.TableType{Limits: p.parseLimits(is64)}
+		tt.Elem = p.parseRefType()
+		t := ir.Table{Type: tt, Pos: pos}
+		if p.tok.kind != scanRParen {
+			// A table initializer: the value every element starts as.
+			if !p.features.Has(ir.FeatureFunctionReferences) {
+				p.fail("table initializer requires " + ir.FeatureFunctionReferences.Flag())
+			}
+			t.Init = p.parseExprUntilRParen()
+		}
 		p.expectRParen()
-		m.Tables = append(m.Tables, ir.Table{Type: tt, Pos: pos})
+		m.Tables = append(m.Tables, t)
 		return
 	}
 	// reftype (elem …): a table sized to fit an active segment at 0.
@@ -310,8 +349,12 @@ func (p *parser) parseTableField() {
 	p.next()
 	p.next()
 	e := ir.Elem{Mode: ir.SegmentActive, Table: idx, Type: elemType, Pos: elemPos}
-	e.Offset = p.constExpr(ir.Instr{Op: ir.OpI32Const, Pos: elemPos})
-	if p.isIndex() || p.tok.kind == scanRParen && elemType == ir.FuncRef {
+	off := ir.Instr{Op: ir.OpI32Const, Pos: elemPos}
+	if is64 {
+		off.Op = ir.OpI64Const
+	}
+	e.Offset = p.constExpr(off)
+	if p.isIndex() || p.tok.kind == scanRParen {
 		e.Init = p.parseFuncIndexItems()
 	} else {
 		e.Init = p.parseElemExprItems()
@@ -319,9 +362,34 @@ func (p *parser) parseTableField() {
 	p.expectRParen()
 	p.expectRParen()
 	n := uint64(len(e.Init))
-	m.Tables = append(m.Tables, ir.Table{Type: ir.TableType{Elem: elemType, Limits: ir.Limits{Min: n, Max: n, HasMax: true}}, Pos: pos})
+	m.Tables = append(m.Tables, ir.Table{Type: ir.TableType{Elem: elemType, Limits: ir.Limits{Min: n, Max: n, HasMax: true, Is64: is64}}, Pos: pos})
 	p.nextIndex(spaceElem)
 	m.Elems = append(m.Elems, e)
+}
+
+// parseTagField parses (tag $id? (export …)* (import …)? typeuse).
+func (p *parser) parseTagField() {
+	st := p.mod
+	m := st.m
+	pos := ir.PosAt(p.tok.start)
+	if !p.features.Has(ir.FeatureExceptions) {
+		p.fail("tag requires " + ir.FeatureExceptions.Flag())
+	}
+	name, _, _ := p.optID()
+	idx := p.nextIndex(spaceTag)
+	p.setName(&m.Names.Tags, idx, name)
+	p.nameAnnot(&m.Names.Tags, idx)
+	p.parseInlineExports(ir.ExternTag, idx)
+	if mod, field, ok := p.parseInlineImport(); ok {
+		typeIdx, _, _ := p.parseTypeUse(true, false)
+		p.expectRParen()
+		m.Imports = append(m.Imports, ir.Import{Module: mod, Name: field, Kind: ir.ExternTag, Tag: typeIdx, Pos: pos})
+		return
+	}
+	st.sawTag = true
+	typeIdx, _, _ := p.parseTypeUse(true, false)
+	p.expectRParen()
+	m.Tags = append(m.Tags, ir.Tag{Type: typeIdx, Pos: pos})
 }
 
 func (p *parser) parseMemoryField() {
@@ -331,6 +399,7 @@ func (p *parser) parseMemoryField() {
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceMemory)
 	p.setName(&m.Names.Memories, idx, name)
+	p.nameAnnot(&m.Names.Memories, idx)
 	p.parseInlineExports(ir.ExternMemory, idx)
 	if mod, field, ok := p.parseInlineImport(); ok {
 		mt := p.parseMemoryType()
@@ -390,6 +459,7 @@ func (p *parser) parseGlobalField() {
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceGlobal)
 	p.setName(&m.Names.Globals, idx, name)
+	p.nameAnnot(&m.Names.Globals, idx)
 	p.parseInlineExports(ir.ExternGlobal, idx)
 	if mod, field, ok := p.parseInlineImport(); ok {
 		gt := p.parseGlobalType()
@@ -431,6 +501,7 @@ func (p *parser) parseImportField() {
 		name, _, _ := p.optID()
 		idx := p.nextIndex(spaceFunc)
 		p.setName(&m.Names.Funcs, idx, name)
+		p.nameAnnot(&m.Names.Funcs, idx)
 		imp.Kind = ir.ExternFunc
 		imp.Func, _, _ = p.parseTypeUse(true, false)
 		p.importParamNames(idx)
@@ -439,6 +510,7 @@ func (p *parser) parseImportField() {
 		name, _, _ := p.optID()
 		idx := p.nextIndex(spaceTable)
 		p.setName(&m.Names.Tables, idx, name)
+		p.nameAnnot(&m.Names.Tables, idx)
 		imp.Kind = ir.ExternTable
 		imp.Table = p.parseTableType()
 	case p.isKeyword("memory"):
@@ -446,6 +518,7 @@ func (p *parser) parseImportField() {
 		name, _, _ := p.optID()
 		idx := p.nextIndex(spaceMemory)
 		p.setName(&m.Names.Memories, idx, name)
+		p.nameAnnot(&m.Names.Memories, idx)
 		imp.Kind = ir.ExternMemory
 		imp.Memory = p.parseMemoryType()
 	case p.isKeyword("global"):
@@ -453,8 +526,20 @@ func (p *parser) parseImportField() {
 		name, _, _ := p.optID()
 		idx := p.nextIndex(spaceGlobal)
 		p.setName(&m.Names.Globals, idx, name)
+		p.nameAnnot(&m.Names.Globals, idx)
 		imp.Kind = ir.ExternGlobal
 		imp.Global = p.parseGlobalType()
+	case p.isKeyword("tag"):
+		if !p.features.Has(ir.FeatureExceptions) {
+			p.fail("tag requires " + ir.FeatureExceptions.Flag())
+		}
+		p.next()
+		name, _, _ := p.optID()
+		idx := p.nextIndex(spaceTag)
+		p.setName(&m.Names.Tags, idx, name)
+		p.nameAnnot(&m.Names.Tags, idx)
+		imp.Kind = ir.ExternTag
+		imp.Tag, _, _ = p.parseTypeUse(true, false)
 	default:
 		p.failAt(kwOff, "unexpected token "+p.tokenSnippet()+", expected an import kind")
 	}
@@ -482,6 +567,9 @@ func (p *parser) parseExportField() {
 	case p.isKeyword("global"):
 		p.next()
 		ex = ir.Export{Kind: ir.ExternGlobal, Index: p.parseIndex(spaceGlobal)}
+	case p.isKeyword("tag"):
+		p.next()
+		ex = ir.Export{Kind: ir.ExternTag, Index: p.parseIndex(spaceTag)}
 	default:
 		p.unexpected("an export kind")
 	}
@@ -556,15 +644,25 @@ func (p *parser) parseElemList(e *ir.Elem, legacy bool) {
 	switch {
 	case p.isKeyword("func"):
 		p.next()
-		e.Type = ir.FuncRef
+		e.Type = p.elemFuncType()
 		e.Init = p.parseFuncIndexItems()
 	case legacy && (p.isIndex() || p.tok.kind == scanRParen):
-		e.Type = ir.FuncRef
+		e.Type = p.elemFuncType()
 		e.Init = p.parseFuncIndexItems()
 	default:
 		e.Type = p.parseRefType()
 		e.Init = p.parseElemExprItems()
 	}
+}
+
+// elemFuncType is the type of an element list of function indices: (ref
+// func) in WebAssembly 3.0, funcref before typed function references,
+// which had no non-null types (as the binary decoder reads the same form).
+func (p *parser) elemFuncType() ir.ValType {
+	if p.features.Has(ir.FeatureFunctionReferences) {
+		return ir.Ref(false, ir.HeapFunc)
+	}
+	return ir.FuncRef
 }
 
 func (p *parser) parseElemField(open int) {
@@ -573,6 +671,7 @@ func (p *parser) parseElemField(open int) {
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceElem)
 	p.setName(&m.Names.Elems, idx, name)
+	p.nameAnnot(&m.Names.Elems, idx)
 	switch {
 	case p.isKeyword("declare"):
 		p.next()
@@ -590,7 +689,7 @@ func (p *parser) parseElemField(open int) {
 		e.Table = p.parseIndex(spaceTable)
 		e.Offset = p.parseOffset()
 		p.parseElemList(&e, true)
-	case p.tok.kind == scanLParen:
+	case p.tok.kind == scanLParen && !p.isOpen("ref"):
 		e.Offset = p.parseOffset()
 		p.parseElemList(&e, true)
 	default:
@@ -607,6 +706,7 @@ func (p *parser) parseDataField(open int) {
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceData)
 	p.setName(&m.Names.Datas, idx, name)
+	p.nameAnnot(&m.Names.Datas, idx)
 	switch {
 	case p.isOpen("memory"):
 		p.next()

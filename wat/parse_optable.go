@@ -9,14 +9,15 @@ import "github.com/watt-wasm/watt/ir"
 // over the source bytes is cheaper than a Go map on the hot path (one
 // lookup per instruction) and never allocates.
 type parseOpEntry struct {
-	name string
-	op   ir.Op
+	name  string
+	op    ir.Op
+	alias bool // a legacy name (ir.FeatureLegacyNames)
 }
 
 const parseOpTableSize = 2048 // power of two, over twice the number of names
 
 var parseOpTable = func() (t [parseOpTableSize]parseOpEntry) {
-	add := func(name string) {
+	add := func(name string, alias bool) {
 		op, ok := ir.LookupOp(name)
 		if !ok {
 			return
@@ -25,13 +26,13 @@ var parseOpTable = func() (t [parseOpTableSize]parseOpEntry) {
 		for t[h].name != "" && t[h].name != name {
 			h = (h + 1) & (parseOpTableSize - 1)
 		}
-		t[h] = parseOpEntry{name, op}
+		t[h] = parseOpEntry{name, op, alias}
 	}
 	for op := ir.Op(0); op < ir.NumOps; op++ {
 		info := op.Info()
-		add(info.Name)
+		add(info.Name, false)
 		for _, a := range info.Aliases {
-			add(a)
+			add(a, true)
 		}
 	}
 	return
@@ -47,14 +48,23 @@ func parseOpHash(b []byte) uint32 {
 
 // parseLookupOp finds the op named b.
 func parseLookupOp(b []byte) (ir.Op, bool) {
+	e := parseLookupOpEntry(b)
+	if e == nil {
+		return 0, false
+	}
+	return e.op, true
+}
+
+// parseLookupOpEntry finds the table entry of name b, nil if none.
+func parseLookupOpEntry(b []byte) *parseOpEntry {
 	h := parseOpHash(b)
 	for {
 		e := &parseOpTable[h]
 		if e.name == "" {
-			return 0, false
+			return nil
 		}
 		if e.name == scanTransient(b) {
-			return e.op, true
+			return e
 		}
 		h = (h + 1) & (parseOpTableSize - 1)
 	}

@@ -15,6 +15,20 @@ type PrintOptions struct {
 	InlineImports bool // --inline-imports: write imports inside their entity
 	GenerateNames bool // --generate-names: $f0, $t0, $p0, ... for unnamed entities
 	NoDebugNames  bool // --no-debug-names: ignore m.Name and m.Names
+	// QuotedNames writes a debug name that is not a plain identifier as a
+	// quoted one, $"a b" (WebAssembly 3.0), where wabt 1.0.32 replaces the
+	// characters it cannot write with '_' ($a_b), which loses the name.
+	QuotedNames bool
+	// Annotations writes custom sections as (@custom "name" (after
+	// section) "bytes") annotations, which the parser reads back (wabt
+	// 1.0.32 drops custom sections).
+	Annotations bool
+	// Features are those the text will be read with. They decide the few
+	// forms whose meaning changed with WebAssembly 3.0: an element list
+	// `func 0 1` has type (ref func) with function references and funcref
+	// without, so a funcref list of ref.func items is written that way
+	// only when function references are off (as wabt 1.0.32 does).
+	Features ir.Features
 }
 
 // Print writes m in the text format. The default output is byte for byte
@@ -193,6 +207,21 @@ func (p *printer) close(next printNext) {
 	p.puts(")", next)
 }
 
+// entity writes the name of entity index of space s, or "(;N;)". A debug
+// name the identifier does not carry (a duplicate, uniquified; one
+// sanitized) follows as (@name "…") with Annotations, so that it reads
+// back.
+func (p *printer) entity(s *printIndexSpace, index uint32) {
+	p.nameOrIndex(s.get(index), index)
+	if p.opts.Annotations && s.orig != nil {
+		if name, ok := s.orig[index]; ok {
+			p.puts("(@name", printSpace)
+			p.quotedString(name, printNone)
+			p.puts(")", printSpace)
+		}
+	}
+}
+
 // nameOrIndex writes an entity's name, or "(;N;)" when it has none.
 func (p *printer) nameOrIndex(name string, index uint32) {
 	if name != "" {
@@ -276,8 +305,27 @@ func (p *printer) memoryUnlessZero(index uint32, next printNext) {
 	}
 }
 
+// valType writes a value type; a concrete reference names its type.
 func (p *printer) valType(t ir.ValType, next printNext) {
+	if t.IsRef() && !t.Heap().IsAbstract() {
+		p.open("ref", printSpace)
+		if t.Nullable() {
+			p.puts("null", printSpace)
+		}
+		p.ref(&p.names.types, t.Heap().Index(), printNone)
+		p.close(next)
+		return
+	}
 	p.puts(t.String(), next)
+}
+
+// heapType writes a heap type: its keyword, or the type's name or index.
+func (p *printer) heapType(h ir.HeapType, next printNext) {
+	if h.IsAbstract() {
+		p.puts(h.String(), next)
+		return
+	}
+	p.ref(&p.names.types, h.Index(), next)
 }
 
 // types writes "(name t1 t2 ...)", nothing for an empty list.

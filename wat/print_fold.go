@@ -49,14 +49,29 @@ func (p *printer) numberLabels(body []ir.Instr, stack *[]string) {
 	for i := range body {
 		in := &body[i]
 		switch in.Op.Info().Imm {
-		case ir.ImmBlock:
+		case ir.ImmBlock, ir.ImmTryTable, ir.ImmTry:
 			n := len(p.labelNums)
 			p.labelNums[in] = n
+			// try_table's catch labels are outside its own label.
+			if cs := in.Catches(); len(cs) > 0 {
+				names := make([]string, len(cs))
+				for k, c := range cs {
+					names[k] = resolve(c.Label)
+				}
+				p.branchNames[in] = names
+			}
 			*stack = append(*stack, printLabelPrefix(in.Op)+strconv.Itoa(n))
 			p.numberLabels(in.Body, stack)
 			p.numberLabels(in.ElseBody(), stack)
+			for _, h := range in.Handlers() {
+				p.numberLabels(h.Body, stack)
+			}
 			*stack = (*stack)[:len(*stack)-1]
-		case ir.ImmLabel:
+			// delegate's label is outside the try's too.
+			if l, ok := in.Delegate(); ok {
+				p.branchNames[in] = []string{resolve(l)}
+			}
+		case ir.ImmLabel, ir.ImmBrOnCast:
 			p.branchNames[in] = []string{resolve(in.Index)}
 		case ir.ImmBrTable:
 			names := make([]string, 0, len(in.BrLabels())+1)
@@ -130,7 +145,12 @@ func (p *printer) flushChildren(children []printTree) {
 
 func (p *printer) flushTree(t *printTree) {
 	in := t.in
+	if in.Ext != nil {
+		p.meta(in)
+	}
 	switch in.Op {
+	case ir.OpTryTable, ir.OpTry:
+		p.foldTry(in)
 	case ir.OpBlock, ir.OpLoop:
 		p.puts("(", printNone)
 		p.beginBlock(in)
@@ -166,6 +186,9 @@ func (p *printer) flushTree(t *printTree) {
 // arity is the number of operands an instruction takes and results it
 // leaves, as wabt's folding counts them.
 func (p *printer) arity(in *ir.Instr) (nargs, nresults int) {
+	if a, r, ok := p.arity3(in); ok {
+		return a, r
+	}
 	info := in.Op.Info()
 	switch info.Imm {
 	case ir.ImmBlock:

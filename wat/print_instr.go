@@ -79,7 +79,14 @@ func (p *printer) endBindings(st *printBindings) {
 func (p *printer) flat(body []ir.Instr) {
 	for i := range body {
 		in := &body[i]
-		if in.Op.Info().Imm != ir.ImmBlock {
+		if in.Ext != nil {
+			p.meta(in)
+		}
+		if imm := in.Op.Info().Imm; imm != ir.ImmBlock {
+			if imm == ir.ImmTryTable || imm == ir.ImmTry {
+				p.flatTry(in)
+				continue
+			}
 			p.instr(in)
 			continue
 		}
@@ -112,6 +119,9 @@ func (p *printer) beginBlock(in *ir.Instr) {
 	}
 	p.types(params, "param")
 	p.types(results, "result")
+	if in.Op == ir.OpTryTable {
+		p.catchClauses(in)
+	}
 	if label == "" {
 		p.writeNext()
 		p.num = append(p.num[:0], " ;; label = @"...)
@@ -177,6 +187,8 @@ func printLabelPrefix(op ir.Op) string {
 		return "$L"
 	case ir.OpIf:
 		return "$I"
+	case ir.OpTry, ir.OpTryTable:
+		return "$T"
 	}
 	return "$B"
 }
@@ -362,17 +374,84 @@ func (p *printer) instr(in *ir.Instr) {
 		p.newline(false)
 	case ir.ImmSelect:
 		p.puts(info.Name, printSpace)
+		if len(in.SelectTypes()) == 0 {
+			// Typed, with no type: invalid, but not the untyped select.
+			p.puts("(result)", printSpace)
+		}
 		p.types(in.SelectTypes(), "result")
 		p.newline(false)
 	case ir.ImmHeapType:
 		p.puts(info.Name, printSpace)
-		p.puts(in.HeapType().String(), printNewline)
-	default: // ImmNone, ImmFence; ImmBlock only in malformed trees
+		p.heapType(in.HeapType(), printNewline)
+	case ir.ImmTag:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.tags, in.Index, printNewline)
+	case ir.ImmType:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.types, in.Index, printNewline)
+	case ir.ImmRefType:
+		p.puts(info.Name, printSpace)
+		p.valType(in.RefType(), printNewline)
+	case ir.ImmStructField:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.types, in.Index, printSpace)
+		if name := p.fieldName(in.Index, in.Index2); name != "" {
+			p.puts(name, printNewline)
+		} else {
+			p.putUint(uint64(in.Index2))
+			p.next = printNewline
+		}
+	case ir.ImmArrayFixed:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.types, in.Index, printSpace)
+		p.putUint(uint64(in.Index2))
+		p.next = printNewline
+	case ir.ImmArrayData:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.types, in.Index, printSpace)
+		p.ref(&n.datas, in.Index2, printNewline)
+	case ir.ImmArrayElem:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.types, in.Index, printSpace)
+		p.ref(&n.elems, in.Index2, printNewline)
+	case ir.ImmTypePair:
+		p.puts(info.Name, printSpace)
+		p.ref(&n.types, in.Index, printSpace)
+		p.ref(&n.types, in.Index2, printNewline)
+	case ir.ImmBrOnCast:
+		p.puts(info.Name, printSpace)
+		p.branch(in, 0, in.Index, printSpace)
+		from, to := in.CastTypes()
+		p.valType(from, printSpace)
+		p.valType(to, printNewline)
+	default: // ImmNone, ImmFence; ImmBlock and the try shapes only in malformed trees
 		p.puts(info.Name, printNewline)
 	}
 }
 
-// printHeapType is the heap type of ref.null: "func" for funcref.
+// fieldName is the printed name of field of type typ, "" if unnamed.
+func (p *printer) fieldName(typ, field uint32) string {
+	if p.rawIndices || p.names.fields == nil {
+		return ""
+	}
+	s := p.names.fields[typ]
+	return s.get(field)
+}
+
+// meta writes an instruction's code metadata annotations before it:
+// (@metadata.code.branch_hint "\01").
+func (p *printer) meta(in *ir.Instr) {
+	for _, m := range in.Meta() {
+		if id := metaPrefix + m.Name; printSanitize(id) == id && m.Name != "" {
+			p.puts("(@"+id, printSpace)
+		} else {
+			p.puts("(@", printNone)
+			p.quotedString(id, printSpace)
+		}
+		p.quoted(m.Data, printNone)
+		p.puts(")", printSpace)
+	}
+}
 
 // v128 writes a v128.const immediate as wabt does: four hex i32 lanes.
 func (p *printer) v128(in *ir.Instr) {

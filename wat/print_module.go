@@ -13,13 +13,11 @@ func (p *printer) module() {
 	} else {
 		p.newline(false)
 	}
-	for i := range m.Types {
-		p.typeEntry(uint32(i))
-	}
-	var counts [4]uint32 // imports seen so far, by kind
+	p.typeSection()
+	var counts [5]uint32 // imports seen so far, by kind
 	for i := range m.Imports {
 		imp := &m.Imports[i]
-		if imp.Kind > ir.ExternGlobal {
+		if imp.Kind > ir.ExternTag {
 			p.fail(imp.Pos, ir.Malformed, "malformed import kind")
 			continue
 		}
@@ -30,10 +28,14 @@ func (p *printer) module() {
 		p.funcField(&m.Funcs[i], counts[ir.ExternFunc]+uint32(i))
 	}
 	for i := range m.Tables {
-		p.table(&m.Tables[i].Type, counts[ir.ExternTable]+uint32(i))
+		p.tableField(&m.Tables[i], counts[ir.ExternTable]+uint32(i))
 	}
 	for i := range m.Memories {
 		p.memory(&m.Memories[i].Type, counts[ir.ExternMemory]+uint32(i))
+	}
+	for i := range m.Tags {
+		p.tag(m.Tags[i].Type, counts[ir.ExternTag]+uint32(i))
+		p.close(printNewline)
 	}
 	for i := range m.Globals {
 		g := &m.Globals[i]
@@ -59,17 +61,11 @@ func (p *printer) module() {
 		p.data(&m.Datas[i], uint32(i))
 	}
 	p.rawIndices = false
+	if p.opts.Annotations {
+		p.customs()
+	}
 	p.close(printNewline)
 	p.writeNext()
-}
-
-func (p *printer) typeEntry(index uint32) {
-	p.open("type", printSpace)
-	p.nameOrIndex(p.names.types.get(index), index)
-	p.open("func", printSpace)
-	p.funcSig(&p.m.Types[index].FuncType)
-	p.close(printSpace)
-	p.close(printNewline)
 }
 
 func (p *printer) importField(imp *ir.Import, index uint32) {
@@ -89,6 +85,9 @@ func (p *printer) importField(imp *ir.Import, index uint32) {
 	case ir.ExternGlobal:
 		p.beginGlobal(&imp.Global, index)
 		p.close(printSpace)
+	case ir.ExternTag:
+		p.tag(imp.Tag, index)
+		p.close(printSpace)
 	}
 	if p.opts.InlineImports {
 		p.newline(false)
@@ -102,7 +101,7 @@ func (p *printer) importField(imp *ir.Import, index uint32) {
 // it out).
 func (p *printer) beginFunc(index, typeIndex uint32, imported bool) {
 	p.open("func", printSpace)
-	p.nameOrIndex(p.names.funcs.get(index), index)
+	p.entity(&p.names.funcs, index)
 	p.inlineExports(ir.ExternFunc, index)
 	p.inlineImport(ir.ExternFunc, index)
 	p.open("type", printSpace)
@@ -115,7 +114,7 @@ func (p *printer) beginFunc(index, typeIndex uint32, imported bool) {
 
 func (p *printer) beginGlobal(gt *ir.GlobalType, index uint32) {
 	p.open("global", printSpace)
-	p.nameOrIndex(p.names.globals.get(index), index)
+	p.entity(&p.names.globals, index)
 	p.inlineExports(ir.ExternGlobal, index)
 	p.inlineImport(ir.ExternGlobal, index)
 	if gt.Mutable {
@@ -141,27 +140,50 @@ func (p *printer) limits(l *ir.Limits, is64, shared bool) {
 }
 
 func (p *printer) table(tt *ir.TableType, index uint32) {
+	p.beginTable(tt, index)
+	p.close(printNewline)
+}
+
+func (p *printer) beginTable(tt *ir.TableType, index uint32) {
 	p.open("table", printSpace)
-	p.nameOrIndex(p.names.tables.get(index), index)
+	p.entity(&p.names.tables, index)
 	p.inlineExports(ir.ExternTable, index)
 	p.inlineImport(ir.ExternTable, index)
-	p.limits(&tt.Limits, false, false)
+	p.limits(&tt.Limits, tt.Is64, false)
 	p.valType(tt.Elem, printNone)
+}
+
+// tableField writes a defined table, with its initializer if it has one.
+func (p *printer) tableField(t *ir.Table, index uint32) {
+	p.beginTable(&t.Type, index)
+	if len(t.Init) > 0 {
+		p.next = printSpace
+		p.initExpr(t.Init)
+	}
 	p.close(printNewline)
 }
 
 func (p *printer) memory(mt *ir.MemoryType, index uint32) {
 	p.open("memory", printSpace)
-	p.nameOrIndex(p.names.memories.get(index), index)
+	p.entity(&p.names.memories, index)
 	p.inlineExports(ir.ExternMemory, index)
 	p.inlineImport(ir.ExternMemory, index)
 	p.limits(&mt.Limits, mt.Is64, mt.Shared)
 	p.close(printNewline)
 }
 
-// initExpr writes a constant expression in parentheses on one line.
+// initExpr writes a constant expression in parentheses on one line. An
+// expression of several instructions (extended constant expressions) is
+// written as a sequence of folded instructions, "(global.get 0)
+// (i32.const 1) (i32.add)", which reads back where a single folded one
+// stands (global and table initializers); wabt 1.0.32's "(global.get 0
+// i32.const 1 i32.add)" does not.
 func (p *printer) initExpr(body []ir.Instr) {
 	if len(body) == 0 {
+		return
+	}
+	if len(body) > 1 {
+		p.initExprSeq(body)
 		return
 	}
 	p.puts("(", printNone)
@@ -175,6 +197,8 @@ func (p *printer) initExpr(body []ir.Instr) {
 
 func (p *printer) space(kind ir.ExternKind) *printIndexSpace {
 	switch kind {
+	case ir.ExternTag:
+		return &p.names.tags
 	case ir.ExternTable:
 		return &p.names.tables
 	case ir.ExternMemory:
@@ -187,7 +211,7 @@ func (p *printer) space(kind ir.ExternKind) *printIndexSpace {
 
 func (p *printer) export(i int) {
 	e := &p.m.Exports[i]
-	if e.Kind > ir.ExternGlobal {
+	if e.Kind > ir.ExternTag {
 		p.fail(e.Pos, ir.Malformed, "malformed export kind")
 		return
 	}
@@ -214,15 +238,37 @@ func (p *printer) buildInlineExports() {
 	p.inlineExps = make(map[printKey][]int)
 	for i := range p.m.Exports {
 		e := &p.m.Exports[i]
-		if e.Kind > ir.ExternGlobal {
+		if e.Kind > ir.ExternTag {
 			continue
 		}
 		if !p.opts.InlineImports && int64(e.Index) < int64(p.names.imported[e.Kind]) {
 			continue
 		}
+		if int64(e.Index) >= p.numEntities(e.Kind) {
+			continue // nothing to write it in: a plain export field
+		}
 		k := printKey{e.Kind, e.Index}
 		p.inlineExps[k] = append(p.inlineExps[k], i)
 	}
+}
+
+// numEntities is the size of kind's index space.
+func (p *printer) numEntities(kind ir.ExternKind) int64 {
+	m := p.m
+	n := int64(p.names.imported[kind])
+	switch kind {
+	case ir.ExternFunc:
+		n += int64(len(m.Funcs))
+	case ir.ExternTable:
+		n += int64(len(m.Tables))
+	case ir.ExternMemory:
+		n += int64(len(m.Memories))
+	case ir.ExternGlobal:
+		n += int64(len(m.Globals))
+	case ir.ExternTag:
+		n += int64(len(m.Tags))
+	}
+	return n
 }
 
 func (p *printer) inlineExports(kind ir.ExternKind, index uint32) {
@@ -288,22 +334,26 @@ func printSegmentIndex(mode ir.SegmentMode, index uint32) uint32 {
 func (p *printer) elem(e *ir.Elem, index uint32, raw bool) {
 	p.rawIndices = raw
 	p.open("elem", printSpace)
-	p.nameOrIndex(p.names.elems.get(index), index)
-	funcList := e.Type == ir.FuncRef
+	p.entity(&p.names.elems, index)
+	// A list of function indices is (ref func) in WebAssembly 3.0 and
+	// funcref before it; either is written so, when every item is a
+	// single ref.func and the list reads back with the same type.
+	funcList := e.Type == ir.Ref(false, ir.HeapFunc) && p.opts.Features.Has(ir.FeatureFunctionReferences) ||
+		e.Type == ir.FuncRef && !p.opts.Features.Has(ir.FeatureFunctionReferences)
 	for _, item := range e.Init {
-		if len(item) == 0 || item[0].Op != ir.OpRefFunc {
+		if len(item) != 1 || item[0].Op != ir.OpRefFunc {
 			funcList = false
 			break
 		}
 	}
 	switch e.Mode {
 	case ir.SegmentActive:
-		if e.Type != ir.FuncRef || e.Table != 0 {
+		if e.Table != 0 || !funcList && e.Type != ir.FuncRef {
 			p.open("table", printSpace)
 			p.ref(&p.names.tables, e.Table, printSpace)
 			p.close(printSpace)
 		}
-		p.initExpr(e.Offset)
+		p.offsetExpr(e.Offset)
 	case ir.SegmentDeclarative:
 		p.puts("declare", printSpace)
 	}
@@ -318,6 +368,12 @@ func (p *printer) elem(e *ir.Elem, index uint32, raw bool) {
 			// wabt applies names to an item only when it starts with
 			// ref.func; anything else keeps its indices.
 			p.rawIndices = raw || len(item) > 0 && item[0].Op != ir.OpRefFunc
+			if len(item) > 1 {
+				p.open("item", printSpace)
+				p.initExprSeq(item)
+				p.close(printSpace)
+				continue
+			}
 			p.initExpr(item)
 		}
 	}
@@ -327,7 +383,7 @@ func (p *printer) elem(e *ir.Elem, index uint32, raw bool) {
 
 func (p *printer) data(d *ir.Data, index uint32) {
 	p.open("data", printSpace)
-	p.nameOrIndex(p.names.datas.get(index), index)
+	p.entity(&p.names.datas, index)
 	if d.Mode != ir.SegmentPassive {
 		if d.Memory != 0 {
 			// wabt 1.0.32 writes a bare index here, which is not valid
@@ -336,7 +392,7 @@ func (p *printer) data(d *ir.Data, index uint32) {
 			p.ref(&p.names.memories, d.Memory, printNone)
 			p.close(printSpace)
 		}
-		p.initExpr(d.Offset)
+		p.offsetExpr(d.Offset)
 	}
 	p.quoted(d.Init, printSpace)
 	p.close(printNewline)

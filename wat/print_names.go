@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/watt-wasm/watt/ir"
 )
@@ -13,6 +14,7 @@ import (
 // nil when nothing in the space is named.
 type printIndexSpace struct {
 	names []string
+	orig  map[uint32]string // debug names the printed ones differ from (uniquified, sanitized)
 }
 
 func (s *printIndexSpace) get(index uint32) string {
@@ -25,11 +27,12 @@ func (s *printIndexSpace) get(index uint32) string {
 // printNames is everything the printer knows about names and index spaces,
 // computed once before writing.
 type printNames struct {
-	module                                                string
-	types, funcs, tables, memories, globals, elems, datas printIndexSpace
-	imported                                              [4]int   // imports by kind
-	importsByKind                                         [4][]int // positions in m.Imports, by kind
-	funcTypes                                             []uint32 // type index of every function
+	module                                                      string
+	types, funcs, tables, memories, globals, elems, datas, tags printIndexSpace
+	fields                                                      map[uint32]printIndexSpace // by type index
+	imported                                                    [5]int                     // imports by kind
+	importsByKind                                               [5][]int                   // positions in m.Imports, by kind
+	funcTypes                                                   []uint32                   // type index of every function
 }
 
 // printBinder assigns names in one index space the way wabt does: debug
@@ -42,13 +45,18 @@ type printNames struct {
 // in invalid characters would otherwise come out as one identifier, which
 // wabt then writes twice. Where wabt's output is valid text, the two agree.
 type printBinder struct {
-	raw   []string // "$name" per index
-	taken map[string]bool
+	raw    []string // "$name" per index
+	taken  map[string]bool
+	orig   map[uint32]string
+	quoted bool // PrintOptions.QuotedNames
 }
 
 func newPrintBinder(n int) *printBinder {
 	return &printBinder{raw: make([]string, n), taken: make(map[string]bool)}
 }
+
+// id is the identifier of debug name name.
+func (b *printBinder) id(name string) string { return printDebugID(name, b.quoted) }
 
 // debug binds the name-section names of the space.
 func (b *printBinder) debug(names ir.NameMap) {
@@ -60,10 +68,15 @@ func (b *printBinder) debug(names ir.NameMap) {
 		if uint64(i) >= uint64(len(b.raw)) || names[i] == "" {
 			continue
 		}
-		name := printSanitize("$" + names[i])
-		unique := name
+		unique := b.id(names[i])
 		for n := 1; b.taken[unique]; n++ {
-			unique = name + "." + strconv.Itoa(n)
+			unique = b.id(names[i] + "." + strconv.Itoa(n))
+		}
+		if unique != b.id(names[i]) && utf8.ValidString(names[i]) {
+			if b.orig == nil {
+				b.orig = map[uint32]string{}
+			}
+			b.orig[i] = names[i]
 		}
 		b.raw[i] = unique
 		b.taken[unique] = true
@@ -104,7 +117,7 @@ func (b *printBinder) bind(i uint32, base string) {
 func (b *printBinder) space() printIndexSpace {
 	for _, s := range b.raw {
 		if s != "" {
-			return printIndexSpace{names: b.raw}
+			return printIndexSpace{names: b.raw, orig: b.orig}
 		}
 	}
 	return printIndexSpace{}
@@ -113,7 +126,7 @@ func (b *printBinder) space() printIndexSpace {
 func printBuildNames(m *ir.Module, opts PrintOptions) *printNames {
 	n := &printNames{}
 	for i := range m.Imports {
-		if k := m.Imports[i].Kind; k <= ir.ExternGlobal {
+		if k := m.Imports[i].Kind; k <= ir.ExternTag {
 			n.importsByKind[k] = append(n.importsByKind[k], i)
 			n.imported[k]++
 		}
@@ -130,7 +143,7 @@ func printBuildNames(m *ir.Module, opts PrintOptions) *printNames {
 		return n
 	}
 	if debug && m.Name != "" {
-		n.module = printSanitize("$" + m.Name)
+		n.module = printDebugID(m.Name, opts.QuotedNames)
 	}
 	types := newPrintBinder(len(m.Types))
 	funcs := newPrintBinder(len(n.funcTypes))
@@ -139,8 +152,27 @@ func printBuildNames(m *ir.Module, opts PrintOptions) *printNames {
 	globals := newPrintBinder(n.imported[ir.ExternGlobal] + len(m.Globals))
 	elems := newPrintBinder(len(m.Elems))
 	datas := newPrintBinder(len(m.Datas))
-	byKind := [4]*printBinder{funcs, tables, memories, globals}
+	tags := newPrintBinder(n.imported[ir.ExternTag] + len(m.Tags))
+	byKind := [5]*printBinder{funcs, tables, memories, globals, tags}
+	for _, b := range []*printBinder{types, funcs, tables, memories, globals, elems, datas, tags} {
+		b.quoted = opts.QuotedNames
+	}
 	if debug {
+		tags.debug(m.Names.Tags)
+		for ti, fnames := range m.Names.Fields {
+			if uint64(ti) >= uint64(len(m.Types)) {
+				continue
+			}
+			fb := newPrintBinder(len(m.Types[ti].Fields))
+			fb.quoted = opts.QuotedNames
+			fb.debug(fnames)
+			if sp := fb.space(); sp.names != nil {
+				if n.fields == nil {
+					n.fields = map[uint32]printIndexSpace{}
+				}
+				n.fields[ti] = sp
+			}
+		}
 		types.debug(m.Names.Types)
 		funcs.debug(m.Names.Funcs)
 		tables.debug(m.Names.Tables)
@@ -159,7 +191,7 @@ func printBuildNames(m *ir.Module, opts PrintOptions) *printNames {
 			}
 		}
 		for i := range m.Exports {
-			if e := &m.Exports[i]; e.Kind <= ir.ExternGlobal {
+			if e := &m.Exports[i]; e.Kind <= ir.ExternTag {
 				// An empty export name would give a bare "$", which is not
 				// an identifier; wabt after 1.0.32 skips it too.
 				byKind[e.Kind].use(e.Index, e.Name)
@@ -172,10 +204,34 @@ func printBuildNames(m *ir.Module, opts PrintOptions) *printNames {
 		memories.generateAll("M")
 		datas.generateAll("d")
 		elems.generateAll("e")
+		tags.generateAll("e")
 	}
 	n.types, n.funcs, n.tables, n.memories = types.space(), funcs.space(), tables.space(), memories.space()
-	n.globals, n.elems, n.datas = globals.space(), elems.space(), datas.space()
+	n.globals, n.elems, n.datas, n.tags = globals.space(), elems.space(), datas.space(), tags.space()
 	return n
+}
+
+// printDebugID is the identifier for a debug name (a $id of the text or a
+// name section entry): $name when every character may appear in a plain
+// identifier; else, with quoted (PrintOptions.QuotedNames), the quoted
+// form $"…" of WebAssembly 3.0, which keeps the name as it is; else the
+// name with such characters replaced by '_', as wabt 1.0.32 (which
+// predates quoted identifiers) writes it. A name that is not UTF-8 cannot
+// be quoted and is always sanitized.
+func printDebugID(name string, quoted bool) string {
+	if !quoted || name == printSanitize(name) || !utf8.ValidString(name) {
+		return printSanitize("$" + name)
+	}
+	b := append(make([]byte, 0, len(name)+3), '$', '"')
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; printEscaped[c] {
+			b = append(b, '\\', hex[c>>4], hex[c&0xf])
+		} else {
+			b = append(b, c)
+		}
+	}
+	return string(append(b, '"'))
 }
 
 // printValidName reports whether c may appear in an identifier, as wabt's
@@ -234,10 +290,9 @@ func (p *printer) newPrintLocalNames(funcIndex uint32, params uint32, total uint
 			if debug[i] == "" || uint64(i) >= total {
 				continue
 			}
-			name := printSanitize("$" + debug[i])
-			unique := name
+			unique := printDebugID(debug[i], p.opts.QuotedNames)
 			for n := 1; l.taken[unique]; n++ {
-				unique = name + "." + strconv.Itoa(n)
+				unique = printDebugID(debug[i]+"."+strconv.Itoa(n), p.opts.QuotedNames)
 			}
 			l.raw[i] = unique
 			l.taken[unique] = true

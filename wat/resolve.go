@@ -1,6 +1,8 @@
 package wat
 
 import (
+	"encoding/binary"
+
 	"github.com/watt-wasm/watt/ir"
 )
 
@@ -15,14 +17,15 @@ const (
 	spaceType
 	spaceElem
 	spaceData
+	spaceTag
 	numSpaces
 )
 
 // spaceNoun is used in "duplicate func" (the spec's wording).
-var spaceNoun = [numSpaces]string{"func", "table", "memory", "global", "type", "elem", "data"}
+var spaceNoun = [numSpaces]string{"func", "table", "memory", "global", "type", "elem", "data", "tag"}
 
 // spaceUnknown is used in "unknown function $f".
-var spaceUnknown = [numSpaces]string{"function", "table", "memory", "global", "type", "elem segment", "data segment"}
+var spaceUnknown = [numSpaces]string{"function", "table", "memory", "global", "type", "elem segment", "data segment", "tag"}
 
 // parseModuleState is what the parser knows about the module being built.
 // Module-level $ids are collected by a first, cheap pass over the fields
@@ -34,7 +37,9 @@ type parseModuleState struct {
 	count [numSpaces]uint32 // entities seen so far in the collecting pass
 
 	// Definitions seen so far in the main pass: imports must precede them.
-	sawFunc, sawTable, sawMemory, sawGlobal bool
+	sawFunc, sawTable, sawMemory, sawGlobal, sawTag bool
+
+	customOrder []int // placement order of each of m.Customs (see parseCustomAnnot)
 
 	// Per-function state.
 	locals      map[string]uint32
@@ -47,12 +52,21 @@ type parseModuleState struct {
 	paramNames  []parseParamName
 	typeIndexOf map[string]uint32 // signature key -> first type with it
 	sigKey      []byte
+
+	// typeFields are the offsets of the (type …) and (rec …) fields, which
+	// the collecting pass parses after it has defined every type name.
+	typeFields []int
+	// fields maps a type's field names to field indices, by type index.
+	fields map[uint32]map[string]uint32
 }
 
-// parseLabel is a block label on the label stack: its $id's byte range in
-// the source (empty for unnamed blocks) and the stack index of the outer
-// label it shadows (-1 if none).
-type parseLabel struct{ start, end, prev int }
+// parseLabel is a block label on the label stack: its name (from idKey, ""
+// for unnamed blocks) and the stack index of the outer label it shadows
+// (-1 if none).
+type parseLabel struct {
+	name string
+	prev int
+}
 
 type parseParamName struct {
 	name  string
@@ -87,10 +101,10 @@ func (p *parser) parseIndex(space parseSpace) uint32 {
 	case scanNumber:
 		return p.parseU32()
 	case scanID:
-		name := p.data[p.tok.start+1 : p.tok.end]
-		idx, ok := p.mod.names[space][scanTransient(name)]
+		name := p.idKey(p.tok)
+		idx, ok := p.mod.names[space][name]
 		if !ok {
-			p.fail("unknown " + spaceUnknown[space] + " $" + string(name))
+			p.fail("unknown " + spaceUnknown[space] + " " + p.tokenSnippet())
 		}
 		p.next()
 		return idx
@@ -117,8 +131,24 @@ func (p *parser) resolveCollect() {
 		p.next()
 		switch kw {
 		case "type":
-			p.parseTypeField(open)
-			continue
+			name, off, _ := p.optID()
+			p.define(spaceType, name, off)
+			p.mod.typeFields = append(p.mod.typeFields, open)
+		case "rec":
+			for p.tok.kind == scanLParen {
+				child := p.tok.start
+				p.next()
+				if p.isKeyword("type") {
+					p.next()
+					name, off, _ := p.optID()
+					p.define(spaceType, name, off)
+				}
+				p.skipForm(child)
+			}
+			p.mod.typeFields = append(p.mod.typeFields, open)
+		case "tag":
+			name, off, _ := p.optID()
+			p.define(spaceTag, name, off)
 		case "func":
 			name, off, _ := p.optID()
 			p.define(spaceFunc, name, off)
@@ -171,6 +201,8 @@ func (p *parser) resolveCollect() {
 					space = spaceMemory
 				case p.isKeyword("global"):
 					space = spaceGlobal
+				case p.isKeyword("tag"):
+					space = spaceTag
 				}
 				if space != numSpaces {
 					p.next()
@@ -181,50 +213,6 @@ func (p *parser) resolveCollect() {
 			}
 		}
 		p.skipForm(open)
-	}
-}
-
-// parseTypeField parses (type $id? (func (param …)* (result …)*)) after its
-// keyword; it runs in the collecting pass.
-func (p *parser) parseTypeField(open int) {
-	name, off, _ := p.optID()
-	p.define(spaceType, name, off)
-	if !p.isOpen("func") {
-		p.unexpected("(func")
-	}
-	p.next()
-	p.next()
-	var ft ir.FuncType
-	for p.isOpen("param") {
-		p.next()
-		p.next()
-		if p.tok.kind == scanID {
-			p.next()
-			ft.Params = append(ft.Params, p.parseValType())
-		} else {
-			for p.tok.kind != scanRParen {
-				ft.Params = append(ft.Params, p.parseValType())
-			}
-		}
-		p.expectRParen()
-	}
-	for p.isOpen("result") {
-		p.next()
-		p.next()
-		for p.tok.kind != scanRParen {
-			ft.Results = append(ft.Results, p.parseValType())
-		}
-		p.expectRParen()
-	}
-	p.expectRParen()
-	p.expectRParen()
-	m := p.mod.m
-	m.Types = append(m.Types, ir.FuncTypeDef(ft))
-	if name != "" {
-		if m.Names.Types == nil {
-			m.Names.Types = ir.NameMap{}
-		}
-		m.Names.Types[uint32(len(m.Types)-1)] = name
 	}
 }
 
@@ -305,15 +293,23 @@ func (p *parser) parseTypeUse(withNames, blockType bool) (idx uint32, ft ir.Func
 }
 
 // internType returns the index of the first type equal to params→results,
-// appending a copy if there is none (wabt's implicit type definitions). A
-// map keyed by the encoded signature keeps this O(1) per use.
+// appending a copy if there is none (wabt's implicit type definitions; the
+// spec's too: a type is reused only if it is a function type, final,
+// without supertypes and alone in its recursion group, and new ones are
+// appended after all explicit ones in order of use). A map keyed by the
+// encoded signature keeps this O(1) per use.
 func (p *parser) internType(params, results []ir.ValType) uint32 {
 	st := p.mod
 	m := st.m
 	if st.typeIndexOf == nil {
 		st.typeIndexOf = make(map[string]uint32, len(m.Types)+8)
+		inGroup := parseTypesInGroups(m)
 		for i := range m.Types {
-			key := string(parseSigKey(nil, m.Types[i].Params, m.Types[i].Results))
+			td := &m.Types[i]
+			if td.Kind != ir.CompFunc || td.Open || len(td.Supers) > 0 || inGroup != nil && inGroup[i] {
+				continue // the spec reuses only final singleton function types
+			}
+			key := string(parseSigKey(nil, td.Params, td.Results))
 			if _, dup := st.typeIndexOf[key]; !dup {
 				st.typeIndexOf[key] = uint32(i)
 			}
@@ -332,14 +328,15 @@ func (p *parser) internType(params, results []ir.ValType) uint32 {
 	return i
 }
 
-// sigKey encodes a signature as bytes: params, a separator, results.
+// sigKey encodes a signature as bytes: params, a separator, results,
+// four bytes per value type (which is never 0).
 func parseSigKey(dst []byte, params, results []ir.ValType) []byte {
 	for _, t := range params {
-		dst = append(dst, byte(t))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(t))
 	}
-	dst = append(dst, 0)
+	dst = append(dst, 0, 0, 0, 0)
 	for _, t := range results {
-		dst = append(dst, byte(t))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(t))
 	}
 	return dst
 }
@@ -356,4 +353,21 @@ func parseItoa(v uint64) string {
 		}
 	}
 	return string(b[i:])
+}
+
+// parseTypesInGroups marks the types that are members of an explicit
+// recursion group of more than one type.
+func parseTypesInGroups(m *ir.Module) []bool {
+	if len(m.Rec) == 0 {
+		return nil
+	}
+	in := make([]bool, len(m.Types))
+	for _, g := range m.Rec {
+		if g.Count > 1 {
+			for i := g.Start; i < g.Start+g.Count && int(i) < len(in); i++ {
+				in[i] = true
+			}
+		}
+	}
+	return in
 }

@@ -22,8 +22,11 @@ const (
 )
 
 // scanToken is one token: its kind and the half-open byte range [start, end).
+// annot is set when annotations (@…) were skipped before the token: the
+// parser then looks into the gap for the ones that mean something.
 type scanToken struct {
 	kind       scanKind
+	annot      bool
 	start, end int
 }
 
@@ -35,6 +38,10 @@ type scanner struct {
 	errMsg string // message of the last scanError token
 	errOff int    // where that error is
 }
+
+// scanIsLineEnd marks the characters that end a line comment: the spec's
+// lexer takes a bare CR as a newline too.
+func scanIsLineEnd(c byte) bool { return c == '\n' || c == '\r' }
 
 // scanIDChar marks the characters allowed in keywords, numbers and $ids.
 var scanIDChar = func() (t [256]bool) {
@@ -55,6 +62,7 @@ var scanIDChar = func() (t [256]bool) {
 func (s *scanner) next() scanToken {
 	src := s.src
 	i := s.off
+	annot := false
 	for i < len(src) {
 		c := src[i]
 		switch {
@@ -69,7 +77,7 @@ func (s *scanner) next() scanToken {
 			if i+1 < len(src) && src[i+1] == ';' {
 				// Line comment: up to the end of the line.
 				i += 2
-				for i < len(src) && src[i] != '\n' {
+				for i < len(src) && !scanIsLineEnd(src[i]) {
 					i++
 				}
 				continue
@@ -86,22 +94,40 @@ func (s *scanner) next() scanToken {
 				i = end
 				continue
 			}
+			if i+1 < len(src) && src[i+1] == '@' {
+				// An annotation: skipped like a comment, but marked on the
+				// token that follows.
+				end, msg, at := scanAnnotation(src, i)
+				if msg != "" {
+					s.off = end
+					return s.fail(at, msg)
+				}
+				i, annot = end, true
+				continue
+			}
 			s.off = i + 1
-			return scanToken{scanLParen, i, i + 1}
+			return scanToken{kind: scanLParen, annot: annot, start: i, end: i + 1}
 		case c == ')':
 			s.off = i + 1
-			return scanToken{scanRParen, i, i + 1}
+			return scanToken{kind: scanRParen, annot: annot, start: i, end: i + 1}
 		}
-		return s.word(i)
+		t := s.word(i)
+		t.annot = annot
+		return t
 	}
 	s.off = len(src)
-	return scanToken{scanEOF, len(src), len(src)}
+	return scanToken{kind: scanEOF, annot: annot, start: len(src), end: len(src)}
 }
 
 // word scans a maximal run of idchars and strings starting at i.
 func (s *scanner) word(i int) scanToken {
 	src := s.src
 	start := i
+	if src[i] == '$' {
+		if t, ok := s.quotedID(i); ok {
+			return t
+		}
+	}
 	strings, idchars := 0, 0
 	for i < len(src) {
 		c := src[i]
@@ -134,19 +160,49 @@ func (s *scanner) word(i int) scanToken {
 	s.off = i
 	if strings > 0 {
 		if idchars == 0 && strings == 1 {
-			return scanToken{scanString, start, i}
+			return scanToken{kind: scanString, start: start, end: i}
 		}
-		return scanToken{scanReserved, start, i}
+		return scanToken{kind: scanReserved, start: start, end: i}
 	}
 	switch c := src[start]; {
 	case c >= 'a' && c <= 'z':
-		return scanToken{scanKeyword, start, i}
+		return scanToken{kind: scanKeyword, start: start, end: i}
 	case c == '$' && i-start > 1:
-		return scanToken{scanID, start, i}
+		return scanToken{kind: scanID, start: start, end: i}
+	case c == '$':
+		return s.fail(start, "empty identifier")
 	case c >= '0' && c <= '9' || c == '+' || c == '-':
-		return scanToken{scanNumber, start, i}
+		return scanToken{kind: scanNumber, start: start, end: i}
 	}
-	return scanToken{scanReserved, start, i}
+	return scanToken{kind: scanReserved, start: start, end: i}
+}
+
+// quotedID scans $"…" at src[i] == '$'. It reports false when the token is
+// something else ($name, or $"…" followed by more token characters, a
+// reserved token). A $ not followed by a well-formed, non-empty string is
+// the spec's "empty identifier"; the name must be valid UTF-8.
+func (s *scanner) quotedID(i int) (scanToken, bool) {
+	src := s.src
+	if i+1 >= len(src) || src[i+1] != '"' {
+		return scanToken{}, false
+	}
+	end, msg, _ := scanStringEnd(src, i+1)
+	if msg != "" {
+		s.off = end
+		return s.fail(i, "empty identifier"), true
+	}
+	if end < len(src) && (scanIDChar[src[end]] || src[end] == '"') {
+		return scanToken{}, false
+	}
+	s.off = end
+	name := literalString(nil, src[i+1:end])
+	switch {
+	case len(name) == 0:
+		return s.fail(i, "empty identifier"), true
+	case !utf8.Valid(name):
+		return s.fail(i, "malformed UTF-8 encoding"), true
+	}
+	return scanToken{kind: scanID, start: i, end: end}, true
 }
 
 func scanQuoteRune(r rune) string {
@@ -159,7 +215,7 @@ func scanQuoteRune(r rune) string {
 
 func (s *scanner) fail(at int, msg string) scanToken {
 	s.errMsg, s.errOff = msg, at
-	return scanToken{scanError, at, s.off}
+	return scanToken{kind: scanError, start: at, end: s.off}
 }
 
 // scanBlockComment returns the offset after the (possibly nested) block
@@ -313,7 +369,7 @@ func scanSkipForm(src []byte, i int) (int, bool) {
 			}
 		case ';':
 			if i+1 < len(src) && src[i+1] == ';' {
-				for i < len(src) && src[i] != '\n' {
+				for i < len(src) && !scanIsLineEnd(src[i]) {
 					i++
 				}
 				continue

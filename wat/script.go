@@ -7,9 +7,10 @@ type Script struct {
 	Commands []Command
 }
 
-// Command is one script command: *ModuleCommand, *RegisterCommand,
-// *ActionCommand, *AssertReturn, *AssertTrap, *AssertExhaustion,
-// *AssertModule, *ThreadCommand or *WaitCommand.
+// Command is one script command: *ModuleCommand, *InstanceCommand,
+// *RegisterCommand, *ActionCommand, *AssertReturn, *AssertTrap,
+// *AssertExhaustion, *AssertException, *AssertModule, *ThreadCommand or
+// *WaitCommand.
 type Command interface {
 	// Position is where the command's '(' is.
 	Position() ir.Pos
@@ -24,11 +25,17 @@ const (
 	ModuleQuote                    // (module quote "…"*): text in Quote
 )
 
-// ModuleCommand defines a module: (module $name? …).
+// ModuleCommand defines a module: (module $name? …), and, unless it is a
+// definition, instantiates it at once (the instance takes the same name).
 type ModuleCommand struct {
 	Pos  ir.Pos
 	Name string // $name without '$', "" if absent
 	Kind ModuleKind
+	// Definition is set for (module definition $name? …): the module is
+	// only defined (decoded and validated), under Name; InstanceCommands
+	// instantiate it, as often as they like. Assertions on a module
+	// ignore it (the spec interpreter's grammar allows it there too).
+	Definition bool
 	// Module is the parsed module (ModuleText). For modules inside
 	// assertions, a text module that failed to parse has Module nil and
 	// Err set, so that the runner can report that one assertion.
@@ -39,6 +46,15 @@ type ModuleCommand struct {
 	// Start and End are the byte span of the whole (module …) form in the
 	// source, so tools can cut its text out.
 	Start, End int
+}
+
+// InstanceCommand is (module instance $instance? $module?): a new instance
+// of a module defined before (by (module definition …) or a plain module
+// command), named Instance for later actions, registers and gets.
+type InstanceCommand struct {
+	Pos      ir.Pos
+	Instance string // "" if unnamed
+	Module   string // the defined module's name; "" means the most recent module
 }
 
 // RegisterCommand is (register "as" $module?): it makes a module's exports
@@ -115,13 +131,21 @@ func (s V128Shape) LaneBits() uint {
 func (s V128Shape) IsFloat() bool { return s == ShapeF32x4 || s == ShapeF64x2 }
 
 // Value is a constant argument or expected result: (i32.const 1),
-// (v128.const f32x4 …), (ref.null func), (ref.extern 7).
+// (v128.const f32x4 …), (ref.null func), (ref.extern 7), (ref.host 7).
+//
+// References: (ref.null ht) has Null set and Type the nullable reference
+// to ht (ir.FuncRef for (ref.null func), ir.Ref(true, ir.HeapIndex(3)) for
+// (ref.null 3)); (ref.extern N) has Type ir.ExternRef and N in Lo: the host
+// value N seen from wasm as an externref; (ref.host N) has Type ir.AnyRef
+// and N in Lo: the same host value N as a reference in the any hierarchy
+// (what any.convert_extern makes of (ref.extern N)); (ref.func N) has Type
+// ir.FuncRef and N in Lo.
 type Value struct {
 	Type ir.ValType
 	// Bits are the value's bits: integers in two's complement, floats as
 	// IEEE bits (f32 in the low 32), v128 as the low and high 8 bytes
-	// little endian, the number of ref.extern (or ref.func) in Lo. Unused
-	// bits are zero.
+	// little endian, the number of ref.extern, ref.host (or ref.func) in
+	// Lo. Unused bits are zero.
 	Lo, Hi uint64
 	Shape  V128Shape // for v128: the lane shape it was written in
 	Null   bool      // ref.null
@@ -140,9 +164,17 @@ const (
 type ResultKind uint8
 
 const (
-	ResultValue  ResultKind = iota // Value, with NaN patterns where set
-	ResultRefAny                   // (ref.func) or (ref.extern): any non-null reference of Value.Type
-	ResultEither                   // one of Either
+	ResultValue ResultKind = iota // Value, with NaN patterns where set
+	// ResultRefAny is (ref.func), (ref.extern), (ref.struct), (ref.array),
+	// (ref.i31), (ref.eq), (ref.exn) or (ref) (also spelt (ref.any)): any
+	// non-null reference whose heap type is, or is a subtype of, the heap
+	// type of Value.Type (ir.FuncRef, ir.ExternRef, ir.StructRef,
+	// ir.ArrayRef, ir.I31Ref, ir.EqRef, ir.ExnRef, ir.AnyRef).
+	ResultRefAny
+	ResultEither // one of Either
+	// ResultRefNull is (ref.null) without a heap type: a null reference of
+	// any type. (ref.null ht) is a ResultValue with Value.Null.
+	ResultRefNull
 )
 
 // Result is an expected result of assert_return.
@@ -167,13 +199,23 @@ type AssertReturn struct {
 	Results []Result
 }
 
-// AssertTrap is (assert_trap action "msg") or (assert_trap module "msg");
-// exactly one of Action and Module is set.
+// AssertTrap is (assert_trap action "msg") or (assert_trap module "msg"),
+// the latter a module whose instantiation traps (the spec interpreter's
+// assert_uninstantiable); exactly one of Action, Module and Instance is
+// set (Instance for (assert_trap (module instance …) "msg")).
 type AssertTrap struct {
-	Pos     ir.Pos
-	Action  *Action
-	Module  *ModuleCommand
-	Message string
+	Pos      ir.Pos
+	Action   *Action
+	Module   *ModuleCommand
+	Instance *InstanceCommand
+	Message  string
+}
+
+// AssertException is (assert_exception action): the action must throw a
+// WebAssembly exception (one not caught inside the module).
+type AssertException struct {
+	Pos    ir.Pos
+	Action Action
 }
 
 // AssertExhaustion is (assert_exhaustion action "msg").
@@ -185,12 +227,19 @@ type AssertExhaustion struct {
 
 // AssertModule is assert_malformed (Kind ir.Malformed), assert_invalid
 // (ir.Invalid), assert_unlinkable (ir.Unlinkable) or assert_uninstantiable
-// (ir.Uninstantiable) on a module.
+// (ir.Uninstantiable) on a module. assert_malformed_custom and
+// assert_invalid_custom are Malformed and Invalid with Custom set: the
+// error is in a custom section or a custom annotation (@custom, @name,
+// @metadata.code.*), which an implementation may also ignore rather than
+// reject. Module is set, except for (assert_unlinkable (module instance
+// …) "msg"), which sets Instance.
 type AssertModule struct {
-	Pos     ir.Pos
-	Kind    ir.ErrorKind
-	Module  *ModuleCommand
-	Message string
+	Pos      ir.Pos
+	Kind     ir.ErrorKind
+	Custom   bool
+	Module   *ModuleCommand
+	Instance *InstanceCommand
+	Message  string
 }
 
 // ThreadCommand is (thread $name (shared (module $m))* command*): the
@@ -212,6 +261,8 @@ type WaitCommand struct {
 // Position implementations.
 
 func (c *ModuleCommand) Position() ir.Pos    { return c.Pos }
+func (c *InstanceCommand) Position() ir.Pos  { return c.Pos }
+func (c *AssertException) Position() ir.Pos  { return c.Pos }
 func (c *RegisterCommand) Position() ir.Pos  { return c.Pos }
 func (c *ActionCommand) Position() ir.Pos    { return c.Pos }
 func (c *AssertReturn) Position() ir.Pos     { return c.Pos }

@@ -20,7 +20,11 @@ func (p *parser) parseCommand() Command {
 	}
 	switch scanTransient(kw) {
 	case "module":
-		return p.parseModuleCommand(false)
+		m, inst := p.parseModuleOrInstance(false)
+		if inst != nil {
+			return inst
+		}
+		return m
 	case "register":
 		p.next()
 		p.next()
@@ -44,7 +48,7 @@ func (p *parser) parseCommand() Command {
 		p.next()
 		c := &AssertTrap{Pos: pos}
 		if p.isOpen("module") {
-			c.Module = p.parseModuleCommand(true)
+			c.Module, c.Instance = p.parseModuleOrInstance(true)
 		} else {
 			a := p.parseAction()
 			c.Action = &a
@@ -59,17 +63,38 @@ func (p *parser) parseCommand() Command {
 		c.Message = string(p.parseString())
 		p.expectRParen()
 		return c
-	case "assert_malformed", "assert_invalid", "assert_unlinkable", "assert_uninstantiable":
-		kind := map[string]ir.ErrorKind{
-			"assert_malformed": ir.Malformed, "assert_invalid": ir.Invalid,
-			"assert_unlinkable": ir.Unlinkable, "assert_uninstantiable": ir.Uninstantiable,
-		}[string(kw)]
+	case "assert_exception":
+		p.next()
+		p.next()
+		c := &AssertException{Pos: pos, Action: p.parseAction()}
+		p.expectRParen()
+		return c
+	case "assert_malformed", "assert_invalid", "assert_unlinkable", "assert_uninstantiable",
+		"assert_malformed_custom", "assert_invalid_custom":
+		c := &AssertModule{Pos: pos}
+		switch string(kw) {
+		case "assert_malformed":
+			c.Kind = ir.Malformed
+		case "assert_invalid":
+			c.Kind = ir.Invalid
+		case "assert_unlinkable":
+			c.Kind = ir.Unlinkable
+		case "assert_uninstantiable":
+			c.Kind = ir.Uninstantiable
+		case "assert_malformed_custom":
+			c.Kind, c.Custom = ir.Malformed, true
+		case "assert_invalid_custom":
+			c.Kind, c.Custom = ir.Invalid, true
+		}
 		p.next()
 		p.next()
 		if !p.isOpen("module") {
 			p.unexpected("(module")
 		}
-		c := &AssertModule{Pos: pos, Kind: kind, Module: p.parseModuleCommand(true)}
+		c.Module, c.Instance = p.parseModuleOrInstance(true)
+		if c.Instance != nil && c.Kind != ir.Unlinkable {
+			p.failAt(c.Instance.Pos.Offset(), "unexpected token instance, expected a module")
+		}
 		c.Message = string(p.parseString())
 		p.expectRParen()
 		return c
@@ -118,14 +143,45 @@ func (p *parser) parseCommand() Command {
 	return nil
 }
 
-// parseModuleCommand parses (module $name? (binary|quote)? …) at '('. In
-// an assertion (inAssert), a text module that fails to parse is recorded
-// in Err and skipped, so that one bad module does not lose the script.
-func (p *parser) parseModuleCommand(inAssert bool) *ModuleCommand {
+// parseModuleOrInstance parses (module instance $i? $m?) or a module
+// command at '(': exactly one of the results is non-nil.
+func (p *parser) parseModuleOrInstance(inAssert bool) (*ModuleCommand, *InstanceCommand) {
 	open := p.tok.start
+	if t := p.peek(); t.kind != scanKeyword || scanTransient(p.tokText(t)) != "module" {
+		p.next()
+		p.unexpected("module")
+	}
+	p.next()
+	p.next()
+	if !p.isKeyword("instance") {
+		return p.parseModuleCommand(open, inAssert), nil
+	}
+	p.next()
+	c := &InstanceCommand{Pos: ir.PosAt(open)}
+	if p.tok.kind == scanID {
+		first, _, _ := p.optID()
+		if p.tok.kind == scanID {
+			c.Instance = first
+			c.Module, _, _ = p.optID()
+		} else {
+			c.Module = first
+		}
+	}
+	p.expectRParen()
+	return nil, c
+}
+
+// parseModuleCommand parses the rest of (module definition? $name?
+// (binary|quote)? …) after the keyword module; open is where its '(' is.
+// In an assertion (inAssert), a text module that fails to parse is
+// recorded in Err and skipped, so that one bad module does not lose the
+// script.
+func (p *parser) parseModuleCommand(open int, inAssert bool) *ModuleCommand {
 	c := &ModuleCommand{Pos: ir.PosAt(open), Start: open}
-	p.next()
-	p.next()
+	if p.isKeyword("definition") {
+		c.Definition = true
+		p.next()
+	}
 	c.Name, _, _ = p.optID()
 	switch {
 	case p.isKeyword("binary"):
@@ -269,24 +325,44 @@ func (p *parser) parseValue(withPatterns bool) (Value, Result) {
 		v.Shape = p.parseV128Shape()
 		p.parseV128Lanes(&v, &r, withPatterns)
 	case "ref.null":
-		v.Type, v.Null = p.parseHeapType(), true
-	case "ref.extern", "ref.func":
-		v.Type = ir.ExternRef
-		if kw == "ref.func" {
+		if p.tok.kind == scanRParen && withPatterns {
+			r.Kind = ResultRefNull
+			break
+		}
+		v.Type, v.Null = ir.Ref(true, p.parseHeapType()), true
+	case "ref.extern", "ref.func", "ref.host":
+		switch kw {
+		case "ref.extern":
+			v.Type = ir.ExternRef
+		case "ref.func":
 			v.Type = ir.FuncRef
+		default:
+			v.Type = ir.AnyRef
 		}
 		if p.tok.kind == scanNumber {
 			v.Lo = uint64(p.parseU32())
-		} else if withPatterns {
+		} else if withPatterns && kw != "ref.host" {
 			r.Kind = ResultRefAny
 		} else {
 			p.unexpected("a number")
 		}
+	case "ref.struct", "ref.array", "ref.i31", "ref.eq", "ref.exn", "ref.any", "ref":
+		if !withPatterns {
+			p.failAt(kwOff, "unexpected token "+kw+", expected a constant")
+		}
+		r.Kind = ResultRefAny
+		v.Type = parseRefPatterns[kw]
 	default:
 		p.failAt(kwOff, "unexpected token "+kw+", expected a constant")
 	}
 	p.expectRParen()
 	return v, r
+}
+
+// parseRefPatterns are the reference type patterns of results, by keyword.
+var parseRefPatterns = map[string]ir.ValType{
+	"ref.struct": ir.StructRef, "ref.array": ir.ArrayRef, "ref.i31": ir.I31Ref, "ref.eq": ir.EqRef,
+	"ref.exn": ir.ExnRef, "ref.any": ir.AnyRef, "ref": ir.AnyRef,
 }
 
 // parseNaNPattern consumes nan:canonical or nan:arithmetic if allowed.

@@ -103,7 +103,7 @@ func newParserSafe(src *ir.Source, features ir.Features, err *error) (p *parser)
 
 func parseIsModuleField(kw string) bool {
 	switch kw {
-	case "type", "func", "table", "memory", "global", "import", "export", "start", "elem", "data":
+	case "type", "rec", "func", "table", "memory", "global", "tag", "import", "export", "start", "elem", "data":
 		return true
 	}
 	return false
