@@ -14,6 +14,16 @@ type EncodeOptions struct {
 	// Source, when set, is the file m's positions point into, so that
 	// errors print as file:line:col.
 	Source *ir.Source
+	// Features are the features the module is encoded for; the zero value
+	// means ir.DefaultFeatures() (WebAssembly 3.0). They pick between the
+	// forms of element segments, whose meaning typed function references
+	// changed: the function-index form has type (ref func) with them, so
+	// only (ref func) segments take it and funcref segments are written as
+	// expressions (as the spec and wasm-tools write them); without them it
+	// has type funcref, and funcref segments of ref.func elements take it
+	// (as wabt 1.0.32 writes them). Either way decoding with the same
+	// features gives the segment's type back.
+	Features ir.Features
 }
 
 // Encode writes m in the binary format. It does not validate m, but reports
@@ -25,7 +35,11 @@ func Encode(m *ir.Module, opts EncodeOptions) ([]byte, error) {
 	if m == nil {
 		return nil, ir.ErrorList{ir.Errorf(opts.Source, ir.NoPos, ir.Malformed, "binary: cannot encode a nil module")}
 	}
-	e := moduleEncoder{m: m, opts: opts}
+	features := opts.Features
+	if features == 0 {
+		features = ir.DefaultFeatures()
+	}
+	e := moduleEncoder{m: m, opts: opts, bodyStart: -1, typedFuncRefs: features.Has(ir.FeatureFunctionReferences)}
 	e.encodeModule()
 	if e.err != nil {
 		return nil, ir.ErrorList{e.err}

@@ -56,7 +56,7 @@ func (d *decoder) readModule() {
 	for !d.eof() {
 		idOff := d.pos
 		id := d.data[d.pos]
-		if id > sectionDataCount {
+		if id > maxSectionID {
 			d.fail(idOff, "malformed section id %#x", id)
 		}
 		if id != sectionCustom && last != 0 && sectionRank[id] <= sectionRank[last] {
@@ -79,6 +79,9 @@ func (d *decoder) readModule() {
 			d.readTableSection()
 		case sectionMemory:
 			d.readMemorySection()
+		case sectionTag:
+			d.requireFeature(idOff, ir.FeatureExceptions, "malformed section id 0xd", "the tag section")
+			d.readTagSection()
 		case sectionGlobal:
 			d.readGlobalSection()
 		case sectionExport:
@@ -143,169 +146,6 @@ func (d *decoder) readCustomSection(idOff, end int, after byte) {
 	})
 }
 
-func (d *decoder) readTypeSection() {
-	n := d.readLength()
-	d.m.Types = decodeMakeSlice[[]ir.TypeDef](n, d.capFor(n, 3))
-	for range n {
-		off := d.pos
-		if form := d.readTypeByte(); form != 0x60 {
-			d.fail(off, "malformed function type %#x", form)
-		}
-		d.m.Types = append(d.m.Types, ir.FuncTypeDef(ir.FuncType{Params: d.readValTypes(), Results: d.readValTypes()}))
-	}
-}
-
-// readValTypes reads a vector of value types (nil when empty).
-func (d *decoder) readValTypes() []ir.ValType {
-	n := d.readLength()
-	if n == 0 {
-		return nil
-	}
-	ts := make([]ir.ValType, n) // n <= remaining bytes, one byte each
-	for i := range ts {
-		ts[i] = d.readValType()
-	}
-	return ts
-}
-
-// readValType reads one value type, rejecting types of features that are off.
-func (d *decoder) readValType() ir.ValType {
-	off := d.pos
-	t := valTypeOfByte(d.readTypeByte())
-	switch t {
-	case ir.I32, ir.I64, ir.F32, ir.F64:
-	case ir.V128:
-		d.requireFeature(off, ir.FeatureSIMD, "malformed value type", "v128")
-	case ir.FuncRef, ir.ExternRef:
-		d.requireFeature(off, ir.FeatureReferenceTypes, "malformed value type", t.String())
-	default:
-		d.fail(off, "malformed value type %#x", d.data[off])
-	}
-	return t
-}
-
-// valTypeOfByte maps a one-byte value type code to its ValType (the
-// abbreviated reference types funcref, externref, ... included).
-func valTypeOfByte(b byte) ir.ValType {
-	if h, ok := ir.AbstractHeap(b); ok {
-		return ir.Ref(true, h)
-	}
-	return ir.ValType(b)
-}
-
-// readHeapType reads a heap type: an abstract type's code or a type index
-// as a non-negative s33.
-func (d *decoder) readHeapType() ir.HeapType {
-	off := d.pos
-	if !d.eof() {
-		if b := d.data[d.pos]; b&0xc0 == 0x40 { // a one-byte negative s33
-			d.pos++
-			h, ok := ir.AbstractHeap(b)
-			if !ok {
-				d.fail(off, "malformed heap type %#x", b)
-			}
-			if h != ir.HeapFunc && h != ir.HeapExtern {
-				d.requireFeature(off, ir.FeatureGC, "malformed heap type", h.String())
-			}
-			return h
-		}
-	}
-	x := d.readSigned(33)
-	if x < 0 || x > int64(ir.MaxTypeIndex) {
-		d.fail(off, "malformed heap type %d", x)
-	}
-	d.requireFeature(off, ir.FeatureFunctionReferences, "malformed heap type", "a type index")
-	return ir.HeapIndex(uint32(x))
-}
-
-// readRefType reads a reference type (table element type, ref.null).
-func (d *decoder) readRefType() ir.ValType {
-	off := d.pos
-	t := valTypeOfByte(d.readTypeByte())
-	switch t {
-	case ir.FuncRef:
-	case ir.ExternRef:
-		d.requireFeature(off, ir.FeatureReferenceTypes, "malformed reference type", "externref")
-	default:
-		d.fail(off, "malformed reference type %#x", d.data[off])
-	}
-	return t
-}
-
-// readTypeByte reads a type constructor, which the spec reads as an s7
-// LEB128: a continuation bit makes the integer too long.
-func (d *decoder) readTypeByte() byte {
-	b := d.readByte()
-	if b&0x80 != 0 {
-		d.fail(d.pos, "integer representation too long")
-	}
-	return b
-}
-
-// requireFeature fails with msg (the spec text) and a note naming the flag
-// that enables what when feature f is off.
-func (d *decoder) requireFeature(off int, f ir.Feature, msg, what string) {
-	if !d.features.Has(f) {
-		d.fail(off, "%s: %s requires %s", msg, what, f.Flag())
-	}
-}
-
-// readLimits reads limits flags, minimum and optional maximum. Flag bit 0
-// is "has maximum", bit 1 "shared" (threads), bit 2 "64-bit" (memory64).
-func (d *decoder) readLimits(allow64 bool) (lim ir.Limits, shared, is64 bool, flagsOff int) {
-	flagsOff = d.pos
-	flags := d.readByte()
-	valid := byte(limitsFlagMax | limitsFlagShared)
-	if allow64 && d.features.Has(ir.FeatureMemory64) {
-		valid |= limitsFlagIs64
-	}
-	if flags&^valid != 0 {
-		d.fail(flagsOff, "malformed limits flags %#x", flags)
-	}
-	lim.HasMax, shared, is64 = flags&limitsFlagMax != 0, flags&limitsFlagShared != 0, flags&limitsFlagIs64 != 0
-	read := d.readU64
-	if !is64 {
-		read = func() uint64 { return uint64(d.readU32()) }
-	}
-	lim.Min = read()
-	if lim.HasMax {
-		lim.Max = read()
-	}
-	return lim, shared, is64, flagsOff
-}
-
-func (d *decoder) readTableType() ir.TableType {
-	t := d.readRefType()
-	lim, shared, _, flagsOff := d.readLimits(false)
-	if shared {
-		d.fail(flagsOff, "tables cannot be shared (yet)")
-	}
-	return ir.TableType{Elem: t, Limits: lim}
-}
-
-func (d *decoder) readMemoryType() ir.MemoryType {
-	lim, shared, is64, flagsOff := d.readLimits(true)
-	if shared {
-		d.requireFeature(flagsOff, ir.FeatureThreads, "malformed limits flags", "a shared memory")
-	}
-	lim.Is64 = is64
-	return ir.MemoryType{Limits: lim, Shared: shared}
-}
-
-func (d *decoder) readGlobalType() ir.GlobalType {
-	t := d.readValType()
-	off := d.pos
-	switch mut := d.readByte(); mut {
-	case 0:
-		return ir.GlobalType{Type: t}
-	case 1:
-		return ir.GlobalType{Type: t, Mutable: true}
-	default:
-		d.fail(off, "malformed mutability %#x", mut)
-		panic("unreachable")
-	}
-}
-
 func (d *decoder) readImportSection() {
 	n := d.readLength()
 	d.m.Imports = decodeMakeSlice[[]ir.Import](n, d.capFor(n, 4))
@@ -324,6 +164,9 @@ func (d *decoder) readImportSection() {
 			im.Memory = d.readMemoryType()
 		case ir.ExternGlobal:
 			im.Global = d.readGlobalType()
+		case ir.ExternTag:
+			d.requireFeature(off, ir.FeatureExceptions, "malformed import kind 0x4", "a tag import")
+			im.Tag = d.readTagType()
 		default:
 			d.fail(off, "malformed import kind %#x", byte(im.Kind))
 		}
@@ -344,8 +187,7 @@ func (d *decoder) readTableSection() {
 	n := d.readLength()
 	d.m.Tables = decodeMakeSlice[[]ir.Table](n, d.capFor(n, 3))
 	for range n {
-		pos := ir.PosAt(d.pos)
-		d.m.Tables = append(d.m.Tables, ir.Table{Type: d.readTableType(), Pos: pos})
+		d.m.Tables = append(d.m.Tables, d.readTable())
 	}
 }
 
@@ -355,6 +197,15 @@ func (d *decoder) readMemorySection() {
 	for range n {
 		pos := ir.PosAt(d.pos)
 		d.m.Memories = append(d.m.Memories, ir.Memory{Type: d.readMemoryType(), Pos: pos})
+	}
+}
+
+func (d *decoder) readTagSection() {
+	n := d.readLength()
+	d.m.Tags = decodeMakeSlice[[]ir.Tag](n, d.capFor(n, 2))
+	for range n {
+		pos := ir.PosAt(d.pos)
+		d.m.Tags = append(d.m.Tags, ir.Tag{Type: d.readTagType(), Pos: pos})
 	}
 }
 
@@ -375,8 +226,11 @@ func (d *decoder) readExportSection() {
 		e := ir.Export{Pos: ir.PosAt(d.pos), Name: d.readName()}
 		off := d.pos
 		e.Kind = ir.ExternKind(d.readByte())
-		if e.Kind > ir.ExternGlobal {
+		if e.Kind > ir.ExternTag {
 			d.fail(off, "malformed export kind %#x", byte(e.Kind))
+		}
+		if e.Kind == ir.ExternTag {
+			d.requireFeature(off, ir.FeatureExceptions, "malformed export kind 0x4", "a tag export")
 		}
 		e.Index = d.readU32()
 		d.m.Exports = append(d.m.Exports, e)
@@ -390,6 +244,9 @@ func (d *decoder) readExportSection() {
 //	flags bit 1: with bit 0, declarative; without, an explicit table index
 //	flags bit 2: elements are expressions (else function indices), and the
 //	             type is a reference type (else an element kind byte)
+//
+// Function indices have type (ref func) (elemFuncType); the short active
+// form of expressions (flags 4) has type funcref.
 func (d *decoder) readElemSection() {
 	n := d.readLength()
 	d.m.Elems = decodeMakeSlice[[]ir.Elem](n, d.capFor(n, 3))
@@ -397,6 +254,10 @@ func (d *decoder) readElemSection() {
 		e := ir.Elem{Pos: ir.PosAt(d.pos), Type: ir.FuncRef}
 		off := d.pos
 		flags := d.readU32()
+		exprs := flags&elemFlagExprs != 0
+		if !exprs {
+			e.Type = d.elemFuncType()
+		}
 		if flags > 7 {
 			d.fail(off, "malformed elements segment kind %d", flags)
 		}
@@ -415,7 +276,6 @@ func (d *decoder) readElemSection() {
 		default:
 			e.Mode = ir.SegmentDeclarative
 		}
-		exprs := flags&elemFlagExprs != 0
 		if flags&(elemFlagPassive|elemFlagExplicitTable) != 0 { // explicit element kind or type
 			if exprs {
 				e.Type = d.readRefType()

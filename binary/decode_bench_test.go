@@ -38,3 +38,18 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeDefaultFeatures decodes the same 2.0 module with
+// WebAssembly 3.0's features on (multi-memory and memory64 change how
+// memory arguments are read): it must be as fast as BenchmarkDecode.
+func BenchmarkDecodeDefaultFeatures(b *testing.B) {
+	wasm := buildGoWasm(b)
+	src := ir.NewSource("hello.wasm", wasm, true)
+	b.SetBytes(int64(len(wasm)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(src, ir.DefaultFeatures()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -120,6 +120,20 @@ func (d *decoder) readBody(end int, exact bool) []ir.Instr {
 	return d.readExpr()
 }
 
+// Structural opcodes: the arms of a legacy try, which are no instructions
+// of their own.
+var (
+	opCatch    = byte(ir.OpCatch.Info().Code)
+	opCatchAll = byte(ir.OpCatchAll.Info().Code)
+	opDelegate = byte(ir.OpDelegate.Info().Code)
+)
+
+// isBlockImm reports whether imm is the shape of an instruction with a
+// body (block, loop, if, try_table, try).
+func isBlockImm(imm ir.Imm) bool {
+	return imm == ir.ImmBlock || imm == ir.ImmTryTable || imm == ir.ImmTry
+}
+
 // readConstExpr reads a constant expression (an initialiser or offset).
 // The usual one, a single instruction with a one-byte opcode and its end
 // (i32.const 1024, global.get 0), is read directly; anything else, or
@@ -127,7 +141,7 @@ func (d *decoder) readBody(end int, exact bool) []ir.Instr {
 func (d *decoder) readConstExpr() []ir.Instr {
 	start := d.pos
 	if start < len(d.data) && fastBodies {
-		if op := d.fastOps()[d.data[start]]; op != noOp && opImm[op] != ir.ImmBlock {
+		if op := d.fastOps()[d.data[start]]; op != noOp && !isBlockImm(opImm[op]) {
 			d.pos++
 			in := ir.Instr{Op: op, Pos: ir.PosAt(start)}
 			if imm := opImm[op]; imm != ir.ImmNone {
@@ -171,18 +185,20 @@ func (d *decoder) readExpr() []ir.Instr {
 			// The spec's instruction sequence stops at else and then
 			// expects the end of the enclosing block.
 			d.fail(off, "END opcode expected, found else")
-		case 0x07, 0x19, 0x18: // catch, catch_all, delegate: arms of a legacy try
+		case opCatch, opCatchAll, opDelegate: // arms of a legacy try
+			op := d.readOpcode(off, b) // names the feature when it is off
 			if n := len(d.frames); n > baseFrames && d.frames[n-1].instr.Op == ir.OpTry {
-				if d.legacyTryArm(&d.frames[n-1], off, b) {
+				if d.legacyTryArm(&d.frames[n-1], off, b, op) {
 					d.popFrame()
 				}
 				continue
 			}
+			d.fail(off, "illegal opcode %02x: %s outside a try block", b, op)
 		}
 
 		op := d.readOpcode(off, b)
 		imm := op.Info().Imm
-		if imm == ir.ImmBlock || imm == ir.ImmTryTable || imm == ir.ImmTry {
+		if isBlockImm(imm) {
 			in := ir.Instr{Op: op, Pos: ir.PosAt(off), Block: d.readBlockType()}
 			if imm == ir.ImmTryTable {
 				in.SetCatches(d.readCatches())
@@ -201,24 +217,23 @@ func (d *decoder) readExpr() []ir.Instr {
 // legacyTryArm handles catch (0x07), catch_all (0x19) and delegate (0x18)
 // at off inside the legacy try f; it reports whether the try is complete
 // (delegate ends it).
-func (d *decoder) legacyTryArm(f *decodeFrame, off int, b byte) bool {
-	op := d.readOpcode(off, b)
+func (d *decoder) legacyTryArm(f *decodeFrame, off int, b byte, op ir.Op) bool {
 	if f.inHandler && f.handlers[len(f.handlers)-1].All {
 		d.fail(off, "malformed legacy try: %s after catch_all", op)
 	}
-	if b == 0x18 && f.inHandler {
-		d.fail(off, "malformed legacy try: delegate after a handler")
+	if b == opDelegate {
+		if f.inHandler {
+			d.fail(off, "malformed legacy try: delegate after a handler")
+		}
+		f.instr.SetDelegate(d.readU32())
+		return true // popFrame closes the try's body
 	}
 	d.closeArm(f)
 	f.start = len(d.scratch)
-	switch b {
-	case 0x07:
+	if b == opCatch {
 		f.handlers = append(f.handlers, ir.Handler{Tag: d.readU32(), Pos: ir.PosAt(off)})
-	case 0x19:
+	} else {
 		f.handlers = append(f.handlers, ir.Handler{All: true, Pos: ir.PosAt(off)})
-	default:
-		f.instr.SetDelegate(d.readU32())
-		return true
 	}
 	f.inHandler = true
 	return false
@@ -434,22 +449,27 @@ func (d *decoder) readTableIndex() uint32 {
 	return 0
 }
 
-// readMemArg reads alignment flags and offset. With multi-memory, flag bit
-// 6 says a memory index follows. Offsets are u64 with memory64.
+// readMemArg reads alignment flags and offset. With multi-memory, as in
+// WebAssembly 3.0, the flags are below 0x80, bit 6 says a memory index
+// follows and the low six bits are the alignment (whose range the
+// validator checks); before, the flags are the alignment, at most 32.
+// Offsets are u64 with memory64.
 func (d *decoder) readMemArg() ir.MemArg {
 	var m ir.MemArg
 	off := d.pos
 	flags := d.readU32()
 	if d.features.Has(ir.FeatureMultiMemory) {
-		if flags >= 0x80 {
+		if flags >= 2*memArgFlagMemory {
 			d.fail(off, "malformed memop flags %#x", flags)
 		}
-		if flags&0x40 != 0 {
-			flags &^= 0x40
+		if flags&memArgFlagMemory != 0 {
+			flags &^= memArgFlagMemory
 			m.Memory = d.readU32()
 		}
-	}
-	if flags > 32 {
+	} else if flags > 32 {
+		if flags < 2*memArgFlagMemory && flags&memArgFlagMemory != 0 {
+			d.fail(off, "malformed memop flags %#x: a memory index requires %s", flags, ir.FeatureMultiMemory.Flag())
+		}
 		d.fail(off, "malformed memop flags %#x", flags)
 	}
 	m.Align = flags

@@ -37,13 +37,20 @@ var opImm = func() (t [ir.NumOps]ir.Imm) {
 }()
 
 // byteOps maps single-byte opcodes to ops; noOp marks bytes that are not
-// one (prefixes, end, else and unassigned bytes).
+// one (prefixes, end, else, a legacy try's catch, catch_all and delegate,
+// and unassigned bytes).
 var byteOps = func() (t [256]ir.Op) {
 	for b := range t {
 		t[b] = noOp
-		if op, ok := ir.LookupCode(0, uint32(b)); ok && !ir.IsPrefix(byte(b)) && op != ir.OpEnd && op != ir.OpElse {
-			t[b] = op
+		op, ok := ir.LookupCode(0, uint32(b))
+		if !ok || ir.IsPrefix(byte(b)) {
+			continue
 		}
+		switch op {
+		case ir.OpEnd, ir.OpElse, ir.OpCatch, ir.OpCatchAll, ir.OpDelegate:
+			continue
+		}
+		t[b] = op
 	}
 	return t
 }()
@@ -169,20 +176,44 @@ func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok boo
 		imm := opImm[op]
 		switch imm {
 		case ir.ImmNone:
-		case ir.ImmBlock:
-			if p >= end {
+		case ir.ImmBlock, ir.ImmTryTable:
+			if p = skipBlockType(data, p, end); p < 0 {
 				return 0, 0, false
 			}
-			if bt := data[p]; bt == 0x40 || bt&0xc0 == 0x40 {
-				p++
-			} else if p, _ = skipLEB(data, p, end); p < 0 {
-				return 0, 0, false
+			if imm == ir.ImmTryTable {
+				var n uint64
+				if p, n = skipLEB(data, p, end); p < 0 || n > uint64(end-p) {
+					return 0, 0, false
+				}
+				for i := uint64(0); i < n && p >= 0; i++ {
+					if p >= end {
+						return 0, 0, false
+					}
+					kind := data[p]
+					if p++; kind == byte(ir.Catch) || kind == byte(ir.CatchRef) {
+						p, _ = skipLEB(data, p, end) // the tag
+					}
+					if p >= 0 {
+						p, _ = skipLEB(data, p, end) // the label
+					}
+				}
+				if p < 0 {
+					return 0, 0, false
+				}
 			}
 			frames = append(frames, scanFrame{idx: len(d.counts), isIf: op == ir.OpIf})
 			d.counts = append(d.counts, 0, 0)
 		case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmElem, ir.ImmData,
 			ir.ImmI32, ir.ImmI64, ir.ImmTag, ir.ImmType, ir.ImmHeapType, ir.ImmRefType:
 			p, _ = skipLEB(data, p, end)
+		case ir.ImmBrOnCast: // flags, label, two heap types
+			if p++; p < end {
+				if p, _ = skipLEB(data, p, end); p >= 0 {
+					if p, _ = skipLEB(data, p, end); p >= 0 {
+						p, _ = skipLEB(data, p, end)
+					}
+				}
+			}
 		case ir.ImmStructField, ir.ImmArrayFixed, ir.ImmArrayData, ir.ImmArrayElem, ir.ImmTypePair:
 			if p, _ = skipLEB(data, p, end); p >= 0 {
 				p, _ = skipLEB(data, p, end)
@@ -240,8 +271,10 @@ func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok boo
 			if p, n = skipLEB(data, p, end); p < 0 || n > uint64(end-p) {
 				return 0, 0, false
 			}
-			p += int(n)
-		default:
+			for i := uint64(0); i < n && p >= 0; i++ {
+				p = skipValType(data, p, end)
+			}
+		default: // legacy try: the general path
 			return 0, 0, false
 		}
 		if p < 0 {
@@ -249,6 +282,32 @@ func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok boo
 		}
 	}
 	return 0, 0, false
+}
+
+// skipValType skips a value type starting at p: one byte, or 0x63/0x64 and
+// a heap type. It returns -1 when the type does not end before end.
+func skipValType(data []byte, p, end int) int {
+	if p >= end {
+		return -1
+	}
+	if b := data[p]; b == refNullPrefix || b == refPrefix {
+		p, _ = skipLEB(data, p+1, end)
+		return p
+	}
+	return p + 1
+}
+
+// skipBlockType skips a block type starting at p: 0x40, a value type, or a
+// type index (an s33). It returns -1 when the type does not end before end.
+func skipBlockType(data []byte, p, end int) int {
+	if p >= end {
+		return -1
+	}
+	if b := data[p]; b == 0x40 || b&0xc0 == 0x40 { // one-byte negative: empty or a value type
+		return skipValType(data, p, end)
+	}
+	p, _ = skipLEB(data, p, end)
+	return p
 }
 
 // skipIndex skips an index that is a LEB128 when leb is set and a reserved
@@ -280,9 +339,13 @@ func (d *decoder) readBodyFast(store []ir.Instr, counts []int32, top int32, end 
 	}()
 	blocks := 0
 	ops := d.fastOps()
-	// Memory arguments with a memory index or 64-bit offsets take the
-	// general reader.
-	memSlow := d.features.Has(ir.FeatureMultiMemory) || d.features.Has(ir.FeatureMemory64)
+	// A memory argument whose flags and offset are one byte each, with no
+	// memory index, is read inline: alignments up to 32, or 63 with
+	// multi-memory (readMemArg reads the rest and reports errors).
+	alignLimit := byte(32)
+	if d.features.Has(ir.FeatureMultiMemory) {
+		alignLimit = memArgFlagMemory - 1
+	}
 	for d.pos < end {
 		off := d.pos
 		b := d.data[off]
@@ -323,6 +386,11 @@ func (d *decoder) readBodyFast(store []ir.Instr, counts []int32, top int32, end 
 		f.i++
 		op := ops[b]
 		if op == noOp {
+			if !ir.IsPrefix(b) {
+				// An unknown byte, an op of a feature that is off, or a
+				// legacy try's arm: the general path reports it.
+				return nil, false
+			}
 			op = d.readOpcode(off, b)
 		}
 		in.Op = op
@@ -347,15 +415,18 @@ func (d *decoder) readBodyFast(store []ir.Instr, counts []int32, top int32, end 
 					continue
 				}
 			case ir.ImmMemArg:
-				if y := d.data[p+1]; x <= 32 && y < 0x80 && !memSlow {
+				if y := d.data[p+1]; x <= alignLimit && y < 0x80 {
 					in.Mem.Align, in.Mem.Offset = uint32(x), uint64(y)
 					d.pos += 2
 					continue
 				}
 			}
 		}
-		if imm == ir.ImmBlock {
+		if imm == ir.ImmBlock || imm == ir.ImmTryTable {
 			in.Block = d.readBlockType()
+			if imm == ir.ImmTryTable {
+				in.SetCatches(d.readCatches())
+			}
 			idx := 2 * blocks
 			blocks++
 			if idx+1 >= len(counts) {
@@ -371,6 +442,9 @@ func (d *decoder) readBodyFast(store []ir.Instr, counts []int32, top int32, end 
 			}
 			frames = append(frames, fastFrame{in: in, arm: in.Body, idx: idx})
 			continue
+		}
+		if imm == ir.ImmTry {
+			return nil, false // legacy try: the general path
 		}
 		if imm != ir.ImmNone {
 			d.readImmediates(in, imm)
@@ -421,7 +495,7 @@ func (d *decoder) prescanCode(n int) {
 		}
 		for i := uint64(0); i < runs && p >= 0; i++ {
 			if p, _ = skipLEB(data, p, end); p >= 0 {
-				p++ // the value type
+				p = skipValType(data, p, end)
 			}
 		}
 		if p < 0 || p >= end {

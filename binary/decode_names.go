@@ -46,6 +46,10 @@ func (d *decoder) decodeNameSection(content []byte) (ok bool) {
 			names.Elems = nd.readNameMap()
 		case nameSubDatas:
 			names.Datas = nd.readNameMap()
+		case nameSubFields:
+			names.Fields = nd.readIndirectNameMap()
+		case nameSubTags:
+			names.Tags = nd.readNameMap()
 		default: // labels and unknown subsections: nowhere to keep them
 			nd.pos = end
 		}

@@ -191,7 +191,7 @@ func decodeRoundTrip(wasm []byte, encode bool) error {
 	if !encode {
 		return nil
 	}
-	out, err := Encode(m, EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names)})
+	out, err := Encode(m, EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names), Features: suiteFeatures()})
 	if err != nil {
 		return fmt.Errorf("encode: %v", err)
 	}
@@ -303,7 +303,8 @@ func window(b []byte, i int) []byte {
 
 func namesEmpty(n *ir.Names) bool {
 	return len(n.Funcs) == 0 && len(n.Locals) == 0 && len(n.Types) == 0 && len(n.Tables) == 0 &&
-		len(n.Memories) == 0 && len(n.Globals) == 0 && len(n.Elems) == 0 && len(n.Datas) == 0
+		len(n.Memories) == 0 && len(n.Globals) == 0 && len(n.Elems) == 0 && len(n.Datas) == 0 &&
+		len(n.Tags) == 0 && len(n.Fields) == 0
 }
 
 // TestDecodeDebugNames compiles the repository's threads examples with

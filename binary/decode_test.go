@@ -427,10 +427,28 @@ func TestDecodeEveryOp(t *testing.T) {
 		t.Skip("binary.Encode is not implemented yet")
 	}
 	for op := ir.Op(0); op < ir.NumOps; op++ {
-		if op == ir.OpElse || op == ir.OpEnd {
-			continue // structure, not instructions of their own
-		}
 		in := ir.Instr{Op: op}
+		switch op {
+		case ir.OpElse, ir.OpEnd:
+			continue // structure, not instructions of their own
+		case ir.OpCatch, ir.OpCatchAll, ir.OpDelegate:
+			// Arms of a legacy try: a try with that arm.
+			in = ir.Instr{Op: ir.OpTry, Body: []ir.Instr{{Op: ir.OpNop}}}
+			switch op {
+			case ir.OpCatch:
+				in.SetHandlers([]ir.Handler{{Tag: 1, Body: []ir.Instr{{Op: ir.OpDrop}}}})
+			case ir.OpCatchAll:
+				in.SetHandlers([]ir.Handler{{Tag: 0, Body: []ir.Instr{{Op: ir.OpNop}}}, {All: true}})
+			default:
+				in.SetDelegate(2)
+			}
+		case ir.OpIf:
+			in.Body = []ir.Instr{{Op: ir.OpNop}}
+			in.SetElseBody([]ir.Instr{{Op: ir.OpUnreachable}})
+		case ir.OpTryTable:
+			in.SetCatches([]ir.CatchClause{{Kind: ir.Catch, Tag: 1, Label: 2}, {Kind: ir.CatchAllRef, Label: 3}})
+			in.Block = ir.BlockOf(ir.Ref(false, ir.HeapIndex(0)))
+		}
 		switch op.Info().Imm {
 		case ir.ImmHeapType:
 			in.SetHeapType(ir.HeapFunc)
@@ -475,7 +493,7 @@ func TestDecodeFixtures(t *testing.T) {
 		if !encoderWorks() {
 			continue
 		}
-		out, err := Encode(m, EncodeOptions{DebugNames: !namesEmpty(&m.Names)})
+		out, err := Encode(m, EncodeOptions{DebugNames: !namesEmpty(&m.Names), Features: threadsOn})
 		if err != nil {
 			t.Errorf("%s: encode: %v", name, err)
 			continue

@@ -7,9 +7,6 @@ import (
 )
 
 const (
-	encodeFuncTypeForm  = 0x60 // starts a function type
-	encodeRef           = 0x64 // (ref ht)
-	encodeRefNull       = 0x63 // (ref null ht)
 	encodeBlockTypeNone = 0x40 // empty block type
 	encodeSizeReserve   = 5    // bytes reserved for a u32 size, fixed up later
 )
@@ -26,6 +23,20 @@ type moduleEncoder struct {
 	// usesDataCount records that a memory.init or data.drop was written:
 	// only then does wabt keep the data count section.
 	usesDataCount bool
+	// typedFuncRefs: function-index element segments have type (ref func)
+	// (EncodeOptions.Features).
+	typedFuncRefs bool
+
+	// Code metadata (encode_meta.go): the function being written, where
+	// its body (locals) starts in buf (-1 outside function bodies), and
+	// the items found so far; codeStart is where the code section begins.
+	funcIndex uint32
+	bodyStart int
+	codeStart int
+	meta      []codeMetaItem
+	// metaNames are the code metadata section names the instructions
+	// carry, when a custom section of such a name has to be left out.
+	metaNames map[string]bool
 }
 
 // fail records the first error.
@@ -40,11 +51,12 @@ func (e *moduleEncoder) encodeModule() {
 	e.buf = make([]byte, 0, encodeEstimateSize(m))
 	e.buf = append(e.buf, 0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00)
 	for i := range m.Customs {
-		if c := &m.Customs[i]; c.After > sectionDataCount {
+		if c := &m.Customs[i]; c.After > maxSectionID {
 			e.fail(c.Pos, "custom section %q placed after unknown section id %d", c.Name, c.After)
 			return
 		}
 	}
+	e.metaNames = codeMetaNames(m)
 	e.writeCustomsAfter(0)
 	dataCountStart, dataCountEnd := -1, -1
 	for _, id := range sectionOrder {
@@ -59,6 +71,8 @@ func (e *moduleEncoder) encodeModule() {
 			e.writeTableSection()
 		case sectionMemory:
 			e.writeMemorySection()
+		case sectionTag:
+			e.writeTagSection()
 		case sectionGlobal:
 			e.writeGlobalSection()
 		case sectionExport:
@@ -77,6 +91,7 @@ func (e *moduleEncoder) encodeModule() {
 			}
 		case sectionCode:
 			e.writeCodeSection()
+			e.insertCodeMetadata() // before the code section, after the data count
 			// wabt keeps the data count section only when an instruction
 			// needs it; drop the one written above otherwise.
 			if dataCountStart >= 0 && !e.usesDataCount {
@@ -157,11 +172,13 @@ func (e *moduleEncoder) endSized(start int, pos ir.Pos) {
 	}
 }
 
-// writeCustomsAfter writes the custom sections that followed section id.
+// writeCustomsAfter writes the custom sections that followed section id,
+// except those the encoder writes itself: the name section with
+// DebugNames, code metadata sections the instructions carry.
 func (e *moduleEncoder) writeCustomsAfter(id byte) {
 	for i := range e.m.Customs {
 		c := &e.m.Customs[i]
-		if c.After != id || (e.opts.DebugNames && c.Name == "name") {
+		if c.After != id || (e.opts.DebugNames && c.Name == "name") || e.metaNames[c.Name] {
 			continue
 		}
 		start := e.beginSection(sectionCustom)
@@ -178,71 +195,6 @@ func (e *moduleEncoder) writeName(s string) {
 
 func (e *moduleEncoder) writeCount(n int) {
 	e.buf = appendULEB128(e.buf, uint64(n))
-}
-
-// writeValType writes a value type, failing on anything the format has no
-// encoding for. Nullable abstract references take their one-byte
-// abbreviation (funcref is 0x70), as wabt and wasm-tools write them.
-func (e *moduleEncoder) writeValType(t ir.ValType, pos ir.Pos, where string) {
-	if !t.IsValid() {
-		e.fail(pos, "invalid value type %#x in %s", uint32(t), where)
-		return
-	}
-	if !t.IsRef() {
-		e.buf = append(e.buf, byte(t))
-		return
-	}
-	h := t.Heap()
-	if h.IsAbstract() && t.Nullable() {
-		e.buf = append(e.buf, h.Code())
-		return
-	}
-	if t.Nullable() {
-		e.buf = append(e.buf, encodeRefNull)
-	} else {
-		e.buf = append(e.buf, encodeRef)
-	}
-	e.writeHeapType(h)
-}
-
-// writeHeapType writes an abstract heap type's code or a type index as a
-// non-negative s33.
-func (e *moduleEncoder) writeHeapType(h ir.HeapType) {
-	if h.IsAbstract() {
-		e.buf = append(e.buf, h.Code())
-		return
-	}
-	e.buf = appendSLEB128(e.buf, int64(h.Index()))
-}
-
-func (e *moduleEncoder) writeRefType(t ir.ValType, pos ir.Pos, where string) {
-	if t.IsValid() && !t.IsRef() {
-		e.fail(pos, "%s is not a reference type in %s", t, where)
-		return
-	}
-	e.writeValType(t, pos, where)
-}
-
-func (e *moduleEncoder) writeValTypes(ts []ir.ValType, pos ir.Pos, where string) {
-	e.writeCount(len(ts))
-	for _, t := range ts {
-		e.writeValType(t, pos, where)
-	}
-}
-
-func (e *moduleEncoder) writeTypeSection() {
-	if len(e.m.Types) == 0 {
-		return
-	}
-	start := e.beginSection(sectionType)
-	e.writeCount(len(e.m.Types))
-	for i := range e.m.Types {
-		ft := &e.m.Types[i]
-		e.buf = append(e.buf, encodeFuncTypeForm)
-		e.writeValTypes(ft.Params, ir.NoPos, "a function type")
-		e.writeValTypes(ft.Results, ir.NoPos, "a function type")
-	}
-	e.endSized(start, ir.NoPos)
 }
 
 func (e *moduleEncoder) writeImportSection() {
@@ -265,6 +217,9 @@ func (e *moduleEncoder) writeImportSection() {
 			e.writeMemoryType(im.Memory, im.Pos)
 		case ir.ExternGlobal:
 			e.writeGlobalType(im.Global, im.Pos)
+		case ir.ExternTag:
+			e.buf = append(e.buf, 0) // attribute: exception
+			e.buf = appendULEB128(e.buf, uint64(im.Tag))
 		default:
 			e.fail(im.Pos, "invalid import kind %d", im.Kind)
 		}
@@ -291,7 +246,17 @@ func (e *moduleEncoder) writeTableSection() {
 	start := e.beginSection(sectionTable)
 	e.writeCount(len(e.m.Tables))
 	for i := range e.m.Tables {
-		e.writeTableType(e.m.Tables[i].Type, e.m.Tables[i].Pos)
+		t := &e.m.Tables[i]
+		if t.Init != nil {
+			// An initializer is written whenever the IR has one, even
+			// ref.null of the element type, as wasm-tools does, so that
+			// decoding gives the IR back.
+			e.buf = append(e.buf, tableInitForm, 0)
+			e.writeTableType(t.Type, t.Pos)
+			e.writeExpr(t.Init)
+			continue
+		}
+		e.writeTableType(t.Type, t.Pos)
 	}
 	e.endSized(start, ir.NoPos)
 }
@@ -304,6 +269,19 @@ func (e *moduleEncoder) writeMemorySection() {
 	e.writeCount(len(e.m.Memories))
 	for i := range e.m.Memories {
 		e.writeMemoryType(e.m.Memories[i].Type, e.m.Memories[i].Pos)
+	}
+	e.endSized(start, ir.NoPos)
+}
+
+func (e *moduleEncoder) writeTagSection() {
+	if len(e.m.Tags) == 0 {
+		return
+	}
+	start := e.beginSection(sectionTag)
+	e.writeCount(len(e.m.Tags))
+	for i := range e.m.Tags {
+		e.buf = append(e.buf, 0) // attribute: exception
+		e.buf = appendULEB128(e.buf, uint64(e.m.Tags[i].Type))
 	}
 	e.endSized(start, ir.NoPos)
 }
@@ -330,7 +308,7 @@ func (e *moduleEncoder) writeExportSection() {
 	e.writeCount(len(e.m.Exports))
 	for i := range e.m.Exports {
 		ex := &e.m.Exports[i]
-		if ex.Kind > ir.ExternGlobal {
+		if ex.Kind > ir.ExternTag {
 			e.fail(ex.Pos, "invalid export kind %d", ex.Kind)
 			return
 		}
@@ -350,57 +328,6 @@ func (e *moduleEncoder) writeStartSection() {
 	e.endSized(start, ir.NoPos)
 }
 
-// writeTableType writes an element type and u32 limits.
-func (e *moduleEncoder) writeTableType(t ir.TableType, pos ir.Pos) {
-	e.writeRefType(t.Elem, pos, "a table type")
-	if t.Min > math.MaxUint32 || (t.HasMax && t.Max > math.MaxUint32) {
-		e.fail(pos, "table limits %d..%d do not fit in 32 bits", t.Min, t.Max)
-		return
-	}
-	flags := byte(0)
-	if t.HasMax {
-		flags |= limitsFlagMax
-	}
-	e.buf = append(e.buf, flags)
-	e.buf = appendULEB128(e.buf, t.Min)
-	if t.HasMax {
-		e.buf = appendULEB128(e.buf, t.Max)
-	}
-}
-
-// writeMemoryType writes memory limits; the flags byte carries the threads
-// proposal's shared bit (0x02) and memory64's index type bit (0x04).
-func (e *moduleEncoder) writeMemoryType(t ir.MemoryType, pos ir.Pos) {
-	if !t.Is64 && (t.Min > math.MaxUint32 || (t.HasMax && t.Max > math.MaxUint32)) {
-		e.fail(pos, "memory limits %d..%d do not fit in 32 bits", t.Min, t.Max)
-		return
-	}
-	flags := byte(0)
-	if t.HasMax {
-		flags |= limitsFlagMax
-	}
-	if t.Shared {
-		flags |= limitsFlagShared
-	}
-	if t.Is64 {
-		flags |= limitsFlagIs64
-	}
-	e.buf = append(e.buf, flags)
-	e.buf = appendULEB128(e.buf, t.Min)
-	if t.HasMax {
-		e.buf = appendULEB128(e.buf, t.Max)
-	}
-}
-
-func (e *moduleEncoder) writeGlobalType(t ir.GlobalType, pos ir.Pos) {
-	e.writeValType(t.Type, pos, "a global type")
-	if t.Mutable {
-		e.buf = append(e.buf, 1)
-	} else {
-		e.buf = append(e.buf, 0)
-	}
-}
-
 func (e *moduleEncoder) writeElemSection() {
 	if len(e.m.Elems) == 0 {
 		return
@@ -416,17 +343,19 @@ func (e *moduleEncoder) writeElemSection() {
 	e.endSized(start, ir.NoPos)
 }
 
-// writeElem picks the segment's form as wabt does: function indices when
-// the type is funcref and every element is a single ref.func, expressions
-// otherwise; an explicit table index (flag 2) for an active segment only
-// when the table is not 0 or the type is not funcref, because the short
-// active forms imply funcref.
+// writeElem picks the segment's form as the spec and wabt do: function
+// indices when every element is a single ref.func and the segment's type
+// is the one that form has ((ref func) with typed function references,
+// funcref before; see EncodeOptions.Features), expressions otherwise. An
+// active segment names its table (flags 2 and 6) unless it is table 0 and
+// the type is the one the short form implies (flags 0: function indices, 4:
+// funcref expressions).
 func (e *moduleEncoder) writeElem(el *ir.Elem) {
-	if !el.Type.IsRef() {
-		e.fail(el.Pos, "element segment type %s (0x%02x) is not a reference type", el.Type, byte(el.Type))
+	if !el.Type.IsRef() || !el.Type.IsValid() {
+		e.fail(el.Pos, "element segment type %s (%#x) is not a reference type", el.Type, uint32(el.Type))
 		return
 	}
-	funcIndices := el.Type == ir.FuncRef
+	funcIndices := el.Type == ir.Ref(false, ir.HeapFunc) || (el.Type == ir.FuncRef && !e.typedFuncRefs)
 	for _, init := range el.Init {
 		if len(init) != 1 || init[0].Op != ir.OpRefFunc {
 			funcIndices = false
@@ -436,7 +365,7 @@ func (e *moduleEncoder) writeElem(el *ir.Elem) {
 	var flags byte
 	switch el.Mode {
 	case ir.SegmentActive:
-		if el.Table != 0 || el.Type != ir.FuncRef {
+		if el.Table != 0 || (!funcIndices && el.Type != ir.FuncRef) {
 			flags |= elemFlagExplicitTable
 		}
 	case ir.SegmentPassive:
@@ -461,7 +390,7 @@ func (e *moduleEncoder) writeElem(el *ir.Elem) {
 		if funcIndices {
 			e.buf = append(e.buf, elemKindFunc)
 		} else {
-			e.buf = append(e.buf, byte(el.Type))
+			e.writeRefType(el.Type, el.Pos, "an element segment")
 		}
 	}
 	e.writeCount(len(el.Init))
@@ -479,11 +408,14 @@ func (e *moduleEncoder) writeCodeSection() {
 		return
 	}
 	start := e.beginSection(sectionCode)
+	e.codeStart = start - encodeSizeReserve - 1
 	e.writeCount(len(e.m.Funcs))
+	imported := e.m.NumImported(ir.ExternFunc)
 	for i := range e.m.Funcs {
 		f := &e.m.Funcs[i]
 		e.ensureRoom(encodeBodyRoom)
 		body := e.beginSized()
+		e.funcIndex, e.bodyStart = uint32(imported+i), body
 		e.writeLocals(f)
 		e.writeInstrs(f.Body)
 		e.buf = append(e.buf, encodeOpEnd)
@@ -492,6 +424,7 @@ func (e *moduleEncoder) writeCodeSection() {
 		}
 		e.endSized(body, f.Pos)
 	}
+	e.bodyStart = -1
 	e.endSized(start, ir.NoPos)
 }
 

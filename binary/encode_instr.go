@@ -8,10 +8,6 @@ var (
 	encodeOpEnd  = byte(ir.OpEnd.Info().Code)
 )
 
-// memArgFlagMemory is set in a memarg's alignment field when a memory index
-// follows (multi-memory); alignments must stay below it.
-const memArgFlagMemory = 1 << 6
-
 // writeExpr writes a constant expression (global initialiser, segment
 // offset, element) and its end.
 func (e *moduleEncoder) writeExpr(body []ir.Instr) {
@@ -58,6 +54,9 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		// still report "invalid result arity".
 		info = ir.OpSelect.Info()
 	}
+	if in.Ext != nil && len(in.Ext.Meta) > 0 {
+		e.noteMeta(in)
+	}
 	e.writeOpcode(info)
 	b := e.buf
 	switch info.Imm {
@@ -70,6 +69,10 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		cs := in.Catches()
 		e.writeCount(len(cs))
 		for _, c := range cs {
+			if c.Kind > ir.CatchAllRef {
+				e.fail(in.Pos, "invalid catch clause kind %d", c.Kind)
+				return
+			}
 			e.buf = append(e.buf, byte(c.Kind))
 			if c.Kind == ir.Catch || c.Kind == ir.CatchRef {
 				e.buf = appendULEB128(e.buf, uint64(c.Tag))
@@ -91,6 +94,11 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		b = appendULEB128(b, uint64(in.Index2))
 	case ir.ImmRefType: // the opcode says whether the target is nullable
 		e.buf = b
+		if t := in.RefType(); t.IsRef() && t.Nullable() != (in.Op == ir.OpRefTestNull || in.Op == ir.OpRefCastNull) {
+			// The two rows of ref.test and ref.cast differ in just that.
+			e.fail(in.Pos, "%s: the row does not match the nullability of %s", in.Op, t)
+			return
+		}
 		e.writeRefHeap(in.RefType(), in)
 		return
 	case ir.ImmBrOnCast:
@@ -207,6 +215,10 @@ func (e *moduleEncoder) writeBlock(in *ir.Instr) {
 		e.writeInstrs(els)
 	}
 	if in.Op == ir.OpTry {
+		if _, ok := in.Delegate(); ok && len(in.Handlers()) > 0 {
+			e.fail(in.Pos, "try has both handlers and a delegate")
+			return
+		}
 		for _, h := range in.Handlers() {
 			if h.All {
 				e.writeOpcode(ir.OpCatchAll.Info())
@@ -236,7 +248,7 @@ func (e *moduleEncoder) writeBlockType(in *ir.Instr) {
 	case ir.BlockValue:
 		e.writeValType(bt.Value, in.Pos, "a block type")
 	case ir.BlockIndex:
-		if int(bt.Index) < len(e.m.Types) {
+		if int(bt.Index) < len(e.m.Types) && e.m.Types[bt.Index].Kind == ir.CompFunc {
 			ft := &e.m.Types[bt.Index]
 			if len(ft.Params) == 0 && len(ft.Results) == 0 {
 				e.buf = append(e.buf, encodeBlockTypeNone)

@@ -182,7 +182,7 @@ func TestEncodeEveryOp(t *testing.T) {
 		case ir.ImmSelect:
 			in.SetSelectTypes([]ir.ValType{ir.I64})
 		case ir.ImmRefType:
-			in.SetRefType(ir.FuncRef)
+			in.SetRefType(ir.Ref(op == ir.OpRefTestNull || op == ir.OpRefCastNull, ir.HeapFunc))
 		case ir.ImmBrOnCast:
 			in.SetCastTypes(ir.AnyRef, ir.EqRef)
 		}
@@ -258,7 +258,9 @@ func encodeTestRefFunc(i uint32) []ir.Instr { return []ir.Instr{{Op: ir.OpRefFun
 
 var encodeTestOffset = []ir.Instr{{Op: ir.OpI32Const, Value: 0}}
 
-// TestEncodeElemForms checks that segments take wabt's canonical form.
+// TestEncodeElemForms checks that segments take wabt's canonical form
+// when encoded for the 2.0 features (where the function-index form has type
+// funcref).
 func TestEncodeElemForms(t *testing.T) {
 	refNullFunc := []ir.Instr{{Op: ir.OpRefNull, Index: uint32(ir.HeapFunc)}}
 	refNullExtern := []ir.Instr{{Op: ir.OpRefNull, Index: uint32(ir.HeapExtern)}}
@@ -292,10 +294,53 @@ func TestEncodeElemForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		m := &ir.Module{Elems: []ir.Elem{tt.el}}
-		ids, contents := encodeTestSections(t, encodeTestMust(t, m, EncodeOptions{}))
+		ids, contents := encodeTestSections(t, encodeTestMust(t, m, EncodeOptions{Features: threadsOn}))
 		want := encodeTestHex(t, "01 "+tt.want)
 		if len(ids) != 1 || ids[0] != sectionElem || !bytes.Equal(contents[0], want) {
 			t.Errorf("%s: got sections %v % x, want elem % x", tt.name, ids, contents, want)
+		}
+	}
+}
+
+// TestEncodeElemForms3 checks the forms with typed function references
+// (the default): the function-index form is for (ref func) segments, a
+// funcref segment is written as expressions even when they are all ref.func,
+// so that each decodes to its type.
+func TestEncodeElemForms3(t *testing.T) {
+	refFunc := ir.Ref(false, ir.HeapFunc)
+	tests := []struct {
+		name string
+		el   ir.Elem
+		want string
+	}{
+		{"active table 0 (ref func) indices", ir.Elem{Offset: encodeTestOffset, Type: refFunc, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"00 41 00 0b 01 00"},
+		{"passive (ref func) indices", ir.Elem{Mode: ir.SegmentPassive, Type: refFunc, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"01 00 01 00"},
+		{"active table 1 (ref func) indices", ir.Elem{Table: 1, Offset: encodeTestOffset, Type: refFunc, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"02 01 41 00 0b 00 01 00"},
+		{"active table 0 funcref ref.func", ir.Elem{Offset: encodeTestOffset, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"04 41 00 0b 01 d2 00 0b"},
+		{"passive funcref ref.func", ir.Elem{Mode: ir.SegmentPassive, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"05 70 01 d2 00 0b"},
+		{"declarative funcref ref.func", ir.Elem{Mode: ir.SegmentDeclarative, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(0)}},
+			"07 70 01 d2 00 0b"},
+		{"empty funcref segment", ir.Elem{Offset: encodeTestOffset, Type: ir.FuncRef}, "04 41 00 0b 00"},
+		{"empty (ref func) segment", ir.Elem{Offset: encodeTestOffset, Type: refFunc}, "00 41 00 0b 00"},
+		{"(ref func) expressions on table 0", ir.Elem{Offset: encodeTestOffset, Type: refFunc, Init: [][]ir.Instr{{{Op: ir.OpGlobalGet}}}},
+			"06 00 41 00 0b 64 70 01 23 00 0b"},
+	}
+	for _, tt := range tests {
+		m := &ir.Module{Elems: []ir.Elem{tt.el}}
+		wasm := encodeTestMust(t, m, EncodeOptions{})
+		ids, contents := encodeTestSections(t, wasm)
+		want := encodeTestHex(t, "01 "+tt.want)
+		if len(ids) != 1 || ids[0] != sectionElem || !bytes.Equal(contents[0], want) {
+			t.Errorf("%s: got sections %v % x, want elem % x", tt.name, ids, contents, want)
+			continue
+		}
+		if d := decodeTestMust(t, wasm, ir.DefaultFeatures()); d.Elems[0].Type != tt.el.Type {
+			t.Errorf("%s: decodes to type %s", tt.name, d.Elems[0].Type)
 		}
 	}
 }
@@ -362,7 +407,7 @@ func TestEncodeSectionOrderAndCustoms(t *testing.T) {
 		Globals:  []ir.Global{{Type: ir.GlobalType{Type: ir.I32}, Init: []ir.Instr{{Op: ir.OpI32Const, Value: 7}}}},
 		Exports:  []ir.Export{{Name: "f", Kind: ir.ExternFunc, Index: 1}, {Name: "mem", Kind: ir.ExternMemory}},
 		Start:    &ir.Start{Func: 1},
-		Elems:    []ir.Elem{{Offset: encodeTestOffset, Type: ir.FuncRef, Init: [][]ir.Instr{encodeTestRefFunc(1)}}},
+		Elems:    []ir.Elem{{Offset: encodeTestOffset, Type: ir.Ref(false, ir.HeapFunc), Init: [][]ir.Instr{encodeTestRefFunc(1)}}},
 		Datas:    []ir.Data{{Offset: encodeTestOffset, Init: []byte("x")}},
 		Customs: []ir.Custom{
 			{Name: "first", Data: []byte{1, 2}, After: 0},
@@ -482,15 +527,31 @@ func TestEncodeErrors(t *testing.T) {
 		{"bad local type", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Funcs: []ir.Func{{Locals: []ir.LocalRun{{Count: 1, Type: 0x12}}, Pos: pos}}}, "invalid value type 0x12"},
 		{"bad param type", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{Params: []ir.ValType{1}}})}, "invalid value type"},
 		{"bad import kind", &ir.Module{Imports: []ir.Import{{Kind: 7, Pos: pos}}}, "invalid import kind"},
-		{"bad export kind", &ir.Module{Exports: []ir.Export{{Kind: 4, Pos: pos}}}, "invalid export kind"},
+		{"bad export kind", &ir.Module{Exports: []ir.Export{{Kind: 5, Pos: pos}}}, "invalid export kind"},
 		{"table of i32", &ir.Module{Tables: []ir.Table{{Type: ir.TableType{Elem: ir.I32}, Pos: pos}}}, "not a reference type"},
-		{"table too large", &ir.Module{Tables: []ir.Table{{Type: ir.TableType{Elem: ir.FuncRef, Limits: ir.Limits{Min: 1 << 32}}, Pos: pos}}}, "do not fit in 32 bits"},
-		{"memory32 too large", &ir.Module{Memories: []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Max: 1 << 32, HasMax: true}}, Pos: pos}}}, "do not fit in 32 bits"},
+		{"array of two", &ir.Module{Types: []ir.TypeDef{{Kind: ir.CompArray, Fields: make([]ir.FieldType, 2), Pos: pos}}}, "array type with 2 element types"},
+		{"bad composite kind", &ir.Module{Types: []ir.TypeDef{{Kind: 3, Pos: pos}}}, "invalid composite type kind"},
+		{"bad field type", &ir.Module{Types: []ir.TypeDef{{Kind: ir.CompStruct, Fields: []ir.FieldType{{Type: 0x76}}, Pos: pos}}}, "invalid value type 0x76"},
+		{"rec beyond types", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}}), Rec: []ir.RecGroup{{Start: 1, Count: 1, Pos: pos}}}, "recursion group"},
+		{"rec overlap", &ir.Module{Types: ir.TypeDefs([]ir.FuncType{{}, {}}), Rec: []ir.RecGroup{{Start: 0, Count: 2}, {Start: 1, Count: 0, Pos: pos}}}, "recursion group"},
+		{"bad ref type", fn(ir.Instr{Op: ir.OpRefTest, Index: uint32(ir.I32), Pos: pos}), "invalid value type"},
+		{"ref.test of a nullable type", fn(ir.Instr{Op: ir.OpRefTest, Index: uint32(ir.AnyRef), Pos: pos}), "does not match the nullability"},
+		{"bad catch kind", fn(func() ir.Instr {
+			in := ir.Instr{Op: ir.OpTryTable, Pos: pos}
+			in.SetCatches([]ir.CatchClause{{Kind: 4}})
+			return in
+		}()), "invalid catch clause kind"},
+		{"try with handlers and delegate", fn(func() ir.Instr {
+			in := ir.Instr{Op: ir.OpTry, Pos: pos}
+			in.SetHandlers([]ir.Handler{{All: true}})
+			in.SetDelegate(0)
+			return in
+		}()), "both handlers and a delegate"},
 		{"bad global type", &ir.Module{Globals: []ir.Global{{Type: ir.GlobalType{Type: 3}, Pos: pos}}}, "invalid value type"},
 		{"elem of i32", &ir.Module{Elems: []ir.Elem{{Type: ir.I32, Pos: pos}}}, "not a reference type"},
 		{"elem mode", &ir.Module{Elems: []ir.Elem{{Type: ir.FuncRef, Mode: 5, Pos: pos}}}, "invalid element segment mode"},
 		{"declarative data", &ir.Module{Datas: []ir.Data{{Mode: ir.SegmentDeclarative, Pos: pos}}}, "invalid data segment mode"},
-		{"custom after unknown section", &ir.Module{Customs: []ir.Custom{{Name: "x", After: 13, Pos: pos}}}, "unknown section id 13"},
+		{"custom after unknown section", &ir.Module{Customs: []ir.Custom{{Name: "x", After: 14, Pos: pos}}}, "unknown section id 14"},
 		{"bad instruction in a global", &ir.Module{Globals: []ir.Global{{Type: ir.GlobalType{Type: ir.I32}, Init: []ir.Instr{{Op: ir.OpEnd, Pos: pos}}}}}, "end cannot appear"},
 	}
 	for _, tt := range tests {
@@ -508,7 +569,7 @@ func TestEncodeErrors(t *testing.T) {
 		if !strings.Contains(e.Msg, tt.want) || !strings.HasPrefix(e.Msg, "binary: ") {
 			t.Errorf("%s: error %q, want it to contain %q", tt.name, err, tt.want)
 		}
-		if e.Pos != pos && tt.name != "bad param type" {
+		if e.Pos != pos && tt.name != "bad param type" && tt.name != "rec overlap" {
 			t.Errorf("%s: error position %d, want %d", tt.name, e.Pos, pos)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/watt-wasm/watt/internal/testsuite"
 
 	"github.com/watt-wasm/watt/ir"
+	"github.com/watt-wasm/watt/wat"
 )
 
 // fuzzSeedWat are a few threads-suite text files whose compiled modules
@@ -37,7 +38,7 @@ func FuzzDecode(f *testing.F) {
 				// without types, so the IR cannot come back unchanged.
 				continue
 			}
-			opts := EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names)}
+			opts := EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names), Features: features}
 			out, err := Encode(m, opts)
 			if err != nil {
 				continue // not every decodable module is representable (e.g. name maps of absent entities)
@@ -54,6 +55,9 @@ func FuzzDecode(f *testing.F) {
 			// wabt, and so the encoder, writes a block whose type index
 			// names a [] -> [] or [] -> [t] signature in the short form.
 			shortenBlockTypes(m)
+			// Without typed function references, (ref func) segments
+			// come back as funcref.
+			funcIndexElemTypes(m, features)
 			if diff := diffModules(m, m2); diff != "" {
 				t.Fatalf("encode → decode changed the IR:\n%s", diff)
 			}
@@ -90,6 +94,37 @@ func addFuzzSeeds(f *testing.F) {
 		}
 		for _, b := range bins {
 			f.Add(b.Binary)
+		}
+	}
+	// The 3.0 core suite's binary modules, and modules with a bit of
+	// every 3.0 construct.
+	if core, ok := testsuite.LookupCore(); ok {
+		for _, name := range []string{"binary.wast", "binary-gc.wast", "binary-leb128.wast", "custom.wast", "align.wast"} {
+			data, err := os.ReadFile(filepath.Join(core, name))
+			if err != nil {
+				continue
+			}
+			script, err := wat.ParseScript(ir.NewSource(name, data, false), testsuite.CoreFeatures)
+			if err != nil {
+				continue
+			}
+			for _, c := range script.Commands {
+				var mc *wat.ModuleCommand
+				switch c := c.(type) {
+				case *wat.ModuleCommand:
+					mc = c
+				case *wat.AssertModule:
+					mc = c.Module
+				}
+				if mc != nil && mc.Kind == wat.ModuleBinary {
+					f.Add(mc.Binary)
+				}
+			}
+		}
+	}
+	for _, m := range wasm3SeedModules() {
+		if b, err := Encode(m, EncodeOptions{DebugNames: true}); err == nil {
+			f.Add(b)
 		}
 	}
 	if _, err := exec.LookPath("wast2json"); err != nil {
@@ -163,6 +198,29 @@ func shortenBlockTypes(m *ir.Module) {
 	})
 }
 
+// funcIndexElemTypes gives every element segment that the encoder writes
+// as function indices the type that form decodes to. With typed function
+// references that is (ref func), the only type written so; without them it
+// is funcref, and (ref func) segments of ref.func elements become funcref.
+func funcIndexElemTypes(m *ir.Module, features ir.Features) {
+	if features.Has(ir.FeatureFunctionReferences) {
+		return
+	}
+	for i := range m.Elems {
+		el := &m.Elems[i]
+		if el.Type != ir.Ref(false, ir.HeapFunc) {
+			continue
+		}
+		indices := true
+		for _, init := range el.Init {
+			indices = indices && len(init) == 1 && init[0].Op == ir.OpRefFunc
+		}
+		if indices {
+			el.Type = ir.FuncRef
+		}
+	}
+}
+
 // hasEmptyTypedSelect reports whether m has a typed select (0x1c) with an
 // empty type vector.
 func hasEmptyTypedSelect(m *ir.Module) bool {
@@ -213,4 +271,49 @@ func FuzzDecodeFastPath(f *testing.F) {
 			}
 		}
 	})
+}
+
+// wasm3SeedModules are small modules using the WebAssembly 3.0 constructs:
+// GC types in recursion groups, typed references, tags and both kinds of
+// exception handling, table initializers, 64-bit and multiple memories and
+// tables, code metadata, field and tag names.
+func wasm3SeedModules() []*ir.Module {
+	hint := ir.Instr{Op: ir.OpBrIf}
+	hint.SetMeta([]ir.CodeMeta{{Name: "branch_hint", Data: []byte{1}}})
+	cast := ir.Instr{Op: ir.OpBrOnCast}
+	cast.SetCastTypes(ir.AnyRef, ir.Ref(false, ir.HeapIndex(0)))
+	tryTable := ir.Instr{Op: ir.OpTryTable, Block: ir.BlockOf(ir.ExnRef), Body: []ir.Instr{{Op: ir.OpUnreachable}}}
+	tryTable.SetCatches([]ir.CatchClause{{Kind: ir.CatchAllRef, Label: 0}})
+	try := ir.Instr{Op: ir.OpTry, Body: []ir.Instr{{Op: ir.OpThrow}}}
+	try.SetHandlers([]ir.Handler{{Tag: 0, Body: []ir.Instr{{Op: ir.OpRethrow}}}, {All: true}})
+	sel := ir.Instr{Op: ir.OpSelectTyped}
+	sel.SetSelectTypes([]ir.ValType{ir.Ref(true, ir.HeapIndex(0))})
+	types := []ir.TypeDef{
+		{Kind: ir.CompStruct, Open: true, Fields: []ir.FieldType{{Type: ir.I8, Mutable: true}, {Type: ir.Ref(true, ir.HeapIndex(1))}}},
+		{Kind: ir.CompArray, Supers: nil, Fields: []ir.FieldType{{Type: ir.I16}}},
+		{Kind: ir.CompStruct, Supers: []uint32{0}, Fields: []ir.FieldType{{Type: ir.I8, Mutable: true}, {Type: ir.Ref(true, ir.HeapIndex(1))}}},
+		ir.FuncTypeDef(ir.FuncType{Params: []ir.ValType{ir.AnyRef}, Results: []ir.ValType{ir.Ref(false, ir.HeapIndex(0))}}),
+		ir.FuncTypeDef(ir.FuncType{}),
+	}
+	return []*ir.Module{{
+		Types:   types,
+		Rec:     []ir.RecGroup{{Start: 0, Count: 3}, {Start: 3, Count: 0}},
+		Imports: []ir.Import{{Module: "m", Name: "t", Kind: ir.ExternTag, Tag: 4}},
+		Funcs: []ir.Func{{Type: 3, Locals: []ir.LocalRun{{Count: 1, Type: ir.Ref(true, ir.HeapIndex(2))}}, Body: []ir.Instr{
+			{Op: ir.OpBlock, Block: ir.BlockOf(ir.Ref(false, ir.HeapIndex(0))), Body: []ir.Instr{
+				{Op: ir.OpLocalGet}, cast, {Op: ir.OpDrop}, {Op: ir.OpI32Const}, hint, {Op: ir.OpUnreachable},
+			}},
+			{Op: ir.OpBlock, Block: ir.BlockOf(ir.ExnRef), Body: []ir.Instr{tryTable}}, {Op: ir.OpThrowRef},
+			try, {Op: ir.OpRefNull, Index: 0}, {Op: ir.OpRefNull, Index: 0}, {Op: ir.OpI32Const}, sel,
+			{Op: ir.OpStructGetS, Index: 0, Index2: 0}, {Op: ir.OpI64Load, Mem: ir.MemArg{Align: 3, Memory: 1, Offset: 1 << 33}},
+			{Op: ir.OpArrayNewData, Index: 1}, {Op: ir.OpDataDrop},
+		}}},
+		Tables:   []ir.Table{{Type: ir.TableType{Elem: ir.Ref(false, ir.HeapFunc), Limits: ir.Limits{Min: 1, Is64: true}}, Init: []ir.Instr{{Op: ir.OpRefFunc}}}},
+		Memories: []ir.Memory{{Type: ir.MemoryType{Limits: ir.Limits{Min: 1}}}, {Type: ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 1 << 40, HasMax: true, Is64: true}}}},
+		Tags:     []ir.Tag{{Type: 4}},
+		Exports:  []ir.Export{{Name: "t", Kind: ir.ExternTag, Index: 1}},
+		Elems:    []ir.Elem{{Mode: ir.SegmentDeclarative, Type: ir.Ref(false, ir.HeapFunc), Init: [][]ir.Instr{{{Op: ir.OpRefFunc}}}}},
+		Datas:    []ir.Data{{Mode: ir.SegmentPassive, Init: []byte("x")}},
+		Names:    ir.Names{Fields: map[uint32]ir.NameMap{0: {1: "next"}}, Tags: ir.NameMap{1: "e"}, Types: ir.NameMap{0: "node"}},
+	}}
 }

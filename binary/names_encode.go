@@ -10,7 +10,8 @@ import (
 // --debug-names does: the module name and function names when present;
 // always the local names, listing every function of the index space
 // (imports included) with its named locals; then types, tables, memories,
-// globals, element and data segments, each only when something is named.
+// globals, element and data segments, fields (by type) and tags, each only
+// when something is named.
 // Empty names count as unnamed.
 func (e *moduleEncoder) writeNameSection() {
 	m := e.m
@@ -53,7 +54,36 @@ func (e *moduleEncoder) writeNameSection() {
 	e.writeNameMap(nameSubGlobals, m.Names.Globals)
 	e.writeNameMap(nameSubElems, m.Names.Elems)
 	e.writeNameMap(nameSubDatas, m.Names.Datas)
+	e.writeIndirectNameMap(nameSubFields, m.Names.Fields)
+	e.writeNameMap(nameSubTags, m.Names.Tags)
 	e.endSized(start, ir.NoPos)
+}
+
+// writeIndirectNameMap writes subsection id when some inner map has a
+// non-empty name: the outer indices with such names, in increasing order,
+// each with its name map.
+func (e *moduleEncoder) writeIndirectNameMap(id byte, names map[uint32]ir.NameMap) {
+	var outer []uint32
+	for k, inner := range names {
+		for _, name := range inner {
+			if name != "" {
+				outer = append(outer, k)
+				break
+			}
+		}
+	}
+	if len(outer) == 0 {
+		return
+	}
+	slices.Sort(outer)
+	e.buf = append(e.buf, id)
+	sub := e.beginSized()
+	e.writeCount(len(outer))
+	for _, k := range outer {
+		e.buf = appendULEB128(e.buf, uint64(k))
+		e.writeNameMapEntries(names[k])
+	}
+	e.endSized(sub, ir.NoPos)
 }
 
 // writeNameMap writes subsection id when names has a non-empty name.

@@ -219,12 +219,12 @@ func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, dumpDir string)
 		o.parseErr = err
 		return o
 	}
-	got, err := Encode(mod, EncodeOptions{})
+	got, err := Encode(mod, EncodeOptions{Features: features})
 	if err != nil {
 		o.encodeErr = err
 		return o
 	}
-	gotNames, err := Encode(mod, EncodeOptions{DebugNames: true})
+	gotNames, err := Encode(mod, EncodeOptions{DebugNames: true, Features: features})
 	if err != nil {
 		o.encodeErr = err
 		return o
@@ -238,7 +238,7 @@ func wabtDiffRun(wat2wasm, tmp string, i int, m *wabtDiffModule, dumpDir string)
 		if !m.noCheck {
 			o.roundTripDiff = fmt.Sprintf("Decode of the encoded module: %v", err)
 		}
-	} else if again, err := Encode(back, EncodeOptions{DebugNames: true}); err != nil {
+	} else if again, err := Encode(back, EncodeOptions{DebugNames: true, Features: features}); err != nil {
 		o.roundTripDiff = fmt.Sprintf("Encode of the decoded module: %v", err)
 	} else {
 		o.roundTripDiff = wabtDiffDescribe(gotNames, again)
