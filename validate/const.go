@@ -2,10 +2,11 @@ package validate
 
 import "github.com/watt-wasm/watt/ir"
 
-// checkConst validates a constant expression (global initialiser, segment
-// offset or element) that must produce one value of type t.
-func (mc *moduleChecker) checkConst(expr []ir.Instr, t ir.ValType, pos ir.Pos) {
-	if err := mc.fc.checkConst(expr, t, pos); err != nil {
+// checkConst validates a constant expression (global or table initialiser,
+// segment offset or element) that must produce one value of type t and
+// sees the first nglobals globals.
+func (mc *moduleChecker) checkConst(expr []ir.Instr, t ir.ValType, pos ir.Pos, nglobals int) {
+	if err := mc.fc.checkConst(expr, t, pos, nglobals); err != nil {
 		mc.errs.Add(err)
 	}
 }
@@ -13,8 +14,9 @@ func (mc *moduleChecker) checkConst(expr []ir.Instr, t ir.ValType, pos ir.Pos) {
 // checkConst first requires every instruction to be constant, as the
 // reference interpreter does, then types the expression like a function body
 // with result [t].
-func (c *funcChecker) checkConst(expr []ir.Instr, t ir.ValType, pos ir.Pos) *ir.Error {
+func (c *funcChecker) checkConst(expr []ir.Instr, t ir.ValType, pos ir.Pos, nglobals int) *ir.Error {
 	c.reset(pos, ir.OneType(t), true)
+	c.constGlobals = nglobals
 	for i := range expr {
 		in := &expr[i]
 		if in.Op == ir.OpGlobalGet {
@@ -42,6 +44,9 @@ func (c *funcChecker) isConstOp(op ir.Op) bool {
 		return true
 	case ir.OpI32Add, ir.OpI32Sub, ir.OpI32Mul, ir.OpI64Add, ir.OpI64Sub, ir.OpI64Mul:
 		return c.mc.features.Has(ir.FeatureExtendedConst)
+	case ir.OpRefI31, ir.OpStructNew, ir.OpStructNewDefault, ir.OpArrayNew, ir.OpArrayNewDefault,
+		ir.OpArrayNewFixed, ir.OpAnyConvertExtern, ir.OpExternConvertAny:
+		return c.mc.features.Has(ir.FeatureGC)
 	}
 	return false
 }

@@ -15,10 +15,10 @@ var fastChecks = true
 type opKind uint8
 
 const (
-	kindOther opKind = iota // funcChecker.instr
-	kindPlain               // fixed signature, immediates need no check
-	kindMem                 // as kindPlain after checkMemArg's checks
-	kindLocalGet
+	kindOther    opKind = iota // funcChecker.instr
+	kindPlain                  // fixed signature, immediates need no check
+	kindMem                    // as kindPlain after checkMemArg's checks
+	kindLocalGet               // not for functions with non-defaultable locals (trackInit)
 	kindLocalSet
 	kindLocalTee
 	kindGlobalGet
@@ -74,14 +74,14 @@ func init() {
 func (c *funcChecker) fast(in *ir.Instr, kind opKind) bool {
 	switch kind {
 	case kindLocalGet:
-		if uint64(in.Index) >= uint64(len(c.locals)) {
+		if uint64(in.Index) >= uint64(len(c.locals)) || c.trackInit {
 			return false
 		}
 		c.vals = append(c.vals, c.locals[in.Index])
 		return true
 	case kindLocalSet, kindLocalTee:
 		n := len(c.vals)
-		if uint64(in.Index) >= uint64(len(c.locals)) || n <= c.ctrl[len(c.ctrl)-1].height || c.vals[n-1] != c.locals[in.Index] {
+		if uint64(in.Index) >= uint64(len(c.locals)) || n <= c.ctrl[len(c.ctrl)-1].height || c.vals[n-1] != c.locals[in.Index] || c.trackInit {
 			return false
 		}
 		if kind == kindLocalSet {

@@ -7,10 +7,16 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// unknown is the spec algorithm's Unknown operand type: a value produced by
+// unknown is the spec algorithm's bottom value type: a value produced by
 // the polymorphic stack of unreachable code, matching every type. It is 0,
-// which is not a valid ir.ValType.
+// which is not a valid ir.ValType. As an expected type (pop(unknown, ...))
+// it accepts any operand.
 const unknown ir.ValType = 0
+
+// refBot is the non-nullable reference to the bottom heap type: what
+// ref.as_non_null and friends make of an unknown operand. It matches every
+// reference type but no number or vector type.
+var refBot = ir.Ref(false, ir.HeapBot)
 
 // maxExpandedLocals bounds the locals kept as a flat slice for O(1) lookup;
 // beyond it (absurd but legal declarations) lookups walk the local runs.
@@ -21,9 +27,11 @@ type frameKind uint8
 const (
 	kindFunc  frameKind = iota // a function body
 	kindConst                  // a constant expression
-	kindBlock
-	kindLoop
-	kindIf
+	kindBlock                  // block, and try_table
+	kindLoop                   // loop
+	kindIf                     // if, both arms
+	kindTry                    // the body of a legacy try
+	kindCatch                  // a catch or catch_all arm of a legacy try (rethrow's target)
 )
 
 // frame is one entry of the control stack. Because the IR is a tree, the
@@ -34,13 +42,15 @@ type frame struct {
 	kind        frameKind
 	unreachable bool // the rest of the body is dead code: the stack is polymorphic
 	inElse      bool
-	height      int // operand stack height at entry, below the params
+	arm         int32 // legacy try: the handler being checked (-1: the body)
+	height      int   // operand stack height at entry, below the params
+	initHeight  int   // height of funcChecker.inits at entry
 	params      []ir.ValType
 	results     []ir.ValType
 	body        []ir.Instr // instructions of the current arm
 	pc          int        // the next one to check
 	elseBody    []ir.Instr
-	in          *ir.Instr // the block, loop or if; nil for functions and constants
+	in          *ir.Instr // the block, loop, if or try; nil for functions and constants
 }
 
 // labelTypes are the types a branch to f carries: a loop's params (a branch
@@ -61,18 +71,35 @@ type funcChecker struct {
 	ctrl    []frame      // control stack
 	results []ir.ValType // the function's results, for return
 	isConst bool
-	pos     ir.Pos // of the function or constant expression, for instructions without one
-	err     *ir.Error
+	// constGlobals is how many globals a constant expression sees (the
+	// spec's context C' for global and table initialisers).
+	constGlobals int
+	pos          ir.Pos // of the function or constant expression, for instructions without one
+	err          *ir.Error
+	scratch      []ir.ValType // struct.new's field types, try_table's catch types
 
 	locals    []ir.ValType // params then declared locals, up to maxExpandedLocals
 	runs      []ir.LocalRun
 	numParams int
 	numLocals uint64 // params included
+
+	// Initialisation of non-defaultable locals (function references): only
+	// tracked when the function declares such a local (trackInit), which
+	// also sends local.get/set/tee off the fast path. unset[i] says whether
+	// local i is not yet set on the current path (setFar, for the locals
+	// past the expanded ones, which are set); inits lists the locals set in
+	// the enclosing blocks, so that leaving a block unsets them again.
+	trackInit bool
+	unset     []bool
+	setFar    map[uint32]bool // locals past maxExpandedLocals that are set
+	inits     []uint32
 }
 
 func (c *funcChecker) reset(pos ir.Pos, results []ir.ValType, isConst bool) {
 	c.vals = c.vals[:0]
 	c.ctrl = c.ctrl[:0]
+	c.inits = c.inits[:0]
+	c.trackInit = false
 	c.results = results
 	c.isConst = isConst
 	c.pos = pos
@@ -96,14 +123,25 @@ func (c *funcChecker) setLocals(params []ir.ValType, runs []ir.LocalRun) bool {
 	c.numParams = len(params)
 	c.numLocals = uint64(len(params))
 	for _, r := range runs {
-		if !r.Type.IsValid() {
-			c.failAt(c.pos, "invalid local type 0x%02x", byte(r.Type))
+		if msg := c.mc.valTypeError(r.Type, len(c.mc.m.Types)); msg != "" {
+			c.failAt(c.pos, "%s", msg)
 			return false
+		}
+		if !r.Type.Defaultable() {
+			c.trackInit = true
 		}
 		c.numLocals += uint64(r.Count)
 		for n := r.Count; n > 0 && len(c.locals) < maxExpandedLocals; n-- {
 			c.locals = append(c.locals, r.Type)
 		}
+	}
+	if c.trackInit {
+		// Parameters are set; declared locals without a default are not.
+		c.unset = c.unset[:0]
+		for i, t := range c.locals {
+			c.unset = append(c.unset, i >= c.numParams && !t.Defaultable())
+		}
+		clear(c.setFar)
 	}
 	return true
 }
@@ -128,6 +166,44 @@ func (c *funcChecker) local(idx uint32, in *ir.Instr) (ir.ValType, bool) {
 	return 0, false
 }
 
+// isUnset reports whether non-defaultable local idx (which exists) is not
+// yet set.
+func (c *funcChecker) isUnset(idx uint32, t ir.ValType) bool {
+	if uint64(idx) < uint64(len(c.unset)) {
+		return c.unset[idx]
+	}
+	return !t.Defaultable() && !c.setFar[idx]
+}
+
+// setLocal records that local idx of type t is set from here to the end
+// of the current block.
+func (c *funcChecker) setLocal(idx uint32, t ir.ValType) {
+	if !c.isUnset(idx, t) {
+		return
+	}
+	if uint64(idx) < uint64(len(c.unset)) {
+		c.unset[idx] = false
+	} else {
+		if c.setFar == nil {
+			c.setFar = map[uint32]bool{}
+		}
+		c.setFar[idx] = true
+	}
+	c.inits = append(c.inits, idx)
+}
+
+// resetInits forgets the locals set since the current frame began.
+func (c *funcChecker) resetInits(fr *frame) {
+	for _, idx := range c.inits[fr.initHeight:] {
+		if uint64(idx) < uint64(len(c.unset)) {
+			c.unset[idx] = true
+		} else {
+			delete(c.setFar, idx)
+		}
+	}
+	c.inits = c.inits[:fr.initHeight]
+}
+
 // run checks instructions until the control stack is empty or an error is
 // found.
 func (c *funcChecker) run() {
@@ -143,7 +219,7 @@ func (c *funcChecker) run() {
 		for pc < len(body) {
 			in := &body[pc]
 			pc++
-			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && fastChecks && c.fast(in, k) { // fast.go
+			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && in.Ext == nil && fastChecks && c.fast(in, k) { // fast.go
 				continue
 			}
 			fr.pc = pc
@@ -160,20 +236,24 @@ func (c *funcChecker) run() {
 
 func (c *funcChecker) pushFrame(kind frameKind, params, results []ir.ValType, body, elseBody []ir.Instr, in *ir.Instr) {
 	c.ctrl = append(c.ctrl, frame{
-		kind: kind, height: len(c.vals), params: params, results: results,
-		body: body, elseBody: elseBody, in: in,
+		kind: kind, height: len(c.vals), initHeight: len(c.inits), params: params, results: results,
+		body: body, elseBody: elseBody, in: in, arm: -1,
 	})
 	c.vals = append(c.vals, params...)
 }
 
 // end closes the current arm of fr: the stack must hold exactly its results.
 // The then-arm of an if continues with the else arm; an if without else gets
-// an empty one, which is how its params must equal its results.
+// an empty one, which is how its params must equal its results. A legacy
+// try continues with its catch arms, each starting from the tag's params.
 func (c *funcChecker) end(fr *frame) {
 	if !c.checkEnd(fr) {
 		return
 	}
 	c.vals = c.vals[:fr.height]
+	if c.trackInit {
+		c.resetInits(fr)
+	}
 	if fr.kind == kindIf && !fr.inElse {
 		fr.inElse = true
 		fr.unreachable = false
@@ -181,24 +261,32 @@ func (c *funcChecker) end(fr *frame) {
 		c.vals = append(c.vals, fr.params...)
 		return
 	}
+	if (fr.kind == kindTry || fr.kind == kindCatch) && c.nextHandler(fr) { // exn.go
+		return
+	}
 	results := fr.results
 	c.ctrl = c.ctrl[:len(c.ctrl)-1]
 	c.vals = append(c.vals, results...)
 }
 
+// checkEnd checks the operand stack at the end of fr's arm as the
+// reference interpreter does: the top values must match the results, then
+// nothing may be left below them.
 func (c *funcChecker) checkEnd(fr *frame) bool {
 	n := len(c.vals) - fr.height
 	want := fr.results
-	if n > len(want) || (n < len(want) && !fr.unreachable) {
-		c.failEnd(fr)
+	k := min(n, len(want))
+	ok := n >= len(want) || fr.unreachable
+	for i := 0; ok && i < k; i++ {
+		ok = c.mc.match(c.vals[len(c.vals)-k+i], want[len(want)-k+i])
+	}
+	if !ok {
+		c.failEnd(fr, "instruction", c.vals[len(c.vals)-k:])
 		return false
 	}
-	for i := 0; i < n; i++ {
-		got, w := c.vals[fr.height+i], want[len(want)-n+i]
-		if got != w && got != unknown {
-			c.failEnd(fr)
-			return false
-		}
+	if n > len(want) {
+		c.failEnd(fr, "block", c.vals[fr.height:])
+		return false
 	}
 	return true
 }
@@ -213,47 +301,70 @@ func (c *funcChecker) push(t ir.ValType) { c.vals = append(c.vals, t) }
 
 func (c *funcChecker) pushTypes(ts []ir.ValType) { c.vals = append(c.vals, ts...) }
 
-// pop removes the top operand, which must have type want (unknown: any).
-// In unreachable code an exhausted frame yields unknown.
+// pop removes the top operand, which must match want (unknown: any). In
+// unreachable code an exhausted frame yields unknown.
 func (c *funcChecker) pop(want ir.ValType, in *ir.Instr) ir.ValType {
 	fr := &c.ctrl[len(c.ctrl)-1]
 	n := len(c.vals)
 	if n == fr.height {
 		if !fr.unreachable {
-			c.failf(in, "type mismatch: expected %s, got nothing in %s", typeName(want), in.Op)
+			c.failStack(in, []ir.ValType{want}, nil)
 		}
 		return unknown
 	}
 	got := c.vals[n-1]
 	c.vals = c.vals[:n-1]
-	if got != want && got != unknown && want != unknown {
-		c.failf(in, "type mismatch: expected %s, got %s in %s", typeName(want), typeName(got), in.Op)
+	if got != want && want != unknown && !c.mc.match(got, want) {
+		c.failStack(in, []ir.ValType{want}, []ir.ValType{got})
 	}
 	return got
 }
 
-// popTypes pops operands of types ts (the last one first).
+// popTypes pops operands of types ts (the last one first). A mismatch is
+// reported for the whole sequence, as the reference interpreter does.
 func (c *funcChecker) popTypes(ts []ir.ValType, in *ir.Instr) {
-	for i := len(ts) - 1; i >= 0; i-- {
-		c.pop(ts[i], in)
+	fr := &c.ctrl[len(c.ctrl)-1]
+	n := len(c.vals)
+	k := min(n-fr.height, len(ts))
+	ok := k == len(ts) || fr.unreachable
+	for i := 0; ok && i < k; i++ {
+		got, want := c.vals[n-k+i], ts[len(ts)-k+i]
+		ok = got == want || c.mc.match(got, want)
 	}
+	if !ok {
+		c.failStack(in, ts, c.vals[n-k:])
+	}
+	c.vals = c.vals[:n-k]
 }
 
-// peekTypes checks that the top of the stack has types ts without popping.
+// peekTypes checks that the top of the stack matches ts without popping.
 func (c *funcChecker) peekTypes(ts []ir.ValType, in *ir.Instr) {
-	fr := &c.ctrl[len(c.ctrl)-1]
-	k := len(c.vals) - 1
-	for i := len(ts) - 1; i >= 0; i, k = i-1, k-1 {
-		if k < fr.height {
-			if !fr.unreachable {
-				c.failf(in, "type mismatch: expected %s, got nothing in %s", typeName(ts[i]), in.Op)
-			}
-			return
-		}
-		if got := c.vals[k]; got != ts[i] && got != unknown {
-			c.failf(in, "type mismatch: expected %s, got %s in %s", typeName(ts[i]), typeName(got), in.Op)
-			return
-		}
+	n := len(c.vals)
+	c.popTypes(ts, in)
+	c.vals = c.vals[:n]
+}
+
+// peek returns the operand i places below the top (0: the top), or
+// unknown when the frame has no such operand.
+func (c *funcChecker) peek(i int) ir.ValType {
+	k := len(c.vals) - 1 - i
+	if k < c.ctrl[len(c.ctrl)-1].height {
+		return unknown
+	}
+	return c.vals[k]
+}
+
+// peekRef returns the reference type of operand i below the top: refBot
+// for an unknown operand; it reports an operand of another type.
+func (c *funcChecker) peekRef(i int, in *ir.Instr) (ir.ValType, bool) {
+	switch t := c.peek(i); {
+	case t == unknown:
+		return refBot, true
+	case t.IsRef():
+		return t, true
+	default:
+		c.failf(in, "type mismatch: instruction requires reference type but stack has %s", typeName(t))
+		return 0, false
 	}
 }
 
@@ -281,10 +392,17 @@ func (c *funcChecker) failAt(pos ir.Pos, format string, args ...any) {
 	}
 }
 
+// failStack reports operands that do not match what the instruction
+// requires, in the reference interpreter's words.
+func (c *funcChecker) failStack(in *ir.Instr, want, got []ir.ValType) {
+	c.failf(in, "type mismatch: instruction requires %s but stack has %s in %s", typeList(want), typeList(got), in.Op)
+}
+
 // failEnd reports a block, function or constant expression whose operand
-// stack does not match its result types.
-func (c *funcChecker) failEnd(fr *frame) {
-	got := c.vals[fr.height:]
+// stack does not match its result types: what (the reference
+// interpreter's word) is "instruction" when the top values do not match,
+// "block" when values are left below them.
+func (c *funcChecker) failEnd(fr *frame, what string, got []ir.ValType) {
 	var where string
 	pos := c.pos
 	switch fr.kind {
@@ -295,22 +413,30 @@ func (c *funcChecker) failEnd(fr *frame) {
 	default:
 		pos = fr.in.Pos
 		where = "at end of " + fr.in.Op.String()
-		if fr.kind == kindIf && fr.inElse {
+		switch {
+		case fr.kind == kindIf && fr.inElse && fr.elseBody == nil:
+			where = "in if without else (its params must equal its results)"
+		case fr.kind == kindIf && fr.inElse:
 			where = "at end of else"
-			if fr.elseBody == nil {
-				where = "in if without else (its params must equal its results)"
-			}
+		case fr.kind == kindCatch:
+			where = "at end of catch"
 		}
 	}
 	if !pos.IsValid() {
 		pos = c.pos
 	}
-	c.failAt(pos, "type mismatch: expected %s, got %s %s", typeList(fr.results), typeList(got), where)
+	c.failAt(pos, "type mismatch: %s requires %s but stack has %s %s", what, typeList(fr.results), typeList(got), where)
 }
 
 func typeName(t ir.ValType) string {
-	if t == unknown {
-		return "any"
+	switch {
+	case t == unknown:
+		return "bot"
+	case t.IsRef() && t.Heap() == ir.HeapBot:
+		if t.Nullable() {
+			return "(ref null bot)"
+		}
+		return "(ref bot)"
 	}
 	return t.String()
 }

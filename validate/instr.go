@@ -40,15 +40,18 @@ func (c *funcChecker) instr(in *ir.Instr) {
 		c.failf(in, "%s requires %s", info.Name, info.Feature.Flag())
 		return
 	}
+	if in.Ext != nil && len(in.Ext.Meta) > 0 && !c.checkMeta(in) {
+		return
+	}
 	if !info.Special {
 		if info.Imm != ir.ImmNone && !c.checkImmediates(in, info) {
 			return
 		}
-		if c.mc.hasMemory64 && c.memory64Sig(in, info) {
+		if (c.mc.hasMemory64 || c.mc.hasTable64) && c.addrSig(in, info) { // memory64.go
 			return
 		}
 		// Fast path: the operands are all there with exactly the types
-		// wanted. Otherwise pop one by one, which handles unknown operands
+		// wanted. Otherwise popTypes handles unknown operands, subtypes
 		// and reports the mismatch.
 		ps := info.Params
 		if k := len(c.vals) - len(ps); k >= c.ctrl[len(c.ctrl)-1].height {
@@ -62,13 +65,24 @@ func (c *funcChecker) instr(in *ir.Instr) {
 			return
 		}
 	slow:
-		for i := len(ps) - 1; i >= 0; i-- {
-			c.pop(ps[i], in)
-		}
+		c.popTypes(ps, in)
 		c.vals = append(c.vals, info.Results...)
 		return
 	}
 	c.special(in, info)
+}
+
+// checkMeta checks the code metadata on an instruction (the fast path
+// leaves instructions with metadata to instr): a branch hint belongs on if
+// or br_if. Other kinds of metadata may go anywhere.
+func (c *funcChecker) checkMeta(in *ir.Instr) bool {
+	for _, m := range in.Ext.Meta {
+		if m.Name == "branch_hint" && in.Op != ir.OpIf && in.Op != ir.OpBrIf {
+			c.failf(in, "@metadata.code.branch_hint annotation: invalid target: %s", in.Op)
+			return false
+		}
+	}
+	return true
 }
 
 // checkImmediates checks the indices and lanes of a fixed-signature
@@ -104,7 +118,7 @@ func (c *funcChecker) checkImmediates(in *ir.Instr, info *ir.OpInfo) bool {
 		if !c.checkTable(in.Index, in) || !c.checkTable(in.Index2, in) {
 			return false
 		}
-		if dst, src := c.mc.tables[in.Index].Elem, c.mc.tables[in.Index2].Elem; dst != src {
+		if dst, src := c.mc.tables[in.Index].Elem, c.mc.tables[in.Index2].Elem; !c.mc.match(src, dst) {
 			c.failf(in, "type mismatch: table.copy from a %s table to a %s table", src, dst)
 			return false
 		}
@@ -112,7 +126,7 @@ func (c *funcChecker) checkImmediates(in *ir.Instr, info *ir.OpInfo) bool {
 		if !c.checkTable(in.Index2, in) || !c.checkElem(in.Index, in) {
 			return false
 		}
-		if tt, et := c.mc.tables[in.Index2].Elem, c.mc.m.Elems[in.Index].Type; tt != et {
+		if tt, et := c.mc.tables[in.Index2].Elem, c.mc.m.Elems[in.Index].Type; !c.mc.match(et, tt) {
 			c.failf(in, "type mismatch: table.init of a %s table from a %s element segment", tt, et)
 			return false
 		}
@@ -160,21 +174,29 @@ func (c *funcChecker) checkElem(idx uint32, in *ir.Instr) bool {
 	return true
 }
 
+// funcType resolves the function type index of an instruction (block
+// types, call_indirect, call_ref).
+func (c *funcChecker) funcType(idx uint32, in *ir.Instr) *ir.FuncType {
+	ft, msg := c.mc.funcTypeOf(idx)
+	if ft == nil {
+		c.failf(in, "%s in %s", msg, in.Op)
+	}
+	return ft
+}
+
 // blockType resolves a block's signature.
 func (c *funcChecker) blockType(in *ir.Instr) (params, results []ir.ValType, ok bool) {
 	switch in.Block.Kind() {
 	case ir.BlockEmpty:
 		return nil, nil, true
 	case ir.BlockValue:
-		if !in.Block.Value.IsValid() {
-			c.failf(in, "invalid block type 0x%02x", byte(in.Block.Value))
+		if !c.checkValTypeIn(in.Block.Value, in) {
 			return nil, nil, false
 		}
 		return nil, ir.OneType(in.Block.Value), true
 	case ir.BlockIndex:
-		ft := c.mc.typeAt(in.Block.Index)
+		ft := c.funcType(in.Block.Index, in)
 		if ft == nil {
-			c.failf(in, "unknown type %d in %s", in.Block.Index, in.Op)
 			return nil, nil, false
 		}
 		if len(ft.Params) > 0 && !c.mc.features.Has(ir.FeatureMultiValue) {
@@ -247,39 +269,31 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 		if !c.checkTable(in.Index2, in) {
 			return
 		}
-		if t := mc.tables[in.Index2].Elem; t != ir.FuncRef {
-			c.failf(in, "type mismatch: %s requires a table of functions, table %d has type %s", in.Op, in.Index2, t)
+		tt := mc.tables[in.Index2]
+		if !mc.match(tt.Elem, ir.FuncRef) {
+			c.failf(in, "type mismatch: instruction requires table of function type but table has element type %s", tt.Elem)
 			return
 		}
-		ft := mc.typeAt(in.Index)
+		ft := c.funcType(in.Index, in)
 		if ft == nil {
-			c.failf(in, "unknown type %d in %s", in.Index, in.Op)
 			return
 		}
-		c.pop(ir.I32, in)
+		c.pop(tt.AddrType(), in)
+		c.call(in, ft)
+
+	case ir.OpCallRef, ir.OpReturnCallRef:
+		ft := c.funcType(in.Index, in)
+		if ft == nil {
+			return
+		}
+		c.pop(ir.Ref(true, ir.HeapIndex(in.Index)), in)
 		c.call(in, ft)
 
 	case ir.OpDrop:
 		c.pop(unknown, in)
 
 	case ir.OpSelect:
-		c.pop(ir.I32, in)
-		t1 := c.pop(unknown, in)
-		t2 := c.pop(unknown, in)
-		// Untyped select only takes numeric or vector operands; reference
-		// operands need the typed form.
-		if !(isNum(t1) && isNum(t2)) && !(isVec(t1) && isVec(t2)) {
-			c.failf(in, "type mismatch: select without a type needs numeric or vector operands, got %s and %s", typeName(t2), typeName(t1))
-			return
-		}
-		if t1 != t2 && t1 != unknown && t2 != unknown {
-			c.failf(in, "type mismatch: select operands have types %s and %s", t2, t1)
-			return
-		}
-		if t1 == unknown {
-			t1 = t2
-		}
-		c.push(t1)
+		c.selectUntyped(in)
 
 	case ir.OpSelectTyped:
 		types := in.SelectTypes()
@@ -288,8 +302,7 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 			return
 		}
 		t := types[0]
-		if !t.IsValid() {
-			c.failf(in, "invalid value type 0x%02x in select", byte(t))
+		if !c.checkValTypeIn(t, in) {
 			return
 		}
 		c.pop(ir.I32, in)
@@ -299,15 +312,25 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 
 	case ir.OpLocalGet:
 		if t, ok := c.local(in.Index, in); ok {
+			if c.trackInit && c.isUnset(in.Index, t) {
+				c.failf(in, "uninitialized local %d of type %s", in.Index, t)
+				return
+			}
 			c.push(t)
 		}
 	case ir.OpLocalSet:
 		if t, ok := c.local(in.Index, in); ok {
 			c.pop(t, in)
+			if c.trackInit {
+				c.setLocal(in.Index, t)
+			}
 		}
 	case ir.OpLocalTee:
 		if t, ok := c.local(in.Index, in); ok {
 			c.pop(t, in)
+			if c.trackInit {
+				c.setLocal(in.Index, t)
+			}
 			c.push(t)
 		}
 
@@ -318,7 +341,11 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 	case ir.OpGlobalSet:
 		if g, ok := c.global(in); ok {
 			if !g.Mutable {
-				c.failf(in, "global is immutable: global.set %d", in.Index)
+				if mc.v3 {
+					c.failf(in, "immutable global %d in global.set", in.Index)
+				} else {
+					c.failf(in, "global is immutable: global.set %d", in.Index)
+				}
 				return
 			}
 			c.pop(g.Type, in)
@@ -326,40 +353,45 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 
 	case ir.OpTableGet:
 		if c.checkTable(in.Index, in) {
-			c.pop(ir.I32, in)
-			c.push(mc.tables[in.Index].Elem)
+			tt := mc.tables[in.Index]
+			c.pop(tt.AddrType(), in)
+			c.push(tt.Elem)
 		}
 	case ir.OpTableSet:
 		if c.checkTable(in.Index, in) {
-			c.pop(mc.tables[in.Index].Elem, in)
-			c.pop(ir.I32, in)
+			tt := mc.tables[in.Index]
+			c.pop(tt.Elem, in)
+			c.pop(tt.AddrType(), in)
 		}
 	case ir.OpTableGrow:
 		if c.checkTable(in.Index, in) {
-			c.pop(ir.I32, in)
-			c.pop(mc.tables[in.Index].Elem, in)
-			c.push(ir.I32)
+			tt := mc.tables[in.Index]
+			c.pop(tt.AddrType(), in)
+			c.pop(tt.Elem, in)
+			c.push(tt.AddrType())
 		}
 	case ir.OpTableFill:
 		if c.checkTable(in.Index, in) {
-			c.pop(ir.I32, in)
-			c.pop(mc.tables[in.Index].Elem, in)
-			c.pop(ir.I32, in)
+			tt := mc.tables[in.Index]
+			c.pop(tt.AddrType(), in)
+			c.pop(tt.Elem, in)
+			c.pop(tt.AddrType(), in)
 		}
 
 	case ir.OpRefNull:
-		t := ir.Ref(true, in.HeapType())
-		if !t.IsValid() {
-			c.failf(in, "invalid heap type %s in ref.null", in.HeapType())
-			return
+		if c.checkHeapIn(in.HeapType(), in) {
+			c.push(ir.Ref(true, in.HeapType()))
 		}
-		c.push(t)
 	case ir.OpRefIsNull:
-		if t := c.pop(unknown, in); t != unknown && !t.IsRef() {
-			c.failf(in, "type mismatch: expected a reference, got %s in ref.is_null", t)
-			return
+		if rt, ok := c.peekRef(0, in); ok {
+			c.pop(rt.AsNullable(), in)
+			c.push(ir.I32)
 		}
-		c.push(ir.I32)
+	case ir.OpRefAsNonNull:
+		if rt, ok := c.peekRef(0, in); ok {
+			c.pop(rt.AsNullable(), in)
+			c.push(rt.AsNonNull())
+		}
 	case ir.OpRefFunc:
 		if uint64(in.Index) >= uint64(len(mc.funcs)) {
 			c.failf(in, "unknown function %d", in.Index)
@@ -371,17 +403,47 @@ func (c *funcChecker) special(in *ir.Instr, info *ir.OpInfo) {
 			c.failf(in, "undeclared function reference %d: use it in an element segment, global or export", in.Index)
 			return
 		}
-		c.push(ir.FuncRef)
+		// With typed function references the reference has the
+		// function's own type; in 2.0 it is a funcref. (A function of an
+		// unknown type, reported with the declarations, gives the bottom
+		// reference, to add no error of its own.)
+		switch {
+		case mc.funcs[in.Index] == nil:
+			c.push(refBot)
+		case mc.features.Has(ir.FeatureFunctionReferences):
+			c.push(ir.Ref(false, ir.HeapIndex(mc.funcTypes[in.Index])))
+		default:
+			c.push(ir.FuncRef)
+		}
+	case ir.OpRefEq:
+		c.pop(ir.EqRef, in)
+		c.pop(ir.EqRef, in)
+		c.push(ir.I32)
+	case ir.OpBrOnNull:
+		c.brOnNull(in)
+	case ir.OpBrOnNonNull:
+		c.brOnNonNull(in)
+
+	case ir.OpThrow, ir.OpThrowRef, ir.OpRethrow, ir.OpTryTable, ir.OpTry:
+		c.exn(in) // exn.go
+
+	case ir.OpElse, ir.OpEnd, ir.OpCatch, ir.OpCatchAll, ir.OpDelegate:
+		// Separators of the binary and text forms: the tree IR has arms
+		// instead.
+		c.failf(in, "misplaced %s: it only separates the arms of a block", info.Name)
 
 	default:
-		// else, end and ops outside the table never occur in a well-formed
-		// instruction tree.
+		if c.gc(in) { // gc.go
+			return
+		}
+		// Ops outside the table never occur in a well-formed instruction
+		// tree.
 		c.failf(in, "unexpected %s in instruction tree", info.Name)
 	}
 }
 
 // call pops ft's params and pushes its results; a tail call instead ends
-// the block, and the callee must return what the caller returns.
+// the block, and the callee's results must match the caller's.
 func (c *funcChecker) call(in *ir.Instr, ft *ir.FuncType) {
 	if ft == nil {
 		// The callee's type index is unknown, reported at the callee.
@@ -389,9 +451,10 @@ func (c *funcChecker) call(in *ir.Instr, ft *ir.FuncType) {
 		return
 	}
 	c.popTypes(ft.Params, in)
-	if in.Op == ir.OpReturnCall || in.Op == ir.OpReturnCallIndirect {
-		if !sameTypes(ft.Results, c.results) {
-			c.failf(in, "type mismatch: %s callee returns %s but the function returns %s", in.Op, typeList(ft.Results), typeList(c.results))
+	switch in.Op {
+	case ir.OpReturnCall, ir.OpReturnCallIndirect, ir.OpReturnCallRef:
+		if !c.mc.matchTypes(ft.Results, c.results) {
+			c.failf(in, "type mismatch: current function requires result type %s but callee returns %s in %s", typeList(c.results), typeList(ft.Results), in.Op)
 			return
 		}
 		c.setUnreachable()
@@ -400,35 +463,66 @@ func (c *funcChecker) call(in *ir.Instr, ft *ir.FuncType) {
 	c.pushTypes(ft.Results)
 }
 
+// brTable: every label must have the arity of the default one, and the
+// operands must match the types of every label (3.0's rule, which lets
+// labels of different types share a br_table when the operands are
+// subtypes of all of them).
 func (c *funcChecker) brTable(in *ir.Instr) {
 	c.pop(ir.I32, in)
 	def := c.label(in.Index, in)
 	if def == nil {
 		return
 	}
-	arity := len(def.labelTypes())
+	n := len(def.labelTypes())
+	check := func(l *frame) bool {
+		ts := l.labelTypes()
+		ok := len(ts) == n
+		for i := 0; ok && i < n; i++ {
+			ok = c.mc.match(c.peek(n-1-i), ts[i])
+		}
+		if !ok {
+			c.failStack(in, ts, c.vals[len(c.vals)-min(n, len(c.vals)-c.ctrl[len(c.ctrl)-1].height):])
+		}
+		return ok
+	}
+	if !check(def) {
+		return
+	}
 	for _, d := range in.BrLabels() {
 		l := c.label(d, in)
-		if l == nil {
+		if l == nil || !check(l) {
 			return
 		}
-		ts := l.labelTypes()
-		if len(ts) != arity {
-			c.failf(in, "type mismatch: br_table target %d carries %s but default target %d carries %s", d, typeList(ts), in.Index, typeList(def.labelTypes()))
-			return
-		}
-		c.peekTypes(ts, in)
 	}
 	c.popTypes(def.labelTypes(), in)
 	c.setUnreachable()
 }
 
+// selectUntyped: the operands' type comes from the stack and must be a
+// number or vector type (references need the typed select).
+func (c *funcChecker) selectUntyped(in *ir.Instr) {
+	t := c.peek(1)
+	if !isNum(t) && !isVec(t) {
+		c.failf(in, "type mismatch: instruction requires numeric or vector type but stack has %s in select", typeName(t))
+		return
+	}
+	c.pop(ir.I32, in)
+	c.pop(t, in)
+	if t2 := c.pop(t, in); t == unknown && t2 != unknown && c.err == nil {
+		// The type came from an unknown operand, which only another
+		// unknown operand matches.
+		c.failStack(in, []ir.ValType{t, t, ir.I32}, []ir.ValType{t2, t, ir.I32})
+		return
+	}
+	c.push(t)
+}
+
 // global resolves global.get/set's index. Constant expressions see only
-// imported globals, and only immutable ones.
+// the globals of their context, and only immutable ones.
 func (c *funcChecker) global(in *ir.Instr) (ir.GlobalType, bool) {
 	n := len(c.mc.globals)
 	if c.isConst {
-		n = c.mc.numImportedGlobals
+		n = c.constGlobals
 	}
 	if uint64(in.Index) >= uint64(n) {
 		c.failf(in, "unknown global %d", in.Index)
@@ -442,20 +536,43 @@ func (c *funcChecker) global(in *ir.Instr) (ir.GlobalType, bool) {
 	return g, true
 }
 
+// brOnNull: [t* (ref null ht)] -> [t* (ref ht)], branching with t* on null.
+func (c *funcChecker) brOnNull(in *ir.Instr) {
+	rt, ok := c.peekRef(0, in)
+	if !ok {
+		return
+	}
+	l := c.label(in.Index, in)
+	if l == nil {
+		return
+	}
+	c.pop(rt.AsNullable(), in)
+	ts := l.labelTypes()
+	c.popTypes(ts, in)
+	c.pushTypes(ts)
+	c.push(rt.AsNonNull())
+}
+
+// brOnNonNull: [t* (ref null ht)] -> [t*], branching with [t* (ref ht)]
+// when not null: the label's last type is the reference's.
+func (c *funcChecker) brOnNonNull(in *ir.Instr) {
+	l := c.label(in.Index, in)
+	if l == nil {
+		return
+	}
+	ts := l.labelTypes()
+	if len(ts) == 0 || !ts[len(ts)-1].IsRef() {
+		c.failf(in, "type mismatch: instruction requires reference type but label has %s in br_on_non_null", typeList(ts))
+		return
+	}
+	last := ts[len(ts)-1]
+	c.pop(last.AsNullable(), in)
+	c.popTypes(ts[:len(ts)-1], in)
+	c.pushTypes(ts[:len(ts)-1])
+}
+
 func isNum(t ir.ValType) bool {
 	return t == ir.I32 || t == ir.I64 || t == ir.F32 || t == ir.F64 || t == unknown
 }
 
 func isVec(t ir.ValType) bool { return t == ir.V128 || t == unknown }
-
-func sameTypes(a, b []ir.ValType) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

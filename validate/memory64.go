@@ -2,12 +2,16 @@ package validate
 
 import "github.com/watt-wasm/watt/ir"
 
-// The memory64 proposal: a memory declared i64 is indexed by i64 addresses.
-// The opcode table lists every address operand as i32 (the common case);
-// for instructions on a 64-bit memory this file substitutes the memory's
-// address type, position by position as the proposal says: memarg and
-// memory.init addresses, memory.size/grow's sizes, memory.fill's address and
-// length, memory.copy's two addresses and a length of the narrower type.
+// The memory64 proposal and table64: a memory or table declared i64 is
+// indexed by i64 addresses. The opcode table lists every address operand as
+// i32 (the common case); for instructions on a 64-bit memory or table this
+// file substitutes the address type, position by position as the proposal
+// says: memarg and memory.init addresses, memory.size/grow's sizes,
+// memory.fill's address and length, memory.copy's two addresses and a
+// length of the narrower type; table.size's result, table.init's
+// destination, table.copy's like memory.copy's. The special table
+// instructions (table.get/set/grow/fill, call_indirect) take the address
+// type in instr.go.
 
 // addrType is the address type of memory idx, which must exist.
 func (mc *moduleChecker) addrType(idx uint32) ir.ValType {
@@ -17,11 +21,11 @@ func (mc *moduleChecker) addrType(idx uint32) ir.ValType {
 	return ir.I32
 }
 
-// memory64Sig types a fixed-signature memory instruction whose memory is
-// 64-bit. It reports false, doing nothing, when all its memories are 32-bit
-// so that the table's signature applies unchanged. Immediates are already
-// checked.
-func (c *funcChecker) memory64Sig(in *ir.Instr, info *ir.OpInfo) bool {
+// addrSig types a fixed-signature memory or table instruction whose memory
+// or table is 64-bit. It reports false, doing nothing, when they are all
+// 32-bit so that the table's signature applies unchanged. Immediates are
+// already checked.
+func (c *funcChecker) addrSig(in *ir.Instr, info *ir.OpInfo) bool {
 	mc := c.mc
 	var ps, rs [4]ir.ValType
 	np, nr := copy(ps[:], info.Params), copy(rs[:], info.Results)
@@ -32,12 +36,7 @@ func (c *funcChecker) memory64Sig(in *ir.Instr, info *ir.OpInfo) bool {
 	case ir.ImmMemoryInit:
 		ps[0] = mc.addrType(in.Index2)
 	case ir.ImmMemoryPair: // memory.copy dst src: [dst src n]
-		d, s := mc.addrType(in.Index), mc.addrType(in.Index2)
-		ps[0], ps[1], ps[2] = d, s, ir.I32
-		if d == ir.I64 && s == ir.I64 {
-			ps[2] = ir.I64
-		}
-		is64 = d == ir.I64 || s == ir.I64
+		ps[0], ps[1], ps[2], is64 = copyAddrs(mc.addrType(in.Index), mc.addrType(in.Index2))
 	case ir.ImmMemory:
 		at := mc.addrType(in.Index)
 		switch in.Op {
@@ -48,6 +47,14 @@ func (c *funcChecker) memory64Sig(in *ir.Instr, info *ir.OpInfo) bool {
 		case ir.OpMemoryFill: // [dst value n]
 			ps[0], ps[2] = at, at
 		}
+	case ir.ImmTable: // table.size
+		if in.Op == ir.OpTableSize {
+			rs[0] = mc.tables[in.Index].AddrType()
+		}
+	case ir.ImmTableInit: // table.init elem table: [dst src n], src and n index the segment
+		ps[0] = mc.tables[in.Index2].AddrType()
+	case ir.ImmTablePair: // table.copy dst src: [dst src n]
+		ps[0], ps[1], ps[2], is64 = copyAddrs(mc.tables[in.Index].AddrType(), mc.tables[in.Index2].AddrType())
 	default:
 		return false
 	}
@@ -58,4 +65,14 @@ func (c *funcChecker) memory64Sig(in *ir.Instr, info *ir.OpInfo) bool {
 	c.popTypes(ps[:np], in)
 	c.pushTypes(rs[:nr])
 	return true
+}
+
+// copyAddrs are the operand types of memory.copy and table.copy between
+// address types d and s: the length has the narrower one.
+func copyAddrs(d, s ir.ValType) (dst, src, n ir.ValType, is64 bool) {
+	n = ir.I32
+	if d == ir.I64 && s == ir.I64 {
+		n = ir.I64
+	}
+	return d, s, n, d == ir.I64 || s == ir.I64
 }

@@ -29,10 +29,11 @@ var suiteFeatures = testsuite.Features
 type suiteTally struct {
 	pass, fail map[string]int
 	skipped    map[string]int // reason -> count
+	features   ir.Features    // the suite's
 }
 
 func newSuiteTally() *suiteTally {
-	return &suiteTally{pass: map[string]int{}, fail: map[string]int{}, skipped: map[string]int{}}
+	return &suiteTally{pass: map[string]int{}, fail: map[string]int{}, skipped: map[string]int{}, features: suiteFeatures}
 }
 
 func (s *suiteTally) report(t *testing.T) {
@@ -74,7 +75,7 @@ type expectation struct {
 
 // check validates m and records the outcome against want.
 func (s *suiteTally) check(t *testing.T, m *ir.Module, src *ir.Source, want expectation) {
-	err := validate.Module(m, src, suiteFeatures)
+	err := validate.Module(m, src, s.features)
 	key := "(valid)"
 	if want.invalid {
 		key = want.text
@@ -172,10 +173,10 @@ func (s *suiteTally) module(t *testing.T, src *ir.Source, c *wat.ModuleCommand, 
 		want.span = [2]int{c.Start, c.End}
 	case wat.ModuleBinary:
 		msrc = ir.NewSource(want.where+":binary", c.Binary, true)
-		m, err = binary.Decode(msrc, suiteFeatures)
+		m, err = binary.Decode(msrc, s.features)
 	case wat.ModuleQuote:
 		msrc = ir.NewSource(want.where+":quote", []byte(c.Quote), false)
-		m, err = wat.ParseModule(msrc, suiteFeatures)
+		m, err = wat.ParseModule(msrc, s.features)
 	}
 	if err != nil || m == nil {
 		// The module never reaches the validator: a parser or decoder

@@ -28,7 +28,7 @@ func (mc *moduleChecker) checkMemoryType(mt *ir.MemoryType, pos ir.Pos) {
 			mc.errorf(pos, "64-bit memories require %s", ir.FeatureMemory64.Flag())
 			return
 		}
-		if !mc.checkLimits(mt.Limits, 1<<48, "memory size must be at most 48 bits of pages", pos) {
+		if !mc.checkLimits(mt.Limits, 1<<48, "memory size must be at most 2^48 pages (256TiB)", pos) {
 			return
 		}
 	} else if !mc.checkLimits(mt.Limits, ir.MaxPages, "memory size must be at most 65536 pages (4GiB)", pos) {
@@ -45,14 +45,10 @@ func (mc *moduleChecker) checkMemoryType(mt *ir.MemoryType, pos ir.Pos) {
 	}
 }
 
-// checkMemArg validates a load, store or atomic's memory index and
-// alignment against the op's natural size from the opcode table.
+// checkMemArg validates a load, store or atomic's memory index, alignment
+// (against the op's natural size from the opcode table) and offset.
 func (c *funcChecker) checkMemArg(in *ir.Instr, info *ir.OpInfo) bool {
 	if !c.checkMemory(in.Mem.Memory, in) {
-		return false
-	}
-	if in.Mem.Offset > 0xffffffff && !c.mc.memories[in.Mem.Memory].Is64 {
-		c.failf(in, "offset out of range: %d does not fit a 32-bit memory's address space", in.Mem.Offset)
 		return false
 	}
 	natural := in.Op.NaturalAlign()
@@ -61,10 +57,14 @@ func (c *funcChecker) checkMemArg(in *ir.Instr, info *ir.OpInfo) bool {
 			c.failf(in, "atomic alignment must be natural: %s has alignment %s, natural is %d", info.Name, alignBytes(in.Mem.Align), info.Size)
 			return false
 		}
-		return true
-	}
-	if in.Mem.Align > natural {
+	} else if in.Mem.Align > natural {
 		c.failf(in, "alignment must not be larger than natural: %s has alignment %s, natural is %d", info.Name, alignBytes(in.Mem.Align), info.Size)
+		return false
+	}
+	// The offset after the alignment, as the reference interpreter's
+	// check_memop has it.
+	if in.Mem.Offset > 0xffffffff && !c.mc.memories[in.Mem.Memory].Is64 {
+		c.failf(in, "offset out of range: %d does not fit a 32-bit memory's address space", in.Mem.Offset)
 		return false
 	}
 	return true

@@ -11,6 +11,8 @@
 package validate
 
 import (
+	"sync"
+
 	"github.com/watt-wasm/watt/ir"
 )
 
@@ -32,17 +34,33 @@ type moduleChecker struct {
 	src      *ir.Source
 	features ir.Features
 	errs     ir.ErrorList
+	// v3 selects WebAssembly 3.0's rules and texts where they differ from
+	// 2.0's (the threads suite is written for 2.0): global initialisers see
+	// earlier globals, segments see all globals, and global.set of an
+	// immutable global says "immutable global". It is on with GC.
+	v3 bool
 
-	funcs    []*ir.FuncType // by function index; nil when the type index is unknown
-	tables   []ir.TableType
-	memories []ir.MemoryType
-	// hasMemory64 says whether some memory is 64-bit, so that the common
-	// case skips memory64's address typing (memory64.go).
+	// The type section: typesOK once it is well-formed; ids (from typeIDs,
+	// types.go) are the canonical identities of its types in store.
+	typesOK bool
+	idsOnce sync.Once
+	ids     []ir.TypeID
+	store   *ir.TypeStore
+
+	funcs     []*ir.FuncType // by function index; nil when the type index is unknown or no function type
+	funcTypes []uint32       // type index of each function
+	tables    []ir.TableType
+	memories  []ir.MemoryType
+	// hasMemory64 and hasTable64 say whether some memory or table is
+	// 64-bit, so that the common case skips their address typing
+	// (memory64.go).
 	hasMemory64 bool
+	hasTable64  bool
 	globals     []ir.GlobalType
-	// numImportedGlobals bounds global.get in constant expressions: only
-	// imported globals are visible there.
+	// numImportedGlobals bounds global.get in the constant expressions
+	// that see only imported globals.
 	numImportedGlobals int
+	tags               []*ir.FuncType // by tag index; nil when the type is invalid
 	// declared[f] says whether function f may be used by ref.func in a
 	// function body (the spec's C.refs).
 	declared []bool
@@ -51,13 +69,22 @@ type moduleChecker struct {
 }
 
 func newModuleChecker(m *ir.Module, src *ir.Source, features ir.Features) *moduleChecker {
-	mc := &moduleChecker{m: m, src: src, features: features}
+	mc := &moduleChecker{m: m, src: src, features: features, v3: features.Has(ir.FeatureGC)}
 	mc.fc.mc = mc
+	addFunc := func(idx uint32) {
+		ft, _ := mc.funcTypeOf(idx)
+		mc.funcs = append(mc.funcs, ft)
+		mc.funcTypes = append(mc.funcTypes, idx)
+	}
+	addTag := func(idx uint32) {
+		ft, _ := mc.funcTypeOf(idx)
+		mc.tags = append(mc.tags, ft)
+	}
 	for i := range m.Imports {
 		im := &m.Imports[i]
 		switch im.Kind {
 		case ir.ExternFunc:
-			mc.funcs = append(mc.funcs, mc.typeAt(im.Func))
+			addFunc(im.Func)
 		case ir.ExternTable:
 			mc.tables = append(mc.tables, im.Table)
 		case ir.ExternMemory:
@@ -65,10 +92,12 @@ func newModuleChecker(m *ir.Module, src *ir.Source, features ir.Features) *modul
 		case ir.ExternGlobal:
 			mc.globals = append(mc.globals, im.Global)
 			mc.numImportedGlobals++
+		case ir.ExternTag:
+			addTag(im.Tag)
 		}
 	}
 	for i := range m.Funcs {
-		mc.funcs = append(mc.funcs, mc.typeAt(m.Funcs[i].Type))
+		addFunc(m.Funcs[i].Type)
 	}
 	for i := range m.Tables {
 		mc.tables = append(mc.tables, m.Tables[i].Type)
@@ -79,25 +108,30 @@ func newModuleChecker(m *ir.Module, src *ir.Source, features ir.Features) *modul
 	for i := range m.Globals {
 		mc.globals = append(mc.globals, m.Globals[i].Type)
 	}
+	for i := range m.Tags {
+		addTag(m.Tags[i].Type)
+	}
 	for _, mt := range mc.memories {
 		mc.hasMemory64 = mc.hasMemory64 || mt.Is64
+	}
+	for _, tt := range mc.tables {
+		mc.hasTable64 = mc.hasTable64 || tt.Is64
 	}
 	mc.declared = make([]bool, len(mc.funcs))
 	mc.scanDeclaredRefs()
 	return mc
 }
 
-// typeAt returns Types[idx], or nil if there is no such type.
+// typeAt returns the function type Types[idx], or nil if there is no such
+// function type.
 func (mc *moduleChecker) typeAt(idx uint32) *ir.FuncType {
-	if uint64(idx) < uint64(len(mc.m.Types)) {
-		return &mc.m.Types[idx].FuncType
-	}
-	return nil
+	ft, _ := mc.funcTypeOf(idx)
+	return ft
 }
 
 // scanDeclaredRefs computes C.refs: the functions referenced anywhere in the
-// module outside function bodies (global initialisers, element segments,
-// segment offsets, exports).
+// module outside function bodies (global and table initialisers, element
+// segments, segment offsets, exports).
 func (mc *moduleChecker) scanDeclaredRefs() {
 	m := mc.m
 	mark := func(expr []ir.Instr) {
@@ -109,6 +143,9 @@ func (mc *moduleChecker) scanDeclaredRefs() {
 	}
 	for i := range m.Globals {
 		mark(m.Globals[i].Init)
+	}
+	for i := range m.Tables {
+		mark(m.Tables[i].Init)
 	}
 	for i := range m.Elems {
 		mark(m.Elems[i].Offset)
@@ -135,28 +172,43 @@ func (mc *moduleChecker) errorf(pos ir.Pos, format string, args ...any) {
 // that a module with several errors reports the one the suite expects first.
 func (mc *moduleChecker) check() {
 	m := mc.m
-	for i := range m.Types {
-		mc.checkFuncType(&m.Types[i].FuncType, ir.NoPos)
-	}
+	mc.checkTypes() // types.go
 	for i := range m.Imports {
 		mc.checkImport(&m.Imports[i])
 	}
-	for i := range m.Globals {
-		g := &m.Globals[i]
-		mc.checkValType(g.Type.Type, g.Pos)
-		mc.checkConst(g.Init, g.Type.Type, g.Pos)
+	for i := range m.Tags {
+		mc.checkTagType(m.Tags[i].Type, m.Tags[i].Pos)
 	}
-	for i := range m.Tables {
-		mc.checkTableType(&m.Tables[i].Type, m.Tables[i].Pos)
+	for i := range m.Funcs {
+		// A function's type is checked with the declarations, its body
+		// (funcError) later.
+		if _, msg := mc.funcTypeOf(m.Funcs[i].Type); msg != "" {
+			mc.errorf(m.Funcs[i].Pos, "%s", msg)
+		}
 	}
 	for i := range m.Memories {
 		mc.checkMemoryType(&m.Memories[i].Type, m.Memories[i].Pos)
 	}
-	for i := range m.Elems {
-		mc.checkElem(&m.Elems[i])
+	for i := range m.Tables {
+		mc.checkTable(&m.Tables[i])
+	}
+	for i := range m.Globals {
+		g := &m.Globals[i]
+		if mc.checkValType(g.Type.Type, g.Pos) {
+			// Each initialiser sees the imported globals and, in 3.0, the
+			// globals defined before it.
+			n := mc.numImportedGlobals
+			if mc.v3 {
+				n += i
+			}
+			mc.checkConst(g.Init, g.Type.Type, g.Pos, n)
+		}
 	}
 	for i := range m.Datas {
 		mc.checkData(&m.Datas[i])
+	}
+	for i := range m.Elems {
+		mc.checkElem(&m.Elems[i])
 	}
 	mc.checkFuncs() // parallel.go
 	if m.Start != nil {
@@ -166,35 +218,20 @@ func (mc *moduleChecker) check() {
 	mc.checkCounts()
 }
 
-func (mc *moduleChecker) checkValType(t ir.ValType, pos ir.Pos) bool {
-	switch {
-	case !t.IsValid():
-		mc.errorf(pos, "invalid value type 0x%02x", byte(t))
-		return false
-	case t == ir.V128 && !mc.features.Has(ir.FeatureSIMD):
-		mc.errorf(pos, "v128 requires %s", ir.FeatureSIMD.Flag())
-		return false
+// segmentGlobals is how many globals segment offsets and elements see: all
+// of them in 3.0, the imported ones in 2.0.
+func (mc *moduleChecker) segmentGlobals() int {
+	if mc.v3 {
+		return len(mc.globals)
 	}
-	return true
-}
-
-func (mc *moduleChecker) checkFuncType(ft *ir.FuncType, pos ir.Pos) {
-	for _, t := range ft.Params {
-		mc.checkValType(t, pos)
-	}
-	for _, t := range ft.Results {
-		mc.checkValType(t, pos)
-	}
-	if len(ft.Results) > 1 && !mc.features.Has(ir.FeatureMultiValue) {
-		mc.errorf(pos, "invalid result arity: multiple results require %s", ir.FeatureMultiValue.Flag())
-	}
+	return mc.numImportedGlobals
 }
 
 func (mc *moduleChecker) checkImport(im *ir.Import) {
 	switch im.Kind {
 	case ir.ExternFunc:
-		if mc.typeAt(im.Func) == nil {
-			mc.errorf(im.Pos, "unknown type %d in import %q %q", im.Func, im.Module, im.Name)
+		if _, msg := mc.funcTypeOf(im.Func); msg != "" {
+			mc.errorf(im.Pos, "%s in import %q %q", msg, im.Module, im.Name)
 		}
 	case ir.ExternTable:
 		mc.checkTableType(&im.Table, im.Pos)
@@ -205,8 +242,26 @@ func (mc *moduleChecker) checkImport(im *ir.Import) {
 		if im.Global.Mutable && !mc.features.Has(ir.FeatureMutableGlobals) {
 			mc.errorf(im.Pos, "mutable globals cannot be imported without %s", ir.FeatureMutableGlobals.Flag())
 		}
+	case ir.ExternTag:
+		mc.checkTagType(im.Tag, im.Pos)
 	default:
 		mc.errorf(im.Pos, "invalid import kind %d", im.Kind)
+	}
+}
+
+// checkTagType checks a tag's type: a function type without results.
+func (mc *moduleChecker) checkTagType(idx uint32, pos ir.Pos) {
+	if !mc.features.Has(ir.FeatureExceptions) {
+		mc.errorf(pos, "tags require %s", ir.FeatureExceptions.Flag())
+		return
+	}
+	ft, msg := mc.funcTypeOf(idx)
+	if msg != "" {
+		mc.errorf(pos, "%s", msg)
+		return
+	}
+	if len(ft.Results) != 0 {
+		mc.errorf(pos, "non-empty tag result type %s", typeList(ft.Results))
 	}
 }
 
@@ -224,20 +279,41 @@ func (mc *moduleChecker) checkLimits(l ir.Limits, bound uint64, msg string, pos 
 	return true
 }
 
-func (mc *moduleChecker) checkTableType(tt *ir.TableType, pos ir.Pos) {
-	mc.checkLimits(tt.Limits, 0xffffffff, "table size must be at most 2^32-1", pos)
-	if !tt.Elem.IsRef() {
-		mc.errorf(pos, "invalid table element type %s: must be a reference type", tt.Elem)
+func (mc *moduleChecker) checkTableType(tt *ir.TableType, pos ir.Pos) bool {
+	if !mc.checkRefType(tt.Elem, "table element", pos) {
+		return false
 	}
+	if tt.Is64 {
+		if !mc.features.Has(ir.FeatureMemory64) {
+			mc.errorf(pos, "64-bit tables require %s", ir.FeatureMemory64.Flag())
+			return false
+		}
+		return mc.checkLimits(tt.Limits, ^uint64(0), "table size must be at most 2^64-1", pos)
+	}
+	return mc.checkLimits(tt.Limits, 0xffffffff, "table size must be at most 2^32-1", pos)
+}
+
+// checkTable checks a defined table: its type, and its initialiser, which a
+// table of non-nullable references needs.
+func (mc *moduleChecker) checkTable(t *ir.Table) {
+	if !mc.checkTableType(&t.Type, t.Pos) {
+		return
+	}
+	if len(t.Init) == 0 {
+		if !t.Type.Elem.Nullable() {
+			mc.errorf(t.Pos, "type mismatch: a table of %s needs an initializer (its elements cannot be null)", t.Type.Elem)
+		}
+		return
+	}
+	mc.checkConst(t.Init, t.Type.Elem, t.Pos, mc.numImportedGlobals)
 }
 
 func (mc *moduleChecker) checkElem(e *ir.Elem) {
-	if !e.Type.IsRef() {
-		mc.errorf(e.Pos, "invalid element segment type %s: must be a reference type", e.Type)
+	if !mc.checkRefType(e.Type, "element segment", e.Pos) {
 		return
 	}
 	for _, init := range e.Init {
-		mc.checkConst(init, e.Type, e.Pos)
+		mc.checkConst(init, e.Type, e.Pos, mc.segmentGlobals())
 	}
 	switch e.Mode {
 	case ir.SegmentActive:
@@ -245,10 +321,12 @@ func (mc *moduleChecker) checkElem(e *ir.Elem) {
 			mc.errorf(e.Pos, "unknown table %d", e.Table)
 			return
 		}
-		mc.checkConst(e.Offset, ir.I32, e.Pos)
-		if tt := mc.tables[e.Table].Elem; tt != e.Type {
-			mc.errorf(e.Pos, "type mismatch: element segment of type %s in table %d of type %s", e.Type, e.Table, tt)
+		tt := mc.tables[e.Table]
+		if !mc.match(e.Type, tt.Elem) {
+			mc.errorf(e.Pos, "type mismatch: element segment of type %s in table %d of type %s", e.Type, e.Table, tt.Elem)
+			return
 		}
+		mc.checkConst(e.Offset, tt.AddrType(), e.Pos, mc.segmentGlobals())
 	case ir.SegmentPassive, ir.SegmentDeclarative:
 	default:
 		mc.errorf(e.Pos, "invalid element segment mode %d", e.Mode)
@@ -262,7 +340,7 @@ func (mc *moduleChecker) checkData(d *ir.Data) {
 			mc.errorf(d.Pos, "unknown memory %d", d.Memory)
 			return
 		}
-		mc.checkConst(d.Offset, mc.addrType(d.Memory), d.Pos)
+		mc.checkConst(d.Offset, mc.addrType(d.Memory), d.Pos, mc.segmentGlobals())
 	case ir.SegmentPassive:
 	default:
 		mc.errorf(d.Pos, "invalid data segment mode %d", d.Mode)
@@ -293,6 +371,8 @@ func (mc *moduleChecker) checkExports() {
 			n = len(mc.memories)
 		case ir.ExternGlobal:
 			n = len(mc.globals)
+		case ir.ExternTag:
+			n = len(mc.tags)
 		default:
 			mc.errorf(ex.Pos, "invalid export kind %d", ex.Kind)
 			continue

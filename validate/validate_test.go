@@ -122,22 +122,22 @@ type invalidCase struct {
 func invalidCases() []invalidCase {
 	return []invalidCase{
 		// Typing.
-		{"i32.add of i64", fn(toI32, i32c(1), i64c(2), op("i32.add")), "type mismatch: expected i32, got i64 in i32.add"},
-		{"operand missing", fn(toI32, i32c(1), op("i32.add")), "type mismatch: expected i32, got nothing in i32.add"},
-		{"extra value at end", fn(toI32, i32c(1), i32c(2)), "type mismatch: expected [i32], got [i32 i32] at end of function"},
-		{"missing result", fn(toI32), "type mismatch: expected [i32], got [] at end of function"},
-		{"block result wrong", fn(toI32, block(bv(i32), i64c(1))), "type mismatch: expected [i32], got [i64] at end of block"},
-		{"block cannot see outer operands", fn(toI32, i32c(1), block(bv(i32), op("i32.eqz"))), "type mismatch: expected i32, got nothing in i32.eqz"},
-		{"unreachable then too many values", fn(toI32, op("unreachable"), i32c(1), i32c(2)), "type mismatch: expected [i32], got [i32 i32]"},
+		{"i32.add of i64", fn(toI32, i32c(1), i64c(2), op("i32.add")), "type mismatch: instruction requires [i32 i32] but stack has [i32 i64] in i32.add"},
+		{"operand missing", fn(toI32, i32c(1), op("i32.add")), "type mismatch: instruction requires [i32 i32] but stack has [i32] in i32.add"},
+		{"extra value at end", fn(toI32, i32c(1), i32c(2)), "type mismatch: block requires [i32] but stack has [i32 i32] at end of function"},
+		{"missing result", fn(toI32), "type mismatch: instruction requires [i32] but stack has [] at end of function"},
+		{"block result wrong", fn(toI32, block(bv(i32), i64c(1))), "type mismatch: instruction requires [i32] but stack has [i64] at end of block"},
+		{"block cannot see outer operands", fn(toI32, i32c(1), block(bv(i32), op("i32.eqz"))), "type mismatch: instruction requires [i32] but stack has [] in i32.eqz"},
+		{"unreachable then too many values", fn(toI32, op("unreachable"), i32c(1), i32c(2)), "type mismatch: block requires [i32] but stack has [i32 i32]"},
 		{"unreachable then wrong type", fn(toI32, op("unreachable"), i64c(1)), "type mismatch"},
-		{"if without else changes types", fn(toI32, i32c(0), ifElse(bv(i32), body(i32c(1)), nil)), "type mismatch: expected [i32], got [] in if without else"},
-		{"else arm wrong", fn(toI32, i32c(0), ifElse(bv(i32), body(i32c(1)), body(i64c(1)))), "type mismatch: expected [i32], got [i64] at end of else"},
-		{"if condition missing", fn(void, ifElse(noBT, nil, nil)), "type mismatch: expected i32, got nothing in if"},
-		{"loop label takes params", with(fn(toI32, i32c(1), loop(bi(1), op("drop"), i64c(0), op("br", 0))), withType(sig(ts(i32), i32))), "type mismatch: expected i32, got i64 in br"},
-		{"br value wrong", fn(toI32, block(bv(i32), i64c(1), op("br", 0))), "type mismatch: expected i32, got i64 in br"},
-		{"br_table arity", fn(void, block(bv(i32), block(noBT, i32c(0), brTable(0, 1))), op("drop")), "type mismatch: br_table target 1"},
-		{"br_table label types", fn(void, block(bv(i32), block(bv(i64), i64c(0), i32c(0), brTable(0, 1)), op("drop")), op("drop")), "type mismatch: expected i32, got i64 in br_table"},
-		{"return value wrong", fn(toI32, i64c(1), op("return")), "type mismatch: expected i32, got i64 in return"},
+		{"if without else changes types", fn(toI32, i32c(0), ifElse(bv(i32), body(i32c(1)), nil)), "type mismatch: instruction requires [i32] but stack has [] in if without else"},
+		{"else arm wrong", fn(toI32, i32c(0), ifElse(bv(i32), body(i32c(1)), body(i64c(1)))), "type mismatch: instruction requires [i32] but stack has [i64] at end of else"},
+		{"if condition missing", fn(void, ifElse(noBT, nil, nil)), "type mismatch: instruction requires [i32] but stack has [] in if"},
+		{"loop label takes params", with(fn(toI32, i32c(1), loop(bi(1), op("drop"), i64c(0), op("br", 0))), withType(sig(ts(i32), i32))), "type mismatch: instruction requires [i32] but stack has [i64] in br"},
+		{"br value wrong", fn(toI32, block(bv(i32), i64c(1), op("br", 0))), "type mismatch: instruction requires [i32] but stack has [i64] in br"},
+		{"br_table arity", fn(void, block(bv(i32), block(noBT, i32c(0), brTable(0, 1))), op("drop")), "type mismatch: instruction requires [i32] but stack has [] in br_table"},
+		{"br_table label types", fn(void, block(bv(i32), block(bv(i64), i64c(0), i32c(0), brTable(0, 1)), op("drop")), op("drop")), "type mismatch: instruction requires [i32] but stack has [i64] in br_table"},
+		{"return value wrong", fn(toI32, i64c(1), op("return")), "type mismatch: instruction requires [i32] but stack has [i64] in return"},
 		{"call argument", with(fn(void, i64c(1), op("call", 0)), withType(sig(ts(i32)))), "type mismatch"},
 		{"untyped select of references", fn(sig(nil, funcref), refNull(funcref), refNull(funcref), i32c(1), op("select")), "type mismatch"},
 		{"untyped select of unknown and reference", fn(sig(nil, funcref), op("unreachable"), refNull(funcref), i32c(1), op("select")), "type mismatch"},
@@ -150,7 +150,7 @@ func invalidCases() []invalidCase {
 		{"table.copy element types", with(fn(void, i32c(0), i32c(0), i32c(0), op("table.copy", 0, 1)), withFuncTable, withTable(externref, 1)), "type mismatch"},
 		{"table.init element types", with(fn(void, i32c(0), i32c(0), i32c(0), op("table.init", 0, 0)), withFuncTable,
 			withElem(ir.Elem{Mode: ir.SegmentPassive, Type: externref})), "type mismatch"},
-		{"global type", with(fn(void, i64c(0), op("global.set", 0)), withGlobal(i32, true, i32c(0))), "type mismatch: expected i32, got i64 in global.set"},
+		{"global type", with(fn(void, i64c(0), op("global.set", 0)), withGlobal(i32, true, i32c(0))), "type mismatch: instruction requires [i32] but stack has [i64] in global.set"},
 
 		// Indices.
 		{"unknown local", fn(void, op("local.get", 0), op("drop")), "unknown local 0"},
@@ -191,7 +191,7 @@ func invalidCases() []invalidCase {
 			withGlobal(i32, false, op("global.get", 0))), "constant expression required"},
 		{"defined global is invisible to initialisers", with(fn(void), withGlobal(i32, false, i32c(0)),
 			withGlobal(i32, false, op("global.get", 0))), "unknown global 0"},
-		{"initialiser type", with(fn(void), withGlobal(i32, false, i64c(0))), "type mismatch: expected [i32], got [i64] in constant expression"},
+		{"initialiser type", with(fn(void), withGlobal(i32, false, i64c(0))), "type mismatch: instruction requires [i32] but stack has [i64] in constant expression"},
 		{"empty initialiser", with(fn(void), withGlobal(i32, false)), "type mismatch"},
 		{"data offset type", with(fn(void), withMem, withData(ir.Data{Offset: body(i64c(0))})), "type mismatch"},
 		{"data offset constant", with(fn(void), withMem, withData(ir.Data{Offset: body(i32c(0), i32c(0), op("i32.add"))})), "constant expression required"},
@@ -234,10 +234,10 @@ func threadsInvalidCases() []invalidCase {
 		{"wait alignment", with(fn(toI32, i32c(0), i64c(0), i64c(0), memAlign("memory.atomic.wait64", 2)), withSharedMem), "atomic alignment must be natural"},
 		{"atomic without memory", fn(toI32, i32c(0), mem("i32.atomic.load")), "unknown memory 0"},
 		{"notify without memory", fn(toI32, i32c(0), i32c(0), mem("memory.atomic.notify")), "unknown memory 0"},
-		{"wait32 timeout is i64", with(fn(toI32, i32c(0), i32c(0), i32c(0), mem("memory.atomic.wait32")), withSharedMem), "type mismatch: expected i64, got i32 in memory.atomic.wait32"},
-		{"wait64 expected value is i64", with(fn(toI32, i32c(0), i32c(0), i64c(0), mem("memory.atomic.wait64")), withSharedMem), "type mismatch: expected i64, got i32 in memory.atomic.wait64"},
-		{"cmpxchg operand types", with(fn(sig(nil, i64), i32c(0), i64c(0), i32c(0), mem("i64.atomic.rmw.cmpxchg")), withSharedMem), "type mismatch: expected i64, got i32 in i64.atomic.rmw.cmpxchg"},
-		{"atomic store result", with(fn(toI32, i32c(0), i32c(0), mem("i32.atomic.store")), withSharedMem), "type mismatch: expected [i32], got []"},
+		{"wait32 timeout is i64", with(fn(toI32, i32c(0), i32c(0), i32c(0), mem("memory.atomic.wait32")), withSharedMem), "type mismatch: instruction requires [i32 i32 i64] but stack has [i32 i32 i32] in memory.atomic.wait32"},
+		{"wait64 expected value is i64", with(fn(toI32, i32c(0), i32c(0), i64c(0), mem("memory.atomic.wait64")), withSharedMem), "type mismatch: instruction requires [i32 i64 i64] but stack has [i32 i32 i64] in memory.atomic.wait64"},
+		{"cmpxchg operand types", with(fn(sig(nil, i64), i32c(0), i64c(0), i32c(0), mem("i64.atomic.rmw.cmpxchg")), withSharedMem), "type mismatch: instruction requires [i32 i64 i64] but stack has [i32 i64 i32] in i64.atomic.rmw.cmpxchg"},
+		{"atomic store result", with(fn(toI32, i32c(0), i32c(0), mem("i32.atomic.store")), withSharedMem), "type mismatch: instruction requires [i32] but stack has []"},
 	}
 }
 
@@ -293,13 +293,13 @@ func TestErrorsPerFunction(t *testing.T) {
 		gots = append(gots, got{e.Pos, e.Msg})
 	}
 	want := []got{
-		{10, "type mismatch: expected i32, got i64 in i32.add"},
-		{30, "type mismatch: expected i32, got i64 in i32.add"},
+		{10, "type mismatch: instruction requires [i32 i32] but stack has [i64 i64] in i32.add"},
+		{30, "type mismatch: instruction requires [i32 i32] but stack has [i64 i64] in i32.add"},
 	}
 	if diff := cmp.Diff(want, gots); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
-	if s := list[0].Error(); s != "x.wasm:0x9: type mismatch: expected i32, got i64 in i32.add" {
+	if s := list[0].Error(); s != "x.wasm:0x9: type mismatch: instruction requires [i32 i32] but stack has [i64 i64] in i32.add" {
 		t.Errorf("formatted error = %q", s)
 	}
 }
@@ -331,8 +331,8 @@ func TestDeepNesting(t *testing.T) {
 // must be typed by the validator (no "unexpected" fallback, no panic).
 func TestEveryOpHandled(t *testing.T) {
 	for o := ir.Op(0); o < ir.NumOps; o++ {
-		if o == ir.OpElse || o == ir.OpEnd {
-			continue // not instructions of the tree IR
+		if o == ir.OpElse || o == ir.OpEnd || o == ir.OpCatch || o == ir.OpCatchAll || o == ir.OpDelegate {
+			continue // separators, not instructions of the tree IR (checked below)
 		}
 		in := ir.Instr{Op: o}
 		if o == ir.OpSelectTyped {
@@ -352,7 +352,7 @@ func TestEveryOpHandled(t *testing.T) {
 		}
 	}
 	// Else and end outside the tree are an error, not a panic.
-	for _, o := range []ir.Op{ir.OpElse, ir.OpEnd, ir.NumOps + 5} {
+	for _, o := range []ir.Op{ir.OpElse, ir.OpEnd, ir.OpCatch, ir.OpCatchAll, ir.OpDelegate, ir.NumOps + 5} {
 		if err := validate.Module(fn(void, ir.Instr{Op: o}), nil, ir.AllFeaturesOn()); err == nil {
 			t.Errorf("%v accepted", o)
 		}
@@ -453,7 +453,7 @@ func TestFeaturesOff(t *testing.T) {
 	}
 	badTail := with(fn(void, op("return_call", 1)), withType(toI32), withFunc(ir.Func{Type: 1, Body: body(i32c(0))}))
 	if err := validate.Module(badTail, nil, ir.Wasm2Features().With(ir.FeatureTailCall, true)); err == nil ||
-		!strings.HasPrefix(err.Error(), "type mismatch: return_call callee returns [i32] but the function returns []") {
+		!strings.HasPrefix(err.Error(), "type mismatch: current function requires result type [] but callee returns [i32]") {
 		t.Errorf("tail call of a different result type: %v", err)
 	}
 }
