@@ -4,7 +4,7 @@ import "github.com/watt-wasm/watt/ir"
 
 // bulk executes the bulk memory and table instructions (spec 2.0: bounds
 // are checked before anything is written) and table.get/set.
-func (t *thread) bulk(in *instr, l []uint64, inst *Instance) {
+func (t *thread) bulk(in *instr, l []uint64, fp int, inst *Instance) {
 	switch ir.Op(in.op) {
 	case ir.OpMemoryInit:
 		d, s, n := uint64(uint32(l[in.b])), uint64(uint32(l[in.b+1])), uint64(uint32(l[in.b+2]))
@@ -37,7 +37,7 @@ func (t *thread) bulk(in *instr, l []uint64, inst *Instance) {
 		if s+n > uint64(len(refs)) || d+n > uint64(len(tab)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		copyWords(tab[d:d+n], refs[s:s+n])
+		copyRefs(tab[d:d+n], refs[s:s+n])
 	case ir.OpElemDrop:
 		inst.elems[in.imm].dropped.Store(true)
 	case ir.OpTableCopy:
@@ -46,32 +46,32 @@ func (t *thread) bulk(in *instr, l []uint64, inst *Instance) {
 		if s+n > uint64(len(st)) || d+n > uint64(len(dt)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		copyWords(dt[d:d+n], st[s:s+n])
+		copyRefs(dt[d:d+n], st[s:s+n])
 	case ir.OpTableGrow:
-		l[in.a] = uint64(uint32(inst.tables[in.imm].grow(uint32(l[in.c]), l[in.b])))
+		l[in.a] = uint64(uint32(inst.tables[in.imm].grow(uint32(l[in.c]), t.refs[fp+int(in.b)])))
 	case ir.OpTableSize:
 		l[in.a] = uint64(len(inst.tables[in.imm].load()))
 	case ir.OpTableFill:
-		i, v, n := uint64(uint32(l[in.b])), l[in.b+1], uint64(uint32(l[in.b+2]))
+		i, v, n := uint64(uint32(l[in.b])), t.refs[fp+int(in.b+1)], uint64(uint32(l[in.b+2]))
 		tab := inst.tables[in.imm].load()
 		if i+n > uint64(len(tab)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		fillWords(tab[i:i+n], v)
+		fillRefs(tab[i:i+n], v)
 	case ir.OpTableGet:
 		tab := inst.tables[in.imm].load()
 		i := uint64(uint32(l[in.b]))
 		if i >= uint64(len(tab)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		l[in.a] = loadWord(&tab[i])
+		t.refs[fp+int(in.a)] = loadRef(&tab[i])
 	case ir.OpTableSet:
 		tab := inst.tables[in.imm].load()
 		i := uint64(uint32(l[in.b]))
 		if i >= uint64(len(tab)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		storeWord(&tab[i], l[in.c])
+		storeRef(&tab[i], t.refs[fp+int(in.c)])
 	default:
 		panic(t.trapAt(t.pc, "interp: unknown instruction "+ir.Op(in.op).String()))
 	}

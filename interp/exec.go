@@ -24,6 +24,7 @@ func (t *thread) run(f *Function, fp int) {
 	var (
 		callee *Function
 		newfp  int
+		exn    *Object // exception being thrown
 	)
 	for {
 		in := &code[pc]
@@ -71,6 +72,9 @@ func (t *thread) run(f *Function, fp int) {
 			tg := &bt.targets[i]
 			if bt.n > 0 && tg.dst != bt.src {
 				copy(l[tg.dst:tg.dst+bt.n], l[bt.src:bt.src+bt.n])
+				if bt.refs {
+					copy(t.refs[fp+int(tg.dst):fp+int(tg.dst+bt.n)], t.refs[fp+int(bt.src):fp+int(bt.src+bt.n)])
+				}
 			}
 			pc = int(tg.pc)
 			if tg.back {
@@ -185,9 +189,108 @@ func (t *thread) run(f *Function, fp int) {
 			storeWord(&g.lo, l[in.b])
 			storeWord(&g.hi, l[in.b+1])
 		case opRefFunc:
-			l[in.a] = inst.funcs[in.imm].ref
+			t.refs[fp+int(in.a)] = inst.funcs[in.imm].obj
 		case uint16(ir.OpRefIsNull):
-			l[in.a] = b2u(l[in.b] == 0)
+			l[in.a] = b2u(t.refs[fp+int(in.b)] == nil)
+		case opCopyRef:
+			t.refs[fp+int(in.a)] = t.refs[fp+int(in.b)]
+		case opNullRef:
+			t.refs[fp+int(in.a)] = nil
+		case opMoveRefs:
+			copy(l[in.a:in.a+in.c], l[in.b:in.b+in.c])
+			copy(t.refs[fp+int(in.a):fp+int(in.a+in.c)], t.refs[fp+int(in.b):fp+int(in.b+in.c)])
+		case opMoveRefsOnly:
+			copy(t.refs[fp+int(in.a):fp+int(in.a+in.c)], t.refs[fp+int(in.b):fp+int(in.b+in.c)])
+		case opReturnRefs:
+			copy(l[:in.c], l[in.b:in.b+in.c])
+			copy(t.refs[fp:fp+int(in.c)], t.refs[fp+int(in.b):fp+int(in.b+in.c)])
+			goto ret
+		case opSelectRef:
+			if uint32(l[in.imm]) != 0 {
+				t.refs[fp+int(in.a)] = t.refs[fp+int(in.b)]
+			} else {
+				t.refs[fp+int(in.a)] = t.refs[fp+int(in.c)]
+			}
+		case opGlobalGetRef:
+			t.refs[fp+int(in.a)] = loadRef(&inst.globals[in.imm].ref)
+		case opGlobalSetRef:
+			storeRef(&inst.globals[in.imm].ref, t.refs[fp+int(in.b)])
+		case opRefNonNull:
+			l[in.a] = b2u(t.refs[fp+int(in.b)] != nil)
+		case opRefAsNonNull:
+			if t.refs[fp+int(in.b)] == nil {
+				panic(t.trapAt(pc, msgNullRef))
+			}
+		case opRefTest:
+			l[in.a] = b2u(inst.cast(&fc.casts[in.imm], t.refs[fp+int(in.b)]) != (in.x != 0))
+		case opRefCast:
+			if !inst.cast(&fc.casts[in.imm], t.refs[fp+int(in.b)]) {
+				panic(t.trapAt(pc, msgCastFailure))
+			}
+		case opStructGetW:
+			o := t.refs[fp+int(in.b)]
+			if o == nil {
+				panic(t.trapAt(pc, msgNullStruct))
+			}
+			v := loadWord(&o.w[in.imm])
+			if in.c != 0 { // get_s of a packed field
+				v = uint64(uint32(int32(v<<(32-in.x)) >> (32 - in.x)))
+			}
+			l[in.a] = v
+		case opStructGetR:
+			o := t.refs[fp+int(in.b)]
+			if o == nil {
+				panic(t.trapAt(pc, msgNullStruct))
+			}
+			t.refs[fp+int(in.a)] = loadRef(&o.r[in.imm])
+		case opStructSetW:
+			o := t.refs[fp+int(in.b)]
+			if o == nil {
+				panic(t.trapAt(pc, msgNullStruct))
+			}
+			v := l[in.c]
+			if in.x != 0 {
+				v &= 1<<in.x - 1
+			}
+			storeWord(&o.w[in.imm], v)
+		case opStructSetR:
+			o := t.refs[fp+int(in.b)]
+			if o == nil {
+				panic(t.trapAt(pc, msgNullStruct))
+			}
+			storeRef(&o.r[in.imm], t.refs[fp+int(in.c)])
+		case uint16(ir.OpArrayGet), uint16(ir.OpArrayGetS), uint16(ir.OpArrayGetU):
+			t.arrayGet(in, pc, fp)
+		case uint16(ir.OpArrayLen):
+			o := t.refs[fp+int(in.b)]
+			if o == nil {
+				panic(t.trapAt(pc, msgNullArray))
+			}
+			l[in.a] = uint64(o.Len())
+		case opCallRef:
+			o := t.refs[fp+int(in.c)]
+			if o == nil {
+				panic(t.trapAt(pc, msgNullFunc))
+			}
+			callee = o.rt.fn
+			newfp = fp + int(in.b)
+			goto call
+		case opReturnCallRef:
+			o := t.refs[fp+int(in.c)]
+			if o == nil {
+				panic(t.trapAt(pc, msgNullFunc))
+			}
+			callee = o.rt.fn
+			goto tailcall
+		case opThrow:
+			exn = t.throwArgs(inst, in.imm, fp, in.b)
+			goto throw
+		case opThrowRef:
+			exn = t.refs[fp+int(in.b)]
+			if exn == nil {
+				panic(t.trapAt(pc, msgNullExn))
+			}
+			goto throw
 		case uint16(ir.OpMemorySize):
 			l[in.a] = uint64(inst.mem.Pages())
 		case uint16(ir.OpMemoryGrow):
@@ -949,12 +1052,14 @@ func (t *thread) run(f *Function, fp int) {
 			t.pc = pc
 			switch {
 			case in.op >= uint16(ir.OpMemoryInit) && in.op <= uint16(ir.OpTableFill) || in.op == uint16(ir.OpTableGet) || in.op == uint16(ir.OpTableSet):
-				t.bulk(in, l, inst)
+				t.bulk(in, l, fp, inst)
 				mem = inst.memBytes()
 			case in.op >= uint16(ir.OpMemoryAtomicNotify) && in.op <= uint16(ir.OpI64AtomicRmw32CmpxchgU):
 				t.atomic(in, l, inst)
 			case in.op >= uint16(ir.OpV128Load) && in.op <= uint16(ir.OpF64x2ConvertLowI32x4U):
 				t.simd(in, l, inst, fc)
+			case in.op >= uint16(ir.OpRefEq) && in.op <= uint16(ir.OpI31GetU) || in.op >= opStructGetV && in.op <= opStructSetV:
+				t.gc(in, fp, inst)
 			default:
 				panic(t.trapAt(pc, "interp: unknown instruction "+ir.Op(in.op).String()))
 			}
@@ -985,7 +1090,17 @@ func (t *thread) run(f *Function, fp int) {
 		}
 		if callee.host != nil {
 			t.pc = pc
-			t.callHost(callee, fp)
+			if exn = t.callHost(callee, fp); exn != nil {
+				// The tail call replaced this frame: the exception
+				// comes out of its caller's call.
+				if len(t.frames) == base {
+					panic(&thrown{exn})
+				}
+				fr := &t.frames[len(t.frames)-1]
+				fc, inst, pc, fp = fr.fc, fr.inst, fr.pc, fr.fp
+				t.frames = t.frames[:len(t.frames)-1]
+				goto throw
+			}
 			l = t.stack[fp:]
 			goto ret
 		}
@@ -999,6 +1114,9 @@ func (t *thread) run(f *Function, fp int) {
 		}
 		if fc.locals > fc.params {
 			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+			if fc.refLocals {
+				clear(t.refs[fp+int(fc.params) : fp+int(fc.locals)])
+			}
 		}
 		t.fc = fc
 		code = fc.code
@@ -1013,10 +1131,37 @@ func (t *thread) run(f *Function, fp int) {
 		}
 		continue
 
+	throw:
+		// Unwind to the innermost handler that catches exn, in this run's
+		// frames; beyond them the exception leaves run as a panic (see
+		// invoke).
+		for {
+			if len(fc.handlers) > 0 {
+				if npc, ok := t.catchIn(exn, fc, inst, pc, fp); ok {
+					pc = npc
+					break
+				}
+			}
+			if len(t.frames) == base {
+				panic(&thrown{exn})
+			}
+			fr := &t.frames[len(t.frames)-1]
+			fc, inst, pc, fp = fr.fc, fr.inst, fr.pc, fr.fp
+			t.frames = t.frames[:len(t.frames)-1]
+		}
+		exn = nil
+		t.fc = fc
+		code = fc.code
+		l = t.stack[fp:]
+		mem = inst.memBytes()
+		continue
+
 	call:
 		if callee.host != nil {
 			t.pc = pc
-			t.callHost(callee, newfp)
+			if exn = t.callHost(callee, newfp); exn != nil {
+				goto throw
+			}
 			l = t.stack[fp:]
 			mem = inst.memBytes()
 			continue
@@ -1039,6 +1184,9 @@ func (t *thread) run(f *Function, fp int) {
 		}
 		if fc.locals > fc.params {
 			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+			if fc.refLocals {
+				clear(t.refs[fp+int(fc.params) : fp+int(fc.locals)])
+			}
 		}
 		t.fc = fc
 		code = fc.code
@@ -1047,19 +1195,22 @@ func (t *thread) run(f *Function, fp int) {
 }
 
 // indirect resolves call_indirect's callee: element i of table tab, which
-// must hold a function of canonical signature sigs[typ].
+// must hold a function whose type matches type index typ (canonical type
+// inst.typeIDs[typ] or a subtype of it).
 func (t *thread) indirect(inst *Instance, pc int, tab uint16, i uint64, typ uint64) *Function {
 	elems := inst.tables[tab].load()
 	if i >= uint64(len(elems)) {
 		panic(t.trapAt(pc, msgUndefinedElement))
 	}
-	ref := loadWord(&elems[i])
-	if ref == 0 {
+	o := loadRef(&elems[i])
+	if o == nil {
 		panic(t.trapAt(pc, fmt.Sprintf("%s %d", msgUninitializedElement, i)))
 	}
-	callee := inst.store.funcOf(ref)
-	if callee == nil || callee.sig != inst.sigs[typ] {
-		panic(t.trapAt(pc, msgIndirectMismatch))
+	callee := o.rt.fn
+	if want := inst.typeIDs[typ]; callee.tid != want || callee.store != inst.store {
+		if callee.store != inst.store || !inst.store.types.IsSubtype(callee.tid, want) {
+			panic(t.trapAt(pc, msgIndirectMismatch))
+		}
 	}
 	return callee
 }

@@ -24,6 +24,7 @@ const (
 // frames. Threads are pooled so calls allocate nothing once warm.
 type thread struct {
 	stack  []uint64
+	refs   []*Object // references, slot for slot beside stack (see the package documentation)
 	frames []frame
 
 	fc *funcCode // executing function, for trap positions
@@ -45,7 +46,7 @@ type frame struct {
 }
 
 var threadPool = sync.Pool{New: func() any {
-	return &thread{stack: make([]uint64, 1024), frames: make([]frame, 0, 64)}
+	return &thread{stack: make([]uint64, 1024), refs: make([]*Object, 1024), frames: make([]frame, 0, 64)}
 }}
 
 type fuelKey struct{}
@@ -89,6 +90,9 @@ func (t *thread) enter(fc *funcCode, fp int) {
 		t.growStack(need, fc)
 	}
 	clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+	if fc.refLocals {
+		clear(t.refs[fp+int(fc.params) : fp+int(fc.locals)])
+	}
 }
 
 // growStack makes the value stack at least need slots long, for entering
@@ -110,6 +114,9 @@ func (t *thread) growStack(need int, callee *funcCode) {
 	s := make([]uint64, min(n, maxStackSlots))
 	copy(s, t.stack)
 	t.stack = s
+	r := make([]*Object, len(s))
+	copy(r, t.refs)
+	t.refs = r
 }
 
 // checkpoint runs every checkInterval back-edges or calls: it stops on
@@ -149,14 +156,20 @@ func (t *thread) memSlow(inst *Instance, pc int, end uint64) []byte {
 	return mem
 }
 
-// callHost calls a host function with its arguments at t.stack[fp:].
-func (t *thread) callHost(f *Function, fp int) {
+// callHost calls a host function with its arguments at t.stack[fp:]
+// (references at t.refs[fp:]). It returns the exception the host function
+// lets through, if any, for the caller to throw.
+func (t *thread) callHost(f *Function, fp int) *Object {
 	args := make([]Value, len(f.typ.Params))
 	p := fp
 	for i, ty := range f.typ.Params {
-		args[i] = Value{Type: ty, Lo: t.stack[p]}
-		if ty == ir.V128 {
-			args[i].Hi = t.stack[p+1]
+		if ty.IsRef() {
+			args[i] = refValue(f.store, ty, t.refs[p])
+		} else {
+			args[i] = Value{Type: ty, Lo: t.stack[p]}
+			if ty == ir.V128 {
+				args[i].Hi = t.stack[p+1]
+			}
 		}
 		p += ty.Slots()
 	}
@@ -166,6 +179,12 @@ func (t *thread) callHost(f *Function, fp int) {
 	}
 	res, err := f.host(withDepth(ctx, len(t.frames)+1), args)
 	if err != nil {
+		if x, ok := err.(*Exception); ok && x.obj.rt.tag.store == f.store {
+			// The host function lets an exception through (one a call
+			// back into wasm threw, or its own): it propagates in the
+			// caller, as if the host function had thrown it.
+			return x.obj
+		}
 		switch e := err.(type) {
 		case *ir.Error:
 			panic(&Trap{Kind: e.Kind, Msg: e.Msg})
@@ -182,6 +201,15 @@ func (t *thread) callHost(f *Function, fp int) {
 	}
 	p = fp
 	for i, ty := range f.typ.Results {
+		if ty.IsRef() {
+			o, err := toRef(f.store, res[i], ty)
+			if err != nil {
+				panic(t.trapAt(t.pc, fmt.Sprintf("host function result %d: %v", i, err)))
+			}
+			t.refs[p] = o
+			p++
+			continue
+		}
 		if res[i].Type != ty {
 			panic(t.trapAt(t.pc, fmt.Sprintf("host function result %d is %v, want %v", i, res[i].Type, ty)))
 		}
@@ -192,6 +220,7 @@ func (t *thread) callHost(f *Function, fp int) {
 		}
 		p += ty.Slots()
 	}
+	return nil
 }
 
 // Call invokes f with args (checked against its signature) and returns its
@@ -202,9 +231,27 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 	if len(args) != len(f.typ.Params) {
 		return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("type mismatch: %d arguments for %v", len(args), f.typ)}
 	}
+	var refArgs []*Object
 	for i, a := range args {
-		if a.Type != f.typ.Params[i] {
-			return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("type mismatch: argument %d is %v, want %v", i, a.Type, f.typ.Params[i])}
+		pt := f.typ.Params[i]
+		if pt.IsRef() {
+			// A reference argument must be a value of the parameter's
+			// type: wasm code relies on its static types.
+			if f.inst != nil {
+				pt = f.inst.canon(pt)
+			}
+			o, err := toRef(f.store, a, pt)
+			if err != nil {
+				return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("argument %d: %v", i, err)}
+			}
+			if refArgs == nil {
+				refArgs = make([]*Object, len(args))
+			}
+			refArgs[i] = o
+			continue
+		}
+		if a.Type != pt {
+			return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("type mismatch: argument %d is %v, want %v", i, a.Type, pt)}
 		}
 	}
 	if ctx == nil {
@@ -214,16 +261,20 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 		return nil, &ir.Error{Kind: ir.Trap, Msg: msgInterrupted + ": " + err.Error()}
 	}
 	t := threadPool.Get().(*thread)
-	res, err := t.invoke(ctx, f, args)
+	res, err := t.invoke(ctx, f, args, refArgs)
 	if len(t.stack) > pooledStackSlots {
 		// Do not let one deep recursion pin a huge stack in the pool.
 		t.stack = make([]uint64, 1024)
+		t.refs = make([]*Object, 1024)
 	}
+	// Objects a pooled thread's refs still point to stay alive until the
+	// slots are reused or the pool drops the thread (sync.Pool does at
+	// the second garbage collection it is idle): no need to clear them.
 	threadPool.Put(t)
 	return res, err
 }
 
-func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []Value, err error) {
+func (t *thread) invoke(ctx context.Context, f *Function, args []Value, refArgs []*Object) (res []Value, err error) {
 	t.ctx = ctx
 	t.stop = nil
 	t.frames = t.frames[:0]
@@ -255,6 +306,9 @@ func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []V
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, errorOf(r)
+			if x, ok := r.(*thrown); ok {
+				err = newException(x.obj)
+			}
 		}
 		t.ctx = nil
 		t.frames = t.frames[:0]
@@ -264,7 +318,12 @@ func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []V
 		t.growStack(need, nil)
 	}
 	p := 0
-	for _, a := range args {
+	for i, a := range args {
+		if refArgs != nil && f.typ.Params[i].IsRef() {
+			t.refs[p] = refArgs[i]
+			p++
+			continue
+		}
 		a = a.normalize()
 		t.stack[p] = a.Lo
 		if a.Type == ir.V128 {
@@ -273,13 +332,23 @@ func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []V
 		p += a.Type.Slots()
 	}
 	if f.host != nil {
-		t.callHost(f, 0)
+		if exn := t.callHost(f, 0); exn != nil {
+			return nil, newException(exn)
+		}
 	} else {
 		t.run(f, 0)
 	}
 	res = make([]Value, len(f.typ.Results))
 	p = 0
 	for i, ty := range f.typ.Results {
+		if ty.IsRef() {
+			if f.inst != nil {
+				ty = f.inst.canon(ty)
+			}
+			res[i] = refValue(f.store, ty, t.refs[p])
+			p++
+			continue
+		}
 		res[i] = Value{Type: ty, Lo: t.stack[p]}
 		if ty == ir.V128 {
 			res[i].Hi = t.stack[p+1]
