@@ -211,7 +211,9 @@ type funcCode struct {
 	v128s     []uint64 // v128 constants and shuffle masks, two words each
 	funcIndex uint32
 	src       *ir.Source
+	usesRefs  bool       // some operand, local or result is a reference (see thread.enterRefs)
 	refLocals bool       // some declared local is a reference: entering clears them in thread.refs
+	entryWork bool       // entering has locals to clear or references to ready
 	handlers  []handler  // exception handlers, innermost last among nested ones (see exn.go)
 	casts     []castInfo // targets of ref.test, ref.cast, br_on_cast
 }

@@ -188,6 +188,7 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	for _, r := range f.Locals {
 		c.fc.refLocals = c.fc.refLocals || r.Type.IsRef()
 	}
+	c.fc.usesRefs = c.fc.refLocals || hasRef(ft.Params) || hasRef(ft.Results)
 	body := &ctrl{op: ir.OpCall, height: c.top, results: ft.Results}
 	c.ctrls = append(c.ctrls, body)
 	if c.body(f.Body) {
@@ -203,6 +204,7 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	if c.fc.frame < c.fc.locals+c.fc.results {
 		c.fc.frame = c.fc.locals + c.fc.results
 	}
+	c.fc.entryWork = c.fc.locals > c.fc.params || c.fc.usesRefs
 	return c.fc, nil
 }
 
@@ -257,6 +259,9 @@ func (c *compiler) emit(in instr) int {
 func (c *compiler) pc() int { return len(c.fc.code) }
 
 func (c *compiler) push(t ir.ValType) uint32 {
+	if t.IsRef() {
+		c.fc.usesRefs = true
+	}
 	p := c.top
 	c.stack = append(c.stack, operand{typ: t, pos: p})
 	c.top += uint32(t.Slots())
@@ -267,6 +272,9 @@ func (c *compiler) push(t ir.ValType) uint32 {
 }
 
 func (c *compiler) pushOperand(o operand) {
+	if o.typ.IsRef() {
+		c.fc.usesRefs = true
+	}
 	o.pos = c.top
 	c.stack = append(c.stack, o)
 	c.top += uint32(o.typ.Slots())

@@ -1112,10 +1112,10 @@ func (t *thread) run(f *Function, fp int) {
 		if need := fp + int(fc.frame); need > len(t.stack) {
 			t.growStack(need, fc)
 		}
-		if fc.locals > fc.params {
+		if fc.entryWork {
 			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
-			if fc.refLocals {
-				clear(t.refs[fp+int(fc.params) : fp+int(fc.locals)])
+			if fc.usesRefs {
+				t.enterRefs(fc, fp)
 			}
 		}
 		t.fc = fc
@@ -1182,10 +1182,10 @@ func (t *thread) run(f *Function, fp int) {
 		if need := fp + int(fc.frame); need > len(t.stack) {
 			t.growStack(need, fc)
 		}
-		if fc.locals > fc.params {
+		if fc.entryWork {
 			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
-			if fc.refLocals {
-				clear(t.refs[fp+int(fc.params) : fp+int(fc.locals)])
+			if fc.usesRefs {
+				t.enterRefs(fc, fp)
 			}
 		}
 		t.fc = fc

@@ -15,11 +15,12 @@ type Tag struct {
 	store *Store
 	rt    *rtType // runtime type of its exceptions
 	slots int     // payload slots (v128 takes two)
+	refs  bool    // the payload has references
 }
 
 // newTag makes a tag of canonical type ft (id tid). Callers hold s.mu.
 func (s *Store) newTag(ft ir.FuncType, tid ir.TypeID) *Tag {
-	t := &Tag{typ: ft, tid: tid, store: s, slots: int(slots(ft.Params))}
+	t := &Tag{typ: ft, tid: tid, store: s, slots: int(slots(ft.Params)), refs: hasRef(ft.Params)}
 	t.rt = &rtType{kind: KindException, store: s, tag: t}
 	return t
 }
@@ -47,7 +48,11 @@ func (t *Tag) Type() ir.FuncType {
 
 // newExn allocates an exception of tag with its payload slots.
 func newExn(tag *Tag) *Object {
-	return &Object{rt: tag.rt, w: make([]uint64, tag.slots), r: make([]*Object, tag.slots)}
+	o := &Object{rt: tag.rt, w: make([]uint64, tag.slots)}
+	if tag.refs {
+		o.r = make([]*Object, tag.slots)
+	}
+	return o
 }
 
 // Exception is an uncaught WebAssembly exception: what Function.Call
@@ -196,7 +201,9 @@ func (t *thread) catchIn(exn *Object, fc *funcCode, inst *Instance, pc, fp int) 
 				}
 				if c.tag >= 0 {
 					copy(t.stack[fp+int(c.dst):], exn.w)
-					copy(t.refs[fp+int(c.dst):], exn.r)
+					if exn.r != nil {
+						copy(t.refs[fp+int(c.dst):], exn.r)
+					}
 				}
 				if c.exnAt >= 0 {
 					t.refs[fp+int(c.exnAt)] = exn

@@ -24,7 +24,7 @@ const (
 // frames. Threads are pooled so calls allocate nothing once warm.
 type thread struct {
 	stack  []uint64
-	refs   []*Object // references, slot for slot beside stack (see the package documentation)
+	refs   []*Object // references, slot for slot beside stack once code using them ran (see enterRefs)
 	frames []frame
 
 	fc *funcCode // executing function, for trap positions
@@ -46,7 +46,7 @@ type frame struct {
 }
 
 var threadPool = sync.Pool{New: func() any {
-	return &thread{stack: make([]uint64, 1024), refs: make([]*Object, 1024), frames: make([]frame, 0, 64)}
+	return &thread{stack: make([]uint64, 1024), frames: make([]frame, 0, 64)}
 }}
 
 type fuelKey struct{}
@@ -90,9 +90,29 @@ func (t *thread) enter(fc *funcCode, fp int) {
 		t.growStack(need, fc)
 	}
 	clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+	if fc.usesRefs {
+		t.enterRefs(fc, fp)
+	}
+}
+
+// enterRefs readies thread.refs for entering fc, which uses references,
+// at fp: refs is allocated (to the value stack's length) only once a
+// thread runs code that uses references, so that code without them never
+// pays for it, and declared reference locals start null.
+func (t *thread) enterRefs(fc *funcCode, fp int) {
+	if len(t.refs) < len(t.stack) {
+		t.growRefs()
+	}
 	if fc.refLocals {
 		clear(t.refs[fp+int(fc.params) : fp+int(fc.locals)])
 	}
+}
+
+// growRefs makes refs as long as the value stack.
+func (t *thread) growRefs() {
+	r := make([]*Object, len(t.stack))
+	copy(r, t.refs)
+	t.refs = r
 }
 
 // growStack makes the value stack at least need slots long, for entering
@@ -114,9 +134,6 @@ func (t *thread) growStack(need int, callee *funcCode) {
 	s := make([]uint64, min(n, maxStackSlots))
 	copy(s, t.stack)
 	t.stack = s
-	r := make([]*Object, len(s))
-	copy(r, t.refs)
-	t.refs = r
 }
 
 // checkpoint runs every checkInterval back-edges or calls: it stops on
@@ -160,6 +177,9 @@ func (t *thread) memSlow(inst *Instance, pc int, end uint64) []byte {
 // (references at t.refs[fp:]). It returns the exception the host function
 // lets through, if any, for the caller to throw.
 func (t *thread) callHost(f *Function, fp int) *Object {
+	if len(t.refs) < len(t.stack) && (hasRef(f.typ.Params) || hasRef(f.typ.Results)) {
+		t.growRefs()
+	}
 	args := make([]Value, len(f.typ.Params))
 	p := fp
 	for i, ty := range f.typ.Params {
@@ -265,7 +285,9 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 	if len(t.stack) > pooledStackSlots {
 		// Do not let one deep recursion pin a huge stack in the pool.
 		t.stack = make([]uint64, 1024)
-		t.refs = make([]*Object, 1024)
+	}
+	if len(t.refs) > pooledStackSlots {
+		t.refs = nil
 	}
 	// Objects a pooled thread's refs still point to stay alive until the
 	// slots are reused or the pool drops the thread (sync.Pool does at
@@ -316,6 +338,9 @@ func (t *thread) invoke(ctx context.Context, f *Function, args []Value, refArgs 
 	need := int(max(slots(f.typ.Params), slots(f.typ.Results)))
 	if need > len(t.stack) {
 		t.growStack(need, nil)
+	}
+	if len(t.refs) < len(t.stack) && (hasRef(f.typ.Params) || hasRef(f.typ.Results)) {
+		t.growRefs()
 	}
 	p := 0
 	for i, a := range args {
