@@ -188,99 +188,20 @@ func (t *thread) run(f *Function, fp int) {
 			g := inst.globals[in.imm]
 			storeWord(&g.lo, l[in.b])
 			storeWord(&g.hi, l[in.b+1])
-		case opRefFunc:
-			t.refs[fp+int(in.a)] = inst.funcs[in.imm].obj
-		case uint16(ir.OpRefIsNull):
-			l[in.a] = b2u(t.refs[fp+int(in.b)] == nil)
-		case opCopyRef:
-			t.refs[fp+int(in.a)] = t.refs[fp+int(in.b)]
-		case opNullRef:
-			t.refs[fp+int(in.a)] = nil
-		case opMoveRefs:
-			copy(l[in.a:in.a+in.c], l[in.b:in.b+in.c])
-			copy(t.refs[fp+int(in.a):fp+int(in.a+in.c)], t.refs[fp+int(in.b):fp+int(in.b+in.c)])
-		case opMoveRefsOnly:
-			copy(t.refs[fp+int(in.a):fp+int(in.a+in.c)], t.refs[fp+int(in.b):fp+int(in.b+in.c)])
+		case opRefFunc, uint16(ir.OpRefIsNull), opCopyRef, opNullRef, opMoveRefs, opMoveRefsOnly, opSelectRef, opGlobalGetRef, opGlobalSetRef,
+			opRefNonNull, opRefAsNonNull, opRefTest, opRefCast, opStructGetW, opStructGetR, opStructSetW,
+			opStructSetR, uint16(ir.OpArrayGet), uint16(ir.OpArrayGetS), uint16(ir.OpArrayGetU), uint16(ir.OpArrayLen):
+			t.refOp(in, pc, fp, inst, fc)
 		case opReturnRefs:
 			copy(l[:in.c], l[in.b:in.b+in.c])
 			copy(t.refs[fp:fp+int(in.c)], t.refs[fp+int(in.b):fp+int(in.b+in.c)])
 			goto ret
-		case opSelectRef:
-			if uint32(l[in.imm]) != 0 {
-				t.refs[fp+int(in.a)] = t.refs[fp+int(in.b)]
-			} else {
-				t.refs[fp+int(in.a)] = t.refs[fp+int(in.c)]
-			}
-		case opGlobalGetRef:
-			t.refs[fp+int(in.a)] = loadRef(&inst.globals[in.imm].ref)
-		case opGlobalSetRef:
-			storeRef(&inst.globals[in.imm].ref, t.refs[fp+int(in.b)])
-		case opRefNonNull:
-			l[in.a] = b2u(t.refs[fp+int(in.b)] != nil)
-		case opRefAsNonNull:
-			if t.refs[fp+int(in.b)] == nil {
-				panic(t.trapAt(pc, msgNullRef))
-			}
-		case opRefTest:
-			l[in.a] = b2u(inst.cast(&fc.casts[in.imm], t.refs[fp+int(in.b)]) != (in.x != 0))
-		case opRefCast:
-			if !inst.cast(&fc.casts[in.imm], t.refs[fp+int(in.b)]) {
-				panic(t.trapAt(pc, msgCastFailure))
-			}
-		case opStructGetW:
-			o := t.refs[fp+int(in.b)]
-			if o == nil {
-				panic(t.trapAt(pc, msgNullStruct))
-			}
-			v := loadWord(&o.w[in.imm])
-			if in.c != 0 { // get_s of a packed field
-				v = uint64(uint32(int32(v<<(32-in.x)) >> (32 - in.x)))
-			}
-			l[in.a] = v
-		case opStructGetR:
-			o := t.refs[fp+int(in.b)]
-			if o == nil {
-				panic(t.trapAt(pc, msgNullStruct))
-			}
-			t.refs[fp+int(in.a)] = loadRef(&o.r[in.imm])
-		case opStructSetW:
-			o := t.refs[fp+int(in.b)]
-			if o == nil {
-				panic(t.trapAt(pc, msgNullStruct))
-			}
-			v := l[in.c]
-			if in.x != 0 {
-				v &= 1<<in.x - 1
-			}
-			storeWord(&o.w[in.imm], v)
-		case opStructSetR:
-			o := t.refs[fp+int(in.b)]
-			if o == nil {
-				panic(t.trapAt(pc, msgNullStruct))
-			}
-			storeRef(&o.r[in.imm], t.refs[fp+int(in.c)])
-		case uint16(ir.OpArrayGet), uint16(ir.OpArrayGetS), uint16(ir.OpArrayGetU):
-			t.arrayGet(in, pc, fp)
-		case uint16(ir.OpArrayLen):
-			o := t.refs[fp+int(in.b)]
-			if o == nil {
-				panic(t.trapAt(pc, msgNullArray))
-			}
-			l[in.a] = uint64(o.Len())
 		case opCallRef:
-			o := t.refs[fp+int(in.c)]
-			if o == nil {
-				panic(t.trapAt(pc, msgNullFunc))
-			}
-			callee = o.rt.fn
+			callee = t.funcRef(pc, fp, in.c)
 			newfp = fp + int(in.b)
 			goto call
 		case opReturnCallRef:
-			o := t.refs[fp+int(in.c)]
-			if o == nil {
-				panic(t.trapAt(pc, msgNullFunc))
-			}
-			callee = o.rt.fn
+			callee = t.funcRef(pc, fp, in.c)
 			goto tailcall
 		case opThrow:
 			exn = t.throwArgs(inst, in.imm, fp, in.b)

@@ -56,6 +56,8 @@ func (s *Store) register(fs []*Function, ids []ir.TypeID) {
 	for i, f := range fs {
 		f.store = s
 		f.tid = ids[i]
+		f.refSig = hasRef(f.typ.Params) || hasRef(f.typ.Results)
+		f.ioSlots = max(slots(f.typ.Params), slots(f.typ.Results))
 		f.obj = &Object{rt: &rtType{kind: KindFunc, id: f.tid, store: s, fn: f}}
 	}
 }
@@ -97,6 +99,10 @@ type Function struct {
 	tid   ir.TypeID // canonical type in store
 	obj   *Object   // the function as a reference
 	name  string
+	// refSig: some parameter or result is a reference; ioSlots: the
+	// slots of the parameters or results, whichever are more.
+	refSig  bool
+	ioSlots uint32
 
 	inst *Instance // wasm functions
 	code *funcCode

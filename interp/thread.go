@@ -177,7 +177,7 @@ func (t *thread) memSlow(inst *Instance, pc int, end uint64) []byte {
 // (references at t.refs[fp:]). It returns the exception the host function
 // lets through, if any, for the caller to throw.
 func (t *thread) callHost(f *Function, fp int) *Object {
-	if len(t.refs) < len(t.stack) && (hasRef(f.typ.Params) || hasRef(f.typ.Results)) {
+	if f.refSig && len(t.refs) < len(t.stack) {
 		t.growRefs()
 	}
 	args := make([]Value, len(f.typ.Params))
@@ -251,26 +251,9 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 	if len(args) != len(f.typ.Params) {
 		return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("type mismatch: %d arguments for %v", len(args), f.typ)}
 	}
-	var refArgs []*Object
 	for i, a := range args {
-		pt := f.typ.Params[i]
-		if pt.IsRef() {
-			// A reference argument must be a value of the parameter's
-			// type: wasm code relies on its static types.
-			if f.inst != nil {
-				pt = f.inst.canon(pt)
-			}
-			o, err := toRef(f.store, a, pt)
-			if err != nil {
-				return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("argument %d: %v", i, err)}
-			}
-			if refArgs == nil {
-				refArgs = make([]*Object, len(args))
-			}
-			refArgs[i] = o
-			continue
-		}
-		if a.Type != pt {
+		// (Reference arguments are checked as they are passed, in invoke.)
+		if pt := f.typ.Params[i]; a.Type != pt && !pt.IsRef() {
 			return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("type mismatch: argument %d is %v, want %v", i, a.Type, pt)}
 		}
 	}
@@ -281,7 +264,7 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 		return nil, &ir.Error{Kind: ir.Trap, Msg: msgInterrupted + ": " + err.Error()}
 	}
 	t := threadPool.Get().(*thread)
-	res, err := t.invoke(ctx, f, args, refArgs)
+	res, err := t.invoke(ctx, f, args)
 	if len(t.stack) > pooledStackSlots {
 		// Do not let one deep recursion pin a huge stack in the pool.
 		t.stack = make([]uint64, 1024)
@@ -296,7 +279,7 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 	return res, err
 }
 
-func (t *thread) invoke(ctx context.Context, f *Function, args []Value, refArgs []*Object) (res []Value, err error) {
+func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []Value, err error) {
 	t.ctx = ctx
 	t.stop = nil
 	t.frames = t.frames[:0]
@@ -335,17 +318,25 @@ func (t *thread) invoke(ctx context.Context, f *Function, args []Value, refArgs 
 		t.ctx = nil
 		t.frames = t.frames[:0]
 	}()
-	need := int(max(slots(f.typ.Params), slots(f.typ.Results)))
-	if need > len(t.stack) {
+	if need := int(f.ioSlots); need > len(t.stack) {
 		t.growStack(need, nil)
 	}
-	if len(t.refs) < len(t.stack) && (hasRef(f.typ.Params) || hasRef(f.typ.Results)) {
+	if f.refSig && len(t.refs) < len(t.stack) {
 		t.growRefs()
 	}
 	p := 0
 	for i, a := range args {
-		if refArgs != nil && f.typ.Params[i].IsRef() {
-			t.refs[p] = refArgs[i]
+		if pt := f.typ.Params[i]; pt.IsRef() {
+			// A reference argument must be a value of the parameter's
+			// type: wasm code relies on its static types.
+			if f.inst != nil {
+				pt = f.inst.canon(pt)
+			}
+			o, err := toRef(f.store, a, pt)
+			if err != nil {
+				return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("argument %d: %v", i, err)}
+			}
+			t.refs[p] = o
 			p++
 			continue
 		}
