@@ -172,6 +172,13 @@ const (
 	opStructSetW    // word field imm of struct refs b ← c (x: bits of a packed field)
 	opStructSetV    // v128 field at words imm, imm+1 of struct refs b ← c, c+1
 	opStructSetR    // reference field imm of struct refs b ← refs c
+	opRefIsNull     // a ← i32 (refs b = null)
+	opArrayGet      // a ← element c of array refs b (x = 1: sign-extend a packed element)
+	opArraySet      // element b of array refs a ← c
+	opArrayLen      // a ← length of array refs b
+	opStructNew     // refs: a ← new struct types[imm] of the fields from b
+	opStructNewDef  // refs: a ← new struct types[imm], default fields
+	opArrayNew      // refs: a ← new array types[imm] of b+1 elements b
 
 	numOps
 )

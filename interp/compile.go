@@ -641,7 +641,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		c.emitResult(instr{op: opRefFunc, imm: uint64(in.Index)}, ir.Ref(false, ir.HeapIndex(c.env.funcTypes[in.Index])))
 	case ir.OpRefIsNull:
 		v := c.pop()
-		c.emitResult(instr{op: uint16(in.Op), b: c.src(&v)}, ir.I32)
+		c.emitResult(instr{op: opRefIsNull, b: c.src(&v)}, ir.I32)
 	case ir.OpTableGet:
 		i := c.pop()
 		c.emitResult(instr{op: uint16(in.Op), b: c.src(&i), imm: uint64(in.Index)}, c.env.tables[in.Index].Elem)

@@ -16,7 +16,8 @@ func init() {
 		opRefTest: "ref.test", opRefCast: "ref.cast", opCallRef: "call_ref", opReturnCallRef: "return_call_ref",
 		opThrow: "throw", opThrowRef: "throw_ref", opStructGetW: "struct.get.w", opStructGetV: "struct.get.v128",
 		opStructGetR: "struct.get.ref", opStructSetW: "struct.set.w", opStructSetV: "struct.set.v128",
-		opStructSetR: "struct.set.ref",
+		opStructSetR: "struct.set.ref", opRefIsNull: "ref.is_null", opArrayGet: "array.get", opArraySet: "array.set",
+		opArrayLen: "array.len", opStructNew: "struct.new", opStructNewDef: "struct.new_default", opArrayNew: "array.new",
 	} {
 		pseudoNames[op] = name
 	}
@@ -127,7 +128,7 @@ func (c *compiler) refInstr(in *ir.Instr) (handled, reachable bool) {
 		// in the value stack, which a reference does not use.
 		v := c.pop()
 		s := c.src(&v)
-		c.emitResult(instr{op: uint16(ir.OpRefIsNull), b: s}, ir.I32)
+		c.emitResult(instr{op: opRefIsNull, b: s}, ir.I32)
 		c.branchIf(in.Index)
 		c.retype(v, v.typ.AsNonNull())
 	case ir.OpBrOnNonNull:
@@ -182,11 +183,14 @@ func (c *compiler) refInstr(in *ir.Instr) (handled, reachable bool) {
 		return true, false
 	case ir.OpRefI31, ir.OpI31GetS, ir.OpI31GetU, ir.OpArrayLen:
 		v := c.pop()
-		t := ir.I32
-		if in.Op == ir.OpRefI31 {
+		t, op := ir.I32, uint16(in.Op)
+		switch in.Op {
+		case ir.OpRefI31:
 			t = ir.Ref(false, ir.HeapI31)
+		case ir.OpArrayLen:
+			op = opArrayLen
 		}
-		c.emitResult(instr{op: uint16(in.Op), b: c.src(&v)}, t)
+		c.emitResult(instr{op: op, b: c.src(&v)}, t)
 	default:
 		if in.Op >= ir.OpStructNew && in.Op <= ir.OpArrayInitElem {
 			c.gcInstr(in)
@@ -208,9 +212,9 @@ func (c *compiler) gcInstr(in *ir.Instr) {
 		for i := range args {
 			c.materialize(&args[i])
 		}
-		c.emitResult(instr{op: uint16(in.Op), b: c.top, imm: uint64(typ)}, ir.Ref(false, ir.HeapIndex(typ)))
+		c.emitResult(instr{op: opStructNew, b: c.top, imm: uint64(typ)}, ir.Ref(false, ir.HeapIndex(typ)))
 	case ir.OpStructNewDefault:
-		c.emitResult(instr{op: uint16(in.Op), imm: uint64(typ)}, ir.Ref(false, ir.HeapIndex(typ)))
+		c.emitResult(instr{op: opStructNewDef, imm: uint64(typ)}, ir.Ref(false, ir.HeapIndex(typ)))
 	case ir.OpStructGet, ir.OpStructGetS, ir.OpStructGetU:
 		v := c.pop()
 		loc := c.env.layout(typ).loc[in.Index2]
@@ -255,15 +259,23 @@ func (c *compiler) gcInstr(in *ir.Instr) {
 	case ir.OpArrayGet, ir.OpArrayGetS, ir.OpArrayGetU:
 		i := c.pop()
 		ref := c.pop()
-		out := instr{op: uint16(in.Op), b: c.src(&ref), c: c.src(&i), imm: uint64(typ)}
+		out := instr{op: opArrayGet, b: c.src(&ref), c: c.src(&i)}
+		if in.Op == ir.OpArrayGetS {
+			out.x = 1
+		}
 		c.emitResult(out, def.Fields[0].Type.Unpacked())
+	case ir.OpArraySet:
+		val := c.pop()
+		i := c.pop()
+		ref := c.pop()
+		c.emit(instr{op: opArraySet, a: c.src(&ref), b: c.src(&i), c: c.src(&val)})
 	default:
 		// The rest take their operands contiguous from b (as the bulk
 		// instructions do) and their immediates in imm: the type index,
 		// and in the high half a count or segment index.
 		n := map[ir.Op]int{
 			ir.OpArrayNew: 2, ir.OpArrayNewDefault: 1, ir.OpArrayNewFixed: int(in.Index2),
-			ir.OpArrayNewData: 2, ir.OpArrayNewElem: 2, ir.OpArraySet: 3, ir.OpArrayFill: 4,
+			ir.OpArrayNewData: 2, ir.OpArrayNewElem: 2, ir.OpArrayFill: 4,
 			ir.OpArrayCopy: 5, ir.OpArrayInitData: 4, ir.OpArrayInitElem: 4,
 		}[in.Op]
 		args := c.popN(n)
@@ -271,6 +283,9 @@ func (c *compiler) gcInstr(in *ir.Instr) {
 			c.materialize(&args[i])
 		}
 		out := instr{op: uint16(in.Op), b: c.top, imm: uint64(typ) | uint64(in.Index2)<<32}
+		if in.Op == ir.OpArrayNew {
+			out.op = opArrayNew
+		}
 		switch in.Op {
 		case ir.OpArrayNew, ir.OpArrayNewDefault, ir.OpArrayNewFixed, ir.OpArrayNewData, ir.OpArrayNewElem:
 			c.emitResult(out, ir.Ref(false, ir.HeapIndex(typ)))

@@ -188,9 +188,9 @@ func (t *thread) run(f *Function, fp int) {
 			g := inst.globals[in.imm]
 			storeWord(&g.lo, l[in.b])
 			storeWord(&g.hi, l[in.b+1])
-		case opRefFunc, uint16(ir.OpRefIsNull), opCopyRef, opNullRef, opMoveRefs, opMoveRefsOnly, opSelectRef, opGlobalGetRef, opGlobalSetRef,
-			opRefNonNull, opRefAsNonNull, opRefTest, opRefCast, opStructGetW, opStructGetR, opStructSetW,
-			opStructSetR, uint16(ir.OpArrayGet), uint16(ir.OpArrayGetS), uint16(ir.OpArrayGetU), uint16(ir.OpArrayLen):
+		case opRefFunc, opCopyRef, opNullRef, opMoveRefs, opMoveRefsOnly, opSelectRef, opGlobalGetRef, opGlobalSetRef,
+			opRefNonNull, opRefAsNonNull, opRefTest, opRefCast, opStructGetW, opStructGetR, opStructSetW, opStructSetR,
+			opRefIsNull, opArrayGet, opArraySet, opArrayLen, opStructNew, opStructNewDef, opArrayNew:
 			t.refOp(in, pc, fp, inst, fc)
 		case opReturnRefs:
 			copy(l[:in.c], l[in.b:in.b+in.c])

@@ -1,15 +1,15 @@
 package interp
 
-import "github.com/watt-wasm/watt/ir"
-
 // refOp executes the reference instructions run's loop hands over (out of
 // line, so that the loop's code for numeric instructions stays as it was).
 func (t *thread) refOp(in *instr, pc, fp int, inst *Instance, fc *funcCode) {
+	if in.op == opRefFunc {
+		t.refs[fp+int(in.a)] = inst.funcs[in.imm].obj
+		return
+	}
 	l := t.stack[fp:]
 	switch in.op {
-	case opRefFunc:
-		t.refs[fp+int(in.a)] = inst.funcs[in.imm].obj
-	case uint16(ir.OpRefIsNull):
+	case opRefIsNull:
 		l[in.a] = b2u(t.refs[fp+int(in.b)] == nil)
 	case opCopyRef:
 		t.refs[fp+int(in.a)] = t.refs[fp+int(in.b)]
@@ -74,14 +74,31 @@ func (t *thread) refOp(in *instr, pc, fp int, inst *Instance, fc *funcCode) {
 			panic(t.trapAt(pc, msgNullStruct))
 		}
 		storeRef(&o.r[in.imm], t.refs[fp+int(in.c)])
-	case uint16(ir.OpArrayGet), uint16(ir.OpArrayGetS), uint16(ir.OpArrayGetU):
+	case opArraySet:
+		t.arraySet(in, pc, fp)
+	case opStructNew:
+		rt := inst.rtts[in.imm]
+		o := newStruct(rt)
+		for _, loc := range inst.module.layouts[in.imm].loc {
+			t.setField(o, loc, fp+int(in.b+loc.src))
+		}
+		t.refs[fp+int(in.a)] = o
+	case opStructNewDef:
+		t.refs[fp+int(in.a)] = newStruct(inst.rtts[in.imm])
+	case opArrayNew:
+		t.pc = pc
+		n := uint32(l[in.b+1])
+		o := t.newArray(inst.rtts[in.imm], n)
+		t.fillArray(o, 0, uint64(n), fp+int(in.b))
+		t.refs[fp+int(in.a)] = o
+	case opArrayGet:
 		t.arrayGet(in, pc, fp)
-	case uint16(ir.OpArrayLen):
+	case opArrayLen:
 		o := t.refs[fp+int(in.b)]
 		if o == nil {
 			panic(t.trapAt(pc, msgNullArray))
 		}
-		l[in.a] = uint64(o.Len())
+		l[in.a] = o.x
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // header.
 type Object struct {
 	rt *rtType
-	x  uint64    // i31: the value (low 31 bits); host: the host value
+	x  uint64    // i31: the value (low 31 bits); host: the host value; array: the length
 	w  []uint64  // numeric fields, array elements or exception payload words
 	r  []*Object // reference fields, array elements or exception payload references
 }
@@ -67,6 +67,7 @@ type rtType struct {
 	// split by kind, see layout). Arrays: the element's storage.
 	nw, nr int
 	elem   elemKind
+	alloc  func(*rtType) *Object // structs: allocates one with default fields
 }
 
 // elemKind is how a struct field or array element is stored.
@@ -138,13 +139,7 @@ func (o *Object) Len() int {
 	if o.rt.kind != KindArray {
 		return 0
 	}
-	if o.rt.elem == elemRef {
-		return len(o.r)
-	}
-	if o.rt.elem == elemV128 {
-		return len(o.w) / 2
-	}
-	return len(o.w)
+	return int(o.x)
 }
 
 // Reference Values. Value.Ref is the referent of function, struct, array

@@ -23,3 +23,6 @@ func fillRefs(dst []*Object, o *Object) {
 		dst[i] = o
 	}
 }
+
+// copyBytes copies src to dst, two arrays' storage (not overlapping).
+func copyBytes(dst, src []byte) { copy(dst, src) }

@@ -37,3 +37,11 @@ func fillRefs(dst []*Object, o *Object) {
 		storeRef(&dst[i], o)
 	}
 }
+
+// copyBytes copies src to dst, two arrays' storage (not overlapping),
+// through the accessors linear memory uses.
+func copyBytes(dst, src []byte) {
+	for i := range min(len(dst), len(src)) {
+		st8(dst, uint64(i), ld8(src, uint64(i)))
+	}
+}

@@ -46,6 +46,7 @@ func (s *Store) rttOf(id ir.TypeID) *rtType {
 		rt.kind = KindStruct
 		lay := structLayout(def.Fields)
 		rt.nw, rt.nr = lay.nw, lay.nr
+		rt.alloc = structAlloc(rt.nw, rt.nr)
 	}
 	s.rtts[id] = rt
 	return rt
