@@ -56,3 +56,37 @@ func FuzzParseScript(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseScript3 parses scripts under every feature (WebAssembly 3.0,
+// legacy exceptions, threads): annotations, quoted identifiers, GC types,
+// exceptions. Seeds come from the core suite when it is present.
+func FuzzParseScript3(f *testing.F) {
+	for _, s := range []string{
+		`(module (@custom "x" (before global) "a") (@name "M") (func $"a b" (@metadata.code.branch_hint "\01") (if (i32.const 0) (then))))`,
+		`(rec (type $a (sub (struct (field $x (ref null $b))))) (type $b (array (mut i8)))) (func (struct.get $a $x (ref.null $a)) drop)`,
+		`(tag $e (param i32)) (func (block $b (try_table (catch $e $b) (throw $e (i32.const 1)))) (try (do) (catch $e drop) (catch_all)) (try (do) (delegate 0)))`,
+		`(table i64 1 (ref null func) (ref.null func)) (elem (table 0) (i64.const 0) func) (global i32 (i32.add (i32.const 1) (i32.const 2)))`,
+		`(module definition $M) (module instance $I $M) (assert_return (invoke "f") (ref.null) (ref.struct) (ref.host 1))`,
+	} {
+		f.Add([]byte(s))
+	}
+	if dir, ok := testsuite.LookupCore(); ok {
+		for _, name := range []string{"annotations.wast", "id.wast", "type-rec.wast", "try_table.wast", "legacy/try_catch.wast", "custom/custom_annot.wast", "br_on_cast.wast"} {
+			if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+				f.Add(data)
+			}
+		}
+	}
+	features := ir.AllFeaturesOn().With(ir.FeatureLegacyNames, false)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ParseScript(ir.NewSource("fuzz.wast", data, false), features)
+		parseCheckError(t, "fuzz", data, err)
+		if err == nil {
+			for _, c := range s.Commands {
+				if off := c.Position().Offset(); off < 0 || off >= len(data) {
+					t.Fatalf("command position %d outside the input", off)
+				}
+			}
+		}
+	})
+}

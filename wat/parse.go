@@ -22,13 +22,15 @@ type parser struct {
 	mod *parseModuleState // the module being parsed, nil in script context
 
 	// annots are the annotations with a meaning (@custom, @name,
-	// @metadata.code.*) before the current token, not yet taken by the
-	// construct they belong to; moving past them is an error (misplaced).
+	// @metadata.code.*) not yet taken by the construct they belong to;
+	// annotsAt is the offset of the token they precede. Ones still there
+	// when new ones come, or at the end of the module, are misplaced.
 	// With annotsOff (the collecting pass), they are not looked at.
-	annots    []parseAnnot
-	annotsOff bool
-	inFunc    bool          // parsing a function body (code metadata is allowed)
-	meta      []ir.CodeMeta // scratch for code metadata
+	annots     []parseAnnot
+	annotsAt   int
+	annotsOff  bool
+	aheadAnnot bool // annotations were skipped before the lookahead token
+	inFunc     bool // parsing a function body (code metadata is allowed)
 
 	// instrs is the scratch stack instruction lists are built on; finished
 	// lists are copied out into arena-allocated exact-size slices.
@@ -99,21 +101,37 @@ func (p *parser) tokenSnippet() string {
 
 // next advances to the next token.
 func (p *parser) next() {
-	if len(p.annots) > 0 {
-		p.misplacedAnnot()
-	}
 	prev := p.tok.end
 	if p.hasAhead {
 		p.tok, p.hasAhead = p.ahead, false
-	} else {
-		p.tok = p.sc.next()
-		if p.tok.kind == scanError {
-			p.failAt(p.sc.errOff, p.sc.errMsg)
+		if p.aheadAnnot {
+			p.aheadAnnot = false
+			p.readAnnots(prev)
 		}
+		return
 	}
-	if p.tok.annot {
+	p.tok = p.sc.scan()
+	if p.tok.kind >= scanError {
+		p.tok = p.rareToken(p.tok, prev)
+	}
+}
+
+// rareToken handles what scan returns rarely: an error, or an annotation,
+// which is skipped (with those that follow) and looked into; it returns
+// the token after the annotations. prev is where the gap before it starts.
+func (p *parser) rareToken(t scanToken, prev int) scanToken {
+	if t.kind == scanAnnot {
+		t = p.sc.skipAnnotations(t)
+	}
+	if t.kind == scanError {
+		p.failAt(p.sc.errOff, p.sc.errMsg)
+	}
+	if p.sc.annot {
+		p.sc.annot = false
+		p.tok = t
 		p.readAnnots(prev)
 	}
+	return t
 }
 
 // peek returns the token after the current one.
@@ -123,15 +141,20 @@ func (p *parser) peek() scanToken {
 		if p.ahead.kind == scanError {
 			p.failAt(p.sc.errOff, p.sc.errMsg)
 		}
+		// The annotations before it are looked into when it becomes
+		// the current token.
+		p.aheadAnnot, p.sc.annot = p.sc.annot, false
 	}
 	return p.ahead
 }
 
 // resetTo restarts scanning at byte offset off.
 func (p *parser) resetTo(off int) {
+	if len(p.annots) > 0 {
+		p.misplacedAnnot() // nothing took them before the jump
+	}
 	p.sc.off = off
-	p.hasAhead = false
-	p.annots = p.annots[:0]
+	p.hasAhead, p.aheadAnnot, p.sc.annot = false, false, false
 	p.tok.end = off // annotations before the next token are looked for from off on
 	p.next()
 }
@@ -211,12 +234,16 @@ func (p *parser) optID() (name string, start int, ok bool) {
 // of the source (no allocation; copy it to keep it), for a quoted one
 // ($"…", rare) the decoded string. $"abc" and $abc are the same name.
 func (p *parser) idKey(t scanToken) string {
-	if b := p.data[t.start+1 : t.end]; b[0] != '"' {
-		return scanTransient(b)
-	} else {
-		return string(literalString(nil, b))
+	b := p.data[t.start+1 : t.end]
+	if b[0] == '"' {
+		return parseQuotedKey(b)
 	}
+	return scanTransient(b)
 }
+
+// parseQuotedKey decodes the string of a quoted $id (kept out of idKey,
+// which stays small enough to be inlined on the hot path).
+func parseQuotedKey(b []byte) string { return string(literalString(nil, b)) }
 
 // parseString reads a string token into its bytes.
 func (p *parser) parseString() []byte {

@@ -302,6 +302,8 @@ func TestParse3Errors(t *testing.T) {
 		{`(func (@metadata.code.branch_hint "\01") (@metadata.code.branch_hint "\00") nop)`, parse3Features,
 			"@metadata.code.branch_hint annotation: duplicate annotation", 1, 42},
 		{`(func (@metadata.code.branch_hint "\05") nop)`, parse3Features, "@metadata.code.branch_hint annotation: invalid hint value", 1, 7},
+		{`(global i32 (@metadata.code.branch_hint "\01") (i32.const 0))`, parse3Features, "@metadata.code.branch_hint annotation: not in a function", 1, 13},
+		{`(func nop (@metadata.code.branch_hint "\01"))`, parse3Features, "@metadata.code.branch_hint annotation: misplaced annotation", 1, 11},
 		{`(module (@name "a") (@name "b"))`, parse3Features, "@name annotation: multiple module names", 1, 21},
 		{`(module (func) (@name "M"))`, parse3Features, "misplaced @name annotation", 1, 16},
 		// Features that are off.
@@ -326,6 +328,28 @@ func TestParse3Errors(t *testing.T) {
 		if !strings.HasPrefix(e.Msg, tt.msg) || p.Line != tt.line || p.Column != tt.col {
 			t.Errorf("%q:\n got %d:%d %q\nwant %d:%d %q", tt.src, p.Line, p.Column, e.Msg, tt.line, tt.col, tt.msg)
 		}
+	}
+}
+
+// TestParse3ScriptRecovery: a module that fails to parse (in the
+// collecting pass, or inside a function) does not change how the next one
+// reads its annotations.
+func TestParse3ScriptRecovery(t *testing.T) {
+	src := `(assert_invalid (module (func $f) (func $f)) "duplicate")
+(module (@custom "c" "d") (func (@metadata.code.branch_hint "\01") (if (i32.const 0) (then))))
+(assert_invalid (module (func (i32.const 0x1_0000_0000_0000_0000))) "constant")
+(@custom "ignored: between commands")
+(assert_malformed_custom (module (@metadata.code.branch_hint "\01") (func)) "not in a function")`
+	s, err := ParseScript(ir.NewSource("t.wast", []byte(src), false), parse3Features)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Commands[1].(*ModuleCommand).Module
+	if len(m.Customs) != 1 || len(m.Funcs[0].Body[1].Meta()) != 1 {
+		t.Errorf("customs %v, body %v", m.Customs, m.Funcs[0].Body)
+	}
+	if e := s.Commands[3].(*AssertModule).Module.Err; e == nil || !strings.Contains(e.Error(), "not in a function") {
+		t.Errorf("code metadata outside a function after a failed module: %v", e)
 	}
 }
 

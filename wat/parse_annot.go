@@ -8,10 +8,10 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// Annotations with a meaning. The scanner skips every annotation and marks
-// the token after it; next() then collects the ones the parser knows into
+// Annotations with a meaning. The scanner skips every annotation and notes
+// that it did; next() then collects the ones the parser knows into
 // p.annots (readAnnots). The construct they belong to takes them while the
-// marked token is current:
+// token after them is current:
 //
 //   - (@custom "name" (before|after section)? "bytes"*) between module
 //     fields → ir.Custom (takeCustoms, in parseModuleFields);
@@ -20,8 +20,11 @@ import (
 //   - (@metadata.code.NAME "bytes"*) before an instruction → Instr.Meta
 //     (takeMeta, at the start of every instruction).
 //
-// One still there when the parser moves on is misplaced, as the spec
-// interpreter's custom handlers say. Every other annotation is ignored.
+// One nothing took is misplaced, as the spec interpreter's custom handlers
+// say; that is found when the next annotations come or the module ends
+// (the spec interpreter too looks at annotations after parsing the
+// module), so the token path pays nothing for it. Every other annotation
+// is ignored.
 
 const metaPrefix = "metadata.code."
 
@@ -40,6 +43,10 @@ func (p *parser) readAnnots(from int) {
 	if p.annotsOff {
 		return
 	}
+	if len(p.annots) > 0 {
+		p.misplacedAnnot() // earlier ones nothing took
+	}
+	p.annotsAt = p.tok.start
 	scanGapAnnots(p.data, from, p.tok.start, func(id string, start, end int) {
 		switch {
 		case id == "custom" || id == "name":
@@ -47,7 +54,7 @@ func (p *parser) readAnnots(from int) {
 		default:
 			return
 		}
-		p.annots = append(p.annots, parseAnnot{id: id, start: start, end: end})
+		p.annots = append(p.annots, parseAnnot{id: id, start: start, end: end, inFunc: p.inFunc})
 	})
 }
 
@@ -58,7 +65,7 @@ func (p *parser) misplacedAnnot() {
 	switch {
 	case a.id == "custom" || a.id == "name":
 		p.failAt(a.start, "misplaced @"+a.id+" annotation")
-	case !p.inFunc:
+	case !a.inFunc:
 		p.failAt(a.start, "@"+a.id+" annotation: not in a function")
 	}
 	p.failAt(a.start, "@"+a.id+" annotation: misplaced annotation")
@@ -67,6 +74,9 @@ func (p *parser) misplacedAnnot() {
 // take removes and returns the pending annotations with id (or, with
 // prefix, ids starting with it).
 func (p *parser) take(id string, prefix bool, dst []parseAnnot) []parseAnnot {
+	if p.annotsAt != p.tok.start {
+		p.misplacedAnnot() // they precede an earlier token
+	}
 	keep := p.annots[:0]
 	for _, a := range p.annots {
 		if a.id == id || prefix && strings.HasPrefix(a.id, id) {
@@ -304,6 +314,9 @@ func (p *parser) takeMeta() []ir.CodeMeta {
 	meta := make([]ir.CodeMeta, 0, len(as))
 	for _, a := range as {
 		what := "@" + a.id + " annotation: "
+		if !p.inFunc {
+			p.failAt(a.start, what+"not in a function") // a global's or segment's expression
+		}
 		name := strings.TrimPrefix(a.id, metaPrefix)
 		for _, m := range meta {
 			if m.Name == name {

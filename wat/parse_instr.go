@@ -59,6 +59,9 @@ var parseNotInstr = func() (t [ir.NumOps]bool) {
 // parseEndsSeq reports whether keyword b ends an instruction sequence:
 // end and else, and a legacy try's catch, catch_all and delegate.
 func parseEndsSeq(b []byte) bool {
+	if c := b[0]; c != 'e' && c != 'c' && c != 'd' {
+		return false // most instructions: one test
+	}
 	switch scanTransient(b) {
 	case "end", "else", "catch", "catch_all", "delegate":
 		return true
@@ -69,7 +72,10 @@ func parseEndsSeq(b []byte) bool {
 // parsePlainInstr parses one unfolded instruction, including a whole
 // block … end.
 func (p *parser) parsePlainInstr() {
-	meta := p.takeMeta()
+	var meta []ir.CodeMeta
+	if len(p.annots) > 0 {
+		meta = p.takeMeta()
+	}
 	pos := p.tok.start
 	op := p.lookupOp()
 	p.next()
@@ -77,13 +83,12 @@ func (p *parser) parsePlainInstr() {
 	if meta != nil {
 		in.SetMeta(meta)
 	}
-	if imm := op.Info().Imm; imm == ir.ImmTryTable || imm == ir.ImmTry {
-		p.parsePlainTry(&in)
-		p.instrs = append(p.instrs, in)
-		return
-	}
-	if op.Info().Imm != ir.ImmBlock {
-		p.parseImmediates(&in)
+	if imm := op.Info().Imm; imm != ir.ImmBlock {
+		if imm == ir.ImmTryTable || imm == ir.ImmTry {
+			p.parsePlainTry(&in)
+		} else {
+			p.parseImmediates(&in)
+		}
 		p.instrs = append(p.instrs, in)
 		return
 	}
@@ -182,10 +187,13 @@ func (p *parser) parseBlockType(in *ir.Instr) {
 // parseFoldedInstr parses one parenthesised instruction at '(': its folded
 // operands are emitted first, then the instruction itself.
 func (p *parser) parseFoldedInstr() {
-	meta := p.takeMeta()
+	var meta []ir.CodeMeta
+	if len(p.annots) > 0 {
+		meta = p.takeMeta()
+	}
 	open := p.tok.start
 	p.next()
-	if meta == nil {
+	if len(p.annots) > 0 && meta == nil {
 		meta = p.takeMeta() // also accepted just after the '('
 	}
 	pos := p.tok.start
@@ -195,12 +203,13 @@ func (p *parser) parseFoldedInstr() {
 	if meta != nil {
 		in.SetMeta(meta)
 	}
-	if imm := op.Info().Imm; imm == ir.ImmTryTable || imm == ir.ImmTry {
+	imm := op.Info().Imm
+	if imm == ir.ImmTryTable || imm == ir.ImmTry {
 		p.parseFoldedTry(&in, open)
 		p.instrs = append(p.instrs, in)
 		return
 	}
-	if op.Info().Imm != ir.ImmBlock {
+	if imm != ir.ImmBlock {
 		p.parseImmediates(&in)
 		for p.tok.kind == scanLParen {
 			p.parseFoldedInstr()

@@ -16,7 +16,7 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 
 	// Annotations before the first field belong to the main pass; the
 	// collecting pass does not look at annotations.
-	lead := append([]parseAnnot(nil), p.annots...)
+	lead, leadAt := append([]parseAnnot(nil), p.annots...), p.annotsAt
 	p.annots = p.annots[:0]
 	start := p.tok.start
 	p.annotsOff = true
@@ -25,7 +25,7 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 	p.mod.count = [numSpaces]uint32{}
 	p.parseTypeFields()
 	p.resetTo(start)
-	p.annots = append(p.annots[:0], lead...)
+	p.annots, p.annotsAt = append(p.annots[:0], lead...), leadAt
 	if name, ok := p.takeName("module"); ok {
 		m.Name = name
 	}
@@ -70,6 +70,9 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 	p.takeCustoms()
 	if p.tok.kind != scanRParen && p.tok.kind != scanEOF {
 		p.unexpected("a module field")
+	}
+	if len(p.annots) > 0 {
+		p.misplacedAnnot()
 	}
 	p.mod.sortCustoms()
 	return m

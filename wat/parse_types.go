@@ -15,10 +15,18 @@ func (p *parser) parseTypeFields() {
 		p.next() // (
 		if p.isKeyword("rec") {
 			p.parseRecField(off)
-			continue
+		} else {
+			p.next() // type
+			p.parseTypeDef(off)
 		}
-		p.next() // type
-		p.parseTypeDef(off)
+		// Annotations before the token after the field are the main
+		// pass's; earlier ones nothing took are misplaced.
+		if len(p.annots) > 0 {
+			if p.annotsAt != p.tok.start {
+				p.misplacedAnnot()
+			}
+			p.annots = p.annots[:0]
+		}
 	}
 }
 

@@ -19,14 +19,12 @@ const (
 	scanString            // "…", raw bytes including the quotes
 	scanReserved          // any other run of idchars or strings, e.g. data"a" or $
 	scanError             // a lexical error; scanner.errMsg says which
+	scanAnnot             // the start of an annotation (internal to the scanner)
 )
 
 // scanToken is one token: its kind and the half-open byte range [start, end).
-// annot is set when annotations (@…) were skipped before the token: the
-// parser then looks into the gap for the ones that mean something.
 type scanToken struct {
 	kind       scanKind
-	annot      bool
 	start, end int
 }
 
@@ -37,6 +35,11 @@ type scanner struct {
 	off    int
 	errMsg string // message of the last scanError token
 	errOff int    // where that error is
+	// annot is set when an annotation (@…) was skipped; the parser clears
+	// it and looks into the gap before the token for the annotations that
+	// mean something. (A flag here rather than in every token keeps the
+	// token path as it was.)
+	annot bool
 }
 
 // scanIsLineEnd marks the characters that end a line comment: the spec's
@@ -58,11 +61,19 @@ var scanIDChar = func() (t [256]bool) {
 	return
 }()
 
-// next returns the next token.
+// next returns the next token, annotations skipped.
 func (s *scanner) next() scanToken {
+	t := s.scan()
+	if t.kind == scanAnnot {
+		t = s.skipAnnotations(t)
+	}
+	return t
+}
+
+// scan returns the next token, or a scanAnnot token at an annotation.
+func (s *scanner) scan() scanToken {
 	src := s.src
 	i := s.off
-	annot := false
 	for i < len(src) {
 		c := src[i]
 		switch {
@@ -95,35 +106,28 @@ func (s *scanner) next() scanToken {
 				continue
 			}
 			if i+1 < len(src) && src[i+1] == '@' {
-				// An annotation: skipped like a comment, but marked on the
-				// token that follows.
-				end, msg, at := scanAnnotation(src, i)
-				if msg != "" {
-					s.off = end
-					return s.fail(at, msg)
-				}
-				i, annot = end, true
-				continue
+				// An annotation: next skips it (out of this loop, which
+				// thus keeps its registers).
+				s.off = i
+				return scanToken{scanAnnot, i, i}
 			}
 			s.off = i + 1
-			return scanToken{kind: scanLParen, annot: annot, start: i, end: i + 1}
+			return scanToken{scanLParen, i, i + 1}
 		case c == ')':
 			s.off = i + 1
-			return scanToken{kind: scanRParen, annot: annot, start: i, end: i + 1}
+			return scanToken{scanRParen, i, i + 1}
 		}
-		t := s.word(i)
-		t.annot = annot
-		return t
+		return s.word(i)
 	}
 	s.off = len(src)
-	return scanToken{kind: scanEOF, annot: annot, start: len(src), end: len(src)}
+	return scanToken{scanEOF, len(src), len(src)}
 }
 
 // word scans a maximal run of idchars and strings starting at i.
 func (s *scanner) word(i int) scanToken {
 	src := s.src
 	start := i
-	if src[i] == '$' {
+	if src[i] == '$' && i+1 < len(src) && src[i+1] == '"' {
 		if t, ok := s.quotedID(i); ok {
 			return t
 		}
@@ -203,6 +207,23 @@ func (s *scanner) quotedID(i int) (scanToken, bool) {
 		return s.fail(i, "malformed UTF-8 encoding"), true
 	}
 	return scanToken{kind: scanID, start: i, end: end}, true
+}
+
+// skipAnnotations skips the annotation that t, a scanAnnot token, starts
+// and any that follow, notes them in s.annot, and returns the token after
+// them.
+func (s *scanner) skipAnnotations(t scanToken) scanToken {
+	for t.kind == scanAnnot {
+		end, msg, at := scanAnnotation(s.src, t.start)
+		if msg != "" {
+			s.off = end
+			return s.fail(at, msg)
+		}
+		s.annot = true
+		s.off = end
+		t = s.scan()
+	}
+	return t
 }
 
 func scanQuoteRune(r rune) string {

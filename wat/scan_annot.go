@@ -136,6 +136,7 @@ func scanAnnotWord(src []byte, j int) (end int, msg string, at int) {
 type parseAnnot struct {
 	id         string
 	start, end int
+	inFunc     bool // read in a function body
 }
 
 // scanGapAnnots calls f for every annotation in src[from:to], which holds

@@ -8,6 +8,9 @@ import (
 
 // parseCommand parses one script command at '('.
 func (p *parser) parseCommand() Command {
+	// Annotations between commands belong to no module: the spec
+	// interpreter's handlers only see those inside a module's text.
+	p.annots = p.annots[:0]
 	if p.tok.kind != scanLParen {
 		p.unexpected("a command")
 	}
@@ -235,6 +238,8 @@ func (p *parser) parseModuleFieldsRecover(name string, open int) (m *ir.Module, 
 			err = ir.ErrorList{b.err}
 			clear(p.instrs[mark:])
 			p.instrs = p.instrs[:mark]
+			p.annotsOff, p.inFunc = false, false // the bailout may leave either set
+			p.annots = p.annots[:0]
 			var okSkip bool
 			end, okSkip = scanSkipForm(p.data, open+1)
 			if !okSkip {

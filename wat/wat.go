@@ -1,6 +1,13 @@
 // Package wat reads and writes the WebAssembly text format: modules (.wat)
 // and spec scripts (.wast), including the threads proposal's (thread …) and
-// (wait …) commands.
+// (wait …) commands. It covers WebAssembly 3.0: reference types with heap
+// types, GC type definitions (struct, array, sub, rec), tags and exception
+// handling (try_table, and the legacy try/catch/delegate/rethrow with
+// legacy-exceptions), table64 and memory64, multi-memory, extended
+// constant expressions, relaxed SIMD, quoted identifiers ($"…"), and
+// annotations: every (@…) is skipped, and three are read — (@custom …)
+// into ir.Custom, (@name "…") into the name section's names, and
+// (@metadata.code.NAME …) into Instr.Meta (branch hints).
 //
 // The parser expands everything the text format abbreviates (folded
 // instructions, inline exports, imports and type uses, inline data and
@@ -16,6 +23,16 @@
 // at the offending token, with the spec interpreter's message first
 // ("unknown operator", "unknown label", "constant out of range", …).
 // Features that are off are rejected naming the flag that enables them.
+// Where the 2.0 and 3.0 text formats differ, the features decide: limits
+// are 64-bit numbers with memory64; `elem func $f…` lists are (ref func)
+// with function references, funcref without; the pre-standard names
+// (get_local, …) and the 2.0 interpreter's wording of a few messages need
+// ir.FeatureLegacyNames, which wabt's default feature set includes.
+//
+// Implicit function types (type uses without (type x)) follow the spec:
+// the first type that is a final function type without supertypes, alone
+// in its recursion group and equal to the signature is reused, else a new
+// one is appended after the explicit ones, in order of use.
 //
 // Resource use: scanning never allocates per token; a module is read in two
 // passes (a cheap one that skips bodies byte by byte to learn every $id,
