@@ -1,6 +1,10 @@
-// Package binary decodes and encodes the WebAssembly binary format. The
-// encoder is canonical: for a module from text it produces the same bytes as
-// wabt 1.0.32's wat2wasm.
+// Package binary decodes and encodes the WebAssembly 3.0 binary format
+// (with the threads proposal's shared memories and the legacy exception
+// instructions). The encoder is canonical: for a module from text it
+// produces the same bytes as wabt 1.0.32's wat2wasm for what wabt knows,
+// and what the spec's encoder and wasm-tools write for the rest (shortest
+// LEB128s, one-byte forms of nullable abstract reference types, explicit
+// recursion groups kept even when of one type or none).
 package binary
 
 import "github.com/watt-wasm/watt/ir"
