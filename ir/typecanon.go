@@ -500,3 +500,48 @@ func KindTop(k CompKind) HeapType {
 // value (zero or null): numbers, vectors, packed types and nullable
 // references do; non-nullable references do not.
 func (t ValType) Defaultable() bool { return !t.IsRef() || t.Nullable() }
+
+// Import matching (the spec's extern type matching, for "incompatible
+// import type"): the types are canonical (CanonValType), the first is the
+// provided entity's, the second the import's.
+
+// MatchLimits reports whether limits a (an existing memory's or table's)
+// match the limits b an import asks for: at least b's minimum, and a
+// maximum within b's if b has one.
+func MatchLimits(a, b Limits) bool {
+	if a.Min < b.Min {
+		return false
+	}
+	if !b.HasMax {
+		return true
+	}
+	return a.HasMax && a.Max <= b.Max
+}
+
+// MatchFuncType reports whether a function of defined type a may be
+// imported as one of type b (its declared subtype or the same type).
+func (s *TypeStore) MatchFuncType(a, b TypeID) bool { return s.IsSubtype(a, b) }
+
+// MatchTagType reports whether a tag of type a may be imported as a tag of
+// type b: the same type.
+func (s *TypeStore) MatchTagType(a, b TypeID) bool { return a == b }
+
+// MatchGlobalType: the same mutability; an immutable global's type may be
+// a subtype, a mutable one's must be the same.
+func (s *TypeStore) MatchGlobalType(a, b GlobalType) bool {
+	if a.Mutable != b.Mutable || !s.MatchValType(a.Type, b.Type) {
+		return false
+	}
+	return !a.Mutable || a.Type == b.Type
+}
+
+// MatchTableType: the same address and element type, matching limits.
+func (s *TypeStore) MatchTableType(a, b TableType) bool {
+	return a.Is64 == b.Is64 && a.Elem == b.Elem && MatchLimits(a.Limits, b.Limits)
+}
+
+// MatchMemoryType: the same address type and sharing (threads), matching
+// limits.
+func MatchMemoryType(a, b MemoryType) bool {
+	return a.Is64 == b.Is64 && a.Shared == b.Shared && MatchLimits(a.Limits, b.Limits)
+}

@@ -336,3 +336,51 @@ func BenchmarkInternFuncTypes(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(types)), "ns/type")
 }
+
+func TestImportMatching(t *testing.T) {
+	s := ir.NewTypeStore()
+	ids := intern(t, s, []ir.TypeDef{sub(false, fnT(nil)), sub(false, fnT(nil), 0), fnT(nil)})
+	c := func(i int) ir.ValType { return ir.Ref(true, ir.HeapIndex(uint32(ids[i]))) }
+	if !s.MatchFuncType(ids[1], ids[0]) || s.MatchFuncType(ids[0], ids[1]) || s.MatchFuncType(ids[2], ids[0]) {
+		t.Error("MatchFuncType")
+	}
+	if !s.MatchTagType(ids[0], ids[0]) || s.MatchTagType(ids[1], ids[0]) {
+		t.Error("MatchTagType")
+	}
+	g := func(tt ir.ValType, m bool) ir.GlobalType { return ir.GlobalType{Type: tt, Mutable: m} }
+	for _, tc := range []struct {
+		a, b ir.GlobalType
+		want bool
+	}{
+		{g(c(1), false), g(c(0), false), true}, {g(c(1), true), g(c(0), true), false}, {g(c(1), true), g(c(1), true), true},
+		{g(c(0), false), g(c(1), false), false}, {g(ir.I32, false), g(ir.I32, true), false}, {g(c(1), false), g(ir.FuncRef, false), true},
+	} {
+		if got := s.MatchGlobalType(tc.a, tc.b); got != tc.want {
+			t.Errorf("MatchGlobalType(%v, %v) = %v", tc.a, tc.b, got)
+		}
+	}
+	lim := func(min, max uint64, hasMax bool) ir.Limits { return ir.Limits{Min: min, Max: max, HasMax: hasMax} }
+	for _, tc := range []struct {
+		a, b ir.Limits
+		want bool
+	}{
+		{lim(2, 0, false), lim(1, 0, false), true}, {lim(1, 0, false), lim(2, 0, false), false},
+		{lim(1, 3, true), lim(1, 4, true), true}, {lim(1, 5, true), lim(1, 4, true), false}, {lim(1, 0, false), lim(1, 4, true), false},
+	} {
+		if got := ir.MatchLimits(tc.a, tc.b); got != tc.want {
+			t.Errorf("MatchLimits(%v, %v) = %v", tc.a, tc.b, got)
+		}
+	}
+	if !s.MatchTableType(ir.TableType{Elem: c(0), Limits: lim(2, 0, false)}, ir.TableType{Elem: c(0), Limits: lim(1, 0, false)}) ||
+		s.MatchTableType(ir.TableType{Elem: c(1)}, ir.TableType{Elem: c(0)}) ||
+		s.MatchTableType(ir.TableType{Elem: c(0), Limits: ir.Limits{Is64: true}}, ir.TableType{Elem: c(0)}) {
+		t.Error("MatchTableType")
+	}
+	mem := func(shared, is64 bool) ir.MemoryType {
+		return ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true, Is64: is64}, Shared: shared}
+	}
+	if !ir.MatchMemoryType(mem(true, false), mem(true, false)) || ir.MatchMemoryType(mem(false, false), mem(true, false)) ||
+		ir.MatchMemoryType(mem(false, true), mem(false, false)) {
+		t.Error("MatchMemoryType")
+	}
+}

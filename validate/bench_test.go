@@ -132,3 +132,69 @@ func TestLargeModuleValid(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// gcModule generates a module of GC code: struct and array accesses,
+// casts, br_on_cast, call_ref and non-nullable locals (whose
+// initialisation is tracked), with subtyping on the operand stack.
+func gcModule(funcs int) *ir.Module {
+	m := &ir.Module{Types: []ir.TypeDef{
+		fnDef(nil),                          // 0
+		open(structDef(mut(i32), mut(i64))), // 1
+		open(structDef(mut(i32), mut(i64), fld(nref(1))), 1), // 2 <: 1
+		arrayDef(mut(i32)),           // 3
+		fnDef(ts(nref(1), i32), i32), // 4
+	}}
+	brCast := brOnCast(false, 0, nref(1), rref(2))
+	for f := 0; f < funcs; f++ {
+		var b []ir.Instr
+		for k := 0; k < 40; k++ {
+			b = append(b,
+				// A non-null local set from a fresh struct.
+				op("local.get", 1), i64c(7), op("local.get", 0), op("struct.new", 2), op("local.set", 2),
+				op("local.get", 2), op("local.get", 1), op("struct.set", 1, 0),
+				op("local.get", 2), op("struct.get", 2, 1), op("drop"),
+				block(bv(rref(2)), op("local.get", 0), brCast, refCast(rref(2))),
+				op("struct.get", 2, 2), op("local.set", 0),
+				op("local.get", 1), op("array.new_default", 3), op("local.set", 3),
+				op("local.get", 3), op("local.get", 1), i32c(1), op("array.set", 3),
+				op("local.get", 3), op("array.len"), op("local.get", 1), op("i32.add"), op("local.set", 1),
+				op("local.get", 0), op("local.get", 1), ir.Instr{Op: ir.OpRefFunc, Index: uint32(f)}, op("call_ref", 4), op("local.set", 1),
+			)
+		}
+		b = append(b, op("local.get", 1))
+		m.Funcs = append(m.Funcs, ir.Func{Type: 4, Locals: locals(rref(2), nref(3)), Body: b})
+	}
+	m.Elems = []ir.Elem{{Mode: ir.SegmentDeclarative, Type: funcref}}
+	for f := 0; f < funcs; f++ {
+		m.Elems[0].Init = append(m.Elems[0].Init, []ir.Instr{{Op: ir.OpRefFunc, Index: uint32(f)}})
+	}
+	return m
+}
+
+// BenchmarkValidateGC validates GC code (2000 functions, about 1.3M
+// instructions).
+func BenchmarkValidateGC(b *testing.B) {
+	m := gcModule(2000)
+	n := 0
+	for i := range m.Funcs {
+		n += countInstrs(m.Funcs[i].Body)
+	}
+	if err := validate.Module(m, nil, ir.DefaultFeatures()); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := validate.Module(m, nil, ir.DefaultFeatures()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/instr")
+}
+
+// TestGCModuleValid keeps BenchmarkValidateGC's module honest.
+func TestGCModuleValid(t *testing.T) {
+	if err := validate.Module(gcModule(3), nil, ir.DefaultFeatures()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -15,7 +15,8 @@ func (mc *moduleChecker) checkConst(expr []ir.Instr, t ir.ValType, pos ir.Pos, n
 // reference interpreter does, then types the expression like a function body
 // with result [t].
 func (c *funcChecker) checkConst(expr []ir.Instr, t ir.ValType, pos ir.Pos, nglobals int) *ir.Error {
-	c.reset(pos, ir.OneType(t), true)
+	c.reset(pos, nil, true)
+	c.results = c.oneType(t)
 	c.constGlobals = nglobals
 	for i := range expr {
 		in := &expr[i]

@@ -74,14 +74,18 @@ func init() {
 func (c *funcChecker) fast(in *ir.Instr, kind opKind) bool {
 	switch kind {
 	case kindLocalGet:
-		if uint64(in.Index) >= uint64(len(c.locals)) || c.trackInit {
+		if uint64(in.Index) >= uint64(len(c.fastLocals)) {
 			return false
 		}
-		c.vals = append(c.vals, c.locals[in.Index])
+		t := c.fastLocals[in.Index]
+		if t == unsetLocal {
+			return false // "uninitialized local"
+		}
+		c.vals = append(c.vals, t)
 		return true
 	case kindLocalSet, kindLocalTee:
 		n := len(c.vals)
-		if uint64(in.Index) >= uint64(len(c.locals)) || n <= c.ctrl[len(c.ctrl)-1].height || c.vals[n-1] != c.locals[in.Index] || c.trackInit {
+		if uint64(in.Index) >= uint64(len(c.fastLocals)) || n <= c.ctrl[len(c.ctrl)-1].height || c.vals[n-1] != c.fastLocals[in.Index] {
 			return false
 		}
 		if kind == kindLocalSet {

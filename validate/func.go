@@ -38,17 +38,21 @@ const (
 // frame also holds the instructions of its body not yet checked: the checker
 // walks nested blocks with this explicit stack instead of recursion, so
 // arbitrarily deep nesting cannot overflow the goroutine stack.
+//
+// Its fields are laid out to make it 128 bytes, so that indexing the
+// control stack is a shift: pc and initHeight are int32 (a body or the
+// set locals of one function cannot reach 2^31 instructions in memory).
 type frame struct {
 	kind        frameKind
-	unreachable bool // the rest of the body is dead code: the stack is polymorphic
-	inElse      bool
+	unreachable bool  // the rest of the body is dead code: the stack is polymorphic
+	inElse      bool  // an if's else arm
 	arm         int32 // legacy try: the handler being checked (-1: the body)
 	height      int   // operand stack height at entry, below the params
-	initHeight  int   // height of funcChecker.inits at entry
 	params      []ir.ValType
 	results     []ir.ValType
 	body        []ir.Instr // instructions of the current arm
-	pc          int        // the next one to check
+	pc          int32      // the next one to check
+	initHeight  int32      // height of funcChecker.inits at entry
 	elseBody    []ir.Instr
 	in          *ir.Instr // the block, loop, if or try; nil for functions and constants
 }
@@ -77,29 +81,42 @@ type funcChecker struct {
 	pos          ir.Pos // of the function or constant expression, for instructions without one
 	err          *ir.Error
 	scratch      []ir.ValType // struct.new's field types, try_table's catch types
+	// arena holds the one-type result lists of blocks whose type
+	// ir.OneType would allocate (concrete and non-nullable references):
+	// slices of it live until the next function.
+	arena []ir.ValType
 
 	locals    []ir.ValType // params then declared locals, up to maxExpandedLocals
 	runs      []ir.LocalRun
 	numParams int
 	numLocals uint64 // params included
 
-	// Initialisation of non-defaultable locals (function references): only
-	// tracked when the function declares such a local (trackInit), which
-	// also sends local.get/set/tee off the fast path. unset[i] says whether
-	// local i is not yet set on the current path (setFar, for the locals
-	// past the expanded ones, which are set); inits lists the locals set in
-	// the enclosing blocks, so that leaving a block unsets them again.
-	trackInit bool
-	unset     []bool
-	setFar    map[uint32]bool // locals past maxExpandedLocals that are set
-	inits     []uint32
+	// fastLocals is what the fast path knows of the locals (up to
+	// maxExpandedLocals): their types, except unsetLocal for a
+	// non-defaultable local (function references) not yet set on the
+	// current path. Without such locals it is locals itself; with them
+	// (trackInit) a copy, and inits lists the locals set in the enclosing
+	// blocks, so that leaving a block unsets them again. setFar holds the
+	// set ones past the expanded locals.
+	fastLocals []ir.ValType
+	localsBuf  []ir.ValType // fastLocals' own array when trackInit
+	trackInit  bool
+	setFar     map[uint32]bool
+	inits      []uint32
 }
+
+// unsetLocal marks an unset local in fastLocals: no operand ever has this
+// type, so the fast path's local.set falls to the slow one, which sets it,
+// and its local.get checks for it.
+const unsetLocal ir.ValType = 0xffffffff
 
 func (c *funcChecker) reset(pos ir.Pos, results []ir.ValType, isConst bool) {
 	c.vals = c.vals[:0]
 	c.ctrl = c.ctrl[:0]
 	c.inits = c.inits[:0]
 	c.trackInit = false
+	c.fastLocals = nil
+	c.arena = c.arena[:0]
 	c.results = results
 	c.isConst = isConst
 	c.pos = pos
@@ -135,12 +152,16 @@ func (c *funcChecker) setLocals(params []ir.ValType, runs []ir.LocalRun) bool {
 			c.locals = append(c.locals, r.Type)
 		}
 	}
+	c.fastLocals = c.locals
 	if c.trackInit {
 		// Parameters are set; declared locals without a default are not.
-		c.unset = c.unset[:0]
-		for i, t := range c.locals {
-			c.unset = append(c.unset, i >= c.numParams && !t.Defaultable())
+		c.localsBuf = append(c.localsBuf[:0], c.locals...)
+		for i := c.numParams; i < len(c.localsBuf); i++ {
+			if !c.localsBuf[i].Defaultable() {
+				c.localsBuf[i] = unsetLocal
+			}
 		}
+		c.fastLocals = c.localsBuf
 		clear(c.setFar)
 	}
 	return true
@@ -166,11 +187,11 @@ func (c *funcChecker) local(idx uint32, in *ir.Instr) (ir.ValType, bool) {
 	return 0, false
 }
 
-// isUnset reports whether non-defaultable local idx (which exists) is not
-// yet set.
+// isUnset reports whether local idx (which exists) of type t is
+// non-defaultable and not yet set.
 func (c *funcChecker) isUnset(idx uint32, t ir.ValType) bool {
-	if uint64(idx) < uint64(len(c.unset)) {
-		return c.unset[idx]
+	if uint64(idx) < uint64(len(c.fastLocals)) {
+		return c.fastLocals[idx] == unsetLocal
 	}
 	return !t.Defaultable() && !c.setFar[idx]
 }
@@ -181,8 +202,8 @@ func (c *funcChecker) setLocal(idx uint32, t ir.ValType) {
 	if !c.isUnset(idx, t) {
 		return
 	}
-	if uint64(idx) < uint64(len(c.unset)) {
-		c.unset[idx] = false
+	if uint64(idx) < uint64(len(c.fastLocals)) {
+		c.fastLocals[idx] = t
 	} else {
 		if c.setFar == nil {
 			c.setFar = map[uint32]bool{}
@@ -195,8 +216,8 @@ func (c *funcChecker) setLocal(idx uint32, t ir.ValType) {
 // resetInits forgets the locals set since the current frame began.
 func (c *funcChecker) resetInits(fr *frame) {
 	for _, idx := range c.inits[fr.initHeight:] {
-		if uint64(idx) < uint64(len(c.unset)) {
-			c.unset[idx] = true
+		if uint64(idx) < uint64(len(c.fastLocals)) {
+			c.fastLocals[idx] = unsetLocal
 		} else {
 			delete(c.setFar, idx)
 		}
@@ -209,34 +230,34 @@ func (c *funcChecker) resetInits(fr *frame) {
 func (c *funcChecker) run() {
 	for len(c.ctrl) > 0 && c.err == nil {
 		fr := &c.ctrl[len(c.ctrl)-1]
-		if fr.pc >= len(fr.body) {
+		if int(fr.pc) >= len(fr.body) {
 			c.end(fr)
 			continue
 		}
 		// Check the instructions of this arm up to the next block, which
 		// pushes a frame, without going back to the control stack.
-		body, pc := fr.body, fr.pc
+		body, pc := fr.body, int(fr.pc)
 		for pc < len(body) {
 			in := &body[pc]
 			pc++
 			if k := opKinds[min(in.Op, ir.NumOps)]; k != kindOther && in.Ext == nil && fastChecks && c.fast(in, k) { // fast.go
 				continue
 			}
-			fr.pc = pc
+			fr.pc = int32(pc)
 			c.instr(in)
 			if c.err != nil || len(c.ctrl) == 0 || &c.ctrl[len(c.ctrl)-1] != fr {
 				break
 			}
 		}
 		if pc >= len(body) && len(c.ctrl) > 0 && &c.ctrl[len(c.ctrl)-1] == fr {
-			fr.pc = pc
+			fr.pc = int32(pc)
 		}
 	}
 }
 
 func (c *funcChecker) pushFrame(kind frameKind, params, results []ir.ValType, body, elseBody []ir.Instr, in *ir.Instr) {
 	c.ctrl = append(c.ctrl, frame{
-		kind: kind, height: len(c.vals), initHeight: len(c.inits), params: params, results: results,
+		kind: kind, height: len(c.vals), initHeight: int32(len(c.inits)), params: params, results: results,
 		body: body, elseBody: elseBody, in: in, arm: -1,
 	})
 	c.vals = append(c.vals, params...)
@@ -261,7 +282,7 @@ func (c *funcChecker) end(fr *frame) {
 		c.vals = append(c.vals, fr.params...)
 		return
 	}
-	if (fr.kind == kindTry || fr.kind == kindCatch) && c.nextHandler(fr) { // exn.go
+	if fr.kind >= kindTry && c.nextHandler(fr) { // kindTry, kindCatch: exn.go
 		return
 	}
 	results := fr.results
@@ -275,10 +296,22 @@ func (c *funcChecker) end(fr *frame) {
 func (c *funcChecker) checkEnd(fr *frame) bool {
 	n := len(c.vals) - fr.height
 	want := fr.results
+	if n == len(want) {
+		// The common case: exactly the results.
+		top := c.vals[fr.height:]
+		for i, w := range want {
+			if top[i] != w {
+				goto slow
+			}
+		}
+		return true
+	}
+slow:
 	k := min(n, len(want))
 	ok := n >= len(want) || fr.unreachable
 	for i := 0; ok && i < k; i++ {
-		ok = c.mc.match(c.vals[len(c.vals)-k+i], want[len(want)-k+i])
+		got, w := c.vals[len(c.vals)-k+i], want[len(want)-k+i]
+		ok = got == w || c.mc.match(got, w)
 	}
 	if !ok {
 		c.failEnd(fr, "instruction", c.vals[len(c.vals)-k:])
@@ -323,6 +356,29 @@ func (c *funcChecker) pop(want ir.ValType, in *ir.Instr) ir.ValType {
 // popTypes pops operands of types ts (the last one first). A mismatch is
 // reported for the whole sequence, as the reference interpreter does.
 func (c *funcChecker) popTypes(ts []ir.ValType, in *ir.Instr) {
+	if len(ts) != 0 { // inlined: blocks and branches mostly have no types
+		c.popTypesN(ts, in)
+	}
+}
+
+func (c *funcChecker) popTypesN(ts []ir.ValType, in *ir.Instr) {
+	// The common case: the operands are there with exactly these types.
+	if k := len(c.vals) - len(ts); k >= c.ctrl[len(c.ctrl)-1].height {
+		top := c.vals[k:]
+		for i, t := range ts {
+			if top[i] != t {
+				goto slow
+			}
+		}
+		c.vals = c.vals[:k]
+		return
+	}
+slow:
+	c.popTypesSlow(ts, in)
+}
+
+// popTypesSlow is popTypes with subtyping, unknown operands and errors.
+func (c *funcChecker) popTypesSlow(ts []ir.ValType, in *ir.Instr) {
 	fr := &c.ctrl[len(c.ctrl)-1]
 	n := len(c.vals)
 	k := min(n-fr.height, len(ts))
@@ -337,11 +393,16 @@ func (c *funcChecker) popTypes(ts []ir.ValType, in *ir.Instr) {
 	c.vals = c.vals[:n-k]
 }
 
-// peekTypes checks that the top of the stack matches ts without popping.
-func (c *funcChecker) peekTypes(ts []ir.ValType, in *ir.Instr) {
-	n := len(c.vals)
-	c.popTypes(ts, in)
-	c.vals = c.vals[:n]
+// oneType returns [t], without allocating.
+func (c *funcChecker) oneType(t ir.ValType) []ir.ValType {
+	if t < 256 || t.IsRef() && t.Nullable() && t.Heap().IsAbstract() {
+		return ir.OneType(t)
+	}
+	// When append moves the arena, earlier slices keep the old array,
+	// whose values never change.
+	c.arena = append(c.arena, t)
+	n := len(c.arena)
+	return c.arena[n-1 : n : n]
 }
 
 // peek returns the operand i places below the top (0: the top), or

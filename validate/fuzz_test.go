@@ -26,6 +26,9 @@ func FuzzValidate(f *testing.F) {
 	for _, c := range threadsInvalidCases() {
 		seeds = append(seeds, c.m)
 	}
+	for _, c := range w3Cases() {
+		seeds = append(seeds, c.m)
+	}
 	for _, m := range seeds {
 		if b, err := binary.Encode(m, binary.EncodeOptions{}); err == nil {
 			f.Add(b)

@@ -190,10 +190,14 @@ func (c *funcChecker) blockType(in *ir.Instr) (params, results []ir.ValType, ok 
 	case ir.BlockEmpty:
 		return nil, nil, true
 	case ir.BlockValue:
-		if !c.checkValTypeIn(in.Block.Value, in) {
+		v := in.Block.Value
+		if v.IsNum() {
+			return nil, ir.OneType(v), true
+		}
+		if !c.checkValTypeIn(v, in) {
 			return nil, nil, false
 		}
-		return nil, ir.OneType(in.Block.Value), true
+		return nil, c.oneType(v), true
 	case ir.BlockIndex:
 		ft := c.funcType(in.Block.Index, in)
 		if ft == nil {
@@ -474,28 +478,42 @@ func (c *funcChecker) brTable(in *ir.Instr) {
 		return
 	}
 	n := len(def.labelTypes())
-	check := func(l *frame) bool {
-		ts := l.labelTypes()
-		ok := len(ts) == n
-		for i := 0; ok && i < n; i++ {
-			ok = c.mc.match(c.peek(n-1-i), ts[i])
-		}
-		if !ok {
-			c.failStack(in, ts, c.vals[len(c.vals)-min(n, len(c.vals)-c.ctrl[len(c.ctrl)-1].height):])
-		}
-		return ok
-	}
-	if !check(def) {
+	// The operands: all there (top), or fewer in unreachable code (then
+	// the missing ones are unknown and match anything).
+	avail := min(n, len(c.vals)-c.ctrl[len(c.ctrl)-1].height)
+	top := c.vals[len(c.vals)-avail:]
+	if !c.brTableLabel(def, n, top, in) {
 		return
 	}
 	for _, d := range in.BrLabels() {
+		if uint64(d) < uint64(len(c.ctrl)) && n == 0 {
+			// Labels without values, the common case, inline.
+			if l := &c.ctrl[len(c.ctrl)-1-int(d)]; len(l.labelTypes()) == 0 {
+				continue
+			}
+		}
 		l := c.label(d, in)
-		if l == nil || !check(l) {
+		if l == nil || !c.brTableLabel(l, n, top, in) {
 			return
 		}
 	}
 	c.popTypes(def.labelTypes(), in)
 	c.setUnreachable()
+}
+
+// brTableLabel checks that label l has arity n and that the operands top
+// (the last n, or fewer when unknown) match its types.
+func (c *funcChecker) brTableLabel(l *frame, n int, top []ir.ValType, in *ir.Instr) bool {
+	ts := l.labelTypes()
+	ok := len(ts) == n
+	for i, k := 0, n-len(top); ok && i < len(top); i++ {
+		got, want := top[i], ts[k+i]
+		ok = got == want || c.mc.match(got, want)
+	}
+	if !ok {
+		c.failStack(in, ts, top)
+	}
+	return ok
 }
 
 // selectUntyped: the operands' type comes from the stack and must be a

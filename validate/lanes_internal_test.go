@@ -2,6 +2,7 @@ package validate
 
 import (
 	"testing"
+	"unsafe"
 
 	"github.com/watt-wasm/watt/ir"
 )
@@ -25,5 +26,13 @@ func TestLaneCounts(t *testing.T) {
 	}
 	if laneCounts[ir.OpI16x8ReplaceLane] != 8 || laneCounts[ir.OpV128Load32Lane] != 4 || laneCounts[ir.OpF64x2ExtractLane] != 2 {
 		t.Error("lane counts do not follow the shapes")
+	}
+}
+
+// TestFrameSize pins the control frame at 128 bytes: indexing the control
+// stack, which the fast path does for every instruction, is then a shift.
+func TestFrameSize(t *testing.T) {
+	if s := unsafe.Sizeof(frame{}); s != 128 {
+		t.Errorf("frame is %d bytes, want 128", s)
 	}
 }

@@ -46,9 +46,9 @@ func (mc *moduleChecker) valTypeError(t ir.ValType, bound int) string {
 
 // refTypeFeature is the feature reference type t needs: concrete and
 // non-nullable references come with typed function references, the
-// abstract GC types with GC, exception references with exceptions;
-// funcref and externref are gated where they are written (tables of the
-// MVP have funcref).
+// abstract GC types with GC, exception references with exceptions,
+// funcref and externref with reference types (tables and element segments
+// of funcref are the MVP's: checkElemType).
 func refTypeFeature(t ir.ValType) ir.Feature {
 	h := t.Heap()
 	if !h.IsAbstract() || !t.Nullable() {
@@ -63,7 +63,7 @@ func refTypeFeature(t ir.ValType) ir.Feature {
 	if h == ir.HeapExn || h == ir.HeapNoExn {
 		return ir.FeatureExceptions
 	}
-	return ir.FeatureMVP
+	return ir.FeatureReferenceTypes
 }
 
 func isGCHeap(h ir.HeapType) bool {
@@ -83,18 +83,21 @@ func (mc *moduleChecker) checkValType(t ir.ValType, pos ir.Pos) bool {
 	return true
 }
 
-// checkRefType is checkValType for the places only reference types go
-// (tables, element segments).
-func (mc *moduleChecker) checkRefType(t ir.ValType, what string, pos ir.Pos) bool {
+// checkElemType checks the element type of a table or element segment: a
+// reference type; funcref is the MVP's and needs no feature.
+func (mc *moduleChecker) checkElemType(t ir.ValType, what string, pos ir.Pos) bool {
 	if !t.IsRef() {
 		mc.errorf(pos, "invalid %s type %s: must be a reference type", what, t)
 		return false
 	}
-	return mc.checkValType(t, pos)
+	return t == ir.FuncRef || mc.checkValType(t, pos)
 }
 
 // checkValTypeIn checks a value type inside a function body.
 func (c *funcChecker) checkValTypeIn(t ir.ValType, in *ir.Instr) bool {
+	if t.IsNum() {
+		return true
+	}
 	if msg := c.mc.valTypeError(t, len(c.mc.m.Types)); msg != "" {
 		c.failf(in, "%s", msg)
 		return false
@@ -160,11 +163,6 @@ func (mc *moduleChecker) matchHeap(a, b ir.HeapType) bool {
 		return false
 	}
 	return mc.store.IsSubtype(ids[a.Index()], ids[b.Index()])
-}
-
-// sameType reports whether a and b are the same type (iso-recursively).
-func (mc *moduleChecker) sameType(a, b ir.ValType) bool {
-	return a == b || mc.match(a, b) && mc.match(b, a)
 }
 
 // topHeap is the top of heap type h's hierarchy.
@@ -308,28 +306,36 @@ func (mc *moduleChecker) checkSupers(idx uint32) {
 
 // typePos is where an error in type idx belongs: the type's position, or,
 // for a type the text format made up for an inline signature (which has
-// none), the first function, import or tag using it.
+// none), the first import, function or tag using it. The uses are indexed
+// once, on the first error that needs them.
 func (mc *moduleChecker) typePos(idx uint32) ir.Pos {
 	m := mc.m
 	if pos := m.Types[idx].Pos; pos.IsValid() {
 		return pos
 	}
-	for i := range m.Imports {
-		if im := &m.Imports[i]; (im.Kind == ir.ExternFunc && im.Func == idx || im.Kind == ir.ExternTag && im.Tag == idx) && im.Pos.IsValid() {
-			return im.Pos
+	if mc.typeUsePos == nil {
+		mc.typeUsePos = make([]ir.Pos, len(m.Types))
+		use := func(t uint32, pos ir.Pos) {
+			if uint64(t) < uint64(len(m.Types)) && !mc.typeUsePos[t].IsValid() {
+				mc.typeUsePos[t] = pos
+			}
+		}
+		for i := range m.Imports {
+			switch im := &m.Imports[i]; im.Kind {
+			case ir.ExternFunc:
+				use(im.Func, im.Pos)
+			case ir.ExternTag:
+				use(im.Tag, im.Pos)
+			}
+		}
+		for i := range m.Funcs {
+			use(m.Funcs[i].Type, m.Funcs[i].Pos)
+		}
+		for i := range m.Tags {
+			use(m.Tags[i].Type, m.Tags[i].Pos)
 		}
 	}
-	for i := range m.Funcs {
-		if m.Funcs[i].Type == idx && m.Funcs[i].Pos.IsValid() {
-			return m.Funcs[i].Pos
-		}
-	}
-	for i := range m.Tags {
-		if m.Tags[i].Type == idx && m.Tags[i].Pos.IsValid() {
-			return m.Tags[i].Pos
-		}
-	}
-	return ir.NoPos
+	return mc.typeUsePos[idx]
 }
 
 // matchComp reports whether composite type a matches b: functions
