@@ -171,17 +171,18 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 			if f.store != s {
 				return nil, unlinkable(m, im, "incompatible import type: function of another store")
 			}
-			if want := inst.typeIDs[im.Func]; f.tid != want && !s.types.IsSubtype(f.tid, want) {
+			if !s.types.MatchFuncType(f.tid, inst.typeIDs[im.Func]) {
 				return nil, unlinkable(m, im, "incompatible import type: want func %v, have %v", mod.Types[im.Func].FuncType, f.typ)
 			}
 			inst.funcs = append(inst.funcs, f)
 		case ir.ExternTable:
 			t := e.(*Table)
-			have := t.Type()
+			have := t.typ
+			have.Min = uint64(t.Size())
 			want := im.Table
 			want.Elem = inst.canon(want.Elem)
-			if !inst.sameType(t.store, t.typ.Elem, want.Elem) || have.Is64 != want.Is64 || !limitsMatch(have.Limits, want.Limits) {
-				return nil, unlinkable(m, im, "incompatible import type: want table %v, have %v", im.Table, have)
+			if !inst.ownTypes(t.store, have.Elem, want.Elem) || !s.types.MatchTableType(have, want) {
+				return nil, unlinkable(m, im, "incompatible import type: want table %v, have %v", im.Table, t.Type())
 			}
 			inst.tables = append(inst.tables, t)
 		case ir.ExternMemory:
@@ -193,20 +194,15 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 			inst.mem = mem
 		case ir.ExternGlobal:
 			g := e.(*Global)
-			want := inst.canon(im.Global.Type)
-			ok := g.typ.Mutable == im.Global.Mutable
-			if g.typ.Mutable {
-				ok = ok && inst.sameType(g.store, g.typ.Type, want)
-			} else {
-				ok = ok && inst.subType(g.store, g.typ.Type, want)
-			}
-			if !ok {
+			want := im.Global
+			want.Type = inst.canon(want.Type)
+			if !inst.ownTypes(g.store, g.typ.Type, want.Type) || !s.types.MatchGlobalType(g.typ, want) {
 				return nil, unlinkable(m, im, "incompatible import type: want global %v, have %v", im.Global, g.Type())
 			}
 			inst.globals = append(inst.globals, g)
 		case ir.ExternTag:
 			tg := e.(*Tag)
-			if tg.store != s || tg.tid != inst.typeIDs[im.Tag] {
+			if tg.store != s || !s.types.MatchTagType(tg.tid, inst.typeIDs[im.Tag]) {
 				return nil, unlinkable(m, im, "incompatible import type: want tag %v, have %v", mod.Types[im.Tag].FuncType, tg.typ)
 			}
 			inst.tags = append(inst.tags, tg)

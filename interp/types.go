@@ -109,24 +109,10 @@ func (inst *Instance) canonFunc(ft ir.FuncType) ir.FuncType {
 // hasConcrete reports whether t is a reference to a defined type.
 func hasConcrete(t ir.ValType) bool { return t.IsRef() && !t.Heap().IsAbstract() }
 
-// sameType reports whether type have of an entity of store hs equals
-// canonical type want of inst. Concrete types compare only within one
-// store.
-func (inst *Instance) sameType(hs *Store, have, want ir.ValType) bool {
-	if hs != inst.store && (hasConcrete(have) || hasConcrete(want)) {
-		return false
-	}
-	return have == want
-}
-
-// subType reports whether type have of an entity of store hs matches
-// canonical type want of inst.
-func (inst *Instance) subType(hs *Store, have, want ir.ValType) bool {
-	if hs != inst.store && hs != nil && (hasConcrete(have) || hasConcrete(want)) {
-		return false
-	}
-	if hs == nil && hasConcrete(have) {
-		return false
-	}
-	return inst.store.types.MatchValType(have, want)
+// ownTypes reports whether have, the type of an entity of store hs (nil:
+// created through the API, with abstract types only), and want, a
+// canonical type of inst, may be compared in inst's store: concrete types
+// mean something only in their own store.
+func (inst *Instance) ownTypes(hs *Store, have, want ir.ValType) bool {
+	return hs == inst.store || !hasConcrete(have) && !hasConcrete(want)
 }
