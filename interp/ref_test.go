@@ -11,18 +11,18 @@ import (
 	"github.com/watt-wasm/watt/wat"
 )
 
-// features3 are WebAssembly 3.0 plus the legacy exception instructions.
-var features3 = ir.DefaultFeatures().With(ir.FeatureLegacyExceptions, true)
+// refFeatures are WebAssembly 3.0 plus the legacy exception instructions.
+var refFeatures = ir.DefaultFeatures().With(ir.FeatureLegacyExceptions, true)
 
 // instantiate3 compiles a 3.0 text module and instantiates it in s.
 func instantiate3(t testing.TB, s *interp.Store, src string, imports interp.Imports) *interp.Instance {
 	t.Helper()
 	source := ir.NewSource(t.Name()+".wat", []byte(src), false)
-	m, err := wat.ParseModule(source, features3)
+	m, err := wat.ParseModule(source, refFeatures)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	mod, err := interp.Compile(m, source, features3)
+	mod, err := interp.Compile(m, source, refFeatures)
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}
@@ -171,11 +171,11 @@ func TestExceptionsAcrossHost(t *testing.T) {
 // instantiation.
 func TestUncaughtInStart(t *testing.T) {
 	source := ir.NewSource("start.wat", []byte(`(module (tag $e) (func $s (throw $e)) (start $s))`), false)
-	m, err := wat.ParseModule(source, features3)
+	m, err := wat.ParseModule(source, refFeatures)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod, err := interp.Compile(m, source, features3)
+	mod, err := interp.Compile(m, source, refFeatures)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,11 +218,11 @@ func TestTagsAndTypesAcrossModules(t *testing.T) {
 
 	// A tag of another type does not link.
 	source := ir.NewSource("bad.wat", []byte(`(module (import "a" "e" (tag (param i64))))`), false)
-	m, err := wat.ParseModule(source, features3)
+	m, err := wat.ParseModule(source, refFeatures)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod, err := interp.Compile(m, source, features3)
+	mod, err := interp.Compile(m, source, refFeatures)
 	if err != nil {
 		t.Fatal(err)
 	}
