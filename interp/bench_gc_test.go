@@ -65,7 +65,7 @@ const gcBenchSrc = `(module
 // benchGC runs an export b.N times and reports wasm objects allocated per
 // second (objects: how many one call allocates).
 func benchGC(b *testing.B, name string, objects float64, want interp.Value, args ...interp.Value) {
-	inst := instantiate3(b, interp.NewStore(), gcBenchSrc, nil)
+	inst := instantiateRefs(b, interp.NewStore(), gcBenchSrc, nil)
 	f := inst.Func(name)
 	ctx := context.Background()
 	b.ReportAllocs()

@@ -14,8 +14,8 @@ import (
 // refFeatures are WebAssembly 3.0 plus the legacy exception instructions.
 var refFeatures = ir.DefaultFeatures().With(ir.FeatureLegacyExceptions, true)
 
-// instantiate3 compiles a 3.0 text module and instantiates it in s.
-func instantiate3(t testing.TB, s *interp.Store, src string, imports interp.Imports) *interp.Instance {
+// instantiateRefs compiles a 3.0 text module and instantiates it in s.
+func instantiateRefs(t testing.TB, s *interp.Store, src string, imports interp.Imports) *interp.Instance {
 	t.Helper()
 	source := ir.NewSource(t.Name()+".wat", []byte(src), false)
 	m, err := wat.ParseModule(source, refFeatures)
@@ -57,7 +57,7 @@ const gcSrc = `(module
 // are; host values and i31 values are carried unboxed.
 func TestReferenceValues(t *testing.T) {
 	s := interp.NewStore()
-	inst := instantiate3(t, s, gcSrc, nil)
+	inst := instantiateRefs(t, s, gcSrc, nil)
 	p := call(t, inst, "make", i32(3), i32(4))[0]
 	if p.Type != ir.Ref(false, ir.HeapStruct) || p.RefKind() != interp.KindStruct {
 		t.Fatalf("make = %v, want a (ref struct)", p)
@@ -86,7 +86,7 @@ func TestReferenceValues(t *testing.T) {
 	expectErr(t, inst, "sum", args(interp.NullRef(ir.StructRef)), ir.Trap, "argument 0: type mismatch: null")
 	expectErr(t, inst, "len", args(interp.ExternRef(1)), ir.Trap, "argument 0: type mismatch")
 	// So is an object of another store.
-	other := instantiate3(t, interp.NewStore(), gcSrc, nil)
+	other := instantiateRefs(t, interp.NewStore(), gcSrc, nil)
 	expectErr(t, other, "sum", args(p), ir.Trap, "argument 0: type mismatch")
 
 	// Globals and tables of reference types.
@@ -148,7 +148,7 @@ func TestExceptionsAcrossHost(t *testing.T) {
 			}
 			return inst.Call(ctx, "throw", args[0])
 		})
-	inst = instantiate3(t, s, exnSrc, interp.ImportMap{"host": {"call_back": callBack, "tag": hostTag}})
+	inst = instantiateRefs(t, s, exnSrc, interp.ImportMap{"host": {"call_back": callBack, "tag": hostTag}})
 
 	_, err := inst.Call(context.Background(), "throw", i32(5))
 	var x *interp.Exception
@@ -187,14 +187,14 @@ func TestUncaughtInStart(t *testing.T) {
 // types by canonical type across modules (call_indirect with subtyping).
 func TestTagsAndTypesAcrossModules(t *testing.T) {
 	s := interp.NewStore()
-	a := instantiate3(t, s, `(module
+	a := instantiateRefs(t, s, `(module
   (type $f (sub (func (result i32))))
   (type $g (sub $f (func (result i32))))
   (tag (export "e") (param i32))
   (func (export "g") (type $g) (i32.const 42))
   (table (export "tab") 1 funcref)
   (elem (i32.const 0) func 0))`, nil)
-	b := instantiate3(t, s, `(module
+	b := instantiateRefs(t, s, `(module
   (type $f (sub (func (result i32))))
   (import "a" "e" (tag $e (param i32)))
   (import "a" "tab" (table 1 funcref))
@@ -233,7 +233,7 @@ func TestTagsAndTypesAcrossModules(t *testing.T) {
 // TestGCAllocationsAreCollected: objects wasm code drops are garbage for
 // Go's collector (the loop allocates far more than it keeps).
 func TestGCAllocationsAreCollected(t *testing.T) {
-	inst := instantiate3(t, interp.NewStore(), `(module
+	inst := instantiateRefs(t, interp.NewStore(), `(module
   (type $node (struct (field i32) (field (ref null $node))))
   (func (export "churn") (param $n i32) (result i32) (local $l (ref null $node))
     (loop $l
@@ -246,7 +246,7 @@ func TestGCAllocationsAreCollected(t *testing.T) {
 	}
 	// Recursion deep enough to grow the value stack, with references in
 	// every frame.
-	deep := instantiate3(t, interp.NewStore(), `(module
+	deep := instantiateRefs(t, interp.NewStore(), `(module
   (type $node (struct (field i32) (field (ref null $node))))
   (func $build (export "build") (param $n i32) (param $acc (ref null $node)) (result i32)
     (if (result i32) (i32.eqz (local.get $n))
@@ -257,7 +257,7 @@ func TestGCAllocationsAreCollected(t *testing.T) {
 }
 
 func TestExceptionMessage(t *testing.T) {
-	inst := instantiate3(t, interp.NewStore(), `(module (tag $e (param i32 f64))
+	inst := instantiateRefs(t, interp.NewStore(), `(module (tag $e (param i32 f64))
   (func (export "f") (throw $e (i32.const 1) (f64.const 2))))`, nil)
 	_, err := inst.Call(context.Background(), "f")
 	if err == nil || !strings.HasPrefix(err.Error(), "uncaught exception with payload i32:1 f64:2") {
