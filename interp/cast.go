@@ -8,20 +8,21 @@ import "github.com/watt-wasm/watt/ir"
 // against a heap type.
 
 // matchObject reports whether non-null o is a value of heap type h
-// (canonical in ts; ts may be nil when h is abstract).
+// (canonical in store s; s may be nil when h is abstract). A concrete type
+// matches only objects of s: TypeIDs mean nothing in another store.
 //
 // Hierarchies are exact, not assumed from static types, so that a value
 // handed in through the API cannot pass as another kind: funcs are only
 // in func's, exceptions only in exn's, and extern's holds what any's does
 // (extern.convert_any and any.convert_extern keep the referent).
-func matchObject(ts *ir.TypeStore, o *Object, h ir.HeapType) bool {
+func matchObject(s *Store, o *Object, h ir.HeapType) bool {
 	k := o.rt.kind
 	if !h.IsAbstract() {
-		if ts == nil || (k != KindStruct && k != KindArray && k != KindFunc) {
+		if s == nil || o.rt.store != s || (k != KindStruct && k != KindArray && k != KindFunc) {
 			return false
 		}
 		id, want := o.rt.id, ir.TypeID(h)
-		return id == want || ts.IsSubtype(id, want)
+		return id == want || s.types.IsSubtype(id, want)
 	}
 	switch h {
 	case ir.HeapAny, ir.HeapExtern:
@@ -59,5 +60,5 @@ func (inst *Instance) cast(c *castInfo, o *Object) bool {
 	if !h.IsAbstract() {
 		h = ir.HeapType(inst.typeIDs[h.Index()])
 	}
-	return matchObject(inst.store.types, o, h)
+	return matchObject(inst.store, o, h)
 }

@@ -234,9 +234,11 @@ func apiRefType(s *Store, t ir.ValType) ir.ValType {
 }
 
 // toRef turns a reference Value into the interpreter's representation,
-// checking that it may be a value of type want, canonical in store s (nil
-// s: want must be abstract): null only where want is nullable, a referent
-// of s (or of no store) that matches want.
+// checking that it may be a value of type want, canonical in store s: null
+// only where want is nullable, a referent of s (or of no store) that
+// matches want. A nil s is an entity made through the API (NewGlobal,
+// NewTable), with abstract types only: it takes referents of any store
+// (a concrete cast or call_indirect in another store refuses them).
 func toRef(s *Store, v Value, want ir.ValType) (*Object, error) {
 	if !v.Type.IsRef() {
 		return nil, fmt.Errorf("type mismatch: %v is not a reference, want %v", v.Type, apiRefType(s, want))
@@ -245,7 +247,7 @@ func toRef(s *Store, v Value, want ir.ValType) (*Object, error) {
 	switch {
 	case v.Ref != nil:
 		o = v.Ref
-		if st := o.store(); st != nil && st != s {
+		if st := o.store(); st != nil && s != nil && st != s {
 			return nil, fmt.Errorf("type mismatch: %v of another store", o.rt.kind)
 		}
 	case v.Hi == refHost:
@@ -270,7 +272,7 @@ func toRef(s *Store, v Value, want ir.ValType) (*Object, error) {
 		}
 		return nil, nil
 	}
-	if !matchObject(ts, o, want.Heap()) {
+	if !matchObject(s, o, want.Heap()) {
 		return nil, fmt.Errorf("type mismatch: %v reference for %v", o.rt.kind, apiRefType(s, want))
 	}
 	return o, nil

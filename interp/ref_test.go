@@ -264,3 +264,26 @@ func TestExceptionMessage(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+// TestHostTableAcrossStores: a table made through the API holds functions
+// of any store; only the function's own store calls them through it.
+func TestHostTableAcrossStores(t *testing.T) {
+	tab, err := interp.NewTable(ir.TableType{Elem: ir.FuncRef, Limits: ir.Limits{Min: 1}}, interp.NullRef(ir.FuncRef))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const src = `(module
+  (import "h" "t" (table 1 funcref))
+  (type $r (func (result i32)))
+  (func (export "seven") (type $r) (i32.const 7))
+  (func (export "call") (result i32) (call_indirect (type $r) (i32.const 0))))`
+	s1, s2 := interp.NewStore(), interp.NewStore()
+	imports := interp.ImportMap{"h": {"t": tab}}
+	a := instantiateRefs(t, s1, src, imports)
+	b := instantiateRefs(t, s2, src, imports)
+	if err := tab.Set(0, s1.FuncRef(a.Func("seven"))); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, a, "call", nil, i32(7))
+	expectErr(t, b, "call", nil, ir.Trap, "indirect call type mismatch")
+}
