@@ -94,3 +94,30 @@ func BenchmarkGCArrays(b *testing.B) {
 func BenchmarkGCBytes(b *testing.B) {
 	benchGC(b, "bytes", 17, i32(1<<20), i32(1<<20))
 }
+
+// BenchmarkThrowCatch throws 10,000 exceptions a call, each caught four
+// frames up by a try_table.
+func BenchmarkThrowCatch(b *testing.B) {
+	inst := instantiateRefs(b, interp.NewStore(), `(module
+  (tag $e (param i32))
+  (func $thrower (param i32) (result i32) (throw $e (local.get 0)))
+  (func $f3 (param i32) (result i32) (call $thrower (local.get 0)))
+  (func $f2 (param i32) (result i32) (call $f3 (local.get 0)))
+  (func $f1 (param i32) (result i32) (call $f2 (local.get 0)))
+  (func (export "run") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (block $h (result i32)
+        (try_table (result i32) (catch $e $h) (call $f1 (local.get $n))))
+      (local.set $s (i32.add (local.get $s)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))`, nil)
+	f := inst.Func("run")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := f.Call(context.Background(), i32(10_000))
+		if err != nil || res[0] != i32(10_000*10_001/2) {
+			b.Fatalf("run = %v, %v", res, err)
+		}
+	}
+}
