@@ -1,6 +1,10 @@
 package interp
 
-import "github.com/watt-wasm/watt/ir"
+import (
+	"sort"
+
+	"github.com/watt-wasm/watt/ir"
+)
 
 // Compiling exception handling. A try_table or legacy try adds a handler
 // to its function's table (fc.handlers): the pc range of its body and its
@@ -38,12 +42,13 @@ type tryArm struct {
 // innermost returns the innermost active handler whose try is at ctrl
 // index at most maxCtrl, or -1.
 func (e *exnCompiler) innermost(maxCtrl int) int32 {
-	for i := len(e.active) - 1; i >= 0; i-- {
-		if e.active[i].ctrl <= maxCtrl {
-			return int32(e.active[i].handler)
-		}
+	// Active handlers' ctrl indices increase: binary search, so that deep
+	// nests of tries delegating far out compile in O(n log n).
+	i := sort.Search(len(e.active), func(i int) bool { return e.active[i].ctrl > maxCtrl })
+	if i == 0 {
+		return -1
 	}
-	return -1
+	return int32(e.active[i-1].handler)
 }
 
 // tagType returns the function type index of tag index i.
@@ -70,7 +75,8 @@ func (c *compiler) openTry(in *ir.Instr) {
 	if c.exn == nil {
 		c.exn = &exnCompiler{armSlot: map[*ctrl]uint32{}}
 	}
-	h := handler{parent: c.exn.innermost(len(c.ctrls))}
+	outer := c.exn.innermost(len(c.ctrls))
+	h := handler{parent: outer, outer: outer}
 	if in.Op == ir.OpTryTable {
 		// Landing pads: one branch per clause, to its label (resolved in
 		// the context outside the try_table, as validation does).

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/watt-wasm/watt/ir"
@@ -162,6 +163,7 @@ type thrown struct{ obj *Object }
 type handler struct {
 	start, end uint32
 	parent     int32 // next handler to search (-1: the caller's frame)
+	outer      int32 // the handler whose body encloses this one's (-1: none)
 	delegate   bool  // legacy delegate: go to parent at once
 	catches    []catch
 }
@@ -182,14 +184,12 @@ type catch struct {
 func (t *thread) catchIn(exn *Object, fc *funcCode, inst *Instance, pc, fp int) (int, bool) {
 	hs := fc.handlers
 	at := uint32(pc - 1)
-	i := int32(-1)
-	// Nested handlers come after the one enclosing them: the last range
-	// holding at is the innermost.
-	for j := len(hs) - 1; j >= 0; j-- {
-		if hs[j].start <= at && at < hs[j].end {
-			i = int32(j)
-			break
-		}
+	// Handlers are in the order their bodies start. The innermost one
+	// holding at is the last starting at or before at, or the nearest of
+	// its enclosing ones that still holds at.
+	i := int32(sort.Search(len(hs), func(j int) bool { return hs[j].start > at })) - 1
+	for i >= 0 && at >= hs[i].end {
+		i = hs[i].outer
 	}
 	for i >= 0 {
 		h := &hs[i]

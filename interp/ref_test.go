@@ -287,3 +287,68 @@ func TestHostTableAcrossStores(t *testing.T) {
 	expect(t, a, "call", nil, i32(7))
 	expectErr(t, b, "call", nil, ir.Trap, "indirect call type mismatch")
 }
+
+// TestDeepTry nests a million try_tables, and a million legacy tries whose
+// innermost delegates to the outermost: compiling them must not recurse
+// on the Go stack, nor take quadratic time, and the throws find their
+// handlers.
+func TestDeepTry(t *testing.T) {
+	if testing.Short() || raceDetector {
+		t.Skip("builds a million-level IR; not in -short or -race runs")
+	}
+	const n = deepNesting
+	build := func(body []ir.Instr) *interp.Instance {
+		t.Helper()
+		m := &ir.Module{
+			Types: ir.TypeDefs([]ir.FuncType{
+				{Params: []ir.ValType{ir.I32}, Results: []ir.ValType{ir.I32}},
+				{Params: []ir.ValType{ir.I32}},
+			}),
+			Tags:    []ir.Tag{{Type: 1}},
+			Funcs:   []ir.Func{{Type: 0, Body: body}},
+			Exports: []ir.Export{{Name: "f", Kind: ir.ExternFunc, Index: 0}},
+		}
+		mod, err := interp.Compile(m, nil, refFeatures)
+		if err != nil {
+			t.Fatalf("compile: %v", err)
+		}
+		inst, err := interp.Instantiate(interp.NewStore(), mod, nil)
+		if err != nil {
+			t.Fatalf("instantiate: %v", err)
+		}
+		return inst
+	}
+	// throw $e 7 when the parameter is not 0, else yield it
+	inner := []ir.Instr{
+		{Op: ir.OpLocalGet, Index: 0},
+		{Op: ir.OpIf, Body: []ir.Instr{{Op: ir.OpI32Const, Value: 7}, {Op: ir.OpThrow, Index: 0}}},
+		{Op: ir.OpLocalGet, Index: 0},
+	}
+	t.Run("try_table", func(t *testing.T) {
+		// Each level catches $e into the level around it, which so ends
+		// with the payload.
+		inst := build(nest(n, inner, func(_ int, body []ir.Instr) []ir.Instr {
+			in := ir.Instr{Op: ir.OpTryTable, Block: i32Result, Body: body}
+			in.SetCatches([]ir.CatchClause{{Kind: ir.Catch, Tag: 0, Label: 0}})
+			return []ir.Instr{in}
+		}))
+		expect(t, inst, "f", args(i32(1)), i32(7))
+		expect(t, inst, "f", args(i32(0)), i32(0))
+	})
+	t.Run("delegate", func(t *testing.T) {
+		// Every level catches $e as 100 + payload, but the innermost
+		// delegates to the outermost, so only its catch runs.
+		body := nest(n, inner, func(i int, body []ir.Instr) []ir.Instr {
+			in := ir.Instr{Op: ir.OpTry, Block: i32Result, Body: body}
+			if i == 0 {
+				in.SetDelegate(n - 2)
+			} else {
+				in.SetHandlers([]ir.Handler{{Tag: 0, Body: []ir.Instr{{Op: ir.OpI32Const, Value: uint64(100 * i)}, {Op: ir.OpI32Add}}}})
+			}
+			return []ir.Instr{in}
+		})
+		inst := build(body)
+		expect(t, inst, "f", args(i32(1)), i32(100*(n-1)+7))
+		expect(t, inst, "f", args(i32(0)), i32(0))
+	})
+}
