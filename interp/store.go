@@ -58,7 +58,11 @@ func (s *Store) register(fs []*Function, ids []ir.TypeID) {
 		f.tid = ids[i]
 		f.refSig = hasRef(f.typ.Params) || hasRef(f.typ.Results)
 		f.ioSlots = max(slots(f.typ.Params), slots(f.typ.Results))
-		f.obj = &Object{rt: &rtType{kind: KindFunc, id: f.tid, store: s, fn: f}}
+		// The function's reference lives in the Function: registering
+		// allocates nothing more.
+		f.rtv = rtType{kind: KindFunc, id: f.tid, store: s, fn: f}
+		f.objv = Object{rt: &f.rtv}
+		f.obj = &f.objv
 	}
 }
 
@@ -99,6 +103,8 @@ type Function struct {
 	tid   ir.TypeID // canonical type in store
 	obj   *Object   // the function as a reference
 	name  string
+	rtv   rtType // obj's runtime type
+	objv  Object // *obj
 	// refSig: some parameter or result is a reference; ioSlots: the
 	// slots of the parameters or results, whichever are more.
 	refSig  bool
