@@ -48,12 +48,22 @@ func (k elemKind) slots() uint64 {
 func arrayFits(rt *rtType, n uint32) bool { return uint64(n)*elemSize(rt.elem) <= maxArrayBytes }
 
 func allocArray(rt *rtType, n uint32) *Object {
-	o := &Object{rt: rt, x: uint64(n)}
+	var o *Object
 	if rt.elem == elemRef {
-		o.r = make([]*Object, n)
+		if k := int(n); k > 0 && k <= 8 {
+			o = inlineRefs[sizeClass(k)](rt, 0, k)
+		} else {
+			o = &Object{rt: rt, r: make([]*Object, n)}
+		}
 	} else {
-		o.w = make([]uint64, (uint64(n)*elemSize(rt.elem)+7)/8)
+		words := (uint64(n)*elemSize(rt.elem) + 7) / 8
+		if k := int(words); k > 0 && k <= 16 {
+			o = inlineWords[sizeClass(k)](rt, k, 0)
+		} else {
+			o = &Object{rt: rt, w: make([]uint64, words)}
+		}
 	}
+	o.x = uint64(n)
 	return o
 }
 

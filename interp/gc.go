@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"math/bits"
 	"unsafe"
 
 	"github.com/watt-wasm/watt/ir"
@@ -81,14 +82,18 @@ type small[W, R any] struct {
 	r R
 }
 
-func newSmall[W, R any](rt *rtType) *Object {
+func newSmall[W, R any](rt *rtType) *Object { return newInline[W, R](rt, rt.nw, rt.nr) }
+
+// newInline allocates an object with nw words and nr references (at most
+// the lengths of W and R) in one allocation.
+func newInline[W, R any](rt *rtType, nw, nr int) *Object {
 	p := new(small[W, R])
 	p.o.rt = rt
-	if rt.nw > 0 {
-		p.o.w = unsafe.Slice((*uint64)(unsafe.Pointer(&p.w)), rt.nw)
+	if nw > 0 {
+		p.o.w = unsafe.Slice((*uint64)(unsafe.Pointer(&p.w)), nw)
 	}
-	if rt.nr > 0 {
-		p.o.r = unsafe.Slice((**Object)(unsafe.Pointer(&p.r)), rt.nr)
+	if nr > 0 {
+		p.o.r = unsafe.Slice((**Object)(unsafe.Pointer(&p.r)), nr)
 	}
 	return &p.o
 }
@@ -102,6 +107,24 @@ var smallAllocs = [5][3]func(*rtType) *Object{
 	{newSmall[[3]uint64, [0]*Object], newSmall[[3]uint64, [1]*Object], newSmall[[3]uint64, [2]*Object]},
 	{newSmall[[4]uint64, [0]*Object], newSmall[[4]uint64, [1]*Object], newSmall[[4]uint64, [2]*Object]},
 }
+
+// Small arrays come in one allocation too: numeric ones of up to 16 words
+// (128 bytes), reference ones of up to 8 elements. The functions round the
+// size up to a class.
+var (
+	inlineWords = [...]func(*rtType, int, int) *Object{
+		newInline[[1]uint64, [0]*Object], newInline[[2]uint64, [0]*Object],
+		newInline[[4]uint64, [0]*Object], newInline[[8]uint64, [0]*Object],
+		newInline[[16]uint64, [0]*Object],
+	}
+	inlineRefs = [...]func(*rtType, int, int) *Object{
+		newInline[[0]uint64, [1]*Object], newInline[[0]uint64, [2]*Object],
+		newInline[[0]uint64, [4]*Object], newInline[[0]uint64, [8]*Object],
+	}
+)
+
+// sizeClass is the index of the smallest power of two at least n (n >= 1).
+func sizeClass(n int) int { return bits.Len(uint(n - 1)) }
 
 // structAlloc picks the allocator of a struct type's objects.
 func structAlloc(nw, nr int) func(*rtType) *Object {
