@@ -22,7 +22,11 @@ type Tag struct {
 // newTag makes a tag of canonical type ft (id tid). Callers hold s.mu.
 func (s *Store) newTag(ft ir.FuncType, tid ir.TypeID) *Tag {
 	t := &Tag{typ: ft, tid: tid, store: s, slots: int(slots(ft.Params)), refs: hasRef(ft.Params)}
-	t.rt = &rtType{kind: KindException, store: s, tag: t}
+	t.rt = &rtType{kind: KindException, store: s, tag: t, nw: t.slots}
+	if t.refs {
+		t.rt.nr = t.slots
+	}
+	t.rt.alloc = structAlloc(t.rt.nw, t.rt.nr)
 	return t
 }
 
@@ -47,14 +51,10 @@ func (t *Tag) Type() ir.FuncType {
 	return ft
 }
 
-// newExn allocates an exception of tag with its payload slots.
-func newExn(tag *Tag) *Object {
-	o := &Object{rt: tag.rt, w: make([]uint64, tag.slots)}
-	if tag.refs {
-		o.r = make([]*Object, tag.slots)
-	}
-	return o
-}
+// newExn allocates an exception of tag with its payload slots (words,
+// and references slot for slot when the payload has any; small payloads
+// in the object's allocation, as small structs are).
+func newExn(tag *Tag) *Object { return tag.rt.alloc(tag.rt) }
 
 // Exception is an uncaught WebAssembly exception: what Function.Call
 // returns when the call throws one it does not catch. Its message is
