@@ -4,7 +4,7 @@ import "github.com/watt-wasm/watt/ir"
 
 // bulk executes the bulk memory and table instructions (spec 2.0: bounds
 // are checked before anything is written) and table.get/set.
-func (t *thread) bulk(in *instr, l []uint64, inst *Instance) {
+func (t *thread) bulk(in *instr, l []uint64, fp int, inst *Instance) {
 	switch ir.Op(in.op) {
 	case ir.OpMemoryInit:
 		m := inst.mems[in.c]
@@ -45,7 +45,7 @@ func (t *thread) bulk(in *instr, l []uint64, inst *Instance) {
 		if beyond(s, n, uint64(len(refs))) || beyond(d, n, uint64(len(tab))) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		copyWords(tab[d:d+n], refs[s:s+n])
+		copyRefs(tab[d:d+n], refs[s:s+n])
 	case ir.OpElemDrop:
 		inst.elems[in.imm].dropped.Store(true)
 	case ir.OpTableCopy:
@@ -55,34 +55,34 @@ func (t *thread) bulk(in *instr, l []uint64, inst *Instance) {
 		if beyond(s, n, uint64(len(st))) || beyond(d, n, uint64(len(dt))) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		copyWords(dt[d:d+n], st[s:s+n])
+		copyRefs(dt[d:d+n], st[s:s+n])
 	case ir.OpTableGrow:
 		tab := inst.tables[in.imm]
-		l[in.a] = addrValue(tab.grow(addr(l[in.c], tab.is64()), l[in.b]), tab.is64())
+		l[in.a] = addrValue(tab.grow(addr(l[in.c], tab.is64()), t.refs[fp+int(in.b)]), tab.is64())
 	case ir.OpTableSize:
 		l[in.a] = uint64(len(inst.tables[in.imm].load()))
 	case ir.OpTableFill:
 		is64 := inst.tables[in.imm].is64()
-		i, v, n := addr(l[in.b], is64), l[in.b+1], addr(l[in.b+2], is64)
+		i, v, n := addr(l[in.b], is64), t.refs[fp+int(in.b+1)], addr(l[in.b+2], is64)
 		tab := inst.tables[in.imm].load()
 		if beyond(i, n, uint64(len(tab))) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		fillWords(tab[i:i+n], v)
+		fillRefs(tab[i:i+n], v)
 	case ir.OpTableGet:
 		tab := inst.tables[in.imm].load()
 		i := addr(l[in.b], inst.tables[in.imm].is64())
 		if i >= uint64(len(tab)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		l[in.a] = loadWord(&tab[i])
+		t.refs[fp+int(in.a)] = loadRef(&tab[i])
 	case ir.OpTableSet:
 		tab := inst.tables[in.imm].load()
 		i := addr(l[in.b], inst.tables[in.imm].is64())
 		if i >= uint64(len(tab)) {
 			panic(t.trapAt(t.pc, msgTableOOB))
 		}
-		storeWord(&tab[i], l[in.c])
+		storeRef(&tab[i], t.refs[fp+int(in.c)])
 	default:
 		panic(t.trapAt(t.pc, "interp: unknown instruction "+ir.Op(in.op).String()))
 	}

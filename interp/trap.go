@@ -23,6 +23,16 @@ const (
 	msgExpectedShared       = "expected shared memory"
 	msgFuelExhausted        = "fuel exhausted"
 	msgInterrupted          = "interrupted"
+
+	msgNullStruct  = "null structure reference"
+	msgNullArray   = "null array reference"
+	msgNullI31     = "null i31 reference"
+	msgNullFunc    = "null function reference"
+	msgNullExn     = "null exception reference"
+	msgNullRef     = "null reference"
+	msgArrayOOB    = "out of bounds array access"
+	msgCastFailure = "cast failure"
+	msgOutOfMemory = "out of memory"
 )
 
 // Trap is a run-time failure. Inside the package it travels as a panic; the
@@ -70,6 +80,8 @@ func errorOf(r any) *ir.Error {
 		return e.Err()
 	case *ir.Error:
 		return e
+	case *thrown:
+		return newException(e.obj).Err()
 	}
 	return &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("interp: internal error: %v", r)}
 }
