@@ -172,7 +172,9 @@ func (t *thread) callHost(f *Function, fp int) {
 		case *Trap:
 			panic(e)
 		}
-		panic(t.trapAt(t.pc, err.Error()))
+		tr := t.trapAt(t.pc, err.Error())
+		tr.Cause = err
+		panic(tr)
 	}
 	if len(res) != len(f.typ.Results) {
 		panic(t.trapAt(t.pc, fmt.Sprintf("host function returned %d results, want %d", len(res), len(f.typ.Results))))
