@@ -13,8 +13,9 @@ import (
 // off the Go function's type once; calls then convert arguments and results
 // without checking anything again. The shapes host functions most often
 // have (up to three parameters and at most one result, all of one type, no
-// context or error) are called directly; the others through reflect, which
-// costs a few allocations per call.
+// context or error) are called directly, as fast as a HostFunc; the others
+// through reflect, which costs a few hundred nanoseconds and eight
+// allocations more per call (BenchmarkHostCall).
 
 var (
 	contextType = reflect.TypeFor[context.Context]()

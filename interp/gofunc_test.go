@@ -195,6 +195,30 @@ func TestNewFuncErrorTraps(t *testing.T) {
 	}
 }
 
+// A host function's error reaches the outermost caller through nested
+// host and wasm calls.
+func TestNewFuncErrorThroughNestedCalls(t *testing.T) {
+	s := interp.NewStore()
+	inner := hostModule(t, "(param i32) (result i32)", 1, s.MustFunc(func(a int32) (int32, error) {
+		return 0, errHost
+	}))
+	outer := hostModule(t, "(param i32) (result i32)", 1, s.MustFunc(func(ctx context.Context, a int32) (int32, error) {
+		res, err := inner.Call(ctx, "call", interp.I32(a))
+		if err != nil {
+			return 0, err // as it is: an *ir.Error
+		}
+		return res[0].Int32(), nil
+	}))
+	_, err := outer.Call(context.Background(), "call", interp.I32(1))
+	if !errors.Is(err, errHost) {
+		t.Errorf("errors.Is(%v, errHost) = false", err)
+	}
+	var trap *interp.Trap
+	if !errors.As(err, &trap) || !strings.HasPrefix(trap.Msg, "host says no") {
+		t.Errorf("trap = %+v", trap)
+	}
+}
+
 // The context a host function receives is the call's: its values, its
 // cancellation, and the call depth for calls back into wasm.
 func TestNewFuncContext(t *testing.T) {

@@ -168,7 +168,7 @@ func (t *thread) callHost(f *Function, fp int) {
 	if err != nil {
 		switch e := err.(type) {
 		case *ir.Error:
-			panic(&Trap{Kind: e.Kind, Msg: e.Msg})
+			panic(&Trap{Kind: e.Kind, Msg: e.Msg, Cause: e})
 		case *Trap:
 			panic(e)
 		}
