@@ -14,7 +14,7 @@ BENCHRUNS ?= 3
 all: build vet test
 
 # Compile everything and put the tools (wat2wasm, wasm2wat, wasm-validate,
-# wasm-interp, spectest-interp) in $(BIN)/.
+# wasm-interp, spectest-interp, wasm-litmus) in $(BIN)/
 build:
 	$(GO) build ./...
 	$(GO) build -o $(BIN)/ ./cmd/...

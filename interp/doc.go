@@ -94,6 +94,18 @@
 //     payloads are immutable. Under -race all of them go through atomics,
 //     so the detector reports only the interpreter's own races.
 //
+// # From Go
+//
+// Store.NewFunc makes a host function of a plain Go function, its wasm
+// signature read off the Go types (func(a, b int32) int32 is (param i32
+// i32) (result i32)). A Memory's accessors (ReadUint32Le, WriteFloat64Le,
+// Read, Write, ReadString, …) read and write it as wasm code does, its
+// Atomic methods as wasm's atomics do; out of bounds or misaligned, they
+// return errors rather than panic. Trap errors wrap the *Trap:
+// errors.As(err, &trap) finds it, errors.Is the error a host function
+// trapped with. The root package, watt, reads .wat or .wasm bytes and
+// validates, compiles and instantiates them in one call.
+//
 // # Errors and limits
 //
 // Traps inside the interpreter are panics of *Trap; every API entry recovers

@@ -207,11 +207,13 @@ func (t *thread) callHost(f *Function, fp int) *Object {
 		}
 		switch e := err.(type) {
 		case *ir.Error:
-			panic(&Trap{Kind: e.Kind, Msg: e.Msg})
+			panic(&Trap{Kind: e.Kind, Msg: e.Msg, Cause: e})
 		case *Trap:
 			panic(e)
 		}
-		panic(t.trapAt(t.pc, err.Error()))
+		tr := t.trapAt(t.pc, err.Error())
+		tr.Cause = err
+		panic(tr)
 	}
 	if len(res) != len(f.typ.Results) {
 		panic(t.trapAt(t.pc, fmt.Sprintf("host function returned %d results, want %d", len(res), len(f.typ.Results))))

@@ -2,7 +2,7 @@ package wasi
 
 import (
 	"context"
-
+	"encoding/binary"
 	"io"
 	"io/fs"
 	"os"
@@ -59,8 +59,8 @@ type fdEntry struct {
 	file *os.File // regular files and directories
 	root *os.Root // directories: the sandbox their paths resolve in
 
-	// parent and name locate the file for operations os.File lacks
-	// (fd_filestat_set_times).
+	// parent and name locate the file by the name it was opened with, for
+	// fd_filestat_set_times where the host has no futimens.
 	parent *os.Root
 	name   string
 
@@ -165,34 +165,24 @@ func (s *System) fdRenumber(c *call) Errno {
 	return ESUCCESS
 }
 
-// writeStdio writes to stdout or stderr on a helper goroutine (which takes
-// the fd's lock itself), so that a writer that blocks (a pipe nobody
-// drains) cannot keep a thread, and so the process, from ending.
-func writeStdio(ctx context.Context, e *fdEntry, buf []byte) (int, error) {
+// writeStdio writes to stdout or stderr on a helper goroutine (see
+// blocking), which takes the fd's lock itself, so that a writer that
+// blocks (a pipe nobody drains) cannot keep a thread, and so the process,
+// from ending. A helper still queued for the lock when the process ends
+// writes nothing; a Write already under way when it ends finishes on its
+// own.
+func (s *System) writeStdio(ctx context.Context, e *fdEntry, buf []byte) (int, error) {
 	if e.w == nil {
 		return len(buf), nil
 	}
-	type result struct {
-		n   int
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
+	return blocking(ctx, s, func() (int, error) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		if ctx.Err() != nil {
-			ch <- result{0, ctx.Err()}
-			return
+			return 0, ECANCELED
 		}
-		n, err := e.w.Write(buf)
-		ch <- result{n, err}
-	}()
-	select {
-	case r := <-ch:
-		return r.n, r.err
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	}
+		return e.w.Write(buf)
+	}, nil)
 }
 
 func (s *System) fdRead(c *call) Errno {
@@ -228,6 +218,12 @@ func (s *System) fdRead(c *call) Errno {
 		}
 	case e.kind == fileDirectory:
 		return EISDIR
+	case e.mayBlock():
+		k, err := s.readBlocking(c.ctx, e, iovs, -1)
+		if err != nil && k == 0 {
+			return errnoOf(err)
+		}
+		n = k
 	default:
 		for _, iov := range iovs {
 			k, err := e.file.Read(iov)
@@ -281,9 +277,11 @@ func (s *System) fdWrite(c *call) Errno {
 		if e.stdin {
 			return EBADF
 		}
-		n, err = writeStdio(c.ctx, e, buf)
+		n, err = s.writeStdio(c.ctx, e, buf)
 	case e.kind == fileDirectory:
 		return EISDIR
+	case e.mayBlock():
+		n, err = s.writeBlocking(c.ctx, e, buf, -1)
 	default:
 		n, err = e.file.Write(buf)
 	}
@@ -331,6 +329,14 @@ func (s *System) fdPread(c *call) Errno {
 	if errno != ESUCCESS {
 		return errno
 	}
+	if e.mayBlock() {
+		n, err := s.readBlocking(c.ctx, e, iovs, off)
+		if err != nil && n == 0 {
+			return errnoOf(err)
+		}
+		c.m.put32(c.i32(4), uint32(n))
+		return ESUCCESS
+	}
 	n := 0
 	for _, iov := range iovs {
 		k, err := e.file.ReadAt(iov, off+int64(n))
@@ -355,12 +361,18 @@ func (s *System) fdPwrite(c *call) Errno {
 		return errno
 	}
 	buf := gather(iovs)
-	var n int
-	var err error
 	if e.flags.Load()&fdflagAppend != 0 {
 		// os.File refuses WriteAt in append mode; POSIX appends anyway.
+		off = -1
+	}
+	var n int
+	var err error
+	switch {
+	case e.mayBlock():
+		n, err = s.writeBlocking(c.ctx, e, buf, off)
+	case off < 0:
 		n, err = e.file.Write(buf)
-	} else {
+	default:
 		n, err = e.file.WriteAt(buf, off)
 	}
 	if err != nil && n == 0 {
@@ -506,14 +518,14 @@ func (s *System) fdFilestatSetTimes(c *call) Errno {
 	if errno != ESUCCESS {
 		return errno
 	}
-	if e.parent == nil {
-		return ENOTSUP
+	if e.file == nil {
+		return ENOTSUP // stdio: not a host file
 	}
 	atim, mtim, errno := times(c.i64(1), c.i64(2), c.i32(3))
 	if errno != ESUCCESS {
 		return errno
 	}
-	return errnoOf(e.parent.Chtimes(e.name, atim, mtim))
+	return errnoOf(setFileTimes(e, atim, mtim))
 }
 
 // times turns fd/path_filestat_set_times arguments into Chtimes' (a zero
@@ -546,9 +558,10 @@ func (s *System) fdPrestatGet(c *call) Errno {
 	if !e.preopen {
 		return EBADF
 	}
-	p := c.i32(1)
-	c.m.put32(p, prestatDir) // tag byte and padding
-	c.m.put32(p+4, uint32(len(e.guest)))
+	// The whole struct first: p+4 could wrap past 2^32.
+	b := c.m.slice(c.i32(1), 8)
+	binary.LittleEndian.PutUint32(b, prestatDir) // tag byte and padding
+	binary.LittleEndian.PutUint32(b[4:], uint32(len(e.guest)))
 	return ESUCCESS
 }
 

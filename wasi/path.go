@@ -115,7 +115,12 @@ func (s *System) pathOpen(c *call) Errno {
 	if fdflags&fdflagsSync != 0 {
 		flag |= os.O_SYNC
 	}
-	f, err := dir.root.OpenFile(name, flag, 0o666)
+	// Opening a FIFO blocks until its other end is opened: open on a
+	// helper the thread can stop waiting for (see blocking). A file opened
+	// after the thread gave up is closed by the helper, never installed.
+	f, err := blocking(c.ctx, s, func() (*os.File, error) {
+		return dir.root.OpenFile(name, flag, 0o666)
+	}, func(f *os.File) { f.Close() })
 	if err != nil {
 		return errnoOf(err)
 	}
@@ -178,7 +183,65 @@ func (s *System) pathFilestatSetTimes(c *call) Errno {
 	if errno != ESUCCESS {
 		return errno
 	}
+	// os.Root.Chtimes follows a final symlink; without SYMLINK_FOLLOW the
+	// link's own times must change, which needs the final component
+	// handled apart. ".", ".." and a trailing slash name directories,
+	// never a symlink left unfollowed: os.Root does those.
+	if c.i32(1)&lookupFollow == 0 {
+		if parent, base, ok := splitLast(name); ok {
+			return errnoOf(setTimesNoFollow(dir.root, parent, base, atim, mtim))
+		}
+	}
 	return errnoOf(dir.root.Chtimes(name, atim, mtim))
+}
+
+// splitLast splits a guest path into its directory and final component,
+// without cleaning (see cleanPath). ok is false when the final component
+// is not a plain name: "", "." or "..".
+func splitLast(name string) (dir, base string, ok bool) {
+	dir, base = ".", name
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		dir, base = name[:i], name[i+1:]
+	}
+	return dir, base, base != "" && base != "." && base != ".."
+}
+
+// maxSymlinks bounds the symlinks followed in one lookup, as Linux's
+// MAXSYMLINKS: a loop is ELOOP.
+const maxSymlinks = 40
+
+// resolveLinks follows name while its final component is a symlink, inside
+// root, and returns a path to the same file whose final component is not
+// a symlink. Earlier components are left to os.Root, which follows them
+// itself and refuses any step outside. An absolute target could only lead
+// outside: ENOTCAPABLE.
+func resolveLinks(root *os.Root, name string) (string, Errno) {
+	for range maxSymlinks {
+		fi, err := root.Lstat(name)
+		if err != nil {
+			return "", errnoOf(err)
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			return name, ESUCCESS
+		}
+		target, err := root.Readlink(name)
+		if err != nil {
+			return "", errnoOf(err)
+		}
+		switch {
+		case target == "":
+			return "", ENOENT
+		case strings.HasPrefix(target, "/"):
+			return "", ENOTCAPABLE
+		}
+		// Relative to the link's directory, and not cleaned: ".." after a
+		// symlinked directory means that directory's parent.
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			target = name[:i+1] + target
+		}
+		name = target
+	}
+	return "", ELOOP
 }
 
 // sameRoot resolves the second (fd, path) of path_link and path_rename.
@@ -203,6 +266,13 @@ func (s *System) pathLink(c *call) Errno {
 	newName, errno := s.sameRoot(c, dir, 4, 5, 6)
 	if errno != ESUCCESS {
 		return errno
+	}
+	// os.Root.Link, like linkat without AT_SYMLINK_FOLLOW, links a symlink
+	// itself; SYMLINK_FOLLOW asks for the file it leads to.
+	if c.i32(1)&lookupFollow != 0 {
+		if oldName, errno = resolveLinks(dir.root, oldName); errno != ESUCCESS {
+			return errno
+		}
 	}
 	return errnoOf(dir.root.Link(oldName, newName))
 }
@@ -237,6 +307,11 @@ func (s *System) pathReadlink(c *call) Errno {
 // pathSymlink refuses absolute targets: they could only point outside the
 // sandbox (os.Root would refuse to follow them anyway).
 func (s *System) pathSymlink(c *call) Errno {
+	// The target is a path like any other: limit its length before
+	// copying it out of guest memory.
+	if c.i32(1) > maxPathLen {
+		return ENAMETOOLONG
+	}
 	old := c.m.str(c.i32(0), c.i32(1))
 	dir, name, errno := s.dirPath(c, 2, 3, 4)
 	if errno != ESUCCESS {

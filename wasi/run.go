@@ -26,12 +26,23 @@ const (
 	maxThreadID       = 0x1FFFFFFF // wasi-threads: tids fit in 29 bits
 )
 
+// DefaultMaxThreads is the default of Config.MaxThreads: how many spawned
+// threads may be running at once. Each is a goroutine and an instance of
+// the module; 1024 is far more than programs use (wasi-libc's pthreads
+// tests need a few dozen) and small enough that a guest spawning in a
+// loop fails quickly and cheaply. WAMR's iwasm defaults to 4 threads per
+// cluster (--max-threads); wasmtime sets no limit of its own beyond the
+// OS's threads.
+const DefaultMaxThreads = 1024
+
 // Process is one running WASI command: the main instance and, with
 // wasi-threads, one more instance per spawned thread, all sharing the
 // WASI state and the imported memory. It ends when _start returns, when
 // any thread calls proc_exit, or when any thread traps; then every other
 // thread is cancelled (the interpreter checks its context at loop
-// back-edges, calls and waits) and waited for.
+// back-edges, calls and waits; WASI calls that may block check it too, see
+// blocking.go) and waited for, which takes no longer than a thread needs
+// to reach its next check.
 type Process struct {
 	sys     *System
 	store   *interp.Store
@@ -42,6 +53,9 @@ type Process struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	tids   atomic.Int32
+
+	maxThreads int32
+	live       atomic.Int32 // spawned threads not yet returned
 
 	ran    atomic.Bool
 	once   sync.Once
@@ -68,6 +82,13 @@ func Run(ctx context.Context, m *interp.Module, cfg Config) (status int, err err
 // from its declared type (the wasi-threads convention: the host makes the
 // shared memory every thread's instance imports).
 func NewProcess(ctx context.Context, m *interp.Module, cfg Config) (*Process, error) {
+	maxThreads := cfg.MaxThreads
+	switch {
+	case maxThreads == 0:
+		maxThreads = DefaultMaxThreads
+	case maxThreads < 0:
+		return nil, fmt.Errorf("wasi: MaxThreads is %d, must not be negative", maxThreads)
+	}
 	sys, err := NewSystem(cfg)
 	if err != nil {
 		return nil, err
@@ -76,7 +97,8 @@ func NewProcess(ctx context.Context, m *interp.Module, cfg Config) (*Process, er
 	if store == nil {
 		store = interp.NewStore()
 	}
-	p := &Process{sys: sys, store: store, mod: m, imports: interp.ImportMap{}}
+	p := &Process{sys: sys, store: store, mod: m, imports: interp.ImportMap{},
+		maxThreads: int32(min(maxThreads, maxThreadID))}
 	p.ctx, p.cancel = context.WithCancel(ctx)
 	sys.exit = func(code int32) { p.finish(int(code), nil) }
 	if err := p.resolve(cfg.Imports); err != nil {
@@ -202,12 +224,27 @@ func (p *Process) Run() (int, error) {
 // spawn implements thread-spawn(start_arg) -> tid: a new instance of the
 // module with the same imports (so the same shared memory and WASI state)
 // runs wasi_thread_start(tid, start_arg) on its own goroutine. Errors are
-// negative results, as the proposal specifies.
+// negative results, as the proposal specifies: -EAGAIN when the process
+// has MaxThreads threads running already (or has ended, or has used up
+// the 2^29 thread ids), as for anything else that stops a thread from
+// starting.
 func (p *Process) spawn(ctx context.Context, args []interp.Value) ([]interp.Value, error) {
 	fail := []interp.Value{interp.I32(-int32(EAGAIN))}
 	if p.ctx.Err() != nil {
 		return fail, nil
 	}
+	// Take a slot first, so threads spawning concurrently cannot all pass
+	// the check; give it back on every failure.
+	if p.live.Add(1) > p.maxThreads {
+		p.live.Add(-1)
+		return fail, nil
+	}
+	started := false
+	defer func() {
+		if !started {
+			p.live.Add(-1)
+		}
+	}()
 	tid := p.tids.Add(1)
 	if tid > maxThreadID || tid <= 0 {
 		return fail, nil
@@ -220,9 +257,11 @@ func (p *Process) spawn(ctx context.Context, args []interp.Value) ([]interp.Valu
 	if f == nil || !f.Type().Equal(ir.FuncType{Params: []ir.ValType{ir.I32, ir.I32}}) {
 		return fail, nil
 	}
+	started = true
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
+		defer p.live.Add(-1)
 		if _, err := f.Call(p.ctx, interp.I32(tid), args[0]); err != nil {
 			p.finish(TrapStatus, err)
 		}

@@ -57,6 +57,13 @@ func (p *stdinPump) run() {
 // first (a nil wait never fires).
 func (p *stdinPump) acquire(ctx context.Context, wait <-chan time.Time) bool {
 	p.start.Do(func() { go p.run() })
+	// A free slot wins over a timer that has fired already (select would
+	// pick at random): poll_oneoff must still see stdin that is ready.
+	select {
+	case p.sem <- struct{}{}:
+		return true
+	default:
+	}
 	select {
 	case p.sem <- struct{}{}:
 		return true
@@ -75,12 +82,12 @@ func (p *stdinPump) fill(ctx context.Context, wait <-chan time.Time, block bool)
 	if len(p.pending) > 0 || p.err != nil {
 		return true
 	}
-	if !block {
-		select {
-		case c := <-p.chunks:
-			p.pending, p.err = c.b, c.err
-			return true
-		default:
+	select { // a chunk that is there wins over wait, as in acquire
+	case c := <-p.chunks:
+		p.pending, p.err = c.b, c.err
+		return true
+	default:
+		if !block {
 			return false
 		}
 	}

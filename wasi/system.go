@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,6 +39,13 @@ type Config struct {
 	// "wasi: fd_write(i32:1, …) => errno success".
 	Trace io.Writer
 
+	// MaxThreads limits the threads a process may have running at once
+	// besides its main thread (Run only): thread-spawn beyond it fails
+	// with -EAGAIN, as pthread_create does when a process is out of
+	// threads, instead of letting a guest grow without bound. 0 means
+	// DefaultMaxThreads; it must not be negative.
+	MaxThreads int
+
 	// Store is the store to instantiate in (Run only); nil makes a new one.
 	Store *interp.Store
 	// Imports resolves imports of modules other than WASI's (Run only).
@@ -60,6 +68,10 @@ type System struct {
 	fds map[uint32]*fdEntry
 
 	traceMu sync.Mutex
+
+	// blocked counts the goroutines running host calls that may block
+	// in the kernel (see blocking), abandoned ones included.
+	blocked sync.WaitGroup
 
 	// exit ends the process with a status; proc_exit calls it. Run sets it
 	// to end every thread; by default it only records the status.
@@ -125,9 +137,17 @@ func (s *System) guest() guest {
 	return guest{m.Bytes()}
 }
 
-func (g guest) slice(p, n uint32) []byte {
-	end := uint64(p) + uint64(n)
-	if end > uint64(len(g.b)) {
+func (g guest) slice(p, n uint32) []byte { return g.span(p, uint64(n)) }
+
+// span is slice for lengths computed from guest values (count × element
+// size), which can exceed 32 bits. The check is in 64-bit arithmetic: in
+// 32 bits, an array running past the end of a 4 GiB memory would wrap
+// around to address 0 instead of faulting. Callers check a whole array
+// with one span and then index the returned slice, never adding offsets
+// to guest addresses themselves.
+func (g guest) span(p uint32, n uint64) []byte {
+	end := uint64(p) + n
+	if n > uint64(len(g.b)) || end > uint64(len(g.b)) {
 		panic(fault{})
 	}
 	return g.b[p:end:end]
@@ -164,11 +184,11 @@ func (g guest) iovecs(p, n uint32) ([][]byte, Errno) {
 	if n > maxIovecs {
 		return nil, EINVAL
 	}
-	g.slice(p, n*8) // the whole array must be in memory
+	arr := g.slice(p, n*8) // the whole array must be in memory
 	out := make([][]byte, 0, n)
 	room := maxTransfer
 	for i := uint32(0); i < n && room > 0; i++ {
-		b := g.slice(g.u32(p+8*i), g.u32(p+8*i+4))
+		b := g.slice(binary.LittleEndian.Uint32(arr[8*i:]), binary.LittleEndian.Uint32(arr[8*i+4:]))
 		if len(b) > room {
 			b = b[:room]
 		}
@@ -354,31 +374,53 @@ func (s *System) procExit(ctx context.Context, args []interp.Value) ([]interp.Va
 	return nil, &ir.Error{Kind: ir.Trap, Msg: "exit status " + fmt.Sprint(code)}
 }
 
-// strings writes a NUL-terminated string list (argv or environ): pointers
-// at ptrs, bytes at buf.
-func writeStrings(g guest, list []string, ptrs, buf uint32) {
-	for i, a := range list {
-		g.put32(ptrs+4*uint32(i), buf)
-		b := g.slice(buf, uint32(len(a))+1)
-		copy(b, a)
-		b[len(a)] = 0
-		buf += uint32(len(a)) + 1
+// stringsSize is the buffer size a string list (argv or environ) needs:
+// each string and its NUL.
+func stringsSize(list []string) uint64 {
+	n := uint64(0)
+	for _, a := range list {
+		n += uint64(len(a)) + 1
 	}
+	return n
 }
 
+// writeStrings writes a NUL-terminated string list: pointers at ptrs,
+// bytes at buf. Both arrays are checked whole before anything is written,
+// so a list that does not fit faults without writing part of it (or
+// wrapping around 2^32 into the bottom of memory).
+func writeStrings(g guest, list []string, ptrs, buf uint32) Errno {
+	size := stringsSize(list)
+	if size > math.MaxUint32 {
+		return EOVERFLOW
+	}
+	pv := g.span(ptrs, 4*uint64(len(list)))
+	bv := g.span(buf, size)
+	off := 0
+	for i, a := range list {
+		// buf+off < buf+size <= 2^32: no wrap.
+		binary.LittleEndian.PutUint32(pv[4*i:], buf+uint32(off))
+		off += copy(bv[off:], a)
+		bv[off] = 0
+		off++
+	}
+	return ESUCCESS
+}
+
+// sizes answers args_sizes_get and environ_sizes_get. A list of 4 GiB or
+// more cannot be described in a u32 (nor fit in memory): EOVERFLOW, not a
+// truncated size.
 func sizes(g guest, list []string, countPtr, sizePtr uint32) Errno {
-	n := 0
-	for _, a := range list {
-		n += len(a) + 1
+	size := stringsSize(list)
+	if size > math.MaxUint32 {
+		return EOVERFLOW
 	}
 	g.put32(countPtr, uint32(len(list)))
-	g.put32(sizePtr, uint32(n))
+	g.put32(sizePtr, uint32(size))
 	return ESUCCESS
 }
 
 func (s *System) argsGet(c *call) Errno {
-	writeStrings(c.m, s.cfg.Args, c.i32(0), c.i32(1))
-	return ESUCCESS
+	return writeStrings(c.m, s.cfg.Args, c.i32(0), c.i32(1))
 }
 
 func (s *System) argsSizesGet(c *call) Errno {
@@ -386,8 +428,7 @@ func (s *System) argsSizesGet(c *call) Errno {
 }
 
 func (s *System) environGet(c *call) Errno {
-	writeStrings(c.m, s.cfg.Env, c.i32(0), c.i32(1))
-	return ESUCCESS
+	return writeStrings(c.m, s.cfg.Env, c.i32(0), c.i32(1))
 }
 
 func (s *System) environSizesGet(c *call) Errno {

@@ -178,3 +178,68 @@ func TestBlockedWriterDoesNotHang(t *testing.T) {
 		t.Fatalf("status %d, err %v; want 5", status, err)
 	}
 }
+
+// spawnLoopWAT spawns sleeping threads until thread-spawn fails (at most
+// 5000), then exits with the number spawned, or -1 if the failure was not
+// -EAGAIN.
+const spawnLoopWAT = `(module
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "env" "memory" (memory 1 1 shared))
+  (func (export "wasi_thread_start") (param i32 i32)
+    (drop (memory.atomic.wait32 (i32.const 4) (i32.const 0) (i64.const -1))))
+  (func (export "_start")
+    (local $n i32) (local $r i32)
+    (block $done
+      (loop $more
+        (local.set $r (call $spawn (i32.const 0)))
+        (br_if $done (i32.lt_s (local.get $r) (i32.const 0)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if $more (i32.lt_u (local.get $n) (i32.const 5000)))))
+    (call $exit (select (local.get $n) (i32.const -1) (i32.eq (local.get $r) (i32.const -6))))))`
+
+// TestThreadLimit: a guest spawning in a loop gets -EAGAIN once
+// MaxThreads threads are running (DefaultMaxThreads when unset), and the
+// process still ends normally.
+func TestThreadLimit(t *testing.T) {
+	m := compileWAT(t, "spawnloop.wat", spawnLoopWAT)
+	for _, tc := range []struct{ max, want int }{{3, 3}, {1, 1}, {0, DefaultMaxThreads}} {
+		r := run(t, m, Config{MaxThreads: tc.max})
+		if r.status != tc.want || r.err != nil {
+			t.Errorf("MaxThreads %d: status %d, err %v; want %d threads, then -EAGAIN", tc.max, r.status, r.err, tc.want)
+		}
+	}
+	if _, err := Run(context.Background(), m, Config{MaxThreads: -1}); err == nil {
+		t.Error("MaxThreads -1 accepted")
+	}
+}
+
+// TestThreadLimitCountsLiveThreads: the limit is on threads running at
+// once: when a thread returns, its slot is free again.
+func TestThreadLimitCountsLiveThreads(t *testing.T) {
+	m := compileWAT(t, "reuse.wat", `(module
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "env" "memory" (memory 1 1 shared))
+  (func (export "wasi_thread_start") (param i32 i32))
+  (func (export "_start")
+    (local $i i32)
+    ;; ten short-lived threads one after the other with MaxThreads 1:
+    ;; each spawn retries (yielding) until the previous thread is gone
+    (block $fail
+      (loop $next
+        (block $ok
+          (loop $retry
+            (br_if $ok (i32.gt_s (call $spawn (i32.const 0)) (i32.const 0)))
+            (drop (call $yield))
+            (br_if $retry (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 10000000)))
+            (br $fail)))
+        (br_if $next (i32.lt_u (i32.atomic.rmw.add (i32.const 0) (i32.const 1)) (i32.const 9))))
+      (call $exit (i32.const 0)))
+    (call $exit (i32.const 1))))`)
+	r := run(t, m, Config{MaxThreads: 1})
+	if r.status != 0 || r.err != nil {
+		t.Fatalf("status %d, err %v", r.status, r.err)
+	}
+}

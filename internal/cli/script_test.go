@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 		"spectest-interp": func() {
 			os.Exit(SpectestInterp(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
+		"wasm-litmus": func() { os.Exit(WasmLitmus(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 
@@ -60,6 +61,7 @@ func wabtDir() string {
 //	[wabt]           condition: wabt is installed; $WABT is its directory
 //	hex FILE         prints FILE's bytes as hex, 16 per line
 //	$EXAMPLES        the testdata/threads directory
+//	mkfifo NAME      makes a FIFO (named pipe)
 func TestScripts(t *testing.T) {
 	examples, err := filepath.Abs(examplesDir)
 	if err != nil {
@@ -79,7 +81,8 @@ func TestScripts(t *testing.T) {
 			return false, nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"hex": hexCmd,
+			"hex":    hexCmd,
+			"mkfifo": mkfifoCmd,
 		},
 	})
 }

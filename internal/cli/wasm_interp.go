@@ -27,7 +27,9 @@ Threads really run: with --wasi, a wasi-threads program's "wasi"
 runs _start and exits with the program's status (134 if any thread traps,
 as wasmtime does); it implies --enable-threads, which wasi-threads
 binaries need. --dir=DIR preopens DIR under its own name, --dir=HOST::GUEST
-under another; the guest can reach nothing outside its preopens.`
+under another; the guest can reach nothing outside its preopens.
+--max-threads=N bounds the threads running at once (thread-spawn returns
+-EAGAIN beyond), so a guest spawning in a loop cannot grow without bound.`
 
 const wasmInterpExamples = `# parse binary file test.wasm, and type-check it
 $ wasm-interp test.wasm
@@ -57,6 +59,7 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		useWASI      bool
 		dirs         []wasi.Dir
 		env          []string
+		maxThreads   int
 	)
 	cmd := &command{
 		name:        "wasm-interp",
@@ -104,6 +107,15 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				dirs = append(dirs, wasi.Dir{Host: host, Guest: guest})
 				return nil
 			}},
+		option{long: "max-threads", metavar: "N", help: fmt.Sprintf("With --wasi, let at most N spawned threads run at once; thread-spawn fails beyond (default %d)", wasi.DefaultMaxThreads),
+			set: func(v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 {
+					return usagef("--max-threads needs a positive number, got '%s'", v)
+				}
+				maxThreads = n
+				return nil
+			}},
 		option{long: "run-all-exports", help: "Run all the exported functions, in order. Useful for testing",
 			set: func(string) error { runAll = true; return nil }},
 		option{long: "run-export", metavar: "NAME", help: "Run the exported function NAME (repeatable)",
@@ -143,14 +155,15 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	if useWASI {
 		cfg := wasi.Config{
-			Args:    append([]string{file}, progArgs...),
-			Env:     env,
-			Stdin:   stdin,
-			Stdout:  out,
-			Stderr:  &lockedWriter{w: stderr},
-			Dirs:    dirs,
-			Store:   store,
-			Imports: hosts.resolver(),
+			Args:       append([]string{file}, progArgs...),
+			Env:        env,
+			Stdin:      stdin,
+			Stdout:     out,
+			Stderr:     &lockedWriter{w: stderr},
+			Dirs:       dirs,
+			MaxThreads: maxThreads,
+			Store:      store,
+			Imports:    hosts.resolver(),
 		}
 		if trace {
 			// The program owns stdout: trace WASI calls to stderr.
