@@ -7,7 +7,7 @@
 // Inputs are generated into -out (bench/out/, git-ignored):
 //
 //	go.wat        wasm2wat of bench/goprog built for GOOS=wasip1 (~97 MB)
-//	go-flat.wat   the same with leading whitespace stripped (~17 MB)
+//	go-flat.wat   the same with leading whitespace stripped (~18.8 MB)
 //	atomics.wat   bench/gen's module of atomic instructions (~10 MB)
 //
 // and the binaries goprog.wasm and atomics.wasm feed the wasm-validate and
@@ -39,7 +39,16 @@ func main() {
 	reuse := flag.Bool("reuse", false, "reuse inputs already in -out instead of regenerating them")
 	atomicsSize := flag.Int("atomics-size", 10_000_000, "size in bytes of the generated atomics module")
 	only := flag.String("only", "", "comma-separated subset of tools to compare: wat2wasm,wasm-validate,wasm2wat")
+	profile := flag.String("profile", "", "instead of comparing: run wat2wasm's pipeline in process on the text inputs already in -out, print stage times, allocation and page faults, and write CPU and allocation profiles into this directory")
+	profileInput := flag.String("profile-input", "", "with -profile: the one input to profile (default: each of go.wat, go-flat.wat, atomics.wat in a process of its own)")
 	flag.Parse()
+	if *profile != "" {
+		if err := profileMain(*profile, *profileInput, *out, *runs); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*runs, *out, *reuse, *atomicsSize, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -107,7 +116,7 @@ func run(runs int, out string, reuse bool, atomicsSize int, only string) error {
 	}
 
 	var report bytes.Buffer
-	writeHeader(&report, tl, runs)
+	writeHeader(&report, tl, runs, in)
 	for _, c := range cases {
 		res, err := c.measure(tl, impls, runs, out)
 		if err != nil {
@@ -115,6 +124,7 @@ func run(runs int, out string, reuse bool, atomicsSize int, only string) error {
 		}
 		writeRows(&report, c, res)
 	}
+	fmt.Fprintf(&report, "\nLoad average at the end: %s.\n", loadAvg())
 	os.Stdout.Write(report.Bytes())
 	resultsFile := filepath.Join(out, "results.md")
 	logf("results written to %s", resultsFile)
@@ -245,9 +255,13 @@ type benchCase struct {
 
 // sample is one timed run.
 type sample struct {
-	wall  time.Duration
-	cpu   time.Duration // user + system time of the child: less sensitive to other load than wall time
-	rssKB int64
+	wall      time.Duration
+	cpu       time.Duration // user + system time of the child: less sensitive to other load than wall time
+	sys       time.Duration // the system part: mostly page faults on fresh memory
+	faults    int64         // minor page faults (GNU time's %R; 0 without it)
+	rssKB     int64
+	loadStart string // one-minute load average just before the run
+	loadEnd   string // and just after
 }
 
 // result is the runs of one implementation on one case.
@@ -267,10 +281,13 @@ func (c benchCase) measure(tl tools, impls []string, runs int, out string) ([]re
 	for i, impl := range impls {
 		res[i] = result{impl: impl, inputSize: info.Size()}
 	}
-	// Alternate implementations run by run, so a burst of load on a shared
-	// machine does not land on one of them only.
+	// Alternate implementations run by run, and rotate which goes first, so
+	// a burst of load on a shared machine (or a warm-up effect) does not
+	// land on one of them only.
 	for r := 0; r < runs; r++ {
-		for i, impl := range impls {
+		for k := range impls {
+			i := (k + r) % len(impls)
+			impl := impls[i]
 			args := append([]string{}, c.args...)
 			args = append(args, c.input)
 			var outFile string
@@ -279,10 +296,12 @@ func (c benchCase) measure(tl tools, impls []string, runs int, out string) ([]re
 				args = append(args, "-o", outFile)
 			}
 			logf("run %d/%d: %s %s", r+1, runs, tl.path(impl, c.tool), strings.Join(args, " "))
+			load := load1()
 			s, err := timeRun(tl.path(impl, c.tool), args)
 			if err != nil {
 				return nil, err
 			}
+			s.loadStart, s.loadEnd = load, load1()
 			res[i].samples = append(res[i].samples, s)
 			if outFile != "" && r == runs-1 {
 				// Hash, don't hold: the harness's own memory must stay small
@@ -297,8 +316,8 @@ func (c benchCase) measure(tl tools, impls []string, runs int, out string) ([]re
 	return res, nil
 }
 
-// timeRun runs one command and measures its wall time, CPU time and peak
-// RSS. The RSS comes from GNU time (/usr/bin/time -f %M) when it is
+// timeRun runs one command and measures its wall time, CPU time (user and
+// system), minor page faults and peak RSS. The RSS comes from GNU time (/usr/bin/time -f %M) when it is
 // installed: Go starts children with vfork, so a child's getrusage maxrss
 // also counts the harness's own resident memory at the time of exec, which
 // would hide a tool smaller than the harness. Without GNU time the rusage
@@ -313,7 +332,7 @@ func timeRun(name string, args []string) (sample, error) {
 		f.Close()
 		rssFile = f.Name()
 		defer os.Remove(rssFile)
-		args = append([]string{"-f", "%M", "-o", rssFile, name}, args...)
+		args = append([]string{"-f", "%M %R", "-o", rssFile, name}, args...)
 		name = gnuTime
 	}
 	cmd := exec.Command(name, args...)
@@ -327,18 +346,23 @@ func timeRun(name string, args []string) (sample, error) {
 	}
 	ps := cmd.ProcessState
 	// CPU time: wait4 counts the children GNU time waited for.
-	s := sample{wall: wall, cpu: ps.UserTime() + ps.SystemTime(), rssKB: maxRSSKB(ps)}
+	s := sample{wall: wall, cpu: ps.UserTime() + ps.SystemTime(), sys: ps.SystemTime(), rssKB: maxRSSKB(ps)}
 	if rssFile != "" {
 		data, err := os.ReadFile(rssFile)
 		if err != nil {
 			return sample{}, err
 		}
+		// The last line is ours; GNU time may write a "Command exited"
+		// line before it.
 		fields := strings.Fields(string(data))
-		if len(fields) == 0 {
-			return sample{}, fmt.Errorf("%s wrote no RSS", gnuTime)
+		if len(fields) < 2 {
+			return sample{}, fmt.Errorf("%s wrote no RSS and faults: %q", gnuTime, data)
 		}
-		if s.rssKB, err = strconv.ParseInt(fields[len(fields)-1], 10, 64); err != nil {
+		if s.rssKB, err = strconv.ParseInt(fields[len(fields)-2], 10, 64); err != nil {
 			return sample{}, fmt.Errorf("%s: bad RSS %q", gnuTime, data)
+		}
+		if s.faults, err = strconv.ParseInt(fields[len(fields)-1], 10, 64); err != nil {
+			return sample{}, fmt.Errorf("%s: bad fault count %q", gnuTime, data)
 		}
 	}
 	return s, nil
@@ -362,30 +386,50 @@ func fileSum(name string) (sum [sha256.Size]byte, err error) {
 	return sum, nil
 }
 
-func writeHeader(w io.Writer, tl tools, runs int) {
+func writeHeader(w io.Writer, tl tools, runs int, in inputs) {
 	wabtVersion := "not installed"
 	if tl.wabt != "" {
 		if v, err := exec.Command(tl.path("wabt", "wat2wasm"), "--version").Output(); err == nil {
 			wabtVersion = strings.TrimSpace(string(v))
 		}
 	}
-	fmt.Fprintf(w, "Machine: %s, %d CPUs, %s/%s, %s; wabt %s; %d runs each, best and median.\n\n",
-		cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), wabtVersion, runs)
-	fmt.Fprintf(w, "| tool | input | size | impl | best | median | MB/s (best) | MB/s (median) | CPU (median) | peak RSS | output |\n")
-	fmt.Fprintf(w, "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
+	fmt.Fprintf(w, "Commit %s, %s; %s, GOMAXPROCS %d; wabt %s; %d runs each, tools alternating (order rotating), best and median.\n\n",
+		commit(), time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.Version(), runtime.GOMAXPROCS(0), wabtVersion, runs)
+	fmt.Fprintf(w, "Machine: %s, %d CPUs, %s/%s, %s; transparent huge pages %s (defrag %s); first touch of a fresh 4 KiB page %v; load average (1, 5, 15 min) at the start: %s.\n\n",
+		cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, cpuMHz(), thp("enabled"), thp("defrag"), pageFaultCost(), loadAvg())
+	fmt.Fprintf(w, "Inputs (sha256 prefix identifies them across machines):\n\n")
+	for _, f := range []string{in.goWasm, in.goWat, in.goFlat, in.atomicsWat, in.atomicsWasm} {
+		if info, err := os.Stat(f); err == nil {
+			sum, _ := fileSum(f)
+			fmt.Fprintf(w, "- %s: %d bytes, sha256 %x\n", filepath.Base(f), info.Size(), sum[:8])
+		}
+	}
+	fmt.Fprintf(w, "\nCPU is user + system time (median), sys the system part (mostly the kernel faulting in fresh pages), faults the minor page faults, load the one-minute load average seen before and after this tool's runs (lowest–highest).\n\n")
+	fmt.Fprintf(w, "| tool | input | size | impl | best | median | MB/s (median) | CPU | sys | faults | peak RSS | load | output |\n")
+	fmt.Fprintf(w, "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
 }
 
 func writeRows(w io.Writer, c benchCase, res []result) {
 	for _, r := range res {
 		walls := make([]time.Duration, len(r.samples))
 		cpus := make([]time.Duration, len(r.samples))
+		syss := make([]time.Duration, len(r.samples))
 		rss := make([]int64, len(r.samples))
+		faults := make([]int64, len(r.samples))
+		var loads []float64
 		for i, s := range r.samples {
-			walls[i], cpus[i], rss[i] = s.wall, s.cpu, s.rssKB
+			walls[i], cpus[i], syss[i], rss[i], faults[i] = s.wall, s.cpu, s.sys, s.rssKB, s.faults
+			for _, l := range []string{s.loadStart, s.loadEnd} {
+				if v, err := strconv.ParseFloat(l, 64); err == nil {
+					loads = append(loads, v)
+				}
+			}
 		}
 		slices.Sort(walls)
 		slices.Sort(cpus)
+		slices.Sort(syss)
 		slices.Sort(rss)
+		slices.Sort(faults)
 		best, median := walls[0], walls[len(walls)/2]
 		mb := float64(r.inputSize) / 1e6
 		same := "-"
@@ -402,9 +446,14 @@ func writeRows(w io.Writer, c benchCase, res []result) {
 		if args != "" {
 			args = " " + args
 		}
-		fmt.Fprintf(w, "| %s%s | %s | %.1f MB | %s | %.2f s | %.2f s | %.1f | %.1f | %.2f s | %.0f MB | %s |\n",
+		load := "-"
+		if len(loads) > 0 {
+			load = fmt.Sprintf("%.2f–%.2f", slices.Min(loads), slices.Max(loads))
+		}
+		fmt.Fprintf(w, "| %s%s | %s | %.1f MB | %s | %.3f s | %.3f s | %.1f | %.3f s | %.3f s | %d | %.0f MB | %s | %s |\n",
 			c.tool, args, filepath.Base(c.input), mb, r.impl, best.Seconds(), median.Seconds(),
-			mb/best.Seconds(), mb/median.Seconds(), cpus[len(cpus)/2].Seconds(), float64(rss[len(rss)/2])/1024, same)
+			mb/median.Seconds(), cpus[len(cpus)/2].Seconds(), syss[len(syss)/2].Seconds(), faults[len(faults)/2],
+			float64(rss[len(rss)/2])/1024, load, same)
 	}
 }
 
@@ -420,4 +469,18 @@ func cpuModel() string {
 		}
 	}
 	return runtime.GOARCH
+}
+
+// commit is the repository's HEAD, short, with "-dirty" when tracked files
+// have uncommitted changes.
+func commit() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		c += "-dirty"
+	}
+	return c
 }

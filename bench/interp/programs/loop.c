@@ -1,14 +1,20 @@
 // A 50M-iteration i64 mix loop: arithmetic, shifts, xor, multiply.
 #include <stdint.h>
-__attribute__((export_name("run"))) int64_t run(void) {
-	const int n = 50000000;
+#define N_FULL 50000000
+#define N_SMALL 2500000
+#define EXPECT_FULL 0xab8fa46du
+#define EXPECT_SMALL 0x04bd6ea0u
+
+static uint32_t work(uint32_t n) {
 	uint64_t x = 0x9e3779b97f4a7c15ull, acc = 0;
-	for (int i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
 		acc += x * (uint64_t)(i | 1);
 		acc = (acc >> 3) | (acc << 61);
 	}
-	return (int64_t)acc;
+	return (uint32_t)(acc ^ (acc >> 32));
 }
+
+#include "bench.h"
