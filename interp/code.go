@@ -228,6 +228,7 @@ type funcCode struct {
 	entryWork bool       // entering has locals to clear or references to ready
 	handlers  []handler  // exception handlers, innermost last among nested ones (see exn.go)
 	casts     []castInfo // targets of ref.test, ref.cast, br_on_cast
+	trace     *funcTrace // set in a Module.Trace copy, whose code has an opTrace before each instruction
 }
 
 // brTable is a br_table's side table: the n value slots at src move to each

@@ -985,6 +985,8 @@ func (t *thread) run(f *Function, fp int) {
 				t.memory(in, l, inst, fc)
 			case in.op >= uint16(ir.OpRefEq) && in.op <= uint16(ir.OpI31GetU) || in.op >= opStructGetV && in.op <= opStructSetV:
 				t.gc(in, fp, inst)
+			case in.op == opTrace:
+				fc.trace.step(len(t.frames), int(in.imm), l)
 			default:
 				t.more(in, l, inst, fc) // 3.0: table64, relaxed SIMD
 			}
