@@ -45,7 +45,7 @@ func TestAtomicsModuleIsValid(t *testing.T) {
 	if !strings.Contains(text, "(drop (i32.atomic.rmw.add") || !strings.Contains(text, "\n    i64.atomic.rmw.cmpxchg") {
 		t.Error("module lacks either the folded or the flat style")
 	}
-	features := ir.Wasm2Features().With(ir.FeatureThreads, true)
+	features := ir.DefaultFeatures().With(ir.FeatureThreads, true)
 	src := ir.NewSource("atomics.wat", buf.Bytes(), false)
 	m, err := wat.ParseModule(src, features)
 	if err != nil {
