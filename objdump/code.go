@@ -240,6 +240,10 @@ func (d *disasm) body() {
 // line prints the bytes from start to the reader's offset, nine a line,
 // with text after the first line's; indented says whether the
 // instruction's nesting shows.
+// maxIndentLevels caps the disassembly's indentation, as wasm2wat caps its
+// own at 2,000 columns.
+const maxIndentLevels = 1000
+
 func (d *disasm) line(start int, text string, indented bool) {
 	if !d.print {
 		return
@@ -262,7 +266,10 @@ func (d *disasm) line(start int, text string, indented bool) {
 		b = append(b, "| "...)
 		if first {
 			if indented {
-				for k := 0; k < d.indent; k++ {
+				// Two spaces a level as wabt, but no deeper than wasm2wat
+				// goes (1,000 levels): wabt's disassembly of a deep nest
+				// grows with the square of its depth.
+				for k := 0; k < min(d.indent, maxIndentLevels); k++ {
 					b = append(b, "  "...)
 				}
 			}

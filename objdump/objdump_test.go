@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/watt-wasm/watt/binary"
@@ -127,4 +128,57 @@ func FuzzDump(f *testing.F) {
 		opts.Section = "name"
 		objdump.Dump(io.Discard, io.Discard, "f.wasm", data, opts)
 	})
+}
+
+// TestDeepNestingIndentCapped disassembles a nest deeper than the
+// indentation cap: lines stop growing at 1,000 levels, so a
+// deep nest's output grows linearly with its depth, not with its square.
+func TestDeepNestingIndentCapped(t *testing.T) {
+	const capLevels = 1000 // objdump's maxIndentLevels, as wasm2wat's 2,000 columns
+	const depth = 3 * capLevels
+	body := []byte{0} // no locals
+	for range depth {
+		body = append(body, 0x02, 0x40) // block
+	}
+	for range depth {
+		body = append(body, 0x0b)
+	}
+	body = append(body, 0x0b)
+	var mod []byte
+	mod = append(mod, "\x00asm\x01\x00\x00\x00"...)
+	mod = append(mod, 1, 4, 1, 0x60, 0, 0) // type section: [] -> []
+	mod = append(mod, 3, 2, 1, 0)          // function section
+	code := append(uleb(uint64(len(body))), body...)
+	code = append([]byte{1}, code...)
+	mod = append(append(append(mod, 10), uleb(uint64(len(code)))...), code...)
+	var out bytes.Buffer
+	if err := objdump.Dump(&out, io.Discard, "deep.wasm", mod, objdump.Options{Disassemble: true}); err != nil {
+		t.Fatal(err)
+	}
+	longest, blocks := 0, 0
+	for _, line := range strings.Split(out.String(), "\n") {
+		longest = max(longest, len(line))
+		if strings.Contains(line, "| ") && strings.HasSuffix(line, " block") {
+			blocks++
+		}
+	}
+	if blocks != depth {
+		t.Errorf("%d block lines, want %d", blocks, depth)
+	}
+	if longest > 2*capLevels+80 {
+		t.Errorf("longest line %d bytes: the indentation is not capped", longest)
+	}
+}
+
+func uleb(v uint64) []byte {
+	var b []byte
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if v != 0 {
+			b = append(b, c|0x80)
+			continue
+		}
+		return append(b, c)
+	}
 }
