@@ -3,7 +3,8 @@ package cli
 import "github.com/watt-wasm/watt/ir"
 
 // checkNotEmpty reports text that holds no token at all (nothing, or only
-// white space and comments) as wabt does: an error at the end of the input.
+// white space, comments and annotations, which the text format treats
+// alike) as wabt does: an error at the end of the input.
 // The parser accepts such a text as an empty module, which a (module quote)
 // needs, but a file with nothing in it is a mistake. Unterminated block
 // comments are left to the parser, which reports them.
@@ -37,10 +38,55 @@ func checkNotEmpty(src *ir.Source, expected string) error {
 					break
 				}
 			}
+		case c == '(' && i+1 < len(d) && d[i+1] == '@':
+			end, ok := skipAnnotation(d, i)
+			if !ok {
+				return nil // malformed: the parser says so
+			}
+			i = end
 		default:
 			return nil
 		}
 	}
 	return &ir.Error{Src: src, Pos: ir.PosAt(len(d)), Kind: ir.Malformed,
 		Msg: "unexpected end of input, expected " + expected}
+}
+
+// skipAnnotation returns the offset after the annotation (@…) at d[i:],
+// with its nested parentheses, strings and comments; ok is false when it
+// does not end.
+func skipAnnotation(d []byte, i int) (end int, ok bool) {
+	depth := 0
+	for i < len(d) {
+		switch c := d[i]; {
+		case c == '"':
+			for i++; i < len(d) && d[i] != '"'; i++ {
+				if d[i] == '\\' {
+					i++
+				}
+			}
+			if i >= len(d) {
+				return 0, false
+			}
+			i++
+		case c == ';' && i+1 < len(d) && d[i+1] == ';':
+			for i < len(d) && d[i] != '\n' {
+				i++
+			}
+		case c == '(' && i+1 < len(d) && d[i+1] == ';':
+			return 0, false // block comments inside: leave it to the parser
+		case c == '(':
+			depth++
+			i++
+		case c == ')':
+			depth--
+			i++
+			if depth == 0 {
+				return i, true
+			}
+		default:
+			i++
+		}
+	}
+	return 0, false
 }
