@@ -15,29 +15,13 @@ func checkNotEmpty(src *ir.Source, expected string) error {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
 		case c == ';' && i+1 < len(d) && d[i+1] == ';':
-			for i < len(d) && d[i] != '\n' {
-				i++
-			}
+			i = skipLineComment(d, i)
 		case c == '(' && i+1 < len(d) && d[i+1] == ';':
-			depth := 0
-			for {
-				if i+1 >= len(d) {
-					return nil // unterminated: the parser says so
-				}
-				switch {
-				case d[i] == '(' && d[i+1] == ';':
-					depth++
-					i += 2
-				case d[i] == ';' && d[i+1] == ')':
-					depth--
-					i += 2
-				default:
-					i++
-				}
-				if depth == 0 {
-					break
-				}
+			end, ok := skipBlockComment(d, i)
+			if !ok {
+				return nil // unterminated: the parser says so
 			}
+			i = end
 		case c == '(' && i+1 < len(d) && d[i+1] == '@':
 			end, ok := skipAnnotation(d, i)
 			if !ok {
@@ -70,11 +54,13 @@ func skipAnnotation(d []byte, i int) (end int, ok bool) {
 			}
 			i++
 		case c == ';' && i+1 < len(d) && d[i+1] == ';':
-			for i < len(d) && d[i] != '\n' {
-				i++
-			}
+			i = skipLineComment(d, i)
 		case c == '(' && i+1 < len(d) && d[i+1] == ';':
-			return 0, false // block comments inside: leave it to the parser
+			end, ok := skipBlockComment(d, i)
+			if !ok {
+				return 0, false
+			}
+			i = end
 		case c == '(':
 			depth++
 			i++
@@ -89,4 +75,36 @@ func skipAnnotation(d []byte, i int) (end int, ok bool) {
 		}
 	}
 	return 0, false
+}
+
+// skipBlockComment returns the offset after the (possibly nested) block
+// comment (;…;) at d[i:]; ok is false when it does not end.
+func skipBlockComment(d []byte, i int) (end int, ok bool) {
+	depth := 0
+	for i+1 < len(d) {
+		switch {
+		case d[i] == '(' && d[i+1] == ';':
+			depth++
+			i += 2
+		case d[i] == ';' && d[i+1] == ')':
+			depth--
+			i += 2
+			if depth == 0 {
+				return i, true
+			}
+		default:
+			i++
+		}
+	}
+	return 0, false
+}
+
+// skipLineComment returns the offset of the end of the line comment ;;…
+// at d[i:]: a newline, or a carriage return alone (3.0's text format ends
+// a line comment at either).
+func skipLineComment(d []byte, i int) int {
+	for i < len(d) && d[i] != '\n' && d[i] != '\r' {
+		i++
+	}
+	return i
 }
