@@ -7,7 +7,7 @@ FUZZTIME  ?= 10s
 # Minimising each new corpus entry takes up to 60s by default, which would
 # eat a short run; keep it brief.
 FUZZMINIMIZETIME ?= 2s
-BENCHRUNS ?= 3
+BENCHRUNS ?= 5
 
 .PHONY: all build test vet generate check-generated bench bench-tools bench-interp fuzz clean
 

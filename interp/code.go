@@ -49,6 +49,10 @@ const (
 	opReturnCall                                    // tail call funcs[imm]: a argument slots from b
 	opReturnCallIndirect                            // tail call through tables[x][c] with type imm: a argument slots from b
 
+	// Memories and 64-bit tables (multimem.go, memory64.go, table64.go).
+	opMemory     // memory instruction x on any memory: memargs[imm] (memory index, offset, lane); operands as the table op's
+	opClampIndex // a ← b if b < 2^32, else 2^32-1: an i64 table index for call_indirect's i32 index path
+
 	// Binary ops with a constant right operand: a ← b op imm.
 	opI32AddI
 	opI32SubI
@@ -148,6 +152,38 @@ const (
 	_
 	_
 
+	// References (see ref.go and the package documentation): their
+	// referents live in thread.refs, slot for slot beside the value stack.
+	opCopyRef       // refs: a ← b
+	opNullRef       // refs: a ← null
+	opMoveRefs      // a..a+c ← b..b+c, words and references (branch values)
+	opMoveRefsOnly  // refs: a..a+c ← b..b+c (tail call arguments)
+	opReturnRefs    // opReturn of results that include references
+	opSelectRef     // refs: a ← i32 imm ? b : c
+	opGlobalGetRef  // refs: a ← global imm
+	opGlobalSetRef  // global imm ← refs b
+	opRefNonNull    // a ← i32 (refs b ≠ null)
+	opRefAsNonNull  // trap unless refs b ≠ null
+	opRefTest       // a ← i32 (refs b passes casts[imm]); x = 1 negates
+	opRefCast       // trap unless refs b passes casts[imm]
+	opCallRef       // call the function refs c, arguments from b
+	opReturnCallRef // tail call the function refs c: a argument slots from b
+	opThrow         // throw tags[imm] with the payload at b
+	opThrowRef      // throw the exception refs b
+	opStructGetW    // a ← word field imm of struct refs b (x: bits of a packed field; sign-extend if c = 1)
+	opStructGetV    // a,a+1 ← v128 field at words imm, imm+1 of struct refs b
+	opStructGetR    // refs: a ← reference field imm of struct refs b
+	opStructSetW    // word field imm of struct refs b ← c (x: bits of a packed field)
+	opStructSetV    // v128 field at words imm, imm+1 of struct refs b ← c, c+1
+	opStructSetR    // reference field imm of struct refs b ← refs c
+	opRefIsNull     // a ← i32 (refs b = null)
+	opArrayGet      // a ← element c of array refs b (x = 1: sign-extend a packed element)
+	opArraySet      // element b of array refs a ← c
+	opArrayLen      // a ← length of array refs b
+	opStructNew     // refs: a ← new struct types[imm] of the fields from b
+	opStructNewDef  // refs: a ← new struct types[imm], default fields
+	opArrayNew      // refs: a ← new array types[imm] of b+1 elements b
+
 	numOps
 )
 
@@ -184,8 +220,14 @@ type funcCode struct {
 	hugeFrame uint64   // locals' slots when they exceed the value stack (frame is then maxStackSlots+1)
 	brTables  []brTable
 	v128s     []uint64 // v128 constants and shuffle masks, two words each
+	memargs   []memArg // immediates of opMemory
 	funcIndex uint32
 	src       *ir.Source
+	usesRefs  bool       // some operand, local or result is a reference (see thread.enterRefs)
+	refLocals bool       // some declared local is a reference: entering clears them in thread.refs
+	entryWork bool       // entering has locals to clear or references to ready
+	handlers  []handler  // exception handlers, innermost last among nested ones (see exn.go)
+	casts     []castInfo // targets of ref.test, ref.cast, br_on_cast
 	trace     *funcTrace // set in a Module.Trace copy, whose code has an opTrace before each instruction
 }
 
@@ -193,6 +235,7 @@ type funcCode struct {
 // target's dst. The last target is the default.
 type brTable struct {
 	src, n  uint32
+	refs    bool // some moved value is a reference
 	targets []brTarget
 }
 

@@ -10,9 +10,10 @@ import (
 // Module is a validated, compiled module, ready to be instantiated any
 // number of times (in any stores, concurrently).
 type Module struct {
-	IR    *ir.Module
-	Src   *ir.Source
-	funcs []*funcCode // defined functions
+	IR      *ir.Module
+	Src     *ir.Source
+	funcs   []*funcCode // defined functions
+	layouts []*layout   // struct types' field layouts, by type index (nil: not used)
 }
 
 // Compile validates m (reporting Invalid errors positioned in src, which
@@ -28,9 +29,6 @@ func Compile(m *ir.Module, src *ir.Source, features ir.Features) (mod *Module, e
 			mod, err = nil, &ir.Error{Src: src, Kind: ir.Invalid, Msg: fmt.Sprintf("interp: cannot compile: %v", r)}
 		}
 	}()
-	if len(m.Memories)+m.NumImported(ir.ExternMemory) > 1 {
-		return nil, &ir.Error{Src: src, Kind: ir.Invalid, Msg: "interp: multiple memories are not supported"}
-	}
 	mod = &Module{IR: m, Src: src}
 	env := newModuleEnv(m)
 	nImported := uint32(m.NumImported(ir.ExternFunc))
@@ -54,6 +52,7 @@ func Compile(m *ir.Module, src *ir.Source, features ir.Features) (mod *Module, e
 		}
 		mod.funcs = append(mod.funcs, fc)
 	}
+	mod.layouts = env.layouts
 	return mod, nil
 }
 
@@ -63,6 +62,9 @@ type moduleEnv struct {
 	funcTypes []uint32 // type index per function index
 	globals   []ir.GlobalType
 	tables    []ir.TableType
+	mems      []ir.MemoryType
+	layouts   []*layout // struct types' field layouts, by type index (compile_ref.go)
+	tagTypes  []uint32  // type index per tag index, once needed (compile_exn.go)
 }
 
 func newModuleEnv(m *ir.Module) *moduleEnv {
@@ -75,6 +77,8 @@ func newModuleEnv(m *ir.Module) *moduleEnv {
 			e.globals = append(e.globals, im.Global)
 		case ir.ExternTable:
 			e.tables = append(e.tables, im.Table)
+		case ir.ExternMemory:
+			e.mems = append(e.mems, im.Memory)
 		}
 	}
 	for _, f := range m.Funcs {
@@ -85,6 +89,9 @@ func newModuleEnv(m *ir.Module) *moduleEnv {
 	}
 	for _, t := range m.Tables {
 		e.tables = append(e.tables, t.Type)
+	}
+	for _, mm := range m.Memories {
+		e.mems = append(e.mems, mm.Type)
 	}
 	return e
 }
@@ -141,6 +148,7 @@ type compiler struct {
 	top     uint32     // next free slot
 	lastRet int        // pc of the last instruction whose result slot may be retargeted, or -1
 	pos     ir.Pos
+	exn     *exnCompiler // exception handlers of the function, once it has a try
 }
 
 func slots(ts []ir.ValType) uint32 {
@@ -180,6 +188,10 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	}
 	c.fc.locals = c.top
 	c.fc.frame = c.top
+	for _, r := range f.Locals {
+		c.fc.refLocals = c.fc.refLocals || r.Type.IsRef()
+	}
+	c.fc.usesRefs = c.fc.refLocals || hasRef(ft.Params) || hasRef(ft.Results)
 	body := &ctrl{op: ir.OpCall, height: c.top, results: ft.Results}
 	c.ctrls = append(c.ctrls, body)
 	if c.body(f.Body) {
@@ -190,11 +202,12 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	tableReturns := len(body.fixups) > 0
 	c.placeLabel(body)
 	if tableReturns {
-		c.emit(instr{op: opReturn, b: body.height, c: c.fc.results})
+		c.emit(instr{op: c.returnOp(), b: body.height, c: c.fc.results})
 	}
 	if c.fc.frame < c.fc.locals+c.fc.results {
 		c.fc.frame = c.fc.locals + c.fc.results
 	}
+	c.fc.entryWork = c.fc.locals > c.fc.params || c.fc.usesRefs
 	return c.fc, nil
 }
 
@@ -249,6 +262,9 @@ func (c *compiler) emit(in instr) int {
 func (c *compiler) pc() int { return len(c.fc.code) }
 
 func (c *compiler) push(t ir.ValType) uint32 {
+	if t.IsRef() {
+		c.fc.usesRefs = true
+	}
 	p := c.top
 	c.stack = append(c.stack, operand{typ: t, pos: p})
 	c.top += uint32(t.Slots())
@@ -259,6 +275,9 @@ func (c *compiler) push(t ir.ValType) uint32 {
 }
 
 func (c *compiler) pushOperand(o operand) {
+	if o.typ.IsRef() {
+		c.fc.usesRefs = true
+	}
 	o.pos = c.top
 	c.stack = append(c.stack, o)
 	c.top += uint32(o.typ.Slots())
@@ -292,13 +311,9 @@ func (c *compiler) popN(n int) []operand {
 func (c *compiler) materialize(o *operand) {
 	switch o.kind {
 	case kindLocal:
-		op := opCopy
-		if o.typ == ir.V128 {
-			op = opCopy2
-		}
-		c.emit(instr{op: op, a: o.pos, b: o.src})
+		c.emit(instr{op: copyOp(o.typ), a: o.pos, b: o.src})
 	case kindConst:
-		c.emit(instr{op: opConst, a: o.pos, imm: o.val})
+		c.emit(constInstr(o.typ, o.pos, o.val))
 	}
 	o.kind = kindSlot
 }
@@ -368,6 +383,7 @@ type pending struct {
 	next   int
 	f      *ctrl    // the block whose body this is; nil for the function body
 	els    *elseArm // then arm of an if with an else arm: compiled next
+	try    *tryArm  // body or catch arm of a try_table or legacy try (see compile_exn.go)
 }
 
 // elseArm is what compiling an if's else arm needs once its then arm is done.
@@ -391,7 +407,7 @@ outer:
 			in := &w.instrs[w.next]
 			w.next++
 			switch in.Op {
-			case ir.OpBlock, ir.OpLoop, ir.OpIf:
+			case ir.OpBlock, ir.OpLoop, ir.OpIf, ir.OpTryTable, ir.OpTry:
 				c.open(in) // pushes its body: go on there
 				continue outer
 			}
@@ -442,6 +458,8 @@ func (c *compiler) open(in *ir.Instr) {
 		els := &elseArm{body: in.ElseBody(), brPC: brPC, top: c.top,
 			params: append([]operand(nil), c.stack[f.depth:]...)}
 		c.work = append(c.work, pending{instrs: in.Body, f: f, els: els})
+	case ir.OpTryTable, ir.OpTry:
+		c.openTry(in)
 	}
 }
 
@@ -449,6 +467,10 @@ func (c *compiler) open(in *ir.Instr) {
 // if's then arm starts its else arm.
 func (c *compiler) close(w *pending, reachable bool) {
 	f := w.f
+	if w.try != nil {
+		c.closeTry(w, reachable)
+		return
+	}
 	if w.els == nil {
 		c.endBlock(f, reachable)
 		return
@@ -495,7 +517,7 @@ func (c *compiler) endBlock(f *ctrl, reachable bool) {
 func (c *compiler) moveTo(f *ctrl) {
 	n := slots(f.labelTypes())
 	if src := c.top - n; n > 0 && src != f.height {
-		c.emit(instr{op: opMove, a: f.height, b: src, c: n})
+		c.emit(instr{op: moveOp(f.labelTypes()), a: f.height, b: src, c: n})
 	}
 }
 
@@ -515,7 +537,7 @@ func (c *compiler) jump(f *ctrl, in instr) {
 func (c *compiler) emitReturn() {
 	c.flush()
 	n := c.fc.results
-	c.emit(instr{op: opReturn, b: c.top - n, c: n})
+	c.emit(instr{op: c.returnOp(), b: c.top - n, c: n})
 }
 
 // instr compiles one instruction other than block, loop and if (see open)
@@ -548,20 +570,22 @@ func (c *compiler) instr(in *ir.Instr) bool {
 	case ir.OpCallIndirect:
 		ft := c.env.m.Types[in.Index].FuncType
 		idx := c.pop()
-		s := c.src(&idx)
+		s := c.tableIndexSlot(in.Index2, &idx)
 		base := c.callArgs(ft)
 		c.emit(instr{op: opCallIndirect, b: base, c: s, imm: uint64(in.Index), x: tableIndex(in.Index2)})
 		c.callResults(ft)
 	case ir.OpReturnCall:
 		ft := c.env.m.Types[c.env.funcTypes[in.Index]].FuncType
 		base := c.callArgs(ft)
+		c.tailCallRefs(ft, base)
 		c.emit(instr{op: opReturnCall, a: slots(ft.Params), b: base, imm: uint64(in.Index)})
 		return false
 	case ir.OpReturnCallIndirect:
 		ft := c.env.m.Types[in.Index].FuncType
 		idx := c.pop()
-		s := c.src(&idx)
+		s := c.tableIndexSlot(in.Index2, &idx)
 		base := c.callArgs(ft)
+		c.tailCallRefs(ft, base)
 		c.emit(instr{op: opReturnCallIndirect, a: slots(ft.Params), b: base, c: s, imm: uint64(in.Index), x: tableIndex(in.Index2)})
 		return false
 	case ir.OpDrop:
@@ -574,6 +598,8 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		op := uint16(ir.OpSelect)
 		if v1.typ == ir.V128 {
 			op = opSelect2
+		} else if v1.typ.IsRef() {
+			op = opSelectRef
 		}
 		dst := c.push(v1.typ)
 		pc := c.emit(instr{op: op, a: dst, b: s1, c: s2, imm: uint64(cs)})
@@ -590,13 +616,17 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		op := uint16(ir.OpGlobalGet)
 		if t == ir.V128 {
 			op = opGlobalGet2
+		} else if t.IsRef() {
+			op = opGlobalGetRef
 		}
 		c.emitResult(instr{op: op, imm: uint64(in.Index)}, t)
 	case ir.OpGlobalSet:
 		v := c.pop()
 		op := uint16(ir.OpGlobalSet)
-		if v.typ == ir.V128 {
+		if t := c.env.globals[in.Index].Type; t == ir.V128 {
 			op = opGlobalSet2
+		} else if t.IsRef() {
+			op = opGlobalSetRef
 		}
 		c.emit(instr{op: op, b: c.src(&v), imm: uint64(in.Index)})
 	case ir.OpI32Const, ir.OpF32Const:
@@ -611,10 +641,10 @@ func (c *compiler) instr(in *ir.Instr) bool {
 	case ir.OpRefNull:
 		c.pushOperand(operand{typ: ir.Ref(true, in.HeapType()), kind: kindConst})
 	case ir.OpRefFunc:
-		c.emitResult(instr{op: opRefFunc, imm: uint64(in.Index)}, ir.FuncRef)
+		c.emitResult(instr{op: opRefFunc, imm: uint64(in.Index)}, ir.Ref(false, ir.HeapIndex(c.env.funcTypes[in.Index])))
 	case ir.OpRefIsNull:
 		v := c.pop()
-		c.emitResult(instr{op: uint16(in.Op), b: c.src(&v)}, ir.I32)
+		c.emitResult(instr{op: opRefIsNull, b: c.src(&v)}, ir.I32)
 	case ir.OpTableGet:
 		i := c.pop()
 		c.emitResult(instr{op: uint16(in.Op), b: c.src(&i), imm: uint64(in.Index)}, c.env.tables[in.Index].Elem)
@@ -625,7 +655,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 	case ir.OpTableGrow:
 		n := c.pop()
 		v := c.pop()
-		c.emitResult(instr{op: uint16(in.Op), b: c.src(&v), c: c.src(&n), imm: uint64(in.Index)}, ir.I32)
+		c.emitResult(instr{op: uint16(in.Op), b: c.src(&v), c: c.src(&n), imm: uint64(in.Index)}, c.env.tables[in.Index].AddrType())
 	case ir.OpTableFill:
 		args := c.popN(3)
 		for i := range args {
@@ -635,6 +665,9 @@ func (c *compiler) instr(in *ir.Instr) bool {
 	default:
 		info := in.Op.Info()
 		if info.Special {
+			if handled, reachable := c.refInstr(in); handled {
+				return reachable
+			}
 			panic(fmt.Sprintf("unsupported instruction %s", info.Name))
 		}
 		c.generic(in, info)
@@ -694,7 +727,7 @@ func (c *compiler) brTable(in *ir.Instr) {
 	def := c.ctrls[len(c.ctrls)-1-int(in.Index)]
 	n := slots(def.labelTypes())
 	ti := len(c.fc.brTables)
-	c.fc.brTables = append(c.fc.brTables, brTable{src: c.top - n, n: n})
+	c.fc.brTables = append(c.fc.brTables, brTable{src: c.top - n, n: n, refs: hasRef(def.labelTypes())})
 	c.emit(instr{op: opBrTable, b: s, imm: uint64(ti)})
 	labels := append(append([]uint32(nil), in.BrLabels()...), in.Index)
 	targets := make([]brTarget, len(labels))
@@ -750,14 +783,10 @@ func (c *compiler) localSet(in *ir.Instr) {
 		// The value was just computed: compute it straight into the local.
 		c.fc.code[last].a = dst
 	case v.kind == kindConst:
-		c.emit(instr{op: opConst, a: dst, imm: v.val})
+		c.emit(constInstr(t, dst, v.val))
 	case v.kind == kindLocal && v.src == dst:
 	default:
-		op := opCopy
-		if t == ir.V128 {
-			op = opCopy2
-		}
-		c.emit(instr{op: op, a: dst, b: c.src(&v)})
+		c.emit(instr{op: copyOp(t), a: dst, b: c.src(&v)})
 	}
 	if in.Op == ir.OpLocalTee {
 		c.pushOperand(operand{typ: t, kind: kindLocal, src: dst})
@@ -867,23 +896,20 @@ func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
 		out.b = args[0].pos
 	}
 	switch info.Imm {
-	case ir.ImmMemArg:
-		out.imm = in.Mem.Offset
-	case ir.ImmMemArgLane:
-		out.imm = in.Mem.Offset
-		out.x = uint16(in.Lane)
+	case ir.ImmMemArg, ir.ImmMemArgLane, ir.ImmMemory, ir.ImmMemoryPair, ir.ImmMemoryInit:
+		c.memoryImm(&out, in, info)
 	case ir.ImmLane:
 		out.x = uint16(in.Lane)
 	case ir.ImmShuffle:
 		k := len(c.fc.v128s)
 		c.fc.v128s = append(c.fc.v128s, in.Value, in.V128Hi())
 		out.imm = uint64(k)
-	case ir.ImmMemoryInit, ir.ImmData, ir.ImmElem, ir.ImmTable:
+	case ir.ImmData, ir.ImmElem, ir.ImmTable:
 		out.imm = uint64(in.Index)
 	case ir.ImmTablePair, ir.ImmTableInit:
 		out.imm = uint64(in.Index)
 		out.c = in.Index2
-	case ir.ImmNone, ir.ImmMemory, ir.ImmMemoryPair, ir.ImmFence:
+	case ir.ImmNone, ir.ImmFence:
 	default:
 		panic(fmt.Sprintf("unsupported immediate of %s", info.Name))
 	}
@@ -891,7 +917,7 @@ func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
 	case 0:
 		c.emit(out)
 	case 1:
-		c.emitResult(out, info.Results[0])
+		c.emitResult(out, c.addrResult(in, info.Results[0]))
 	default:
 		panic(fmt.Sprintf("unsupported signature of %s", info.Name))
 	}

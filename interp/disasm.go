@@ -57,7 +57,13 @@ func (m *Module) Disassemble() string {
 		fmt.Fprintf(&b, "%s: params=%d locals=%d frame=%d results=%d\n", fc.name, fc.params, fc.locals, fc.frame, fc.results)
 		for pc, in := range fc.code {
 			fmt.Fprintf(&b, "  %3d %-18s a=%d b=%d c=%d imm=%d", pc, opName(in.op), in.a, in.b, in.c, in.imm)
-			if in.x != 0 {
+			if in.op == opMemory {
+				ma := fc.memargs[in.imm]
+				fmt.Fprintf(&b, " %s memory=%d offset=%d", ir.Op(in.x), ma.mem, ma.offset)
+				if ma.lane != 0 {
+					fmt.Fprintf(&b, " lane=%d", ma.lane)
+				}
+			} else if in.x != 0 {
 				fmt.Fprintf(&b, " x=%d", in.x)
 			}
 			b.WriteByte('\n')

@@ -37,7 +37,7 @@ func TestDisassembly(t *testing.T) {
 					disasm = i
 				}
 			}
-			got := compile(t, string(src)).Disassemble()
+			got := compile3(t, string(src)).Disassemble()
 			if *update {
 				if disasm < 0 {
 					ar.Files = append(ar.Files, txtar.File{Name: "disasm"})

@@ -24,6 +24,7 @@ func (t *thread) run(f *Function, fp int) {
 	var (
 		callee *Function
 		newfp  int
+		exn    *Object // exception being thrown
 	)
 	for {
 		in := &code[pc]
@@ -71,6 +72,9 @@ func (t *thread) run(f *Function, fp int) {
 			tg := &bt.targets[i]
 			if bt.n > 0 && tg.dst != bt.src {
 				copy(l[tg.dst:tg.dst+bt.n], l[bt.src:bt.src+bt.n])
+				if bt.refs {
+					copy(t.refs[fp+int(tg.dst):fp+int(tg.dst+bt.n)], t.refs[fp+int(bt.src):fp+int(bt.src+bt.n)])
+				}
 			}
 			pc = int(tg.pc)
 			if tg.back {
@@ -184,10 +188,30 @@ func (t *thread) run(f *Function, fp int) {
 			g := inst.globals[in.imm]
 			storeWord(&g.lo, l[in.b])
 			storeWord(&g.hi, l[in.b+1])
-		case opRefFunc:
-			l[in.a] = inst.funcs[in.imm].ref
-		case uint16(ir.OpRefIsNull):
-			l[in.a] = b2u(l[in.b] == 0)
+		case opRefFunc, opCopyRef, opNullRef, opMoveRefs, opMoveRefsOnly, opSelectRef, opGlobalGetRef, opGlobalSetRef,
+			opRefNonNull, opRefAsNonNull, opRefTest, opRefCast, opStructGetW, opStructGetR, opStructSetW, opStructSetR,
+			opRefIsNull, opArrayGet, opArraySet, opArrayLen, opStructNew, opStructNewDef, opArrayNew:
+			t.refOp(in, pc, fp, inst, fc)
+		case opReturnRefs:
+			copy(l[:in.c], l[in.b:in.b+in.c])
+			copy(t.refs[fp:fp+int(in.c)], t.refs[fp+int(in.b):fp+int(in.b+in.c)])
+			goto ret
+		case opCallRef:
+			callee = t.funcRef(pc, fp, in.c)
+			newfp = fp + int(in.b)
+			goto call
+		case opReturnCallRef:
+			callee = t.funcRef(pc, fp, in.c)
+			goto tailcall
+		case opThrow:
+			exn = t.throwArgs(inst, in.imm, fp, in.b)
+			goto throw
+		case opThrowRef:
+			exn = t.refs[fp+int(in.b)]
+			if exn == nil {
+				panic(t.trapAt(pc, msgNullExn))
+			}
+			goto throw
 		case uint16(ir.OpMemorySize):
 			l[in.a] = uint64(inst.mem.Pages())
 		case uint16(ir.OpMemoryGrow):
@@ -949,16 +973,22 @@ func (t *thread) run(f *Function, fp int) {
 			t.pc = pc
 			switch {
 			case in.op >= uint16(ir.OpMemoryInit) && in.op <= uint16(ir.OpTableFill) || in.op == uint16(ir.OpTableGet) || in.op == uint16(ir.OpTableSet):
-				t.bulk(in, l, inst)
+				t.bulk(in, l, fp, inst)
 				mem = inst.memBytes()
 			case in.op >= uint16(ir.OpMemoryAtomicNotify) && in.op <= uint16(ir.OpI64AtomicRmw32CmpxchgU):
 				t.atomic(in, l, inst)
 			case in.op >= uint16(ir.OpV128Load) && in.op <= uint16(ir.OpF64x2ConvertLowI32x4U):
 				t.simd(in, l, inst, fc)
+			case in.op == opMemory:
+				// Any memory but a 32-bit memory 0 (multimem.go); never
+				// that one, so mem stays valid.
+				t.memory(in, l, inst, fc)
+			case in.op >= uint16(ir.OpRefEq) && in.op <= uint16(ir.OpI31GetU) || in.op >= opStructGetV && in.op <= opStructSetV:
+				t.gc(in, fp, inst)
 			case in.op == opTrace:
 				fc.trace.step(len(t.frames), int(in.imm), l)
 			default:
-				panic(t.trapAt(pc, "interp: unknown instruction "+ir.Op(in.op).String()))
+				t.more(in, l, inst, fc) // 3.0: table64, relaxed SIMD
 			}
 		}
 		continue
@@ -987,7 +1017,17 @@ func (t *thread) run(f *Function, fp int) {
 		}
 		if callee.host != nil {
 			t.pc = pc
-			t.callHost(callee, fp)
+			if exn = t.callHost(callee, fp); exn != nil {
+				// The tail call replaced this frame: the exception
+				// comes out of its caller's call.
+				if len(t.frames) == base {
+					panic(&thrown{exn})
+				}
+				fr := &t.frames[len(t.frames)-1]
+				fc, inst, pc, fp = fr.fc, fr.inst, fr.pc, fr.fp
+				t.frames = t.frames[:len(t.frames)-1]
+				goto throw
+			}
 			l = t.stack[fp:]
 			goto ret
 		}
@@ -999,8 +1039,11 @@ func (t *thread) run(f *Function, fp int) {
 		if need := fp + int(fc.frame); need > len(t.stack) {
 			t.growStack(need, fc)
 		}
-		if fc.locals > fc.params {
+		if fc.entryWork {
 			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+			if fc.usesRefs {
+				t.enterRefs(fc, fp)
+			}
 		}
 		t.fc = fc
 		code = fc.code
@@ -1015,10 +1058,37 @@ func (t *thread) run(f *Function, fp int) {
 		}
 		continue
 
+	throw:
+		// Unwind to the innermost handler that catches exn, in this run's
+		// frames; beyond them the exception leaves run as a panic (see
+		// invoke).
+		for {
+			if len(fc.handlers) > 0 {
+				if npc, ok := t.catchIn(exn, fc, inst, pc, fp); ok {
+					pc = npc
+					break
+				}
+			}
+			if len(t.frames) == base {
+				panic(&thrown{exn})
+			}
+			fr := &t.frames[len(t.frames)-1]
+			fc, inst, pc, fp = fr.fc, fr.inst, fr.pc, fr.fp
+			t.frames = t.frames[:len(t.frames)-1]
+		}
+		exn = nil
+		t.fc = fc
+		code = fc.code
+		l = t.stack[fp:]
+		mem = inst.memBytes()
+		continue
+
 	call:
 		if callee.host != nil {
 			t.pc = pc
-			t.callHost(callee, newfp)
+			if exn = t.callHost(callee, newfp); exn != nil {
+				goto throw
+			}
 			l = t.stack[fp:]
 			mem = inst.memBytes()
 			continue
@@ -1039,8 +1109,11 @@ func (t *thread) run(f *Function, fp int) {
 		if need := fp + int(fc.frame); need > len(t.stack) {
 			t.growStack(need, fc)
 		}
-		if fc.locals > fc.params {
+		if fc.entryWork {
 			clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+			if fc.usesRefs {
+				t.enterRefs(fc, fp)
+			}
 		}
 		t.fc = fc
 		code = fc.code
@@ -1049,19 +1122,22 @@ func (t *thread) run(f *Function, fp int) {
 }
 
 // indirect resolves call_indirect's callee: element i of table tab, which
-// must hold a function of canonical signature sigs[typ].
+// must hold a function whose type matches type index typ (canonical type
+// inst.typeIDs[typ] or a subtype of it).
 func (t *thread) indirect(inst *Instance, pc int, tab uint16, i uint64, typ uint64) *Function {
 	elems := inst.tables[tab].load()
 	if i >= uint64(len(elems)) {
 		panic(t.trapAt(pc, msgUndefinedElement))
 	}
-	ref := loadWord(&elems[i])
-	if ref == 0 {
+	o := loadRef(&elems[i])
+	if o == nil {
 		panic(t.trapAt(pc, fmt.Sprintf("%s %d", msgUninitializedElement, i)))
 	}
-	callee := inst.store.funcOf(ref)
-	if callee == nil || callee.sig != inst.sigs[typ] {
-		panic(t.trapAt(pc, msgIndirectMismatch))
+	callee := o.rt.fn
+	if want := inst.typeIDs[typ]; callee.tid != want || callee.store != inst.store {
+		if callee.store != inst.store || !inst.store.types.IsSubtype(callee.tid, want) {
+			panic(t.trapAt(pc, msgIndirectMismatch))
+		}
 	}
 	return callee
 }

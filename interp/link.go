@@ -2,6 +2,7 @@ package interp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -50,9 +51,12 @@ type Instance struct {
 	module  *Module
 	funcs   []*Function
 	tables  []*Table
-	mem     *Memory // memory 0, or nil
+	mem     *Memory   // memory 0, or nil: the interpreter loop's fast path
+	mems    []*Memory // all memories, by index
 	globals []*Global
-	sigs    []uint32 // canonical signature id per type index
+	tags    []*Tag
+	typeIDs []ir.TypeID // canonical type per type index
+	rtts    []*rtType   // runtime type per type index (struct and array types)
 	datas   []dataSeg
 	elems   []elemSeg
 	exports map[string]Extern
@@ -65,11 +69,11 @@ type dataSeg struct {
 }
 
 type elemSeg struct {
-	refs    []uint64
+	refs    []*Object
 	dropped atomic.Bool
 }
 
-func (s *elemSeg) get() []uint64 {
+func (s *elemSeg) get() []*Object {
 	if s.dropped.Load() {
 		return nil
 	}
@@ -115,7 +119,9 @@ func InstantiateContext(ctx context.Context, s *Store, m *Module, imports Import
 	}
 	if st := m.IR.Start; st != nil {
 		if _, err := inst.funcs[st.Func].Call(ctx); err != nil {
-			e := *err.(*ir.Error)
+			var ie *ir.Error
+			errors.As(err, &ie) // an uncaught exception too: "uncaught exception"
+			e := *ie
 			e.Kind = ir.Uninstantiable
 			return nil, &e
 		}
@@ -144,6 +150,9 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 	inst := &Instance{store: s, module: m, exports: map[string]Extern{}}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := inst.internTypes(); err != nil {
+		return nil, err
+	}
 	for i := range mod.Imports {
 		im := &mod.Imports[i]
 		var e Extern
@@ -160,69 +169,88 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 		switch im.Kind {
 		case ir.ExternFunc:
 			f := e.(*Function)
-			want := mod.Types[im.Func].FuncType
-			if !f.typ.Equal(want) {
-				return nil, unlinkable(m, im, "incompatible import type: want func %v, have %v", want, f.typ)
-			}
 			if f.store != s {
 				return nil, unlinkable(m, im, "incompatible import type: function of another store")
+			}
+			if !s.types.MatchFuncType(f.tid, inst.typeIDs[im.Func]) {
+				return nil, unlinkable(m, im, "incompatible import type: want func %v, have %v", mod.Types[im.Func].FuncType, f.typ)
 			}
 			inst.funcs = append(inst.funcs, f)
 		case ir.ExternTable:
 			t := e.(*Table)
-			have := t.Type()
-			if have.Elem != im.Table.Elem || !limitsMatch(have.Limits, im.Table.Limits) {
-				return nil, unlinkable(m, im, "incompatible import type: want table %v, have %v", im.Table, have)
+			have := t.typ
+			have.Min = uint64(t.Size())
+			want := im.Table
+			want.Elem = inst.canon(want.Elem)
+			if !inst.ownTypes(t.store, have.Elem, want.Elem) || !s.types.MatchTableType(have, want) { // address type, element type, limits
+				return nil, unlinkable(m, im, "incompatible import type: want table %v, have %v", im.Table, t.Type())
 			}
 			inst.tables = append(inst.tables, t)
 		case ir.ExternMemory:
 			mem := e.(*Memory)
 			have := mem.Type()
-			if have.Shared != im.Memory.Shared || !limitsMatch(have.Limits, im.Memory.Limits) {
+			if !ir.MatchMemoryType(have, im.Memory) { // address type, shared, limits
 				return nil, unlinkable(m, im, "incompatible import type: want memory %v, have %v", im.Memory, have)
 			}
-			inst.mem = mem
+			inst.mems = append(inst.mems, mem)
 		case ir.ExternGlobal:
 			g := e.(*Global)
-			if g.typ != im.Global {
-				return nil, unlinkable(m, im, "incompatible import type: want global %v, have %v", im.Global, g.typ)
+			want := im.Global
+			want.Type = inst.canon(want.Type)
+			if !inst.ownTypes(g.store, g.typ.Type, want.Type) || !s.types.MatchGlobalType(g.typ, want) {
+				return nil, unlinkable(m, im, "incompatible import type: want global %v, have %v", im.Global, g.Type())
 			}
 			inst.globals = append(inst.globals, g)
+		case ir.ExternTag:
+			tg := e.(*Tag)
+			if tg.store != s || !s.types.MatchTagType(tg.tid, inst.typeIDs[im.Tag]) {
+				return nil, unlinkable(m, im, "incompatible import type: want tag %v, have %v", mod.Types[im.Tag].FuncType, tg.typ)
+			}
+			inst.tags = append(inst.tags, tg)
 		}
 	}
-	for i := range mod.Types {
-		ft := mod.Types[i].FuncType
-		inst.sigs = append(inst.sigs, s.sigID(ft))
-	}
 	defined := make([]*Function, len(mod.Funcs))
+	ids := make([]ir.TypeID, len(mod.Funcs))
 	for i := range mod.Funcs {
 		fc := m.funcs[i]
 		defined[i] = &Function{typ: fc.typ, inst: inst, code: fc, name: fc.name}
+		ids[i] = inst.typeIDs[mod.Funcs[i].Type]
 	}
-	s.register(defined...)
+	s.register(defined, ids)
 	inst.funcs = append(inst.funcs, defined...)
 
+	for _, t := range mod.Tags {
+		inst.tags = append(inst.tags, s.newTag(inst.canonFunc(mod.Types[t.Type].FuncType), inst.typeIDs[t.Type]))
+	}
 	for _, g := range mod.Globals {
-		v := inst.evalConst(g.Init, g.Type.Type)
-		gl, err := NewGlobal(g.Type, v)
-		if err != nil {
-			return nil, &ir.Error{Src: m.Src, Pos: g.Pos, Kind: ir.Uninstantiable, Msg: err.Error()}
-		}
+		gt := g.Type
+		gt.Type = inst.canon(gt.Type)
+		v := inst.evalConst(g.Init, gt.Type)
+		gl := &Global{typ: gt, store: s, lo: v.Lo, hi: v.Hi, ref: v.Ref}
 		inst.globals = append(inst.globals, gl)
 	}
 	for _, t := range mod.Tables {
-		tab, err := NewTable(t.Type, NullRef(t.Type.Elem))
+		tt := t.Type
+		tt.Elem = inst.canon(tt.Elem)
+		var init *Object
+		if t.Init != nil {
+			init = inst.evalConst(t.Init, tt.Elem).Ref
+		}
+		tab, err := newTable(tt, init, s)
 		if err != nil {
 			return nil, &ir.Error{Src: m.Src, Pos: t.Pos, Kind: ir.Uninstantiable, Msg: err.Error()}
 		}
 		inst.tables = append(inst.tables, tab)
 	}
 	for _, mm := range mod.Memories {
-		mem, err := NewMemory(mm.Type)
+		mem, err := NewMemoryLimit(mm.Type, s.Memory64Limit)
 		if err != nil {
 			return nil, &ir.Error{Src: m.Src, Pos: mm.Pos, Kind: ir.Uninstantiable, Msg: err.Error()}
 		}
-		inst.mem = mem
+		inst.mems = append(inst.mems, mem)
+	}
+	if len(inst.mems) > 0 {
+		inst.mem = inst.mems[0]
 	}
 	inst.datas = make([]dataSeg, len(mod.Datas))
 	for i := range mod.Datas {
@@ -231,9 +259,9 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 	inst.elems = make([]elemSeg, len(mod.Elems))
 	for i := range mod.Elems {
 		el := &mod.Elems[i]
-		refs := make([]uint64, len(el.Init))
+		refs := make([]*Object, len(el.Init))
 		for j, expr := range el.Init {
-			refs[j] = inst.evalConst(expr, el.Type).Lo
+			refs[j] = inst.evalConst(expr, el.Type).Ref
 		}
 		inst.elems[i].refs = refs
 	}
@@ -245,9 +273,11 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 		case ir.ExternTable:
 			e = inst.tables[ex.Index]
 		case ir.ExternMemory:
-			e = inst.mem
+			e = inst.mems[ex.Index]
 		case ir.ExternGlobal:
 			e = inst.globals[ex.Index]
+		case ir.ExternTag:
+			e = inst.tags[ex.Index]
 		}
 		inst.exports[ex.Name] = e
 		inst.names = append(inst.names, ex.Name)
@@ -255,7 +285,9 @@ func (s *Store) link(m *Module, imports Imports) (*Instance, error) {
 	return inst, nil
 }
 
-// evalConst evaluates a constant expression.
+// evalConst evaluates a constant expression. A reference comes back in
+// the interpreter's form: Ref is the referent whatever its kind (never the
+// unboxed host and i31 Values of the API).
 func (inst *Instance) evalConst(expr []ir.Instr, t ir.ValType) Value {
 	var stack []Value
 	pop := func() Value {
@@ -279,19 +311,18 @@ func (inst *Instance) evalConst(expr []ir.Instr, t ir.ValType) Value {
 		case ir.OpRefNull:
 			stack = append(stack, NullRef(ir.Ref(true, in.HeapType())))
 		case ir.OpRefFunc:
-			stack = append(stack, Value{Type: ir.FuncRef, Lo: inst.funcs[in.Index].ref})
+			stack = append(stack, Value{Type: ir.FuncRef, Ref: inst.funcs[in.Index].obj})
 		case ir.OpGlobalGet:
-			stack = append(stack, inst.globals[in.Index].Get())
-		case ir.OpI32Add, ir.OpI32Sub, ir.OpI32Mul:
+			g := inst.globals[in.Index]
+			stack = append(stack, Value{Type: g.typ.Type, Lo: loadWord(&g.lo), Hi: loadWord(&g.hi), Ref: loadRef(&g.ref)})
+		case ir.OpI32Add, ir.OpI32Sub, ir.OpI32Mul, ir.OpI64Add, ir.OpI64Sub, ir.OpI64Mul:
+			// extended-const: the operands are the two values on top.
 			y, x := pop(), pop()
-			r := map[ir.Op]uint32{ir.OpI32Add: uint32(x.Lo) + uint32(y.Lo), ir.OpI32Sub: uint32(x.Lo) - uint32(y.Lo), ir.OpI32Mul: uint32(x.Lo) * uint32(y.Lo)}[in.Op]
-			stack = append(stack, Value{Type: ir.I32, Lo: uint64(r)})
-		case ir.OpI64Add, ir.OpI64Sub, ir.OpI64Mul:
-			y, x := pop(), pop()
-			r := map[ir.Op]uint64{ir.OpI64Add: x.Lo + y.Lo, ir.OpI64Sub: x.Lo - y.Lo, ir.OpI64Mul: x.Lo * y.Lo}[in.Op]
-			stack = append(stack, Value{Type: ir.I64, Lo: r})
+			stack = append(stack, constArith(in.Op, x, y))
 		default:
-			panic(fmt.Sprintf("%s is not a constant instruction", in.Op))
+			if !inst.evalGCConst(in, &stack) {
+				panic(fmt.Sprintf("%s is not a constant instruction", in.Op))
+			}
 		}
 	}
 	if len(stack) != 1 {
@@ -312,13 +343,13 @@ func (inst *Instance) initSegments() error {
 		el := &mod.Elems[i]
 		switch el.Mode {
 		case ir.SegmentActive:
-			off := uint64(uint32(inst.evalConst(el.Offset, ir.I32).Lo))
+			off := inst.segmentOffset(el.Offset, inst.tables[el.Table].is64())
 			tab := inst.tables[el.Table].load()
 			refs := inst.elems[i].refs
-			if off+uint64(len(refs)) > uint64(len(tab)) {
+			if beyond(off, uint64(len(refs)), uint64(len(tab))) {
 				return &ir.Error{Src: inst.module.Src, Pos: el.Pos, Kind: ir.Uninstantiable, Msg: msgTableOOB}
 			}
-			copyWords(tab[off:], refs)
+			copyRefs(tab[off:], refs)
 			inst.elems[i].dropped.Store(true)
 		case ir.SegmentDeclarative:
 			inst.elems[i].dropped.Store(true)
@@ -329,9 +360,13 @@ func (inst *Instance) initSegments() error {
 		if d.Mode != ir.SegmentActive {
 			continue
 		}
-		off := uint64(uint32(inst.evalConst(d.Offset, ir.I32).Lo))
-		mem := inst.memBytes()
-		if inst.mem == nil || off+uint64(len(d.Init)) > uint64(len(mem)) {
+		if int(d.Memory) >= len(inst.mems) {
+			return &ir.Error{Src: inst.module.Src, Pos: d.Pos, Kind: ir.Uninstantiable, Msg: msgMemOOB}
+		}
+		m := inst.mems[d.Memory]
+		off := inst.segmentOffset(d.Offset, m.Is64())
+		mem := m.bytes()
+		if beyond(off, uint64(len(d.Init)), uint64(len(mem))) {
 			return &ir.Error{Src: inst.module.Src, Pos: d.Pos, Kind: ir.Uninstantiable, Msg: msgMemOOB}
 		}
 		memWrite(mem, off, d.Init)

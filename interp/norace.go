@@ -21,6 +21,9 @@ func st64(m []byte, ea uint64, v uint64) { binary.LittleEndian.PutUint64(m[ea:],
 // memCopy copies n bytes within m from src to dst, overlap-safe.
 func memCopy(m []byte, dst, src, n uint64) { copy(m[dst:dst+n], m[src:src+n]) }
 
+// memCopyBetween copies n bytes from src at s to dst at d (two memories).
+func memCopyBetween(dst []byte, d uint64, src []byte, s, n uint64) { copy(dst[d:d+n], src[s:s+n]) }
+
 // memWrite copies data into m at dst.
 func memWrite(m []byte, dst uint64, data []byte) { copy(m[dst:], data) }
 

@@ -85,6 +85,14 @@ func memCopy(m []byte, dst, src, n uint64) {
 	}
 }
 
+// memCopyBetween copies n bytes from src at s to dst at d (two memories,
+// so they do not overlap).
+func memCopyBetween(dst []byte, d uint64, src []byte, s, n uint64) {
+	for i := uint64(0); i < n; i++ {
+		st8(dst, d+i, ld8(src, s+i))
+	}
+}
+
 // memWrite copies data into m at dst.
 func memWrite(m []byte, dst uint64, data []byte) {
 	for i, b := range data {

@@ -306,6 +306,13 @@ func (t *thread) simdMemory(in *instr, l []uint64, inst *Instance) {
 	if ea+size > uint64(len(mem)) {
 		panic(t.trapAt(t.pc, msgMemOOB))
 	}
+	t.simdAccess(op, in, l, mem, ea, int(in.x))
+}
+
+// simdAccess performs v128 memory access op at ea of mem, whose bounds the
+// caller has checked; lane is the lane of the _lane forms.
+func (t *thread) simdAccess(op ir.Op, in *instr, l []uint64, mem []byte, ea uint64, lane int) {
+	size := uint64(op.Info().Size)
 	var r vec
 	switch op {
 	case ir.OpV128Load:
@@ -333,7 +340,7 @@ func (t *thread) simdMemory(in *instr, l []uint64, inst *Instance) {
 		r[0] = loadN(mem, ea, size)
 	case ir.OpV128Load8Lane, ir.OpV128Load16Lane, ir.OpV128Load32Lane, ir.OpV128Load64Lane:
 		r = getVec(l, in.c)
-		r.set(int(in.x), uint(size*8), loadN(mem, ea, size))
+		r.set(lane, uint(size*8), loadN(mem, ea, size))
 	case ir.OpV128Store:
 		v := getVec(l, in.c)
 		st64(mem, ea, v[0])
@@ -341,7 +348,7 @@ func (t *thread) simdMemory(in *instr, l []uint64, inst *Instance) {
 		return
 	case ir.OpV128Store8Lane, ir.OpV128Store16Lane, ir.OpV128Store32Lane, ir.OpV128Store64Lane:
 		v := getVec(l, in.c)
-		storeN(mem, ea, size, v.lane(int(in.x), uint(size*8)))
+		storeN(mem, ea, size, v.lane(lane, uint(size*8)))
 		return
 	default:
 		panic(t.trapAt(t.pc, "interp: unknown instruction "+op.String()))

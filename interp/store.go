@@ -13,23 +13,27 @@ import (
 // "call stack exhausted".
 const DefaultMaxCallDepth = 20000
 
-// Store owns the runtime objects (functions, tables, memories, globals) that
-// instances create and share. It is safe for concurrent use.
+// Store owns the runtime objects (functions, tables, memories, globals,
+// tags) that instances create and share, and the canonical types of every
+// module instantiated in it (type equivalence and subtyping across modules
+// compare canonical TypeIDs). It is safe for concurrent use.
 type Store struct {
 	// MaxCallDepth bounds nested calls; 0 means DefaultMaxCallDepth. Set it
 	// before calls start: running calls read it unsynchronised.
 	MaxCallDepth int
+	// Memory64Limit bounds the size in bytes of the 64-bit memories that
+	// instances define (see DefaultMemory64Limit, which 0 means). Set it
+	// before instantiating.
+	Memory64Limit uint64
 
 	mu    sync.Mutex // serialises instantiation and registration
-	funcs atomic.Pointer[[]*Function]
-	sigs  map[string]uint32 // canonical signature ids, by FuncType.String
+	types *ir.TypeStore
+	rtts  map[ir.TypeID]*rtType // runtime types of struct and array types (under mu)
 }
 
 // NewStore returns an empty store.
 func NewStore() *Store {
-	s := &Store{sigs: map[string]uint32{}}
-	s.funcs.Store(new([]*Function))
-	return s
+	return &Store{types: ir.NewTypeStore(), rtts: map[ir.TypeID]*rtType{}}
 }
 
 func (s *Store) maxDepth() int {
@@ -39,58 +43,48 @@ func (s *Store) maxDepth() int {
 	return DefaultMaxCallDepth
 }
 
-// sigID returns the canonical id of a signature; call_indirect compares ids.
-// Callers hold s.mu.
-func (s *Store) sigID(ft ir.FuncType) uint32 {
-	k := ft.String()
-	id, ok := s.sigs[k]
-	if !ok {
-		id = uint32(len(s.sigs))
-		s.sigs[k] = id
+// funcTypeID interns a function type written with abstract reference types
+// only (host functions, tags) and returns its canonical id; NoType if ft
+// names a type index, which means nothing outside a module.
+func (s *Store) funcTypeID(ft ir.FuncType) ir.TypeID {
+	ids, err := s.types.Intern([]ir.TypeDef{ir.FuncTypeDef(ft)}, nil)
+	if err != nil {
+		return ir.NoType
 	}
-	return id
+	return ids[0]
 }
 
-// register gives f its funcref handle. The function list is copy-on-write so
-// that running code (call_indirect, table.get) reads it without locking.
-// Callers hold s.mu.
-func (s *Store) register(fs ...*Function) {
-	old := *s.funcs.Load()
-	next := make([]*Function, len(old), len(old)+len(fs))
-	copy(next, old)
-	for _, f := range fs {
+// register makes fs functions of s, each with its canonical type id and its
+// funcref object.
+func (s *Store) register(fs []*Function, ids []ir.TypeID) {
+	for i, f := range fs {
 		f.store = s
-		f.sig = s.sigID(f.typ)
-		next = append(next, f)
-		f.ref = uint64(len(next))
+		f.tid = ids[i]
+		f.refSig = hasRef(f.typ.Params) || hasRef(f.typ.Results)
+		f.ioSlots = max(slots(f.typ.Params), slots(f.typ.Results))
+		// The function's reference lives in the Function: registering
+		// allocates nothing more.
+		f.rtv = rtType{kind: KindFunc, id: f.tid, store: s, fn: f}
+		f.objv = Object{rt: &f.rtv}
+		f.obj = &f.objv
 	}
-	s.funcs.Store(&next)
 }
 
-// funcOf resolves a non-null funcref handle.
-func (s *Store) funcOf(ref uint64) *Function {
-	fs := *s.funcs.Load()
-	if ref == 0 || ref > uint64(len(fs)) {
-		return nil
-	}
-	return fs[ref-1]
-}
-
-// FuncRef returns the funcref value of f, which must belong to s.
+// FuncRef returns the funcref value of f.
 func (s *Store) FuncRef(f *Function) Value {
 	if f == nil {
 		return NullRef(ir.FuncRef)
 	}
-	return Value{Type: ir.FuncRef, Lo: f.ref}
+	return Value{Type: ir.FuncRef, Ref: f.obj}
 }
 
-// FuncFromRef returns the function a funcref value denotes (nil for null or
-// a foreign handle).
+// FuncFromRef returns the function a funcref value denotes (nil for null,
+// another kind of reference or a function of another store).
 func (s *Store) FuncFromRef(v Value) *Function {
-	if v.Type != ir.FuncRef {
+	if v.Ref == nil || v.Ref.rt.kind != KindFunc || v.Ref.rt.fn.store != s {
 		return nil
 	}
-	return s.funcOf(v.Lo)
+	return v.Ref.rt.fn
 }
 
 // Extern is an importable, exportable object: *Function, *Table, *Memory or
@@ -108,22 +102,30 @@ type HostFunc func(ctx context.Context, args []Value) ([]Value, error)
 
 // Function is a wasm or host function.
 type Function struct {
-	typ   ir.FuncType
+	typ   ir.FuncType // as the defining module writes it (host: abstract types only)
 	store *Store
-	ref   uint64 // funcref handle in store
-	sig   uint32 // canonical signature id in store
+	tid   ir.TypeID // canonical type in store
+	obj   *Object   // the function as a reference
 	name  string
+	rtv   rtType // obj's runtime type
+	objv  Object // *obj
+	// refSig: some parameter or result is a reference; ioSlots: the
+	// slots of the parameters or results, whichever are more.
+	refSig  bool
+	ioSlots uint32
 
 	inst *Instance // wasm functions
 	code *funcCode
 	host HostFunc
 }
 
-// NewHostFunc registers a host function with signature ft in s.
+// NewHostFunc registers a host function with signature ft in s. Reference
+// types in ft must be abstract (funcref, externref, anyref, ...): a type
+// index means nothing outside a module.
 func (s *Store) NewHostFunc(ft ir.FuncType, fn HostFunc) *Function {
 	f := &Function{typ: ft, host: fn, name: "host"}
 	s.mu.Lock()
-	s.register(f)
+	s.register([]*Function{f}, []ir.TypeID{s.funcTypeID(ft)})
 	s.mu.Unlock()
 	return f
 }
@@ -142,12 +144,23 @@ func (f *Function) Store() *Store { return f.store }
 // (threads sharing an instance) race only as wasm values may, a v128 possibly
 // torn between its halves.
 type Global struct {
-	typ    ir.GlobalType
+	typ    ir.GlobalType // reference types canonical in store
+	store  *Store        // the defining instance's store; nil for NewGlobal's
 	lo, hi uint64
+	ref    *Object // reference globals: the referent (a single word, see loadRef)
 }
 
-// NewGlobal returns a global of type gt holding v.
+// NewGlobal returns a global of type gt holding v. Reference types must be
+// abstract (anyref, funcref, ...): a type index means nothing outside a
+// module.
 func NewGlobal(gt ir.GlobalType, v Value) (*Global, error) {
+	if gt.Type.IsRef() {
+		o, err := toRef(nil, v, gt.Type)
+		if err != nil {
+			return nil, fmt.Errorf("global of type %v initialised with %v: %v", gt.Type, v.Type, err)
+		}
+		return &Global{typ: gt, ref: o}, nil
+	}
 	if v.Type != gt.Type {
 		return nil, fmt.Errorf("global of type %v initialised with %v", gt.Type, v.Type)
 	}
@@ -158,11 +171,19 @@ func NewGlobal(gt ir.GlobalType, v Value) (*Global, error) {
 // ExternKind implements Extern.
 func (g *Global) ExternKind() ir.ExternKind { return ir.ExternGlobal }
 
-// Type returns the global's type.
-func (g *Global) Type() ir.GlobalType { return g.typ }
+// Type returns the global's type. A concrete reference type comes back as
+// its abstract kind (see Value).
+func (g *Global) Type() ir.GlobalType {
+	gt := g.typ
+	gt.Type = apiRefType(g.store, gt.Type)
+	return gt
+}
 
 // Get returns the current value.
 func (g *Global) Get() Value {
+	if g.typ.Type.IsRef() {
+		return refValue(g.store, g.typ.Type, loadRef(&g.ref))
+	}
 	return Value{Type: g.typ.Type, Lo: loadWord(&g.lo), Hi: loadWord(&g.hi)}
 }
 
@@ -170,6 +191,14 @@ func (g *Global) Get() Value {
 func (g *Global) Set(v Value) error {
 	if !g.typ.Mutable {
 		return fmt.Errorf("global is immutable")
+	}
+	if g.typ.Type.IsRef() {
+		o, err := toRef(g.store, v, g.typ.Type)
+		if err != nil {
+			return err
+		}
+		storeRef(&g.ref, o)
+		return nil
 	}
 	if v.Type != g.typ.Type {
 		return fmt.Errorf("type mismatch: global is %v, value is %v", g.typ.Type, v.Type)
@@ -180,39 +209,49 @@ func (g *Global) Set(v Value) error {
 	return nil
 }
 
-// Table is a table of references (funcref handles or externref values).
+// Table is a table of references.
 //
 // Its elements are published as a slice header never modified once stored,
 // as a Memory's contents are: goroutines sharing the table (threads sharing
 // an instance, or the spectest host's table) load a consistent header, and
 // grow, serialised on mu, publishes a new one (extending the array in place
 // when its capacity allows, else copying; a set racing with such a copy may
-// be lost). Elements are words read and written whole (loadWord,
-// storeWord).
+// be lost). Elements are single pointers read and written whole (loadRef,
+// storeRef).
 type Table struct {
-	typ   ir.TableType
+	typ   ir.TableType // element type canonical in store
+	store *Store       // the defining instance's store; nil for NewTable's
 	mu    sync.Mutex
-	elems atomic.Pointer[[]uint64]
+	elems atomic.Pointer[[]*Object]
 }
 
 // load returns the current elements.
-func (t *Table) load() []uint64 { return *t.elems.Load() }
+func (t *Table) load() []*Object { return *t.elems.Load() }
 
 // MaxTableSize caps table growth regardless of declared limits.
 const MaxTableSize = 10_000_000
 
-// NewTable returns a table of type tt with every element set to init.
+// NewTable returns a table of type tt with every element set to init. The
+// element type must be abstract (funcref, externref, ...).
 func NewTable(tt ir.TableType, init Value) (*Table, error) {
+	o, err := toRef(nil, init, tt.Elem)
+	if err != nil {
+		return nil, fmt.Errorf("table of %v initialised with %v: %v", tt.Elem, init.Type, err)
+	}
+	return newTable(tt, o, nil)
+}
+
+func newTable(tt ir.TableType, init *Object, s *Store) (*Table, error) {
 	if tt.Min > MaxTableSize {
 		return nil, fmt.Errorf("table size %d too large", tt.Min)
 	}
-	elems := make([]uint64, tt.Min)
-	if init.Lo != 0 {
+	elems := make([]*Object, tt.Min)
+	if init != nil {
 		for i := range elems {
-			elems[i] = init.Lo
+			elems[i] = init
 		}
 	}
-	t := &Table{typ: tt}
+	t := &Table{typ: tt, store: s}
 	t.elems.Store(&elems)
 	return t, nil
 }
@@ -220,9 +259,11 @@ func NewTable(tt ir.TableType, init Value) (*Table, error) {
 // ExternKind implements Extern.
 func (t *Table) ExternKind() ir.ExternKind { return ir.ExternTable }
 
-// Type returns the table's type with its current size as minimum.
+// Type returns the table's type with its current size as minimum. A
+// concrete element type comes back as its abstract kind (see Value).
 func (t *Table) Type() ir.TableType {
 	tt := t.typ
+	tt.Elem = apiRefType(t.store, tt.Elem)
 	tt.Min = uint64(len(t.load()))
 	return tt
 }
@@ -236,24 +277,34 @@ func (t *Table) Get(i uint32) (Value, error) {
 	if uint64(i) >= uint64(len(elems)) {
 		return Value{}, &ir.Error{Kind: ir.Trap, Msg: msgTableOOB}
 	}
-	return Value{Type: t.typ.Elem, Lo: loadWord(&elems[i])}, nil
+	return refValue(t.store, t.typ.Elem, loadRef(&elems[i])), nil
 }
 
 // Set stores v at element i.
 func (t *Table) Set(i uint32, v Value) error {
+	o, err := toRef(t.store, v, t.typ.Elem)
+	if err != nil {
+		return err
+	}
 	elems := t.load()
 	if uint64(i) >= uint64(len(elems)) {
 		return &ir.Error{Kind: ir.Trap, Msg: msgTableOOB}
 	}
-	storeWord(&elems[i], v.Lo)
+	storeRef(&elems[i], o)
 	return nil
 }
 
 // Grow adds n elements set to init and returns the old size, or -1 if the
-// table cannot grow that much.
-func (t *Table) Grow(n uint32, init Value) int32 { return t.grow(n, init.Lo) }
+// table cannot grow that much (or init is not a value of its element type).
+func (t *Table) Grow(n uint32, init Value) int32 {
+	o, err := toRef(t.store, init, t.typ.Elem)
+	if err != nil {
+		return -1
+	}
+	return int32(t.grow(uint64(n), o))
+}
 
-func (t *Table) grow(n uint32, init uint64) int32 {
+func (t *Table) grow(n uint64, init *Object) int64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	elems := t.load()
@@ -262,13 +313,13 @@ func (t *Table) grow(n uint32, init uint64) int32 {
 	if t.typ.HasMax && t.typ.Max < max {
 		max = t.typ.Max
 	}
-	size := old + uint64(n)
-	if size > max {
+	if n > max-min64(old, max) {
 		return -1
 	}
+	size := old + n
 	if size > uint64(cap(elems)) {
-		next := make([]uint64, old, max64(size, min64(2*old, max)))
-		copyWords(next, elems)
+		next := make([]*Object, old, max64(size, min64(2*old, max)))
+		copyRefs(next, elems)
 		elems = next
 	}
 	// Elements beyond the old length are reachable through no published
@@ -278,7 +329,7 @@ func (t *Table) grow(n uint32, init uint64) int32 {
 		elems[i] = init
 	}
 	t.elems.Store(&elems)
-	return int32(old)
+	return int64(old)
 }
 
 func max64(a, b uint64) uint64 {

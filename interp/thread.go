@@ -24,6 +24,7 @@ const (
 // frames. Threads are pooled so calls allocate nothing once warm.
 type thread struct {
 	stack  []uint64
+	refs   []*Object // references, slot for slot beside stack once code using them ran (see enterRefs)
 	frames []frame
 
 	fc *funcCode // executing function, for trap positions
@@ -89,6 +90,29 @@ func (t *thread) enter(fc *funcCode, fp int) {
 		t.growStack(need, fc)
 	}
 	clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+	if fc.usesRefs {
+		t.enterRefs(fc, fp)
+	}
+}
+
+// enterRefs readies thread.refs for entering fc, which uses references,
+// at fp: refs is allocated (to the value stack's length) only once a
+// thread runs code that uses references, so that code without them never
+// pays for it, and declared reference locals start null.
+func (t *thread) enterRefs(fc *funcCode, fp int) {
+	if len(t.refs) < len(t.stack) {
+		t.growRefs()
+	}
+	if fc.refLocals {
+		clear(t.refs[fp+int(fc.params) : fp+int(fc.locals)])
+	}
+}
+
+// growRefs makes refs as long as the value stack.
+func (t *thread) growRefs() {
+	r := make([]*Object, len(t.stack))
+	copy(r, t.refs)
+	t.refs = r
 }
 
 // growStack makes the value stack at least need slots long, for entering
@@ -149,14 +173,23 @@ func (t *thread) memSlow(inst *Instance, pc int, end uint64) []byte {
 	return mem
 }
 
-// callHost calls a host function with its arguments at t.stack[fp:].
-func (t *thread) callHost(f *Function, fp int) {
+// callHost calls a host function with its arguments at t.stack[fp:]
+// (references at t.refs[fp:]). It returns the exception the host function
+// lets through, if any, for the caller to throw.
+func (t *thread) callHost(f *Function, fp int) *Object {
+	if f.refSig && len(t.refs) < len(t.stack) {
+		t.growRefs()
+	}
 	args := make([]Value, len(f.typ.Params))
 	p := fp
 	for i, ty := range f.typ.Params {
-		args[i] = Value{Type: ty, Lo: t.stack[p]}
-		if ty == ir.V128 {
-			args[i].Hi = t.stack[p+1]
+		if ty.IsRef() {
+			args[i] = refValue(f.store, ty, t.refs[p])
+		} else {
+			args[i] = Value{Type: ty, Lo: t.stack[p]}
+			if ty == ir.V128 {
+				args[i].Hi = t.stack[p+1]
+			}
 		}
 		p += ty.Slots()
 	}
@@ -166,13 +199,21 @@ func (t *thread) callHost(f *Function, fp int) {
 	}
 	res, err := f.host(withDepth(ctx, len(t.frames)+1), args)
 	if err != nil {
+		if x, ok := err.(*Exception); ok && x.obj.rt.tag.store == f.store {
+			// The host function lets an exception through (one a call
+			// back into wasm threw, or its own): it propagates in the
+			// caller, as if the host function had thrown it.
+			return x.obj
+		}
 		switch e := err.(type) {
 		case *ir.Error:
-			panic(&Trap{Kind: e.Kind, Msg: e.Msg})
+			panic(&Trap{Kind: e.Kind, Msg: e.Msg, Cause: e})
 		case *Trap:
 			panic(e)
 		}
-		panic(t.trapAt(t.pc, err.Error()))
+		tr := t.trapAt(t.pc, err.Error())
+		tr.Cause = err
+		panic(tr)
 	}
 	if len(res) != len(f.typ.Results) {
 		panic(t.trapAt(t.pc, fmt.Sprintf("host function returned %d results, want %d", len(res), len(f.typ.Results))))
@@ -182,6 +223,15 @@ func (t *thread) callHost(f *Function, fp int) {
 	}
 	p = fp
 	for i, ty := range f.typ.Results {
+		if ty.IsRef() {
+			o, err := toRef(f.store, res[i], ty)
+			if err != nil {
+				panic(t.trapAt(t.pc, fmt.Sprintf("host function result %d: %v", i, err)))
+			}
+			t.refs[p] = o
+			p++
+			continue
+		}
 		if res[i].Type != ty {
 			panic(t.trapAt(t.pc, fmt.Sprintf("host function result %d is %v, want %v", i, res[i].Type, ty)))
 		}
@@ -192,6 +242,7 @@ func (t *thread) callHost(f *Function, fp int) {
 		}
 		p += ty.Slots()
 	}
+	return nil
 }
 
 // Call invokes f with args (checked against its signature) and returns its
@@ -203,8 +254,9 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 		return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("type mismatch: %d arguments for %v", len(args), f.typ)}
 	}
 	for i, a := range args {
-		if a.Type != f.typ.Params[i] {
-			return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("type mismatch: argument %d is %v, want %v", i, a.Type, f.typ.Params[i])}
+		// (Reference arguments are checked as they are passed, in invoke.)
+		if pt := f.typ.Params[i]; a.Type != pt && !pt.IsRef() {
+			return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("type mismatch: argument %d is %v, want %v", i, a.Type, pt)}
 		}
 	}
 	if ctx == nil {
@@ -219,6 +271,12 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 		// Do not let one deep recursion pin a huge stack in the pool.
 		t.stack = make([]uint64, 1024)
 	}
+	if len(t.refs) > pooledStackSlots {
+		t.refs = nil
+	}
+	// Objects a pooled thread's refs still point to stay alive until the
+	// slots are reused or the pool drops the thread (sync.Pool does at
+	// the second garbage collection it is idle): no need to clear them.
 	threadPool.Put(t)
 	return res, err
 }
@@ -255,16 +313,35 @@ func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []V
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, errorOf(r)
+			if x, ok := r.(*thrown); ok {
+				err = newException(x.obj)
+			}
 		}
 		t.ctx = nil
 		t.frames = t.frames[:0]
 	}()
-	need := int(max(slots(f.typ.Params), slots(f.typ.Results)))
-	if need > len(t.stack) {
+	if need := int(f.ioSlots); need > len(t.stack) {
 		t.growStack(need, nil)
 	}
+	if f.refSig && len(t.refs) < len(t.stack) {
+		t.growRefs()
+	}
 	p := 0
-	for _, a := range args {
+	for i, a := range args {
+		if pt := f.typ.Params[i]; pt.IsRef() {
+			// A reference argument must be a value of the parameter's
+			// type: wasm code relies on its static types.
+			if f.inst != nil {
+				pt = f.inst.canon(pt)
+			}
+			o, err := toRef(f.store, a, pt)
+			if err != nil {
+				return nil, &ir.Error{Kind: ir.Trap, Msg: fmt.Sprintf("argument %d: %v", i, err)}
+			}
+			t.refs[p] = o
+			p++
+			continue
+		}
 		a = a.normalize()
 		t.stack[p] = a.Lo
 		if a.Type == ir.V128 {
@@ -273,13 +350,23 @@ func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []V
 		p += a.Type.Slots()
 	}
 	if f.host != nil {
-		t.callHost(f, 0)
+		if exn := t.callHost(f, 0); exn != nil {
+			return nil, newException(exn)
+		}
 	} else {
 		t.run(f, 0)
 	}
 	res = make([]Value, len(f.typ.Results))
 	p = 0
 	for i, ty := range f.typ.Results {
+		if ty.IsRef() {
+			if f.inst != nil {
+				ty = f.inst.canon(ty)
+			}
+			res[i] = refValue(f.store, ty, t.refs[p])
+			p++
+			continue
+		}
 		res[i] = Value{Type: ty, Lo: t.stack[p]}
 		if ty == ir.V128 {
 			res[i].Hi = t.stack[p+1]

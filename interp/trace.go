@@ -35,7 +35,7 @@ type funcTrace struct {
 // compare-and-branch. Each line is one Write call; lines of threads running
 // at once interleave whole. Instances of the copy behave as m's.
 func (m *Module) Trace(w io.Writer) *Module {
-	t := &Module{IR: m.IR, Src: m.Src, funcs: make([]*funcCode, len(m.funcs))}
+	t := &Module{IR: m.IR, Src: m.Src, funcs: make([]*funcCode, len(m.funcs)), layouts: m.layouts}
 	for i, fc := range m.funcs {
 		c := *fc
 		// Instruction pc moves to 2pc+1, after its opTrace at 2pc; a
@@ -59,6 +59,17 @@ func (m *Module) Trace(w io.Writer) *Module {
 				bt.targets[j].pc *= 2
 			}
 			c.brTables[k] = bt
+		}
+		// Handlers cover instruction pcs and their opTraces; pads are
+		// branch targets.
+		c.handlers = make([]handler, len(fc.handlers))
+		for k, h := range fc.handlers {
+			h.start, h.end = 2*h.start, 2*h.end
+			h.catches = append([]catch(nil), h.catches...)
+			for j := range h.catches {
+				h.catches[j].pad *= 2
+			}
+			c.handlers[k] = h
 		}
 		c.trace = &funcTrace{w: w, orig: fc.code, name: fc.name, v128s: fc.v128s}
 		t.funcs[i] = &c

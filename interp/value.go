@@ -9,16 +9,22 @@ import (
 
 // Value is one WebAssembly value: its type and its bits. Values compare
 // bit-exactly with ==, which is what a test runner wants (NaN payloads
-// included). Lo holds i32/f32 bits zero-extended, i64/f64 bits, the low
-// half of a v128, or a reference; Hi is the high half of a v128.
+// included). Lo holds i32/f32 bits zero-extended, i64/f64 bits or the low
+// half of a v128; Hi is the high half of a v128.
 //
-// References: 0 is null. A non-null funcref is an opaque handle of its
-// store (see Store.FuncRef); a non-null externref is the host value plus one
-// (see ExternRef).
+// References: Ref is the referent of a function, struct, array or
+// exception reference (compared by identity, as ref.eq does); host values
+// (ExternRef, HostRef) and i31 values (I31Ref) are carried unboxed in Lo
+// and compare by value; NullRef has neither. A reference of a concrete
+// type comes back from the interpreter typed by its abstract kind (struct,
+// array or func): a type index means nothing outside its module. A
+// reference handed to a function, global or table must be a value of its
+// type (checked at run time) and of its store.
 type Value struct {
 	Type ir.ValType
 	Lo   uint64
 	Hi   uint64
+	Ref  *Object
 }
 
 // I32 returns an i32 value.
@@ -43,12 +49,8 @@ func F64Bits(b uint64) Value { return Value{Type: ir.F64, Lo: b} }
 // endian: byte 0 is the low byte of lo).
 func V128(lo, hi uint64) Value { return Value{Type: ir.V128, Lo: lo, Hi: hi} }
 
-// NullRef returns the null reference of type t (funcref or externref).
+// NullRef returns the null reference of type t (a nullable reference type).
 func NullRef(t ir.ValType) Value { return Value{Type: t} }
-
-// ExternRef returns the non-null externref carrying host value v
-// (spec scripts' `ref.extern v`).
-func ExternRef(v uint64) Value { return Value{Type: ir.ExternRef, Lo: v + 1} }
 
 // Zero returns the default value of type t.
 func Zero(t ir.ValType) Value { return Value{Type: t} }
@@ -66,7 +68,7 @@ func (v Value) Float32() float32 { return math.Float32frombits(uint32(v.Lo)) }
 func (v Value) Float64() float64 { return math.Float64frombits(v.Lo) }
 
 // IsNull reports whether a reference value is null.
-func (v Value) IsNull() bool { return v.Lo == 0 }
+func (v Value) IsNull() bool { return v.Type.IsRef() && v.Ref == nil && v.Hi == 0 }
 
 // String formats the value as a spec script would write it.
 func (v Value) String() string {
@@ -81,14 +83,9 @@ func (v Value) String() string {
 		return fmt.Sprintf("f64:%v(0x%016x)", v.Float64(), v.Lo)
 	case ir.V128:
 		return fmt.Sprintf("v128:0x%016x%016x", v.Hi, v.Lo)
-	case ir.FuncRef, ir.ExternRef:
-		if v.Lo == 0 {
-			return v.Type.String() + ":null"
-		}
-		if v.Type == ir.ExternRef {
-			return fmt.Sprintf("externref:%d", v.Lo-1)
-		}
-		return fmt.Sprintf("funcref:#%d", v.Lo-1)
+	}
+	if v.Type.IsRef() {
+		return refString(v)
 	}
 	return fmt.Sprintf("<%v 0x%x>", v.Type, v.Lo)
 }
@@ -102,7 +99,9 @@ func (v Value) normalize() Value {
 		v.Hi = 0
 	case ir.V128:
 	default:
-		v.Hi = 0
+		if !v.Type.IsRef() {
+			v.Hi = 0
+		}
 	}
 	return v
 }

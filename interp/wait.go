@@ -106,17 +106,18 @@ func (m *Memory) notify(ea uint64, count uint32) uint32 {
 
 // Notify wakes up to count goroutines waiting on byte address addr of a
 // shared memory (as memory.atomic.notify does) and returns how many.
-func (m *Memory) Notify(addr uint32, count uint32) uint32 { return m.notify(uint64(addr), count) }
+// (Addresses are 64-bit for memory64.)
+func (m *Memory) Notify(addr uint64, count uint32) uint32 { return m.notify(addr, count) }
 
 // NumWaiters returns how many goroutines wait on byte address addr of a
 // shared memory: a diagnostic for tests and schedulers.
-func (m *Memory) NumWaiters(addr uint32) int {
+func (m *Memory) NumWaiters(addr uint64) int {
 	if !m.typ.Shared {
 		return 0
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if q := m.waiters[uint64(addr)]; q != nil {
+	if q := m.waiters[addr]; q != nil {
 		return len(q.list)
 	}
 	return 0

@@ -43,7 +43,14 @@ type Error struct {
 	Pos  Pos
 	Kind ErrorKind
 	Msg  string
+	// Cause is the error this one reports, if any: the interpreter sets
+	// it to its *interp.Trap, so that errors.As finds the trap (and
+	// errors.Is whatever error a host function trapped with).
+	Cause error
 }
+
+// Unwrap returns e.Cause, for errors.Is and errors.As.
+func (e *Error) Unwrap() error { return e.Cause }
 
 // Position resolves the error's position (zero if it has no source).
 func (e *Error) Position() Position { return e.Src.Position(e.Pos) }

@@ -19,11 +19,13 @@ func (p *pass) custom(r *reader) {
 			p.printf("\"%s\"\n", printed)
 		}
 		p.details(" - name: \"%s\"\n", printed)
-		switch name {
-		case "name":
+		switch {
+		case name == "name":
 			p.nameSection(r)
-		case "target_features":
+		case name == "target_features":
 			p.targetFeatures(r)
+		case strings.HasPrefix(name, "metadata.code."):
+			p.codeMetadata(r)
 		}
 	}
 	r.off = r.end
@@ -43,6 +45,35 @@ func (p *pass) targetFeatures(r *reader) {
 		prefix := r.u8("target feature prefix")
 		name := r.str("target feature name")
 		p.details("  - [%c] %s\n", prefix, cString(name))
+	}
+}
+
+// codeMetadata prints a code metadata section (branch hints), as wabt
+// 1.0.32 does: per function, each item's offset in the body (hex) and
+// its bytes. A malformed section ends quietly, as for the name section.
+func (p *pass) codeMetadata(r *reader) {
+	if p.mode != modeDetails || !p.printDetails {
+		return
+	}
+	defer func() {
+		if x := recover(); x != nil {
+			if _, ok := x.(*readError); !ok {
+				panic(x)
+			}
+		}
+	}()
+	n := r.count("function count")
+	for i := uint32(0); i < n; i++ {
+		f := r.index("function index")
+		p.printf("   - func[%d]%s:\n", f, p.funcName(f))
+		m := r.count("code metadata count")
+		for k := uint32(0); k < m; k++ {
+			off := r.u32("code offset")
+			size := r.count("data length")
+			data := r.bytes(int(size), "data")
+			p.printf("    - meta[%x]:\n", off)
+			memoryDump(p.w, data, 0, "     - ")
+		}
 	}
 }
 
@@ -69,7 +100,10 @@ func cString(s string) string {
 
 // nameSection reads the name section: names for the prepass, a line per
 // name for the details. A malformed subsection ends it quietly, as wabt
-// ignores errors in custom sections.
+// ignores errors in custom sections. The subsections wabt 1.0.32 does not
+// know are skipped as it skips them: labels (3), and WebAssembly 3.0's
+// fields (10) and tags (11); a tag is named after its import only, as in
+// wabt.
 func (p *pass) nameSection(r *reader) {
 	defer func() {
 		if x := recover(); x != nil {
@@ -206,6 +240,10 @@ func (d *disasm) body() {
 // line prints the bytes from start to the reader's offset, nine a line,
 // with text after the first line's; indented says whether the
 // instruction's nesting shows.
+// maxIndentLevels caps the disassembly's indentation, as wasm2wat caps its
+// own at 2,000 columns.
+const maxIndentLevels = 1000
+
 func (d *disasm) line(start int, text string, indented bool) {
 	if !d.print {
 		return
@@ -228,7 +266,10 @@ func (d *disasm) line(start int, text string, indented bool) {
 		b = append(b, "| "...)
 		if first {
 			if indented {
-				for k := 0; k < d.indent; k++ {
+				// Two spaces a level as wabt, but no deeper than wasm2wat
+				// goes (1,000 levels): wabt's disassembly of a deep nest
+				// grows with the square of its depth.
+				for k := 0; k < min(d.indent, maxIndentLevels); k++ {
 					b = append(b, "  "...)
 				}
 			}
@@ -255,8 +296,8 @@ type instr struct {
 	imm   string // immediates as wabt's disassembler prints them
 	u64   uint64 // a constant's bits or an index
 	v128  [4]uint32
-	typ   byte // ref.null's type
-	block bool // block, loop, if: nesting goes in
+	heap  ir.HeapType // ref.null's heap type
+	block bool        // block, loop, if, try_table, try: nesting goes in
 }
 
 // instr reads one instruction and prints it with its immediates as wabt's
@@ -272,10 +313,19 @@ func (d *disasm) instr() {
 		d.indent--
 		d.line(start, name, true)
 		return
-	case in.op == ir.OpElse:
+	case in.op == ir.OpElse || in.op == ir.OpCatch || in.op == ir.OpCatchAll:
+		// A new arm of the block: at the block's own level.
+		if in.imm != "" {
+			name += " " + in.imm
+		}
 		d.indent--
 		d.line(start, name, true)
 		d.indent++
+		return
+	case in.op == ir.OpDelegate:
+		// Ends a legacy try, as end does.
+		d.indent--
+		d.line(start, name+" "+in.imm, true)
 		return
 	}
 	if in.imm != "" {
@@ -334,13 +384,16 @@ func (d *disasm) decode() instr {
 	case ir.ImmFunc:
 		f := index("function index")
 		in.imm = strconv.FormatUint(uint64(f), 10)
-		if in.op != ir.OpRefFunc {
+		if in.op == ir.OpCall { // wabt names call's target only
 			in.imm += d.funcName(f)
 		}
 	case ir.ImmCallIndirect:
 		t := r.index("signature index")
 		table := r.index("table index")
 		in.imm = fmt.Sprintf("%d%s (type %d%s)", table, d.tableName(table), t, d.typeName(t))
+		if in.op == ir.OpReturnCallIndirect {
+			in.imm = fmt.Sprintf("%d %d", t, table) // wabt 1.0.32: the bare indices
+		}
 	case ir.ImmLocal:
 		l := index("local index")
 		in.imm = strconv.FormatUint(uint64(l), 10)
@@ -354,8 +407,19 @@ func (d *disasm) decode() instr {
 		in.imm = strconv.FormatUint(uint64(index("memory index")), 10)
 	case ir.ImmMemArg, ir.ImmMemArgLane:
 		align := r.u32("alignment")
-		offset := r.uleb(64, "offset")
-		in.imm = fmt.Sprintf("%d %d", align, offset)
+		if align&memArgMemory != 0 {
+			// Multi-memory: the memory index follows; wabt prints a
+			// non-zero one between the alignment and the offset.
+			mem := r.index("memory index")
+			offset := r.uleb(64, "offset")
+			in.imm = fmt.Sprintf("%d %d", align&^memArgMemory, offset)
+			if mem != 0 {
+				in.imm = fmt.Sprintf("%d %d %d", align&^memArgMemory, mem, offset)
+			}
+		} else {
+			offset := r.uleb(64, "offset")
+			in.imm = fmt.Sprintf("%d %d", align, offset)
+		}
 		if info.Imm == ir.ImmMemArgLane {
 			in.imm += " " + strconv.Itoa(int(r.u8("lane index")))
 		}
@@ -392,13 +456,108 @@ func (d *disasm) decode() instr {
 				in.imm = t
 			}
 		}
-	case ir.ImmRefType:
-		in.typ = r.valType("ref.null type")
-		in.imm = heapName(in.typ)
+	case ir.ImmHeapType:
+		// wabt prints func and extern; the others as the text format
+		// writes them (any, exn, a type index).
+		in.heap = r.heapType("ref.null type")
+		in.imm = in.heap.String()
 	default:
-		r.fail(start, "unsupported immediate of %s", info.Name)
+		d.decode3(&in, info.Imm, start)
 	}
 	return in
+}
+
+// memArgMemory is set in a memarg's alignment when a memory index follows.
+const memArgMemory = 1 << 6
+
+// decode3 reads the immediates of the shapes WebAssembly 3.0 added
+// (exceptions, typed references, GC). wabt 1.0.32 reads only the legacy
+// exceptions among them, and prints "throw 0 <name>" and "catch 0"; the
+// others are printed as the text format writes them, indices as numbers
+// (type and data indices followed by their names, as wabt writes
+// call_indirect's type): "try_table i32 (catch 0 1) (catch_all_ref 0)",
+// "ref.test (ref i31)", "struct.get 0 <s> 1", "br_on_cast 0 anyref (ref
+// i31)".
+func (d *disasm) decode3(in *instr, imm ir.Imm, start int) {
+	r := d.r
+	// A type index and a second index: "struct.get 0 <s> 1".
+	pair := func(second string) {
+		t := r.index("type index")
+		x := r.index(second)
+		in.u64 = uint64(t)
+		in.imm = fmt.Sprintf("%d%s %d", t, d.typeName(t), x)
+	}
+	switch imm {
+	case ir.ImmTag:
+		t := r.index("tag index")
+		in.u64 = uint64(t)
+		in.imm = strconv.FormatUint(uint64(t), 10)
+		if in.op == ir.OpThrow {
+			in.imm += d.tagName(t)
+		}
+	case ir.ImmType:
+		t := r.index("type index")
+		in.u64 = uint64(t)
+		in.imm = strconv.FormatUint(uint64(t), 10) + d.typeName(t)
+	case ir.ImmTry:
+		in.imm = d.blockType()
+		in.block = true
+	case ir.ImmTryTable:
+		parts := []string{}
+		if bt := d.blockType(); bt != "" {
+			parts = append(parts, bt)
+		}
+		n := r.count("catch clause count")
+		for i := uint32(0); i < n; i++ {
+			off := r.off
+			kind := r.u8("catch clause kind")
+			names := [...]string{"catch", "catch_ref", "catch_all", "catch_all_ref"}
+			if int(kind) >= len(names) {
+				r.fail(off, "malformed catch clause kind: %d", kind)
+			}
+			c := "(" + names[kind]
+			if kind < 2 {
+				c += " " + strconv.FormatUint(uint64(r.index("catch tag index")), 10)
+			}
+			c += " " + strconv.FormatUint(uint64(r.index("catch label")), 10) + ")"
+			parts = append(parts, c)
+		}
+		in.imm = strings.Join(parts, " ")
+		in.block = true
+	case ir.ImmRefType:
+		// The opcode says whether the target type is nullable.
+		nullable := in.op == ir.OpRefTestNull || in.op == ir.OpRefCastNull
+		in.imm = typeName(ir.Ref(nullable, r.heapType("reference type")))
+	case ir.ImmStructField:
+		pair("field index")
+	case ir.ImmArrayFixed:
+		pair("array size")
+	case ir.ImmArrayData:
+		t := r.index("type index")
+		seg := r.index("data segment index")
+		in.u64 = uint64(t)
+		in.imm = fmt.Sprintf("%d%s %d%s", t, d.typeName(t), seg, d.dataName(seg))
+	case ir.ImmArrayElem:
+		pair("elem segment index")
+	case ir.ImmTypePair:
+		t := r.index("type index")
+		u := r.index("type index")
+		in.u64 = uint64(t)
+		in.imm = fmt.Sprintf("%d%s %d%s", t, d.typeName(t), u, d.typeName(u))
+	case ir.ImmBrOnCast:
+		off := r.off
+		flags := r.u8("cast flags")
+		if flags > 3 {
+			r.fail(off, "malformed cast flags: %d", flags)
+		}
+		label := r.index("label index")
+		from := ir.Ref(flags&1 != 0, r.heapType("reference type"))
+		to := ir.Ref(flags&2 != 0, r.heapType("reference type"))
+		in.u64 = uint64(label)
+		in.imm = fmt.Sprintf("%d %s %s", label, typeName(from), typeName(to))
+	default:
+		r.fail(start, "unsupported immediate of %s", in.op.Info().Name)
+	}
 }
 
 func (p *pass) dataName(i uint32) string { return nameOf(p.names.datas, i) }
@@ -414,9 +573,9 @@ func (d *disasm) blockType() string {
 			r.off++
 			return ""
 		}
-		if _, ok := typeNames[b]; ok {
-			r.off++
-			return typeName(b)
+		if _, abstract := ir.AbstractHeap(b); abstract || b == refNullPrefix || b == refPrefix ||
+			b == byte(ir.I32) || b == byte(ir.I64) || b == byte(ir.F32) || b == byte(ir.F64) || b == byte(ir.V128) {
+			return typeName(r.valType("block type"))
 		}
 	}
 	i := r.sleb(33, "block type")

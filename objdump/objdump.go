@@ -109,21 +109,22 @@ type state struct {
 	names *names
 
 	// Known after the prepass.
-	numImportedFuncs, numImportedGlobals, numImportedTables, numImportedMemories int
-	funcTypes                                                                    []uint32 // type index of each function, imports first
-	typeParams                                                                   []int    // parameter count of each type
-	sectionNames                                                                 []string // by section index: the custom name or the section's
+	numImportedFuncs, numImportedGlobals, numImportedTables, numImportedMemories, numImportedTags int
+	funcTypes                                                                                     []uint32 // type index of each function, imports first
+	typeParams                                                                                    []int    // parameter count of each type
+	sectionNames                                                                                  []string // by section index: the custom name or the section's
 }
 
 // names are the names wabt's objdump shows, gathered in the prepass.
 type names struct {
-	funcs, globals, tables, types, datas map[uint32]string
-	locals                               map[uint32]map[uint32]string
+	funcs, globals, tables, types, datas, tags map[uint32]string
+	locals                                     map[uint32]map[uint32]string
 }
 
 func newNames() *names {
 	return &names{funcs: map[uint32]string{}, globals: map[uint32]string{}, tables: map[uint32]string{},
-		types: map[uint32]string{}, datas: map[uint32]string{}, locals: map[uint32]map[uint32]string{}}
+		types: map[uint32]string{}, datas: map[uint32]string{}, tags: map[uint32]string{},
+		locals: map[uint32]map[uint32]string{}}
 }
 
 // pass is one walk over the module.
@@ -318,3 +319,4 @@ func (p *pass) funcName(i uint32) string   { return nameOf(p.names.funcs, i) }
 func (p *pass) globalName(i uint32) string { return nameOf(p.names.globals, i) }
 func (p *pass) tableName(i uint32) string  { return nameOf(p.names.tables, i) }
 func (p *pass) typeName(i uint32) string   { return nameOf(p.names.types, i) }
+func (p *pass) tagName(i uint32) string    { return nameOf(p.names.tags, i) }

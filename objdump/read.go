@@ -3,6 +3,8 @@ package objdump
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/watt-wasm/watt/ir"
 )
 
 // readError is a malformed binary: a message at an offset. Readers panic
@@ -154,36 +156,66 @@ func (r *reader) str(what string) string {
 	return string(b)
 }
 
-// valType reads a value type byte (or a reference type's heap type) and
-// returns its name as wabt prints it.
-func (r *reader) valType(what string) byte {
+// valType reads a value type: a number or vector type's byte, a reference
+// type's one-byte abbreviation (funcref, anyref, …), or 0x63/0x64 and a
+// heap type (WebAssembly 3.0's (ref null? ht)).
+func (r *reader) valType(what string) ir.ValType {
 	off := r.off
 	b := r.u8(what)
-	if _, ok := typeNames[b]; !ok {
-		r.fail(off, "malformed %s: 0x%x", what, b)
-	}
-	return b
-}
-
-var typeNames = map[byte]string{
-	0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128",
-	0x70: "funcref", 0x6f: "externref",
-}
-
-func typeName(b byte) string {
-	if n, ok := typeNames[b]; ok {
-		return n
-	}
-	return fmt.Sprintf("<type 0x%x>", b)
-}
-
-// heapName is a reference type's name in ref.null: "func", "extern".
-func heapName(b byte) string {
 	switch b {
-	case 0x70:
-		return "func"
-	case 0x6f:
-		return "extern"
+	case byte(ir.I32), byte(ir.I64), byte(ir.F32), byte(ir.F64), byte(ir.V128):
+		return ir.ValType(b)
+	case refNullPrefix, refPrefix:
+		return ir.Ref(b == refNullPrefix, r.heapType(what))
 	}
-	return typeName(b)
+	if h, ok := ir.AbstractHeap(b); ok {
+		return ir.Ref(true, h)
+	}
+	r.fail(off, "malformed %s: 0x%x", what, b)
+	return 0
 }
+
+// The prefixes of a reference type with an explicit heap type.
+const (
+	refNullPrefix = 0x63
+	refPrefix     = 0x64
+)
+
+// storageType reads a struct field's or array's storage type: a value
+// type or a packed i8 or i16.
+func (r *reader) storageType(what string) ir.ValType {
+	if !r.eof() {
+		switch b := r.data[r.off]; b {
+		case byte(ir.I8), byte(ir.I16):
+			r.off++
+			return ir.ValType(b)
+		}
+	}
+	return r.valType(what)
+}
+
+// heapType reads a heap type: an abstract type's byte (a one-byte
+// negative s33) or a type index.
+func (r *reader) heapType(what string) ir.HeapType {
+	off := r.off
+	if !r.eof() {
+		if b := r.data[r.off]; b&0xc0 == 0x40 {
+			r.off++
+			h, ok := ir.AbstractHeap(b)
+			if !ok {
+				r.fail(off, "malformed heap type in %s: 0x%x", what, b)
+			}
+			return h
+		}
+	}
+	x := r.sleb(33, what)
+	if x < 0 || x > int64(ir.MaxTypeIndex) {
+		r.fail(off, "malformed heap type in %s: %d", what, x)
+	}
+	return ir.HeapIndex(uint32(x))
+}
+
+// typeName is a value type's name as wabt prints it (i32, funcref) and, for
+// the types wabt 1.0.32 does not know, as the text format writes it
+// (anyref, (ref null 3)).
+func typeName(t ir.ValType) string { return t.String() }

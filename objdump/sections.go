@@ -2,6 +2,7 @@ package objdump
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/watt-wasm/watt/ir"
@@ -40,27 +41,65 @@ func (p *pass) section(id byte, r *reader) {
 	}
 }
 
+// typeSection prints the type section. A function type is written as
+// wabt writes it, " - type[N] (params) -> results", and so are struct and
+// array types: (struct i32 (mut i64)), (array (mut i32)). What wabt 1.0.32
+// does not read is written in the same style: a recursion group is a line
+// " - rec: N types" before its types, a declared sub type says
+// "sub" or "sub final" and its supertypes (" - type[2] sub final super=1
+// () -> nil"), packed fields are i8 and i16, reference types are written
+// as in the text format. The section's count is its entries' (a group is
+// one), the type indices count every type.
 func (p *pass) typeSection(r *reader) {
 	n := r.count("type count")
 	p.count(n)
+	index := uint32(0)
 	for i := uint32(0); i < n; i++ {
-		off := r.off
-		if form := r.u8("type form"); form != 0x60 {
-			r.fail(off, "unexpected type form (got %#x)", form)
+		if !r.eof() && r.data[r.off] == 0x4e {
+			r.off++
+			k := r.count("rec group type count")
+			p.details(" - rec: %d types\n", k)
+			for j := uint32(0); j < k; j++ {
+				p.subType(r, index)
+				index++
+			}
+			continue
 		}
-		params := r.count("function param count")
-		ps := make([]string, params)
-		for k := range ps {
-			ps[k] = typeName(r.valType("function param type"))
+		p.subType(r, index)
+		index++
+	}
+}
+
+// subType reads and prints type index's definition: an optional sub or sub
+// final with its supertypes, then a function, struct or array type.
+func (p *pass) subType(r *reader, index uint32) {
+	sub := ""
+	if !r.eof() {
+		switch r.data[r.off] {
+		case 0x50, 0x4f:
+			sub = " sub"
+			if r.data[r.off] == 0x4f {
+				sub = " sub final"
+			}
+			r.off++
+			k := r.count("supertype count")
+			supers := make([]string, k)
+			for j := range supers {
+				supers[j] = strconv.FormatUint(uint64(r.index("supertype index")), 10)
+			}
+			if k > 0 {
+				sub += " super=" + strings.Join(supers, ",")
+			}
 		}
-		results := r.count("function result count")
-		rs := make([]string, results)
-		for k := range rs {
-			rs[k] = typeName(r.valType("function result type"))
-		}
-		if p.mode == modePrepass {
-			p.typeParams = append(p.typeParams, len(ps))
-		}
+	}
+	off := r.off
+	params := 0
+	var text string
+	switch form := r.u8("type form"); form {
+	case 0x60:
+		var ps, rs []string
+		ps, params = p.typeList(r, "function param")
+		rs, _ = p.typeList(r, "function result")
 		res := "nil"
 		switch len(rs) {
 		case 0:
@@ -69,7 +108,49 @@ func (p *pass) typeSection(r *reader) {
 		default:
 			res = "(" + strings.Join(rs, ", ") + ")"
 		}
-		p.details(" - type[%d] (%s) -> %s\n", i, strings.Join(ps, ", "), res)
+		text = "(" + strings.Join(ps, ", ") + ") -> " + res
+	case 0x5f:
+		k := r.count("struct field count")
+		fields := make([]string, 0, k+1)
+		fields = append(fields, "struct")
+		for j := uint32(0); j < k; j++ {
+			fields = append(fields, fieldType(r))
+		}
+		text = "(" + strings.Join(fields, " ") + ")"
+	case 0x5e:
+		text = "(array " + fieldType(r) + ")"
+	default:
+		r.fail(off, "unexpected type form (got %#x)", form)
+	}
+	if p.mode == modePrepass {
+		p.typeParams = append(p.typeParams, params)
+	}
+	p.details(" - type[%d]%s %s\n", index, sub, text)
+}
+
+// typeList reads a vector of value types, returning their names and count.
+func (p *pass) typeList(r *reader, what string) ([]string, int) {
+	n := r.count(what + " count")
+	ts := make([]string, n)
+	for k := range ts {
+		ts[k] = typeName(r.valType(what + " type"))
+	}
+	return ts, len(ts)
+}
+
+// fieldType reads a field's storage type and mutability: "i32" or
+// "(mut i32)".
+func fieldType(r *reader) string {
+	t := typeName(r.storageType("field type"))
+	off := r.off
+	switch mut := r.u8("field mutability"); mut {
+	case 0:
+		return t
+	case 1:
+		return "(mut " + t + ")"
+	default:
+		r.fail(off, "malformed mutability: %d", mut)
+		return ""
 	}
 }
 
@@ -84,9 +165,9 @@ func (r *reader) limits(memory bool) limits {
 	off := r.off
 	flags := r.u8("limits flags")
 	var l limits
-	maxFlags := byte(1)
+	maxFlags := byte(5) // a maximum, 64-bit (table64)
 	if memory {
-		maxFlags = 7
+		maxFlags = 7 // and shared
 	}
 	if flags&^maxFlags != 0 {
 		r.fail(off, "malformed limits flags: %d", flags)
@@ -148,11 +229,7 @@ func (p *pass) importSection(r *reader) {
 				p.names.tables[index] = module + "." + field
 				continue
 			}
-			max := ""
-			if l.hasMax {
-				max = fmt.Sprintf(" max=%d", l.max)
-			}
-			p.details(" - table[%d] type=%s initial=%d%s <- %s.%s\n", index, typeName(elem), l.initial, max, module, field)
+			p.details(" - table[%d] type=%s initial=%d%s <- %s.%s\n", index, typeName(elem), l.initial, tableLimits(l), module, field)
 		case 2:
 			l := r.limits(true)
 			index := memories
@@ -182,7 +259,12 @@ func (p *pass) importSection(r *reader) {
 			sig := r.index("tag signature index")
 			index := tags
 			tags++
-			p.details(" - tag[%d] sig=%d <- %s.%s\n", index, sig, module, field)
+			if p.mode == modePrepass {
+				p.numImportedTags++
+				p.names.tags[index] = module + "." + field
+				continue
+			}
+			p.details(" - tag[%d] sig=%d%s <- %s.%s\n", index, sig, p.tagName(index), module, field)
 		default:
 			r.fail(kindOff, "malformed import kind: %d", kind)
 		}
@@ -203,19 +285,43 @@ func (p *pass) functionSection(r *reader) {
 	}
 }
 
+// tableSection prints the tables; a table with an initializer (0x40 0x00,
+// WebAssembly 3.0) has it after the limits, written as a global's.
 func (p *pass) tableSection(r *reader) {
 	n := r.count("table count")
 	p.count(n)
 	for i := uint32(0); i < n; i++ {
+		withInit := false
+		if r.end-r.off >= 2 && r.data[r.off] == 0x40 {
+			off := r.off
+			r.off++
+			if b := r.u8("table initializer marker"); b != 0 {
+				r.fail(off, "malformed table initializer marker: %#x", b)
+			}
+			withInit = true
+		}
 		elem := r.valType("table elem type")
 		l := r.limits(false)
 		index := uint32(p.numImportedTables) + i
-		max := ""
-		if l.hasMax {
-			max = fmt.Sprintf(" max=%d", l.max)
+		p.details(" - table[%d] type=%s initial=%d%s%s", index, typeName(elem), l.initial, tableLimits(l), p.tableName(index))
+		if withInit {
+			p.details("%s", p.initExprText(p.initExpr(r), false))
 		}
-		p.details(" - table[%d] type=%s initial=%d%s%s\n", index, typeName(elem), l.initial, max, p.tableName(index))
+		p.details("\n")
 	}
+}
+
+// tableLimits is what a table's line says after its initial size: the
+// maximum, and i64 for a 64-bit table (as a memory's says).
+func tableLimits(l limits) string {
+	s := ""
+	if l.hasMax {
+		s = fmt.Sprintf(" max=%d", l.max)
+	}
+	if l.i64 {
+		s += " i64"
+	}
+	return s
 }
 
 func (p *pass) memorySection(r *reader) {
@@ -290,13 +396,16 @@ func (p *pass) dataCountSection(r *reader) {
 	p.details(" - data count: %d\n", n)
 }
 
+// tagSection prints the tags, numbered after the imported ones as wabt
+// numbers them.
 func (p *pass) tagSection(r *reader) {
 	n := r.count("tag count")
 	p.count(n)
 	for i := uint32(0); i < n; i++ {
 		r.u8("tag attribute")
 		sig := r.index("tag signature index")
-		p.details(" - tag[%d] sig=%d\n", i, sig)
+		index := uint32(p.numImportedTags) + i
+		p.details(" - tag[%d] sig=%d%s\n", index, sig, p.tagName(index))
 	}
 }
 
@@ -344,6 +453,13 @@ func (p *pass) initExprText(e initExpr, unsigned bool) string {
 				parts[i] += fmt.Sprintf(" %d%s", in.u64, p.globalName(uint32(in.u64)))
 			case ir.OpRefFunc:
 				parts[i] += fmt.Sprintf(" %d", in.u64)
+			default:
+				switch in.op.Info().Imm {
+				case ir.ImmType, ir.ImmArrayFixed, ir.ImmArrayData, ir.ImmArrayElem:
+					// GC's constant instructions (struct.new 0), which
+					// wabt 1.0.32 does not read.
+					parts[i] += " " + in.imm
+				}
 			}
 		}
 		return " - init (" + strings.Join(parts, ", ") + ")"
@@ -370,7 +486,7 @@ func (p *pass) initExprText(e initExpr, unsigned bool) string {
 	case ir.OpRefFunc:
 		return fmt.Sprintf(" - init ref.func:%d%s", in.u64, p.funcName(uint32(in.u64)))
 	case ir.OpRefNull:
-		return " - init ref.null " + typeName(in.typ)
+		return " - init ref.null " + typeName(ir.Ref(true, in.heap))
 	}
 	// Not a constant instruction (an invalid module): wabt 1.0.32 prints
 	// uninitialised memory; watt the instruction.
@@ -395,10 +511,9 @@ func (p *pass) elemSection(r *reader) {
 		if !passive {
 			offset = p.initExpr(r)
 		}
-		elemType := byte(0x70)
 		if passive || explicitTable {
 			if exprs {
-				elemType = r.valType("elem type")
+				r.valType("elem type")
 			} else {
 				kindOff := r.off
 				if k := r.u8("elem kind"); k != 0 {
@@ -427,12 +542,11 @@ func (p *pass) elemSection(r *reader) {
 			case len(e) == 1 && e[0].op == ir.OpRefFunc:
 				p.details("  - elem[%d] = func[%d]%s\n", index, e[0].u64, p.funcName(uint32(e[0].u64)))
 			case len(e) == 1 && e[0].op == ir.OpRefNull:
-				p.details("  - elem[%d] = ref.null %s\n", index, typeName(e[0].typ))
+				p.details("  - elem[%d] = ref.null %s\n", index, typeName(ir.Ref(true, e[0].heap)))
 			default:
 				p.details("  - elem[%d] = %s\n", index, strings.TrimPrefix(p.initExprText(e, false), " - init "))
 			}
 		}
-		_ = elemType
 	}
 }
 

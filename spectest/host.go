@@ -13,8 +13,9 @@ import (
 )
 
 // HostModule builds the `spectest` module that the official scripts import:
-// print functions, the four globals (666 / 666.6), a 10..20 funcref table, a
-// 1..2 page memory and the threads proposal's 1..2 page shared memory. The
+// print functions, the four globals (666 / 666.6), a 10..20 funcref table
+// (and its i64-indexed twin table64), a 1..2 page memory and the threads
+// proposal's 1..2 page shared memory. The
 // print functions write to out (which may be nil) as the reference
 // interpreter does, one call per line.
 func HostModule(store *interp.Store, out io.Writer) (interp.ImportMap, error) {
@@ -64,6 +65,11 @@ func HostModule(store *interp.Store, out io.Writer) (interp.ImportMap, error) {
 		return nil, err
 	}
 	fields["table"] = table
+	table64, err := interp.NewTable(ir.TableType{Elem: ir.FuncRef, Limits: ir.Limits{Min: 10, Max: 20, HasMax: true, Is64: true}}, interp.NullRef(ir.FuncRef))
+	if err != nil {
+		return nil, err
+	}
+	fields["table64"] = table64
 	mem, err := interp.NewMemory(ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 2, HasMax: true}})
 	if err != nil {
 		return nil, err

@@ -9,15 +9,48 @@ import (
 	"github.com/watt-wasm/watt/wat"
 )
 
-// argValue converts a script constant into an interpreter value.
+// argValue converts a script constant into an interpreter value: the
+// reference interpreter's host values are (ref.extern N), N as an
+// externref, and (ref.host N), the same N as an anyref.
 func argValue(v wat.Value) interp.Value {
 	switch {
 	case v.Type.IsRef() && v.Null:
 		return interp.NullRef(v.Type)
 	case v.Type == ir.ExternRef:
 		return interp.ExternRef(v.Lo)
+	case v.Type == ir.AnyRef:
+		return interp.HostRef(v.Lo)
 	}
 	return interp.Value{Type: v.Type, Lo: v.Lo, Hi: v.Hi}
+}
+
+// top is the top heap type of a reference type's hierarchy (a concrete
+// type index tells nothing here: HeapBot).
+func top(t ir.ValType) ir.HeapType {
+	if !t.Heap().IsAbstract() {
+		return ir.HeapBot
+	}
+	return ir.AbstractTop(t.Heap())
+}
+
+// dynHeap is the abstract heap type that describes non-null reference v
+// most precisely (the interpreter types results by their abstract kind).
+func dynHeap(v interp.Value) ir.HeapType {
+	switch top(v.Type) {
+	case ir.HeapAny:
+		switch v.RefKind() {
+		case interp.KindStruct:
+			return ir.HeapStruct
+		case interp.KindArray:
+			return ir.HeapArray
+		case interp.KindI31:
+			return ir.HeapI31
+		}
+		return ir.HeapAny
+	case ir.HeapBot:
+		return v.Type.Heap()
+	}
+	return top(v.Type)
 }
 
 // matchResult reports whether got satisfies the expected result.
@@ -31,18 +64,26 @@ func matchResult(got interp.Value, want *wat.Result) bool {
 		}
 		return false
 	case wat.ResultRefAny:
-		return got.Type == want.Value.Type && !got.IsNull()
+		return got.Type.IsRef() && !got.IsNull() && ir.MatchAbstractHeap(dynHeap(got), want.Value.Type.Heap())
+	case wat.ResultRefNull:
+		return got.IsNull()
 	}
 	w := want.Value
+	if w.Type.IsRef() {
+		if !got.Type.IsRef() {
+			return false
+		}
+		if w.Null {
+			t := top(w.Type)
+			return got.IsNull() && (t == ir.HeapBot || top(got.Type) == ir.HeapBot || t == top(got.Type))
+		}
+		hv, ok := got.HostValue()
+		return ok && hv == w.Lo && top(got.Type) == top(w.Type)
+	}
 	if got.Type != w.Type {
 		return false
 	}
 	switch w.Type {
-	case ir.FuncRef, ir.ExternRef:
-		if w.Null {
-			return got.IsNull()
-		}
-		return got == interp.ExternRef(w.Lo)
 	case ir.F32:
 		return matchLane(got.Lo, w.Lo, 32, want.NaN[0])
 	case ir.F64:
@@ -108,6 +149,8 @@ func formatResult(r *wat.Result) string {
 		return "(either " + strings.Join(parts, " ") + ")"
 	case wat.ResultRefAny:
 		return r.Value.Type.String() + ":non-null"
+	case wat.ResultRefNull:
+		return "ref.null"
 	}
 	if r.HasNaNPattern() {
 		if r.Value.Type == ir.V128 {

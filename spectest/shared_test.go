@@ -14,7 +14,21 @@ import (
 //
 //	go test -race ./spectest/ -run TestSharedInstance
 func TestSharedInstance(t *testing.T) {
-	res, err := RunFile(context.Background(), filepath.Join("..", "testdata", "threads", "shared_instance.wast"), Options{})
+	runShared(t, "shared_instance.wast")
+}
+
+// TestSharedReferences runs testdata/threads/shared_gc.wast: three
+// goroutines share an instance whose globals, tables, struct fields and
+// array elements hold references (GC objects, i31 values, functions,
+// exceptions), and race on them. Run it under the race detector too:
+//
+//	go test -race ./spectest/ -run TestSharedReferences
+func TestSharedReferences(t *testing.T) {
+	runShared(t, "shared_gc.wast")
+}
+
+func runShared(t *testing.T, name string) {
+	res, err := RunFile(context.Background(), filepath.Join("..", "testdata", "threads", name), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,12 @@ import "github.com/watt-wasm/watt/ir"
 // in the IR.
 type Layout struct {
 	Fields       []LayoutField
-	ExplicitType map[uint32]bool   // function index → written with (type N)
-	Labels       map[ir.Pos]string // block, loop or if (by position) → its label, without '$'
+	ExplicitType map[uint32]bool // function index → written with (type N)
+	// ExplicitTagType is ExplicitType for tags: by tag index (imports
+	// first), whether the text wrote (type N); the others are written
+	// with their signature only.
+	ExplicitTagType map[uint32]bool
+	Labels          map[ir.Pos]string // block, loop or if (by position) → its label, without '$'
 	// ByName holds the element segment items (by the position of their
 	// first instruction) whose index the text wrote as a $name: wabt
 	// writes the others' indices as they are.
@@ -21,7 +25,8 @@ type Layout struct {
 }
 
 // LayoutField is one module field: an index into the module's list of
-// that kind (Imports, Funcs, Exports, ... Types; one Start).
+// that kind (Imports, Funcs, Exports, ... Types, Tags, Rec; one Start). A
+// LayoutRec writes the recursion group m.Rec[Index] with its types.
 type LayoutField struct {
 	Kind  LayoutKind
 	Index uint32
@@ -41,15 +46,17 @@ const (
 	LayoutStart
 	LayoutElem
 	LayoutData
+	LayoutTag // a defined tag: Tags[Index]
+	LayoutRec // an explicit recursion group: Rec[Index]
 )
 
 // layoutModule writes the module's fields in the layout's order.
 func (p *printer) layoutModule(l *Layout) {
 	m := p.m
-	var counts [4]uint32
+	var counts [5]uint32
 	importIndex := make([]uint32, len(m.Imports)) // index in its kind's space
 	for i := range m.Imports {
-		if k := m.Imports[i].Kind; k <= ir.ExternGlobal {
+		if k := m.Imports[i].Kind; k <= ir.ExternTag {
 			importIndex[i] = counts[k]
 			counts[k]++
 		}
@@ -64,8 +71,24 @@ func (p *printer) layoutModule(l *Layout) {
 				p.typeEntry(i, printNewline)
 				typesWritten[i] = true
 			}
+		case LayoutRec:
+			if int(i) >= len(m.Rec) {
+				continue
+			}
+			g := m.Rec[i]
+			if uint64(g.Start)+uint64(g.Count) > uint64(len(m.Types)) {
+				p.fail(g.Pos, ir.Malformed, "recursion group out of range")
+				continue
+			}
+			p.open("rec", printSpace)
+			for k := g.Start; k < g.Start+g.Count; k++ {
+				p.newline(false)
+				p.typeEntry(k, printNone)
+				typesWritten[k] = true
+			}
+			p.close(printNewline)
 		case LayoutImport:
-			if imp := &m.Imports[i]; imp.Kind > ir.ExternGlobal {
+			if imp := &m.Imports[i]; imp.Kind > ir.ExternTag {
 				p.fail(imp.Pos, ir.Malformed, "malformed import kind")
 			} else {
 				p.importField(imp, importIndex[i])
@@ -73,7 +96,7 @@ func (p *printer) layoutModule(l *Layout) {
 		case LayoutFunc:
 			p.funcField(&m.Funcs[i], counts[ir.ExternFunc]+i)
 		case LayoutTable:
-			p.table(&m.Tables[i].Type, counts[ir.ExternTable]+i)
+			p.tableField(&m.Tables[i], counts[ir.ExternTable]+i)
 		case LayoutMemory:
 			p.memory(&m.Memories[i].Type, counts[ir.ExternMemory]+i)
 		case LayoutGlobal:
@@ -91,6 +114,9 @@ func (p *printer) layoutModule(l *Layout) {
 				p.close(printNewline)
 				p.rawIndices = false
 			}
+		case LayoutTag:
+			p.tag(m.Tags[i].Type, counts[ir.ExternTag]+i)
+			p.close(printNewline)
 		case LayoutElem:
 			p.elem(&m.Elems[i], i, int(i) >= elemsNamed)
 		case LayoutData:

@@ -152,9 +152,9 @@ func textLayout(s *ir.Source, m *ir.Module, start, end int) *wat.Layout {
 			i = c + 1
 		}
 	}
-	l := &wat.Layout{ExplicitType: map[uint32]bool{}, Labels: map[ir.Pos]string{}}
-	var n [10]uint32 // next index of each LayoutKind
-	funcIndex := uint32(0)
+	l := &wat.Layout{ExplicitType: map[uint32]bool{}, ExplicitTagType: map[uint32]bool{}, Labels: map[ir.Pos]string{}}
+	var n [12]uint32 // next index of each LayoutKind
+	funcIndex, tagIndex := uint32(0), uint32(0)
 	add := func(k wat.LayoutKind) {
 		l.Fields = append(l.Fields, wat.LayoutField{Kind: k, Index: n[k]})
 		n[k]++
@@ -164,12 +164,27 @@ func textLayout(s *ir.Source, m *ir.Module, start, end int) *wat.Layout {
 		switch kw {
 		case "type":
 			add(wat.LayoutType)
+		case "rec":
+			// The group's types take the next type indices.
+			add(wat.LayoutRec)
+			for _, c := range f.children(2) {
+				if c.isForm() && c.keyword() == "type" {
+					n[wat.LayoutType]++
+				}
+			}
 		case "import":
 			add(wat.LayoutImport)
 			for _, c := range f.children(2) {
-				if c.isForm() && c.keyword() == "func" {
+				if !c.isForm() {
+					continue
+				}
+				switch c.keyword() {
+				case "func":
 					l.ExplicitType[funcIndex] = hasTypeUse(c)
 					funcIndex++
+				case "tag":
+					l.ExplicitTagType[tagIndex] = hasTypeUse(c)
+					tagIndex++
 				}
 			}
 		case "export":
@@ -180,7 +195,7 @@ func textLayout(s *ir.Source, m *ir.Module, start, end int) *wat.Layout {
 			add(wat.LayoutElem)
 		case "data":
 			add(wat.LayoutData)
-		case "func", "table", "memory", "global":
+		case "func", "table", "memory", "global", "tag":
 			var exports int
 			imported, segment := false, false
 			for _, c := range f.children(2) {
@@ -199,14 +214,18 @@ func textLayout(s *ir.Source, m *ir.Module, start, end int) *wat.Layout {
 				}
 			}
 			kind := map[string]wat.LayoutKind{"func": wat.LayoutFunc, "table": wat.LayoutTable,
-				"memory": wat.LayoutMemory, "global": wat.LayoutGlobal}[kw]
+				"memory": wat.LayoutMemory, "global": wat.LayoutGlobal, "tag": wat.LayoutTag}[kw]
 			if imported {
 				kind = wat.LayoutImport
 			}
 			add(kind)
-			if kw == "func" {
+			switch kw {
+			case "func":
 				l.ExplicitType[funcIndex] = hasTypeUse(f)
 				funcIndex++
+			case "tag":
+				l.ExplicitTagType[tagIndex] = hasTypeUse(f)
+				tagIndex++
 			}
 			for range exports {
 				add(wat.LayoutExport)
@@ -230,7 +249,8 @@ func textLayout(s *ir.Source, m *ir.Module, start, end int) *wat.Layout {
 		n[wat.LayoutTable] != uint32(len(m.Tables)) || n[wat.LayoutMemory] != uint32(len(m.Memories)) ||
 		n[wat.LayoutGlobal] != uint32(len(m.Globals)) || n[wat.LayoutExport] != uint32(len(m.Exports)) ||
 		n[wat.LayoutStart] != start0 || n[wat.LayoutElem] != uint32(len(m.Elems)) ||
-		n[wat.LayoutData] != uint32(len(m.Datas)) || n[wat.LayoutType] > uint32(len(m.Types)) {
+		n[wat.LayoutData] != uint32(len(m.Datas)) || n[wat.LayoutType] > uint32(len(m.Types)) ||
+		n[wat.LayoutTag] != uint32(len(m.Tags)) || n[wat.LayoutRec] != uint32(len(m.Rec)) {
 		return nil
 	}
 	for i := range m.Funcs {
@@ -268,18 +288,29 @@ func hasTypeUse(f sexpForm) bool {
 	return false
 }
 
-// blockLabels records the label of every block, loop and if that has one:
-// the $id after its keyword, which instructions' positions point at.
+// blockLabels records the labels the text gave blocks, loops, ifs,
+// try_tables and legacy trys, by position. Bodies still to look at wait on
+// an explicit stack: nesting depth is the input's to choose.
 func blockLabels(s *ir.Source, body []ir.Instr, labels map[ir.Pos]string) {
-	for i := range body {
-		in := &body[i]
-		switch in.Op {
-		case ir.OpBlock, ir.OpLoop, ir.OpIf:
-			if name := idAfterKeyword(s, in.Pos); name != "" {
-				labels[in.Pos] = name
+	stack := [][]ir.Instr{body}
+	for len(stack) > 0 {
+		body := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for i := range body {
+			in := &body[i]
+			switch in.Op.Info().Imm {
+			case ir.ImmBlock, ir.ImmTryTable, ir.ImmTry:
+				if name := idAfterKeyword(s, in.Pos); name != "" {
+					labels[in.Pos] = name
+				}
+				stack = append(stack, in.Body)
+				if els := in.ElseBody(); len(els) > 0 {
+					stack = append(stack, els)
+				}
+				for _, h := range in.Handlers() {
+					stack = append(stack, h.Body)
+				}
 			}
-			blockLabels(s, in.Body, labels)
-			blockLabels(s, in.ElseBody(), labels)
 		}
 	}
 }

@@ -83,6 +83,29 @@ func TestFeatureFlagsAgreeWithWabt(t *testing.T) {
 	}
 }
 
+// TestFeatureDependencies3: with 3.0's defaults exceptions and function
+// references are on, so wabt's rules keep reference types on after
+// --disable-reference-types; turning them off too turns it off.
+func TestFeatureDependencies3(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "m.wat")
+	if err := os.WriteFile(in, []byte(`(module (func (local externref)))`), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(filepath.Dir(in), "m.wasm")
+	if code, _, stderr := runTool(Wat2Wasm, "", "--disable-reference-types", in, "-o", out); code != 0 {
+		t.Errorf("--disable-reference-types with 3.0's defaults: exit %d\n%s", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"--disable-exceptions", "--disable-function-references", "--disable-reference-types"},
+		{"--features=-exceptions,-function-references,-reference-types"},
+	} {
+		code, _, stderr := runTool(Wat2Wasm, "", append(args, in, "-o", out)...)
+		if code == 0 || !strings.Contains(stderr, "externref type requires --enable-reference-types") {
+			t.Errorf("%v: exit %d, want the reference types error\n%s", args, code, stderr)
+		}
+	}
+}
+
 // TestSpectestInterpAllFeaturesOff: with every feature disabled,
 // spectest-interp must not fall back to its defaults (a zero feature set
 // used to mean "unset").

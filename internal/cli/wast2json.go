@@ -100,7 +100,7 @@ func Wast2JSON(args []string, stdin io.Reader, stdout, stderr io.Writer) (code i
 	}
 	w := &specWriter{
 		src: src, features: features, check: !noCheck,
-		encode: binary.EncodeOptions{DebugNames: debugNames},
+		encode: encodeOptions(features, debugNames),
 		prefix: strings.TrimSuffix(output, filepath.Ext(output)),
 	}
 	if output == stdinName {

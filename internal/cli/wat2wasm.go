@@ -115,7 +115,7 @@ func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 			return 1
 		}
 	}
-	wasm, err := binary.Encode(m, binary.EncodeOptions{DebugNames: debugNames})
+	wasm, err := binary.Encode(m, encodeOptions(features, debugNames))
 	if err != nil {
 		fmt.Fprint(stderr, ir.Format(err))
 		return 1
@@ -158,4 +158,18 @@ func unsupportedOptions(opts ...option) []option {
 		}
 	}
 	return opts
+}
+
+// encodeOptions are the encoder's options for a tool's features: the
+// element segment forms depend on them (wabt 1.0.32's without function
+// references, the spec's with them), so the binary decodes back to the
+// same segment types with the same flags.
+func encodeOptions(features ir.Features, debugNames bool) binary.EncodeOptions {
+	if features == 0 {
+		// The zero value means 3.0 to the encoder; legacy names is a
+		// text-only feature it ignores, so every feature off still gets
+		// the forms without function references.
+		features = ir.Features(ir.FeatureLegacyNames)
+	}
+	return binary.EncodeOptions{DebugNames: debugNames, Features: features}
 }

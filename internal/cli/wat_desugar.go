@@ -90,6 +90,7 @@ func WatDesugar(args []string, stdin io.Reader, stdout, stderr io.Writer) (code 
 		return 1
 	}
 	opts.Layout = textLayout(src, m.Module, m.Start, m.End)
+	opts.Features = features // the text is for these: element list forms
 	err = writeOutputWith(output, stdout, func(w io.Writer) error {
 		return wat.Print(w, m.Module, opts)
 	})
