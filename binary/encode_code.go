@@ -1,6 +1,7 @@
 package binary
 
 import (
+	"bytes"
 	"math"
 	"runtime"
 	"sync"
@@ -19,8 +20,7 @@ import (
 // error are gathered per chunk and combined in function order: the bytes
 // and errors are those of the sequential loop.
 
-// encodeParallelMin is the number of instructions at the top level of all
-// bodies from which the code section is written in parallel (starting
+// encodeParallelMin is the number of instructions in all bodies from which the code section is written in parallel (starting
 // goroutines costs more than it saves below); a variable so that tests can
 // force either path.
 var encodeParallelMin atomic.Int64
@@ -48,13 +48,7 @@ func (e *moduleEncoder) writeCodeParallel() bool {
 	if workers < 2 && minInstrs > 0 || len(funcs) < 2 {
 		return false
 	}
-	top := int64(0)
-	for i := range funcs {
-		if top += int64(len(funcs[i].Body)); top >= minInstrs {
-			break
-		}
-	}
-	if top < minInstrs {
+	if encodeCountUpTo(funcs, minInstrs) < minInstrs {
 		return false
 	}
 	chunks := make([]encodeChunk, (len(funcs)+encodeChunkFuncs-1)/encodeChunkFuncs)
@@ -82,16 +76,12 @@ func (e *moduleEncoder) writeCodeParallel() bool {
 				return
 			}
 			c := &chunks[k]
-			size := encodeBodyRoom
-			for i := c.lo; i < c.hi; i++ {
-				size += 8 + 3*len(funcs[i].Body)
-			}
-			w.buf = make([]byte, 0, size) // untouched room costs no memory
+			w.buf = w.buf[:0] // reused: only the exact copy below is new memory
 			w.meta, w.usesDataCount, w.err = nil, false, nil
 			for i := c.lo; i < c.hi && w.err == nil; i++ {
 				w.writeFuncEntry(&funcs[i], uint32(imported+i))
 			}
-			c.buf, c.meta, c.usesDataCount, c.err = w.buf, w.meta, w.usesDataCount, w.err
+			c.buf, c.meta, c.usesDataCount, c.err = bytes.Clone(w.buf), w.meta, w.usesDataCount, w.err
 		}
 	}
 	for range workers - 1 {
@@ -123,14 +113,99 @@ func (e *moduleEncoder) writeCodeParallel() bool {
 		return true
 	}
 	e.codeStart = len(e.buf)
-	e.ensureRoom(1 + encodeSizeReserve + size)
 	e.buf = append(e.buf, sectionCode)
 	e.buf = appendULEB128(e.buf, uint64(size))
 	e.writeCount(len(funcs))
-	for i := range chunks {
-		e.buf = append(e.buf, chunks[i].buf...)
-	}
+	e.chunks = chunks // after the section header, once the sections before it are final (detachCode)
 	return true
+}
+
+// detachCode ends the output before the code section's function entries:
+// it and the chunks become parts, and the sections after the code section
+// go into a new buffer.
+func (e *moduleEncoder) detachCode() {
+	if len(e.chunks) == 0 || e.err != nil {
+		return
+	}
+	e.parts = append(e.parts, e.buf)
+	size := 64
+	for i := range e.chunks {
+		e.parts = append(e.parts, e.chunks[i].buf)
+	}
+	e.chunks = nil
+	for i := range e.m.Datas {
+		size += 16 + len(e.m.Datas[i].Init)
+	}
+	for i := range e.m.Customs {
+		size += 16 + len(e.m.Customs[i].Name) + len(e.m.Customs[i].Data)
+	}
+	e.buf = make([]byte, 0, size)
+}
+
+// joinParts returns the parts and buf as one slice.
+func (e *moduleEncoder) joinParts() []byte {
+	n := len(e.buf)
+	for _, p := range e.parts {
+		n += len(p)
+	}
+	out := make([]byte, 0, n)
+	for _, p := range e.parts {
+		out = append(out, p...)
+	}
+	return append(out, e.buf...)
+}
+
+// EncodeBuffers is Encode returning the module as consecutive pieces,
+// whose concatenation is what Encode returns: the function entries of a
+// code section written in parallel stay in the buffers they were written
+// into, so that a tool writing the module out copies and touches less
+// memory.
+func EncodeBuffers(m *ir.Module, opts EncodeOptions) ([][]byte, error) {
+	if m == nil {
+		return nil, ir.ErrorList{ir.Errorf(opts.Source, ir.NoPos, ir.Malformed, "binary: cannot encode a nil module")}
+	}
+	features := opts.Features
+	if features == 0 {
+		features = ir.DefaultFeatures()
+	}
+	e := moduleEncoder{m: m, opts: opts, bodyStart: -1, typedFuncRefs: features.Has(ir.FeatureFunctionReferences), keepParts: true}
+	e.encodeModule()
+	if e.err != nil {
+		return nil, ir.ErrorList{e.err}
+	}
+	return append(e.parts, e.buf), nil
+}
+
+// encodeCountUpTo counts the instructions of the bodies of funcs, nested
+// ones included (compilers put most of a function in blocks), stopping
+// once limit is reached. Nested bodies wait on a work list, not the
+// goroutine stack.
+func encodeCountUpTo(funcs []ir.Func, limit int64) int64 {
+	n := int64(0)
+	var pending [][]ir.Instr
+	for i := range funcs {
+		pending = append(pending[:0], funcs[i].Body)
+		for len(pending) > 0 {
+			body := pending[len(pending)-1]
+			pending = pending[:len(pending)-1]
+			if n += int64(len(body)); n >= limit {
+				return n
+			}
+			for j := range body {
+				in := &body[j]
+				if len(in.Body) > 0 {
+					pending = append(pending, in.Body)
+				}
+				if in.Ext != nil {
+					pending = append(pending, in.Ext.Else)
+					for _, h := range in.Ext.Handlers {
+						pending = append(pending, h.Body)
+					}
+				}
+			}
+		}
+	}
+	return n
 }
 
 // writeFuncEntry writes the code entry of function f (index idx): its size

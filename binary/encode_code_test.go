@@ -27,6 +27,12 @@ func encodeBothWays(t *testing.T, where string, m *ir.Module, opts EncodeOptions
 	if !bytes.Equal(seq, par) {
 		t.Fatalf("%s: parallel encoding differs:\n%x\n%x", where, seq, par)
 	}
+	encodeParallelMin.Store(0)
+	parts, partsErr := EncodeBuffers(m, opts)
+	encodeParallelMin.Store(old)
+	if errString(partsErr) != errString(seqErr) || !bytes.Equal(bytes.Join(parts, nil), seq) {
+		t.Fatalf("%s: EncodeBuffers differs from Encode (error %v)", where, partsErr)
+	}
 	return seq, seqErr
 }
 

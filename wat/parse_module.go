@@ -54,7 +54,7 @@ func (p *parser) parseModuleFieldsOnce(name string, parallel bool) *ir.Module {
 		kw := scanTransient(p.text())
 		p.next()
 		deferField := -1 // field's number when its body may be deferred
-		if deferring && field < len(p.mod.spans) && p.mod.spans[field].open == open {
+		if deferring && field < len(p.mod.spans) && int(p.mod.spans[field].open) == open {
 			deferField = field
 		}
 		switch kw {
@@ -230,7 +230,7 @@ func (p *parser) parseFuncField(field int) {
 		}
 		st.jobs = append(st.jobs, job)
 		m.Funcs = append(m.Funcs, fn)
-		p.resetTo(st.spans[field].end)
+		p.resetTo(int(st.spans[field].end))
 		return
 	}
 	p.resetLabels()
@@ -775,7 +775,7 @@ func (p *parser) parseDataField(open, field int) {
 	if field >= 0 {
 		st.deferData(field, len(m.Datas), p.tok.start)
 		m.Datas = append(m.Datas, d)
-		p.resetTo(st.spans[field].end)
+		p.resetTo(int(st.spans[field].end))
 		return
 	}
 	p.parseDataRest(&d)
@@ -801,8 +801,23 @@ func (p *parser) parseDataRest(d *ir.Data) {
 		p.requireFeatures("passive data segments", ir.FeatureBulkMemory)
 		d.Mode = ir.SegmentPassive
 	}
+	if p.tok.kind == scanString && p.tok.end-p.tok.start >= 16<<10 {
+		// A huge literal is decoded into one allocation no larger
+		// than its text.
+		for p.tok.kind == scanString {
+			d.Init = literalString(d.Init, p.text())
+			p.next()
+		}
+		return
+	}
+	// Decoded into scratch space first (the text of a string is up to
+	// four times its bytes, and a segment can be many strings), then
+	// copied into the arena.
+	buf := p.strBuf[:0]
 	for p.tok.kind == scanString {
-		d.Init = literalString(d.Init, p.text())
+		buf = literalString(buf, p.text())
 		p.next()
 	}
+	p.strBuf = buf
+	d.Init = p.copyBytes(buf)
 }

@@ -103,7 +103,7 @@ func (p *parser) parseModuleFieldsParallel(name string) (m *ir.Module) {
 // constructs in text order.
 func (p *parser) shouldDefer(start int, lead bool) bool {
 	st := p.mod
-	if lead || p.sc.sawAnnot || len(st.spans) == 0 || int64(st.spans[len(st.spans)-1].end-start) < parallelMinBytes.Load() {
+	if lead || p.sc.sawAnnot || len(st.spans) == 0 || int64(st.spans[len(st.spans)-1].end)-int64(start) < parallelMinBytes.Load() {
 		return false
 	}
 	st.deferring = true
@@ -236,7 +236,7 @@ func (w *parser) runJob(j *parseJob) {
 // jobEnd consumes the ')' that ends field number field, which must be
 // where the collecting pass found the field's end.
 func (w *parser) jobEnd(field int) {
-	if w.tok.kind != scanRParen || w.tok.end != w.mod.spans[field].end {
+	if w.tok.kind != scanRParen || w.tok.end != int(w.mod.spans[field].end) {
 		w.fail("deferred field ends elsewhere")
 	}
 	w.next()

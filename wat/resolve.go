@@ -2,6 +2,7 @@ package wat
 
 import (
 	"encoding/binary"
+	"math"
 
 	"github.com/watt-wasm/watt/ir"
 )
@@ -116,7 +117,7 @@ func (st *parseModuleState) trimEmpty() {
 }
 
 // parseSpan is the extent [open, end) of a module field.
-type parseSpan struct{ open, end int }
+type parseSpan struct{ open, end uint32 }
 
 // parseLabel is a block label on the label stack: its name (from idKey, ""
 // for unnamed blocks) and the stack index of the outer label it shadows
@@ -271,7 +272,9 @@ func (p *parser) resolveCollect() {
 			}
 		}
 		end := p.skipForm(open)
-		p.mod.spans = append(p.mod.spans, parseSpan{open, end})
+		if end <= math.MaxUint32 { // positions are 32-bit anyway
+			p.mod.spans = append(grown(p.mod.spans), parseSpan{uint32(open), uint32(end)})
+		}
 	}
 }
 

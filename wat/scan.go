@@ -80,26 +80,24 @@ func (s *scanner) scan() scanToken {
 	i := s.off
 	for i < len(src) {
 		c := src[i]
-		switch {
-		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
-			i++
-			// Indentation comes in long runs of spaces.
-			for i+8 <= len(src) && binary.LittleEndian.Uint64(src[i:]) == 0x2020202020202020 {
-				i += 8
-			}
-			continue
-		case c == ';':
-			if i+1 < len(src) && src[i+1] == ';' {
-				// Line comment: up to the end of the line.
-				i += 2
-				for i < len(src) && !scanIsLineEnd(src[i]) {
-					i++
+		if c <= ' ' {
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
+				i++
+				// Indentation comes in long runs of spaces.
+				if i < len(src) && src[i] == ' ' {
+					for i+8 <= len(src) && binary.LittleEndian.Uint64(src[i:]) == 0x2020202020202020 {
+						i += 8
+					}
 				}
 				continue
 			}
-			s.off = i + 1
-			return s.fail(i, "unexpected character ';'")
-		case c == '(':
+			return s.word(i) // a control character: an error
+		}
+		if scanIDChar[c] {
+			return s.word(i)
+		}
+		switch c {
+		case '(':
 			if i+1 < len(src) && src[i+1] == ';' {
 				end, ok := scanBlockComment(src, i)
 				if !ok {
@@ -117,9 +115,20 @@ func (s *scanner) scan() scanToken {
 			}
 			s.off = i + 1
 			return scanToken{scanLParen, i, i + 1}
-		case c == ')':
+		case ')':
 			s.off = i + 1
 			return scanToken{scanRParen, i, i + 1}
+		case ';':
+			if i+1 < len(src) && src[i+1] == ';' {
+				// Line comment: up to the end of the line.
+				i += 2
+				for i < len(src) && !scanIsLineEnd(src[i]) {
+					i++
+				}
+				continue
+			}
+			s.off = i + 1
+			return s.fail(i, "unexpected character ';'")
 		}
 		return s.word(i)
 	}
@@ -127,8 +136,53 @@ func (s *scanner) scan() scanToken {
 	return scanToken{scanEOF, len(src), len(src)}
 }
 
-// word scans a maximal run of idchars and strings starting at i.
+// scanWordKind is the kind of a word of idchars by its first byte: a
+// keyword starts with a lower-case letter, a number with a digit or sign,
+// an id with '$'.
+var scanWordKind = func() (t [256]scanKind) {
+	for c := range t {
+		t[c] = scanReserved
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = scanKeyword
+	}
+	for _, c := range "0123456789+-" {
+		t[c] = scanNumber
+	}
+	t['$'] = scanID
+	return
+}()
+
+// word scans a maximal run of idchars and strings starting at i. Most
+// words are idchars only: one tight loop, then the kind from the first
+// byte; strings (and errors) take wordStrings.
 func (s *scanner) word(i int) scanToken {
+	src := s.src
+	start := i
+	tbl := &scanIDChar
+	rest := src[i:]
+	n := 0
+	for n+4 <= len(rest) && tbl[rest[n]] && tbl[rest[n+1]] && tbl[rest[n+2]] && tbl[rest[n+3]] {
+		n += 4
+	}
+	for n < len(rest) && tbl[rest[n]] {
+		n++
+	}
+	i += n
+	if n == 0 || n < len(rest) && rest[n] == '"' {
+		return s.wordStrings(start)
+	}
+	s.off = i
+	kind := scanWordKind[src[start]]
+	if kind == scanID && i-start == 1 {
+		return s.fail(start, "empty identifier")
+	}
+	return scanToken{kind: kind, start: start, end: i}
+}
+
+// wordStrings scans a word at i that is, or holds, a string ("…",
+// $"…", data"a"), or is no token at all.
+func (s *scanner) wordStrings(i int) scanToken {
 	src := s.src
 	start := i
 	if src[i] == '$' && i+1 < len(src) && src[i+1] == '"' {
@@ -172,17 +226,11 @@ func (s *scanner) word(i int) scanToken {
 		}
 		return scanToken{kind: scanReserved, start: start, end: i}
 	}
-	switch c := src[start]; {
-	case c >= 'a' && c <= 'z':
-		return scanToken{kind: scanKeyword, start: start, end: i}
-	case c == '$' && i-start > 1:
-		return scanToken{kind: scanID, start: start, end: i}
-	case c == '$':
+	kind := scanWordKind[src[start]]
+	if kind == scanID && i-start == 1 {
 		return s.fail(start, "empty identifier")
-	case c >= '0' && c <= '9' || c == '+' || c == '-':
-		return scanToken{kind: scanNumber, start: start, end: i}
 	}
-	return scanToken{kind: scanReserved, start: start, end: i}
+	return scanToken{kind: kind, start: start, end: i}
 }
 
 // quotedID scans $"…" at src[i] == '$'. It reports false when the token is
