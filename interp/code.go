@@ -1,6 +1,10 @@
 package interp
 
-import "github.com/watt-wasm/watt/ir"
+import (
+	"fmt"
+
+	"github.com/watt-wasm/watt/ir"
+)
 
 // instr is one compiled instruction. Operands are frame-relative slots of the
 // value stack (the operand stack's heights are static in wasm, so every
@@ -242,4 +246,123 @@ type brTable struct {
 type brTarget struct {
 	pc, dst uint32
 	back    bool
+	off     int32 // pc as a byte offset from the instruction after the br_table (see finalize)
+}
+
+// isBranch reports whether op's imm is a branch target: a pc while
+// compiling, a byte offset once finalized.
+func isBranch(op uint16) bool {
+	switch op {
+	case opBr, opBrIf, opBrIfNot, opBrIf64, opBrIfNot64:
+		return true
+	}
+	return op >= opBrI32 && op < opBrI64I+10 || op >= opBrF32 && op < opBrF64+6
+}
+
+// branchTarget returns the pc that the finalized branch at pc jumps to.
+func branchTarget(pc int, in *instr) int { return pc + 1 + int(int64(in.imm))/int(instrSize) }
+
+// finalize readies compiled code for the loop: branch targets become byte
+// offsets from the next instruction (the loop adds them to its instruction
+// pointer), and every slot the loop accesses without bounds checks is
+// verified to lie in the frame (see frameSlots); a violation is a compiler
+// bug, reported as a compile error rather than risked at run time.
+func finalize(fc *funcCode) {
+	for pc := range fc.code {
+		in := &fc.code[pc]
+		if isBranch(in.op) {
+			in.imm = uint64(int64(int(in.imm)-pc-1) * int64(instrSize))
+		} else if in.op == opBrTable {
+			bt := &fc.brTables[in.imm]
+			for j := range bt.targets {
+				bt.targets[j].off = int32((int(bt.targets[j].pc) - pc - 1) * int(instrSize))
+			}
+		}
+	}
+	for pc := range fc.code {
+		if err := checkSlots(fc, &fc.code[pc]); err != "" {
+			panic(fmt.Sprintf("%s: pc %d: %s: %s", fc.name, pc, opName(fc.code[pc].op), err))
+		}
+	}
+}
+
+// checkSlots checks that the slots the loop accesses for in (inline, with
+// frameSlots) are below fc.frame.
+func checkSlots(fc *funcCode, in *instr) string {
+	n := uint64(fc.frame)
+	check := func(field string, s, width uint64) string {
+		if s+width > n {
+			return fmt.Sprintf("slot %s=%d (width %d) beyond the frame of %d", field, s, width, n)
+		}
+		return ""
+	}
+	a, b, c := uint64(in.a), uint64(in.b), uint64(in.c)
+	first := func(errs ...string) string {
+		for _, e := range errs {
+			if e != "" {
+				return e
+			}
+		}
+		return ""
+	}
+	op := in.op
+	switch {
+	case op == opCopy:
+		return first(check("a", a, 1), check("b", b, 1))
+	case op == opCopy2:
+		return first(check("a", a, 2), check("b", b, 2))
+	case op == opConst, op == uint16(ir.OpGlobalGet), op == uint16(ir.OpMemorySize):
+		return check("a", a, 1)
+	case op == opConstV128, op == opGlobalGet2:
+		return check("a", a, 2)
+	case op == opMove:
+		return first(check("a", a, c), check("b", b, c))
+	case op == opBrIf, op == opBrIfNot, op == opBrIf64, op == opBrIfNot64, op == uint16(ir.OpGlobalSet),
+		op >= opBrI32I && op < opBrI32I+10, op >= opBrI64I && op < opBrI64I+10:
+		return check("b", b, 1)
+	case op == opGlobalSet2:
+		return check("b", b, 2)
+	case op >= opBrI32 && op < opBrI32+10, op >= opBrI64 && op < opBrI64+10, op >= opBrF32 && op < opBrF64+6:
+		return first(check("b", b, 1), check("c", c, 1))
+	case op == opBrTable:
+		bt := &fc.brTables[in.imm]
+		for _, tg := range bt.targets {
+			if e := first(check("table dst", uint64(tg.dst), uint64(bt.n)), check("table src", uint64(bt.src), uint64(bt.n))); e != "" {
+				return e
+			}
+		}
+		return check("b", b, 1)
+	case op == opReturn:
+		return first(check("b", b, c), check("results", 0, c))
+	case op == opCall:
+		return check("b", b, 0)
+	case op == opCallIndirect:
+		return first(check("b", b, 0), check("c", c, 1))
+	case op == uint16(ir.OpSelect):
+		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1), check("imm", in.imm, 1))
+	case op == opSelect2:
+		return first(check("a", a, 2), check("b", b, 2), check("c", c, 2), check("imm", in.imm, 1))
+	case op >= opI32AddI && op < opI32CmpI+10, op >= opI64AddI && op < opI64CmpI+10:
+		return first(check("a", a, 1), check("b", b, 1))
+	case op < uint16(ir.NumOps):
+		// Numeric instructions, loads and stores run inline: a is the
+		// result, b and c the operands (the opcode table's signature).
+		info := ir.Op(op).Info()
+		if info.Special || info.Feature == ir.FeatureSIMD || op >= uint16(ir.OpMemoryInit) && op <= uint16(ir.OpTableFill) ||
+			ir.Op(op).IsAtomic() || len(info.Params) > 2 || len(info.Results) > 1 {
+			return "" // out of line, on checked slices
+		}
+		var e string
+		if len(info.Results) == 1 {
+			e = check("a", a, 1)
+		}
+		if len(info.Params) >= 1 {
+			e = first(e, check("b", b, 1))
+		}
+		if len(info.Params) == 2 {
+			e = first(e, check("c", c, 1))
+		}
+		return e
+	}
+	return "" // out of line, on checked slices
 }

@@ -177,6 +177,7 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	if need > maxStackSlots {
 		c.fc.frame = maxStackSlots + 1
 		c.fc.hugeFrame = need
+		c.emit(instr{op: uint16(ir.OpUnreachable)})
 		return c.fc, nil
 	}
 	for _, t := range ft.Params {
@@ -208,6 +209,12 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 		c.fc.frame = c.fc.locals + c.fc.results
 	}
 	c.fc.entryWork = c.fc.locals > c.fc.params || c.fc.usesRefs
+	// A sentinel no path reaches: after the last instruction (which
+	// never falls through) the loop's instruction pointer points at it,
+	// never past the code. Every frame has a slot (see frameAt).
+	c.emit(instr{op: uint16(ir.OpUnreachable)})
+	c.fc.frame = max(c.fc.frame, 1)
+	finalize(c.fc)
 	return c.fc, nil
 }
 

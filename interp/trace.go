@@ -45,7 +45,7 @@ func (m *Module) Trace(w io.Writer) *Module {
 		for pc, in := range fc.code {
 			c.code[2*pc] = instr{op: opTrace, imm: uint64(pc)}
 			if isBranch(in.op) {
-				in.imm *= 2
+				in.imm = uint64(2 * branchTarget(pc, &in)) // finalize makes it an offset again
 			}
 			c.code[2*pc+1] = in
 		}
@@ -71,19 +71,11 @@ func (m *Module) Trace(w io.Writer) *Module {
 			}
 			c.handlers[k] = h
 		}
+		finalize(&c)
 		c.trace = &funcTrace{w: w, orig: fc.code, name: fc.name, v128s: fc.v128s}
 		t.funcs[i] = &c
 	}
 	return t
-}
-
-// isBranch reports whether op's imm is a target pc.
-func isBranch(op uint16) bool {
-	switch op {
-	case opBr, opBrIf, opBrIfNot, opBrIf64, opBrIfNot64:
-		return true
-	}
-	return op >= opBrI32 && op < opBrI64I+10 || op >= opBrF32 && op < opBrF64+6
 }
 
 // step prints the instruction at pc of the original code.
@@ -101,7 +93,7 @@ func (ft *funcTrace) step(depth, pc int, l []uint64) {
 	if in.op == opConstV128 {
 		b = appendValue(append(b, ' '), ir.V128, ft.v128s[in.imm], ft.v128s[in.imm+1])
 	} else {
-		b = appendOperands(b, in, l)
+		b = appendOperands(b, pc, in, l)
 	}
 	b = append(b, '\n')
 	ft.w.Write(b)
@@ -110,7 +102,7 @@ func (ft *funcTrace) step(depth, pc int, l []uint64) {
 // appendOperands writes an instruction's operands: the values it reads for
 // the opcode table's fixed-signature instructions (and their fused forms),
 // its fields otherwise.
-func appendOperands(b []byte, in *instr, l []uint64) []byte {
+func appendOperands(b []byte, pc int, in *instr, l []uint64) []byte {
 	if in.op < uint16(ir.NumOps) {
 		info := ir.Op(in.op).Info()
 		if !info.Special {
@@ -150,7 +142,7 @@ func appendOperands(b []byte, in *instr, l []uint64) []byte {
 		return appendValue(append(b, ", "...), t, y, 0)
 	}
 	target := func(b []byte) []byte {
-		return strconv.AppendUint(append(b, " @"...), in.imm, 10)
+		return strconv.AppendInt(append(b, " @"...), int64(branchTarget(pc, in)), 10)
 	}
 	switch {
 	case in.op >= opI32AddI && in.op < opI32CmpI+10:
