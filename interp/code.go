@@ -246,7 +246,7 @@ type brTable struct {
 type brTarget struct {
 	pc, dst uint32
 	back    bool
-	off     int32 // pc as a byte offset from the instruction after the br_table (see finalize)
+	off     int32 // pc as a byte offset from the br_table (see finalize)
 }
 
 // isBranch reports whether op's imm is a branch target: a pc while
@@ -260,22 +260,21 @@ func isBranch(op uint16) bool {
 }
 
 // branchTarget returns the pc that the finalized branch at pc jumps to.
-func branchTarget(pc int, in *instr) int { return pc + 1 + int(int64(in.imm))/int(instrSize) }
+func branchTarget(pc int, in *instr) int { return pc + int(int64(in.imm))/int(instrSize) }
 
 // finalize readies compiled code for the loop: branch targets become byte
-// offsets from the next instruction (the loop adds them to its instruction
-// pointer), and every slot the loop accesses without bounds checks is
+// offsets from the branch (the loop adds them to its instruction pointer), and every slot the loop accesses without bounds checks is
 // verified to lie in the frame (see frameSlots); a violation is a compiler
 // bug, reported as a compile error rather than risked at run time.
 func finalize(fc *funcCode) {
 	for pc := range fc.code {
 		in := &fc.code[pc]
 		if isBranch(in.op) {
-			in.imm = uint64(int64(int(in.imm)-pc-1) * int64(instrSize))
+			in.imm = uint64(int64(int(in.imm)-pc) * int64(instrSize))
 		} else if in.op == opBrTable {
 			bt := &fc.brTables[in.imm]
 			for j := range bt.targets {
-				bt.targets[j].off = int32((int(bt.targets[j].pc) - pc - 1) * int(instrSize))
+				bt.targets[j].off = int32((int(bt.targets[j].pc) - pc) * int(instrSize))
 			}
 		}
 	}

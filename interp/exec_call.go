@@ -83,16 +83,24 @@ func (t *thread) callSlow(callee *Function, b uint32, base int) {
 	t.enter(callee.code, newfp)
 }
 
+// callFrom runs the call instruction at ip of fn, to callee (see callSlow).
+func (t *thread) callFrom(fn *Function, ip unsafe.Pointer, callee *Function, base int) {
+	in := t.leave(fn, ip)
+	t.callSlow(callee, in.b, base)
+}
+
 // callIndirect is call_indirect beyond the loop's common case: it traps
 // or calls a function whose type is a subtype of the expected one.
-func (t *thread) callIndirect(in *instr, base int) {
+func (t *thread) callIndirect(fn *Function, ip unsafe.Pointer, base int) {
+	in := t.leave(fn, ip)
 	l := t.stack[t.fp:]
 	callee := t.indirect(t.fn.inst, t.pc, in.x, uint64(uint32(l[in.c])), in.imm)
 	t.callSlow(callee, in.b, base)
 }
 
 // callRef runs call_ref.
-func (t *thread) callRef(in *instr, base int) {
+func (t *thread) callRef(fn *Function, ip unsafe.Pointer, base int) {
+	in := t.leave(fn, ip)
 	t.callSlow(t.funcRef(t.pc, t.fp, in.c), in.b, base)
 }
 
@@ -100,7 +108,8 @@ func (t *thread) callRef(in *instr, base int) {
 // the arguments replace the executing frame's, and the callee runs in
 // place, so tail recursion needs no frames. It reports whether run
 // returns (a host callee returned from run's own frame).
-func (t *thread) returnCall(in *instr, base int) bool {
+func (t *thread) returnCall(fn *Function, ip unsafe.Pointer, base int) bool {
+	in := t.leave(fn, ip)
 	l := t.stack[t.fp:]
 	var callee *Function
 	switch in.op {
@@ -153,7 +162,8 @@ func (t *thread) returnCall(in *instr, base int) bool {
 
 // returnRefs returns results that include references; it reports whether
 // run returns.
-func (t *thread) returnRefs(in *instr, base int) bool {
+func (t *thread) returnRefs(fn *Function, ip unsafe.Pointer, base int) bool {
+	in := t.leave(fn, ip)
 	fp := t.fp
 	l := t.stack[fp:]
 	copy(l[:in.c], l[in.b:in.b+in.c])
@@ -166,7 +176,8 @@ func (t *thread) returnRefs(in *instr, base int) bool {
 }
 
 // throwOp runs throw and throw_ref.
-func (t *thread) throwOp(in *instr, base int) {
+func (t *thread) throwOp(fn *Function, ip unsafe.Pointer, base int) {
+	in := t.leave(fn, ip)
 	var exn *Object
 	if in.op == opThrow {
 		exn = t.throwArgs(t.fn.inst, in.imm, t.fp, in.b)
@@ -196,7 +207,8 @@ func (t *thread) throw(exn *Object, base int) {
 }
 
 // brTableRefs runs a br_table whose branch values include references.
-func (t *thread) brTableRefs(in *instr) {
+func (t *thread) brTableRefs(fn *Function, ip unsafe.Pointer) {
+	in := t.leave(fn, ip)
 	fp := t.fp
 	bt := &t.fn.code.brTables[in.imm]
 	tg := &bt.targets[min(uint64(uint32(t.stack[fp+int(in.b)])), uint64(len(bt.targets)-1))]
@@ -204,8 +216,8 @@ func (t *thread) brTableRefs(in *instr) {
 		copy(t.stack[fp+int(tg.dst):fp+int(tg.dst+bt.n)], t.stack[fp+int(bt.src):fp+int(bt.src+bt.n)])
 		copy(t.refs[fp+int(tg.dst):fp+int(tg.dst+bt.n)], t.refs[fp+int(bt.src):fp+int(bt.src+bt.n)])
 	}
-	t.pc += int(tg.off / int32(instrSize))
-	if tg.off < 0 {
+	t.pc += int(tg.off/int32(instrSize)) - 1
+	if tg.off <= 0 {
 		if t.ticks--; t.ticks < 0 {
 			t.checkpoint(t.pc)
 		}
@@ -213,28 +225,30 @@ func (t *thread) brTableRefs(in *instr) {
 }
 
 // memoryGrow runs memory.grow on memory 0 (32-bit).
-func (t *thread) memoryGrow(in *instr) {
+func (t *thread) memoryGrow(fn *Function, ip unsafe.Pointer) {
+	in := t.leave(fn, ip)
 	l := t.stack[t.fp:]
 	l[in.a] = uint64(uint32(t.fn.inst.mem.Grow(uint32(l[in.b]))))
 }
 
 // memFault handles a failed bounds check against the loop's copy of
-// memory 0 (ip is after the access, end the end of the accessed bytes): a
+// memory 0 (ip is the access, end the end of the accessed bytes): a
 // shared memory may have grown meanwhile, so look again; if it has, the
 // access runs again with the memory as it is now.
 func (t *thread) memFault(fn *Function, ip unsafe.Pointer, end uint64) {
 	t.fn = fn
 	pc := pcOf(fn.code, ip)
 	if end > uint64(len(t.fn.inst.memBytes())) {
-		panic(t.trapAt(pc, msgMemOOB))
+		panic(t.trapAt(pc+1, msgMemOOB))
 	}
-	t.pc = pc - 1
+	t.pc = pc
 }
 
 // rare runs the instructions the loop hands over: bulk memory and table
 // instructions, atomics, SIMD, other memories, references and GC,
 // tracing. (One call site keeps the loop's code small.)
-func (t *thread) rare(in *instr) {
+func (t *thread) rare(fn *Function, ip unsafe.Pointer) {
+	in := t.leave(fn, ip)
 	fp, inst, fc := t.fp, t.fn.inst, t.fn.code
 	l := t.stack[fp:]
 	switch {

@@ -3,6 +3,7 @@ package interp
 import (
 	"math"
 	"math/bits"
+	"unsafe"
 
 	"github.com/watt-wasm/watt/ir"
 )
@@ -229,7 +230,8 @@ func b2u(b bool) uint64 {
 
 // numeric runs the numeric instructions the loop does not inline (see
 // run): their code exceeds what the compiler inlines into the loop.
-func (t *thread) numeric(in *instr) {
+func (t *thread) numeric(fn *Function, ip unsafe.Pointer) {
+	in := t.leave(fn, ip)
 	l := t.stack[t.fp:]
 	switch in.op {
 	case uint16(ir.OpI32Popcnt):
