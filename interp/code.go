@@ -26,8 +26,7 @@ type instr struct {
 }
 
 const (
-	flagBack = 1 // branch jumps backwards: count it for fuel/cancellation
-	flagNeg  = 2 // float compare-and-branch: branch when the compare is false
+	flagNeg = 2 // float compare-and-branch: branch when the compare is false
 )
 
 // Interpreter-only pseudo-ops, numbered after the opcode table.
@@ -188,6 +187,69 @@ const (
 	opStructNewDef  // refs: a ← new struct types[imm], default fields
 	opArrayNew      // refs: a ← new array types[imm] of b+1 elements b
 
+	// Superinstructions: pairs of instructions the compiler fuses when the
+	// first one's result feeds the second (see fuse.go).
+
+	// Loads and stores whose address is a sum of two slots: the table's
+	// loads and stores in their order (14 loads, 9 stores).
+	opLoadAdd // + load: a ← load[uint32(b + c) + imm]
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	opStoreAdd // + store: store[uint32(b + a) + imm] ← c
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+
+	// An i32 addition into a, then a compare-and-branch on a (ten
+	// entries each, in the table's order of compares): loop counters.
+	// The addend is imm's low half, the branch target its high half.
+	opAddIBr // + cmp: a ← b + imm.lo; if a cmp c: pc ← imm.hi
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	opAddIBrI // + cmp: a ← b + imm.lo; if a cmp int32(c): pc ← imm.hi
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	opAddBr // + cmp: a ← b + slot imm.lo; if a cmp c: pc ← imm.hi
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+	_
+
 	numOps
 )
 
@@ -249,18 +311,40 @@ type brTarget struct {
 	off     int32 // pc as a byte offset from the br_table (see finalize)
 }
 
-// isBranch reports whether op's imm is a branch target: a pc while
-// compiling, a byte offset once finalized.
+// isBranch reports whether op has a branch target: in imm, or in imm's
+// high half (targetHigh); a pc while compiling, a byte offset from the
+// branch once finalized.
 func isBranch(op uint16) bool {
 	switch op {
 	case opBr, opBrIf, opBrIfNot, opBrIf64, opBrIfNot64:
 		return true
 	}
-	return op >= opBrI32 && op < opBrI64I+10 || op >= opBrF32 && op < opBrF64+6
+	return op >= opBrI32 && op < opBrI64I+10 || op >= opBrF32 && op < opBrF64+6 || targetHigh(op)
+}
+
+// targetHigh reports whether op keeps its branch target in imm's high half.
+func targetHigh(op uint16) bool { return op >= opAddIBr && op < opAddBr+10 }
+
+// target returns a branch's target field: a pc, or once finalized a byte
+// offset.
+func target(in *instr) int64 {
+	if targetHigh(in.op) {
+		return int64(int32(in.imm >> 32))
+	}
+	return int64(in.imm)
+}
+
+// setTarget sets a branch's target field.
+func setTarget(in *instr, v int64) {
+	if targetHigh(in.op) {
+		in.imm = in.imm&0xffffffff | uint64(uint32(int32(v)))<<32
+		return
+	}
+	in.imm = uint64(v)
 }
 
 // branchTarget returns the pc that the finalized branch at pc jumps to.
-func branchTarget(pc int, in *instr) int { return pc + int(int64(in.imm))/int(instrSize) }
+func branchTarget(pc int, in *instr) int { return pc + int(target(in))/int(instrSize) }
 
 // finalize readies compiled code for the loop: branch targets become byte
 // offsets from the branch (the loop adds them to its instruction pointer), and every slot the loop accesses without bounds checks is
@@ -270,7 +354,7 @@ func finalize(fc *funcCode) {
 	for pc := range fc.code {
 		in := &fc.code[pc]
 		if isBranch(in.op) {
-			in.imm = uint64(int64(int(in.imm)-pc) * int64(instrSize))
+			setTarget(in, (target(in)-int64(pc))*int64(instrSize))
 		} else if in.op == opBrTable {
 			bt := &fc.brTables[in.imm]
 			for j := range bt.targets {
@@ -341,6 +425,12 @@ func checkSlots(fc *funcCode, in *instr) string {
 		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1), check("imm", in.imm, 1))
 	case op == opSelect2:
 		return first(check("a", a, 2), check("b", b, 2), check("c", c, 2), check("imm", in.imm, 1))
+	case op >= opLoadAdd && op < opStoreAdd+9, op >= opAddIBr && op < opAddIBr+10:
+		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1))
+	case op >= opAddIBrI && op < opAddIBrI+10:
+		return first(check("a", a, 1), check("b", b, 1))
+	case op >= opAddBr && op < opAddBr+10:
+		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1), check("imm", uint64(uint32(in.imm)), 1))
 	case op >= opI32AddI && op < opI32CmpI+10, op >= opI64AddI && op < opI64CmpI+10:
 		return first(check("a", a, 1), check("b", b, 1))
 	case op < uint16(ir.NumOps):

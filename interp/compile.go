@@ -147,6 +147,7 @@ type compiler struct {
 	locals  []localRun // by first local index
 	top     uint32     // next free slot
 	lastRet int        // pc of the last instruction whose result slot may be retargeted, or -1
+	joinPC  int        // the last pc that became a branch target (see here)
 	pos     ir.Pos
 	exn     *exnCompiler // exception handlers of the function, once it has a try
 }
@@ -161,7 +162,7 @@ func slots(ts []ir.ValType) uint32 {
 
 func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	ft := env.m.Types[f.Type].FuncType
-	c := &compiler{env: env, lastRet: -1, pos: f.Pos}
+	c := &compiler{env: env, lastRet: -1, joinPC: -1, pos: f.Pos}
 	c.fc = &funcCode{typ: ft, funcIndex: index, name: fmt.Sprintf("func[%d]", index)}
 	c.fc.results = slots(ft.Results)
 	// A valid function may declare up to 2^32-1 locals. When they alone do
@@ -268,6 +269,17 @@ func (c *compiler) emit(in instr) int {
 
 func (c *compiler) pc() int { return len(c.fc.code) }
 
+// here marks the current pc as a branch target (or a handler's bound):
+// nothing emitted from now on may be fused with the instruction before.
+func (c *compiler) here() {
+	c.lastRet = -1
+	c.joinPC = c.pc()
+}
+
+// canFuse reports whether the last instruction emitted may be fused with
+// the next one: no branch targets the pc between them.
+func (c *compiler) canFuse() bool { return c.pc() > 0 && c.joinPC != c.pc() }
+
 func (c *compiler) push(t ir.ValType) uint32 {
 	if t.IsRef() {
 		c.fc.usesRefs = true
@@ -358,16 +370,16 @@ func (c *compiler) src(o *operand) uint32 {
 
 // placeLabel resolves the forward branches to f at the current pc.
 func (c *compiler) placeLabel(f *ctrl) {
-	pc := uint64(c.pc())
+	pc := c.pc()
 	for _, fx := range f.fixups {
 		if fx.table >= 0 {
 			c.fc.brTables[fx.table].targets[fx.entry].pc = uint32(pc)
 		} else {
-			c.fc.code[fx.pc].imm = pc
+			setTarget(&c.fc.code[fx.pc], int64(pc))
 		}
 	}
 	f.fixups = nil
-	c.lastRet = -1
+	c.here()
 }
 
 func (c *compiler) blockType(bt ir.BlockType) (params, results []ir.ValType) {
@@ -442,7 +454,7 @@ func (c *compiler) open(in *ir.Instr) {
 		c.work = append(c.work, pending{instrs: in.Body, f: f})
 	case ir.OpLoop:
 		f := c.enterBlock(in.Op, in.Block)
-		c.lastRet = -1
+		c.here()
 		c.work = append(c.work, pending{instrs: in.Body, f: f})
 	case ir.OpIf:
 		cond := c.pop()
@@ -451,7 +463,7 @@ func (c *compiler) open(in *ir.Instr) {
 		// Jump to the else arm (or the end) when the condition is false.
 		var brPC int
 		if fused {
-			brPC = c.emit(c.cmpBranch(cmp, true))
+			brPC = c.emitBranch(c.cmpBranch(cmp, true))
 		} else {
 			brPC = c.emit(instr{op: opBrIfNot, b: c.src(&cond)})
 		}
@@ -486,8 +498,8 @@ func (c *compiler) close(w *pending, reachable bool) {
 		c.flush()
 		c.jump(f, instr{op: opBr})
 	}
-	c.fc.code[w.els.brPC].imm = uint64(c.pc())
-	c.lastRet = -1
+	setTarget(&c.fc.code[w.els.brPC], int64(c.pc()))
+	c.here()
 	// The else arm starts from the block's parameters; what lies below them
 	// the then arm could not touch.
 	c.truncate(f.depth)
@@ -531,13 +543,11 @@ func (c *compiler) moveTo(f *ctrl) {
 // jump emits a branch op to f (with op and operands given), recording the
 // fixup or the loop target.
 func (c *compiler) jump(f *ctrl, in instr) {
+	pc := c.emitBranch(in)
 	if f.op == ir.OpLoop {
-		in.imm = uint64(f.startPC)
-		in.x |= flagBack
-		c.emit(in)
+		setTarget(&c.fc.code[pc], int64(f.startPC))
 		return
 	}
-	pc := c.emit(in)
 	f.fixups = append(f.fixups, fixup{pc: pc, table: -1})
 }
 
@@ -711,13 +721,13 @@ func (c *compiler) brIf(in *ir.Instr) {
 		// Branch around the moves when the condition is false.
 		var skip int
 		if fused {
-			skip = c.emit(c.cmpBranch(cmp, true))
+			skip = c.emitBranch(c.cmpBranch(cmp, true))
 		} else {
 			skip = c.emit(instr{op: opBrIfNot, b: c.src(&cond)})
 		}
 		c.branch(f)
-		c.fc.code[skip].imm = uint64(c.pc())
-		c.lastRet = -1
+		setTarget(&c.fc.code[skip], int64(c.pc()))
+		c.here()
 		return
 	}
 	if fused {
@@ -919,6 +929,9 @@ func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
 	case ir.ImmNone, ir.ImmFence:
 	default:
 		panic(fmt.Sprintf("unsupported immediate of %s", info.Name))
+	}
+	if isLoad(out.op) || isStore(out.op) {
+		c.fuseAddress(&out, &args[0])
 	}
 	switch len(info.Results) {
 	case 0:

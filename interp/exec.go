@@ -321,7 +321,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI32Load):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+4 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+4)
 					continue reload
@@ -330,7 +330,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Load):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+8 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+8)
 					continue reload
@@ -339,7 +339,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpF32Load):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+4 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+4)
 					continue reload
@@ -348,7 +348,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpF64Load):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+8 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+8)
 					continue reload
@@ -357,7 +357,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI32Load8S):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+1 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+1)
 					continue reload
@@ -366,7 +366,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI32Load8U):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+1 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+1)
 					continue reload
@@ -375,7 +375,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI32Load16S):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+2 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+2)
 					continue reload
@@ -384,7 +384,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI32Load16U):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+2 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+2)
 					continue reload
@@ -393,7 +393,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Load8S):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+1 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+1)
 					continue reload
@@ -402,7 +402,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Load8U):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+1 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+1)
 					continue reload
@@ -411,7 +411,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Load16S):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+2 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+2)
 					continue reload
@@ -420,7 +420,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Load16U):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+2 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+2)
 					continue reload
@@ -429,7 +429,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Load32S):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+4 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+4)
 					continue reload
@@ -438,7 +438,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Load32U):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.c) + in.imm
 				if ea+4 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+4)
 					continue reload
@@ -447,7 +447,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI32Store):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.a) + in.imm
 				if ea+4 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+4)
 					continue reload
@@ -456,7 +456,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Store):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.a) + in.imm
 				if ea+8 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+8)
 					continue reload
@@ -465,7 +465,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpF32Store):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.a) + in.imm
 				if ea+4 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+4)
 					continue reload
@@ -474,7 +474,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpF64Store):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.a) + in.imm
 				if ea+8 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+8)
 					continue reload
@@ -483,7 +483,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI32Store8):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.a) + in.imm
 				if ea+1 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+1)
 					continue reload
@@ -492,7 +492,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI32Store16):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.a) + in.imm
 				if ea+2 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+2)
 					continue reload
@@ -501,7 +501,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Store8):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.a) + in.imm
 				if ea+1 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+1)
 					continue reload
@@ -510,7 +510,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Store16):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.a) + in.imm
 				if ea+2 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+2)
 					continue reload
@@ -519,7 +519,7 @@ reload:
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case uint16(ir.OpI64Store32):
-				ea := uint64(uint32(l.get(in.b))) + in.imm
+				ea := uint64(uint32(l.get(in.b))+in.a) + in.imm
 				if ea+4 > uint64(len(mem)) {
 					t.memFault(fn, ip, ea+4)
 					continue reload
@@ -1399,6 +1399,573 @@ reload:
 				continue
 			case uint16(ir.OpI64Extend32S):
 				l.set(in.a, uint64(int64(int32(l.get(in.b)))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 0: // I32Load
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+4 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+4)
+					continue reload
+				}
+				l.set(in.a, uint64(ld32(mem, ea)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 1: // I64Load
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+8 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+8)
+					continue reload
+				}
+				l.set(in.a, ld64(mem, ea))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 2: // F32Load
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+4 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+4)
+					continue reload
+				}
+				l.set(in.a, uint64(ld32(mem, ea)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 3: // F64Load
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+8 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+8)
+					continue reload
+				}
+				l.set(in.a, ld64(mem, ea))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 4: // I32Load8S
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+1 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+1)
+					continue reload
+				}
+				l.set(in.a, uint64(uint32(int32(int8(ld8(mem, ea))))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 5: // I32Load8U
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+1 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+1)
+					continue reload
+				}
+				l.set(in.a, uint64(ld8(mem, ea)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 6: // I32Load16S
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+2 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+2)
+					continue reload
+				}
+				l.set(in.a, uint64(uint32(int32(int16(ld16(mem, ea))))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 7: // I32Load16U
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+2 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+2)
+					continue reload
+				}
+				l.set(in.a, uint64(ld16(mem, ea)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 8: // I64Load8S
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+1 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+1)
+					continue reload
+				}
+				l.set(in.a, uint64(int64(int8(ld8(mem, ea)))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 9: // I64Load8U
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+1 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+1)
+					continue reload
+				}
+				l.set(in.a, uint64(ld8(mem, ea)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 10: // I64Load16S
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+2 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+2)
+					continue reload
+				}
+				l.set(in.a, uint64(int64(int16(ld16(mem, ea)))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 11: // I64Load16U
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+2 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+2)
+					continue reload
+				}
+				l.set(in.a, uint64(ld16(mem, ea)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 12: // I64Load32S
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+4 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+4)
+					continue reload
+				}
+				l.set(in.a, uint64(int64(int32(ld32(mem, ea)))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opLoadAdd + 13: // I64Load32U
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.c))) + in.imm
+				if ea+4 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+4)
+					continue reload
+				}
+				l.set(in.a, uint64(ld32(mem, ea)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opStoreAdd + 0: // I32Store
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.a))) + in.imm
+				if ea+4 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+4)
+					continue reload
+				}
+				st32(mem, ea, uint32(l.get(in.c)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opStoreAdd + 1: // I64Store
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.a))) + in.imm
+				if ea+8 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+8)
+					continue reload
+				}
+				st64(mem, ea, l.get(in.c))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opStoreAdd + 2: // F32Store
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.a))) + in.imm
+				if ea+4 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+4)
+					continue reload
+				}
+				st32(mem, ea, uint32(l.get(in.c)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opStoreAdd + 3: // F64Store
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.a))) + in.imm
+				if ea+8 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+8)
+					continue reload
+				}
+				st64(mem, ea, l.get(in.c))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opStoreAdd + 4: // I32Store8
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.a))) + in.imm
+				if ea+1 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+1)
+					continue reload
+				}
+				st8(mem, ea, byte(l.get(in.c)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opStoreAdd + 5: // I32Store16
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.a))) + in.imm
+				if ea+2 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+2)
+					continue reload
+				}
+				st16(mem, ea, uint16(l.get(in.c)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opStoreAdd + 6: // I64Store8
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.a))) + in.imm
+				if ea+1 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+1)
+					continue reload
+				}
+				st8(mem, ea, byte(l.get(in.c)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opStoreAdd + 7: // I64Store16
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.a))) + in.imm
+				if ea+2 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+2)
+					continue reload
+				}
+				st16(mem, ea, uint16(l.get(in.c)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opStoreAdd + 8: // I64Store32
+				ea := uint64(uint32(l.get(in.b))+uint32(l.get(in.a))) + in.imm
+				if ea+4 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+4)
+					continue reload
+				}
+				st32(mem, ea, uint32(l.get(in.c)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBr + 0:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) == uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBr + 1:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) != uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBr + 2:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if int32(v) < int32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBr + 3:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) < uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBr + 4:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if int32(v) > int32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBr + 5:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) > uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBr + 6:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if int32(v) <= int32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBr + 7:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) <= uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBr + 8:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if int32(v) >= int32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBr + 9:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) >= uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBrI + 0:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) == uint32(in.c) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBrI + 1:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) != uint32(in.c) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBrI + 2:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if int32(v) < int32(in.c) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBrI + 3:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) < uint32(in.c) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBrI + 4:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if int32(v) > int32(in.c) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBrI + 5:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) > uint32(in.c) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBrI + 6:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if int32(v) <= int32(in.c) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBrI + 7:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) <= uint32(in.c) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBrI + 8:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if int32(v) >= int32(in.c) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddIBrI + 9:
+				v := uint32(l.get(in.b)) + uint32(in.imm)
+				l.set(in.a, uint64(v))
+				if uint32(v) >= uint32(in.c) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddBr + 0:
+				v := uint32(l.get(in.b)) + uint32(l.get(uint32(in.imm)))
+				l.set(in.a, uint64(v))
+				if uint32(v) == uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddBr + 1:
+				v := uint32(l.get(in.b)) + uint32(l.get(uint32(in.imm)))
+				l.set(in.a, uint64(v))
+				if uint32(v) != uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddBr + 2:
+				v := uint32(l.get(in.b)) + uint32(l.get(uint32(in.imm)))
+				l.set(in.a, uint64(v))
+				if int32(v) < int32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddBr + 3:
+				v := uint32(l.get(in.b)) + uint32(l.get(uint32(in.imm)))
+				l.set(in.a, uint64(v))
+				if uint32(v) < uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddBr + 4:
+				v := uint32(l.get(in.b)) + uint32(l.get(uint32(in.imm)))
+				l.set(in.a, uint64(v))
+				if int32(v) > int32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddBr + 5:
+				v := uint32(l.get(in.b)) + uint32(l.get(uint32(in.imm)))
+				l.set(in.a, uint64(v))
+				if uint32(v) > uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddBr + 6:
+				v := uint32(l.get(in.b)) + uint32(l.get(uint32(in.imm)))
+				l.set(in.a, uint64(v))
+				if int32(v) <= int32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddBr + 7:
+				v := uint32(l.get(in.b)) + uint32(l.get(uint32(in.imm)))
+				l.set(in.a, uint64(v))
+				if uint32(v) <= uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddBr + 8:
+				v := uint32(l.get(in.b)) + uint32(l.get(uint32(in.imm)))
+				l.set(in.a, uint64(v))
+				if int32(v) >= int32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opAddBr + 9:
+				v := uint32(l.get(in.b)) + uint32(l.get(uint32(in.imm)))
+				l.set(in.a, uint64(v))
+				if uint32(v) >= uint32(l.get(in.c)) {
+					ip = unsafe.Add(ip, int32(in.imm>>32))
+					if int32(in.imm>>32) > 0 {
+						continue
+					}
+					goto back
+				}
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			// Numeric instructions whose code is too large to inline here.

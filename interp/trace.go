@@ -45,7 +45,7 @@ func (m *Module) Trace(w io.Writer) *Module {
 		for pc, in := range fc.code {
 			c.code[2*pc] = instr{op: opTrace, imm: uint64(pc)}
 			if isBranch(in.op) {
-				in.imm = uint64(2 * branchTarget(pc, &in)) // finalize makes it an offset again
+				setTarget(&in, int64(2*branchTarget(pc, &in))) // finalize makes it an offset again
 			}
 			c.code[2*pc+1] = in
 		}

@@ -1,0 +1,131 @@
+package interp
+
+import "github.com/watt-wasm/watt/ir"
+
+// Superinstructions. Each instruction the loop runs costs its dispatch
+// (about seven machine instructions: the op load, the jump table, the
+// instruction pointer's step and the jump back) besides its work, so the
+// compiler fuses the pairs that the workloads in bench/interp run most
+// (BENCHMARKS.md, "What to optimise"), where the first instruction's
+// result feeds the second:
+//
+//   - an i32 addition computing a load's or store's address: the access
+//     adds itself (every load and store adds an i32 immediate, zero
+//     unless fused; opLoadAdd and opStoreAdd add a slot);
+//   - an i32 addition into a value that a compare-and-branch then tests,
+//     as loop counters do (opAddIBr, opAddIBrI, opAddBr).
+//
+// Fusing removes the first instruction from the code, so it is allowed
+// only when nothing branches to the second one (compiler.canFuse) and, for
+// a temporary the second consumes, when the first instruction computed it
+// (compiler.producer): the compiler's operand stack guarantees that no
+// other instruction reads a temporary.
+
+// producer returns the last instruction emitted when it computed operand
+// o, a temporary that only the instruction being compiled reads, and
+// nothing branches between them; nil otherwise.
+func (c *compiler) producer(o *operand) *instr {
+	if o.kind != kindSlot || !c.canFuse() || c.lastRet != c.pc()-1 {
+		return nil
+	}
+	if last := &c.fc.code[c.pc()-1]; last.a == o.pos {
+		return last
+	}
+	return nil
+}
+
+// dropLast removes the last instruction emitted, which is being fused
+// into the next.
+func (c *compiler) dropLast() {
+	n := c.pc() - 1
+	c.fc.code = c.fc.code[:n]
+	c.fc.pos = c.fc.pos[:n]
+	c.lastRet = -1
+}
+
+// isLoad and isStore report whether op is one of the table's plain loads
+// and stores (of memory 0 with 32-bit addresses once compiled, the loop's
+// inline ones).
+func isLoad(op uint16) bool  { return op >= uint16(ir.OpI32Load) && op <= uint16(ir.OpI64Load32U) }
+func isStore(op uint16) bool { return op >= uint16(ir.OpI32Store) && op <= uint16(ir.OpI64Store32) }
+
+// fuseAddress folds the i32 addition that computed a load's or store's
+// address (operand addr) into the access out, before it is emitted.
+func (c *compiler) fuseAddress(out *instr, addr *operand) {
+	p := c.producer(addr)
+	if p == nil {
+		return
+	}
+	switch {
+	case p.op == opI32AddI && isLoad(out.op):
+		out.b, out.c = p.b, uint32(p.imm)
+	case p.op == opI32AddI:
+		out.b, out.a = p.b, uint32(p.imm)
+	case p.op == uint16(ir.OpI32Add) && isLoad(out.op):
+		out.op = opLoadAdd + out.op - uint16(ir.OpI32Load)
+		out.b, out.c = p.b, p.c
+	case p.op == uint16(ir.OpI32Add):
+		out.op = opStoreAdd + out.op - uint16(ir.OpI32Store)
+		out.b, out.a = p.b, p.c
+	default:
+		return
+	}
+	c.dropLast()
+}
+
+// swapCmp maps a comparison index to the comparison with its operands
+// swapped (lt↔gt, le↔ge).
+var swapCmp = [10]uint16{0, 1, 4, 5, 2, 3, 8, 9, 6, 7}
+
+// emitBranch emits branch in (its target set later by the caller) and
+// returns its pc. An i32 compare-and-branch testing the result of the
+// instruction just before, an i32 addition, becomes one instruction.
+func (c *compiler) emitBranch(in instr) int {
+	reg := in.op >= opBrI32 && in.op < opBrI32+10
+	imm := in.op >= opBrI32I && in.op < opBrI32I+10
+	if (reg || imm) && c.canFuse() {
+		p := &c.fc.code[c.pc()-1]
+		if (p.op == opI32AddI || p.op == uint16(ir.OpI32Add)) && (in.b == p.a || reg && in.c == p.a) {
+			k := in.op - opBrI32
+			if imm {
+				k = in.op - opBrI32I
+			}
+			if in.b != p.a {
+				in.b, in.c, k = in.c, in.b, swapCmp[k]
+			}
+			f := instr{a: p.a, b: p.b, c: in.c}
+			switch {
+			case p.op == opI32AddI && reg:
+				f.op, f.imm = opAddIBr+k, uint64(uint32(p.imm))
+			case p.op == opI32AddI:
+				f.op, f.imm = opAddIBrI+k, uint64(uint32(p.imm))
+			case reg:
+				f.op, f.imm = opAddBr+k, uint64(p.c)
+			}
+			if f.op != 0 {
+				setTarget(&f, target(&in))
+				c.dropLast()
+				return c.emit(f)
+			}
+		}
+	}
+	return c.emit(in)
+}
+
+func init() {
+	loads := []string{"i32.load", "i64.load", "f32.load", "f64.load", "i32.load8_s", "i32.load8_u", "i32.load16_s",
+		"i32.load16_u", "i64.load8_s", "i64.load8_u", "i64.load16_s", "i64.load16_u", "i64.load32_s", "i64.load32_u"}
+	for i, n := range loads {
+		pseudoNames[opLoadAdd+uint16(i)] = n + "_add"
+	}
+	stores := []string{"i32.store", "i64.store", "f32.store", "f64.store", "i32.store8", "i32.store16", "i64.store8",
+		"i64.store16", "i64.store32"}
+	for i, n := range stores {
+		pseudoNames[opStoreAdd+uint16(i)] = n + "_add"
+	}
+	for i, n := range cmpNames {
+		pseudoNames[opAddIBr+uint16(i)] = "add_imm.br_" + n
+		pseudoNames[opAddIBrI+uint16(i)] = "add_imm.br_" + n + "_imm"
+		pseudoNames[opAddBr+uint16(i)] = "add.br_" + n
+	}
+}

@@ -1,0 +1,181 @@
+package interp_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/watt-wasm/watt/interp"
+	"github.com/watt-wasm/watt/ir"
+)
+
+// Superinstructions (fuse.go) against the instructions they fuse: each
+// function comes twice, once as the compiler fuses it and once with the
+// first instruction in a block of its own, whose end (a branch target)
+// keeps the two apart. Both must give the same results and the same traps
+// on inputs at the edges: addresses that wrap around 2^32, accesses that
+// straddle the end of memory, compares at the signed and unsigned limits.
+
+// fusePair returns a module with "fused" and "plain" exports of body,
+// where %s in body is the first instruction of the pair, unfused in plain.
+func fusePair(params, results, body string, first string) string {
+	fused := fmt.Sprintf(body, first)
+	plain := fmt.Sprintf(body, "(block (result i32) "+first+")")
+	return fmt.Sprintf(`(module (memory 1)
+		(func (export "fused") %s %s %s)
+		(func (export "plain") %s %s %s))`, params, results, fused, params, results, plain)
+}
+
+// sameResults calls both exports with args and compares results or trap
+// messages.
+func sameResults(t *testing.T, inst *interp.Instance, args ...interp.Value) {
+	t.Helper()
+	ctx := context.Background()
+	r1, e1 := inst.Call(ctx, "fused", args...)
+	r2, e2 := inst.Call(ctx, "plain", args...)
+	msg := func(err error) string {
+		var e *ir.Error
+		if errors.As(err, &e) {
+			m, _, _ := strings.Cut(e.Msg, " (in ")
+			return m
+		}
+		if err != nil {
+			return err.Error()
+		}
+		return ""
+	}
+	if msg(e1) != msg(e2) || fmt.Sprint(r1) != fmt.Sprint(r2) {
+		t.Errorf("%v: fused %v %q, plain %v %q", args, r1, msg(e1), r2, msg(e2))
+	}
+}
+
+var edgeAddrs = []uint32{0, 1, 7, 65520, 65528, 65532, 65535, 65536, 0x7fffffff, 0xfffffff0, 0xfffffffc, 0xffffffff}
+
+func TestFusedLoads(t *testing.T) {
+	type access struct{ op, typ string }
+	loads := []access{{"i32.load", "i32"}, {"i64.load", "i64"}, {"f32.load", "f32"}, {"f64.load", "f64"},
+		{"i32.load8_s", "i32"}, {"i32.load8_u", "i32"}, {"i32.load16_s", "i32"}, {"i32.load16_u", "i32"},
+		{"i64.load8_s", "i64"}, {"i64.load8_u", "i64"}, {"i64.load16_s", "i64"}, {"i64.load16_u", "i64"},
+		{"i64.load32_s", "i64"}, {"i64.load32_u", "i64"}}
+	for _, ld := range loads {
+		for _, offset := range []int{0, 3, 65532} {
+			for _, add := range []string{"(i32.add (local.get 0) (i32.const %d))", "(i32.add (local.get 0) (local.get 1))"} {
+				for _, k := range []int32{0, 4, -4, 65535} {
+					first := add
+					if strings.Contains(add, "%d") {
+						first = fmt.Sprintf(add, k)
+					}
+					// Fill memory with a pattern so loads see distinct bytes.
+					src := fusePair("(param i32 i32)", "(result "+ld.typ+")",
+						fmt.Sprintf(`(%s offset=%d %%s)`, ld.op, offset), first)
+					src = strings.Replace(src, "(memory 1)", `(memory 1) (data (i32.const 65520) "\01\82\03\84\05\86\07\88\09\8a\0b\8c\0d\8e\0f\90")`, 1)
+					inst := instantiate(t, src)
+					for _, a := range edgeAddrs {
+						for _, b := range []uint32{0, 4, 0xfffffffc, uint32(k)} {
+							sameResults(t, inst, i32(int32(a)), i32(int32(b)))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestFusedStores(t *testing.T) {
+	type access struct {
+		op, typ string
+		val     interp.Value
+	}
+	stores := []access{{"i32.store", "i32", i32(-559038737)}, {"i64.store", "i64", i64(0x0123456789abcdef)},
+		{"f32.store", "f32", interp.F32(-1.5)}, {"f64.store", "f64", interp.F64(3.25)},
+		{"i32.store8", "i32", i32(0x1ff)}, {"i32.store16", "i32", i32(0x1ffff)}, {"i64.store8", "i64", i64(0x1ff)},
+		{"i64.store16", "i64", i64(0x1ffff)}, {"i64.store32", "i64", i64(0x1ffffffff)}}
+	for _, st := range stores {
+		for _, offset := range []int{0, 5} {
+			for _, add := range []string{"(i32.add (local.get 0) (i32.const %d))", "(i32.add (local.get 0) (local.get 1))"} {
+				for _, k := range []int32{0, 8, -8} {
+					first := add
+					if strings.Contains(add, "%d") {
+						first = fmt.Sprintf(add, k)
+					}
+					// Store, then read back the words around it (or trap).
+					body := fmt.Sprintf(`(%s offset=%d %%s (local.get 2)) (i64.load (i32.const 65520))`, st.op, offset)
+					body += ` (i64.load (i32.const 65528)) (i64.xor)`
+					inst := instantiate(t, fusePair("(param i32 i32 "+st.typ+")", "(result i64)", body, first))
+					for _, a := range []uint32{65520, 65528, 65531, 65535, 0xfffffff8, 0xffffffff} {
+						for _, b := range []uint32{0, 8, 0xfffffff8} {
+							sameResults(t, inst, i32(int32(a)), i32(int32(b)), st.val)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestFusedCounters: an addition into a loop counter and the
+// compare-and-branch on it, every compare, both operand orders, a
+// register or an immediate bound, an immediate or a register step, the
+// branch backward (br_if to the loop), forward (br_if out) or negated
+// (if); a second counter stops the loop after 100 rounds.
+func TestFusedCounters(t *testing.T) {
+	cmps := []string{"eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"}
+	starts := []int32{0, -3, 2147483645, -2147483647, 5}
+	bounds := []int32{0, 3, -1, 2147483647, -2147483648, 7}
+	for _, cmp := range cmps {
+		for _, form := range []string{
+			"(i32.%s (local.get 0) (local.get 1))",
+			"(i32.%s (local.get 1) (local.get 0))",
+			"(i32.%s (local.get 0) (i32.const 3))",
+			"(i32.%s (local.get 0) (i32.const -2147483648))",
+		} {
+			cond := fmt.Sprintf(form, cmp)
+			for _, step := range []string{"(i32.const 1)", "(i32.const -1)", "(i32.const 1073741824)", "(local.get 2)"} {
+				first := "(i32.add (local.get 0) " + step + ")"
+				for _, branch := range []string{
+					"(br_if $l " + cond + ")",
+					"(br_if $exit " + cond + ") (br $l)",
+					"(if " + cond + " (then (br $exit))) (br $l)",
+				} {
+					body := `(local $n i32)
+						(block $exit (loop $l
+							(local.set $n (i32.add (local.get $n) (i32.const 1)))
+							(br_if $exit (i32.ge_u (local.get $n) (i32.const 100)))
+							(local.set 0 %s)
+							` + branch + `))
+						(i32.add (i32.mul (local.get $n) (i32.const 65536)) (local.get 0))`
+					inst := instantiate(t, fusePair("(param i32 i32 i32)", "(result i32)", body, first))
+					for _, s := range starts {
+						for _, b := range bounds {
+							sameResults(t, inst, i32(s), i32(b), i32(b))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestFusedCode: the fusions happen (the tests above would pass without
+// them).
+func TestFusedCode(t *testing.T) {
+	mod := compile(t, `(module (memory 1)
+		(func (param i32 i32) (result i32)
+			(i32.load offset=4 (i32.add (local.get 0) (i32.const 8)))
+			(i32.load16_u (i32.add (local.get 0) (local.get 1)))
+			(i32.store (i32.add (local.get 0) (i32.const 12)) (local.get 1))
+			(i32.store16 (i32.add (local.get 0) (local.get 1)) (local.get 0))
+			(loop $l
+				(local.set 0 (i32.add (local.get 0) (i32.const 1)))
+				(br_if $l (i32.lt_u (local.get 0) (local.get 1))))
+			(i32.add)))`)
+	d := mod.Disassemble()
+	for _, want := range []string{"i32.load           a=2 b=0 c=8 imm=4", "i32.load16_u_add   a=3 b=0 c=1",
+		"i32.store          a=12 b=0 c=1", "i32.store16_add    a=1 b=0 c=0", "add_imm.br_lt_u    a=0 b=0 c=1 imm="} {
+		if !strings.Contains(d, want) {
+			t.Errorf("no %q in\n%s", want, d)
+		}
+	}
+}
