@@ -287,6 +287,8 @@ type funcCode struct {
 	brTables  []brTable
 	v128s     []uint64 // v128 constants and shuffle masks, two words each
 	memargs   []memArg // immediates of opMemory
+	consts    []uint64 // values of the constant slots, from slot locals on (see loopConsts)
+	init      []uint64 // what entering writes from slot params on: zeros for the declared locals, then consts
 	funcIndex uint32
 	src       *ir.Source
 	usesRefs  bool       // some operand, local or result is a reference (see thread.enterRefs)

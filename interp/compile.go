@@ -150,6 +150,15 @@ type compiler struct {
 	joinPC  int        // the last pc that became a branch target (see here)
 	pos     ir.Pos
 	exn     *exnCompiler // exception handlers of the function, once it has a try
+
+	constSlot map[uint64]uint32 // slots of constants that loops use (see loopConsts)
+
+	// Until the first branch target, the code runs straight from the
+	// function's entry, where the declared locals are zero: setting one
+	// that nothing wrote yet to zero is nothing to do. written lists the
+	// locals set since entry.
+	entry   bool
+	written map[uint32]bool
 }
 
 func slots(ts []ir.ValType) uint32 {
@@ -162,7 +171,7 @@ func slots(ts []ir.ValType) uint32 {
 
 func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	ft := env.m.Types[f.Type].FuncType
-	c := &compiler{env: env, lastRet: -1, joinPC: -1, pos: f.Pos}
+	c := &compiler{env: env, lastRet: -1, joinPC: -1, pos: f.Pos, entry: true}
 	c.fc = &funcCode{typ: ft, funcIndex: index, name: fmt.Sprintf("func[%d]", index)}
 	c.fc.results = slots(ft.Results)
 	// A valid function may declare up to 2^32-1 locals. When they alone do
@@ -189,6 +198,15 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 		c.addLocals(r.Count, r.Type)
 	}
 	c.fc.locals = c.top
+	if consts := loopConsts(f.Body); len(consts) > 0 {
+		// Constant slots follow the locals (see loopConsts).
+		c.fc.consts = consts
+		c.constSlot = make(map[uint64]uint32, len(consts))
+		for _, v := range consts {
+			c.constSlot[v] = c.top
+			c.top++
+		}
+	}
 	c.fc.frame = c.top
 	for _, r := range f.Locals {
 		c.fc.refLocals = c.fc.refLocals || r.Type.IsRef()
@@ -209,7 +227,11 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	if c.fc.frame < c.fc.locals+c.fc.results {
 		c.fc.frame = c.fc.locals + c.fc.results
 	}
-	c.fc.entryWork = c.fc.locals > c.fc.params || c.fc.usesRefs
+	c.fc.entryWork = c.fc.locals > c.fc.params || c.fc.usesRefs || len(c.fc.consts) > 0
+	if n := c.fc.locals - c.fc.params + uint32(len(c.fc.consts)); n > 0 {
+		c.fc.init = make([]uint64, n)
+		copy(c.fc.init[c.fc.locals-c.fc.params:], c.fc.consts)
+	}
 	// A sentinel no path reaches: after the last instruction (which
 	// never falls through) the loop's instruction pointer points at it,
 	// never past the code. Every frame has a slot (see frameAt).
@@ -274,6 +296,7 @@ func (c *compiler) pc() int { return len(c.fc.code) }
 func (c *compiler) here() {
 	c.lastRet = -1
 	c.joinPC = c.pc()
+	c.entry = false
 }
 
 // canFuse reports whether the last instruction emitted may be fused with
@@ -363,6 +386,9 @@ func (c *compiler) src(o *operand) uint32 {
 	case kindLocal:
 		return o.src
 	case kindConst:
+		if s, ok := c.constSlot[o.val]; ok && !o.typ.IsRef() {
+			return s
+		}
 		c.materialize(o)
 	}
 	return o.pos
@@ -793,6 +819,19 @@ func (c *compiler) callResults(ft ir.FuncType) {
 func (c *compiler) localSet(in *ir.Instr) {
 	v := c.pop()
 	dst, t := c.local(in.Index)
+	if c.entry {
+		if v.kind == kindConst && v.val == 0 && !t.IsRef() && dst >= c.fc.params && !c.written[dst] {
+			// Still zero since entry (see compiler.entry).
+			if in.Op == ir.OpLocalTee {
+				c.pushOperand(operand{typ: t, kind: kindLocal, src: dst})
+			}
+			return
+		}
+		if c.written == nil {
+			c.written = map[uint32]bool{}
+		}
+		c.written[dst] = true
+	}
 	last := c.lastRet
 	c.flushLocal(dst)
 	switch {

@@ -54,7 +54,11 @@ func opName(op uint16) string {
 func (m *Module) Disassemble() string {
 	var b strings.Builder
 	for _, fc := range m.funcs {
-		fmt.Fprintf(&b, "%s: params=%d locals=%d frame=%d results=%d\n", fc.name, fc.params, fc.locals, fc.frame, fc.results)
+		fmt.Fprintf(&b, "%s: params=%d locals=%d frame=%d results=%d", fc.name, fc.params, fc.locals, fc.frame, fc.results)
+		if len(fc.consts) > 0 {
+			fmt.Fprintf(&b, " consts=%v", fc.consts)
+		}
+		b.WriteByte('\n')
 		// The last instruction is the sentinel compileFunc adds.
 		for pc, in := range fc.code[:max(len(fc.code)-1, 0)] {
 			imm := in.imm

@@ -2025,8 +2025,8 @@ reload:
 				t.fp = newfp
 				fn = callee
 				l = l.at(in.b)
-				for s := fc.params; s < fc.locals; s++ {
-					l.set(s, 0)
+				for i, v := range fc.init {
+					l.set(fc.params+uint32(i), v)
 				}
 				ip = unsafe.Pointer(unsafe.SliceData(fc.code))
 				continue

@@ -129,3 +129,78 @@ func init() {
 		pseudoNames[opAddBr+uint16(i)] = "add.br_" + n
 	}
 }
+
+// Constants in loops. An instruction reads a constant operand from its
+// immediate when it has an immediate form (the binary ops of immOps,
+// compares, loads' addends); any other constant operand needs a const
+// instruction to write it to a slot before each use, every time round a
+// loop. Instead the compiler gives the constants that loops use that way
+// slots of their own, after the declared locals, which entering the
+// function fills (funcCode.consts) and nothing else writes; instructions
+// read them like locals.
+
+// maxConstSlots bounds a function's constant slots (each costs a store
+// per call).
+const maxConstSlots = 32
+
+// loopConsts returns the distinct numeric constants that loops in body
+// use other than as an immediate (as far as the next instruction shows),
+// and those used as a load's address.
+func loopConsts(body []ir.Instr) []uint64 {
+	type work struct {
+		instrs []ir.Instr
+		loop   bool
+	}
+	var out []uint64
+	seen := map[uint64]bool{}
+	stack := []work{{body, false}}
+	for len(stack) > 0 && len(out) < maxConstSlots {
+		w := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for i := range w.instrs {
+			in := &w.instrs[i]
+			switch in.Op {
+			case ir.OpBlock, ir.OpIf, ir.OpTryTable, ir.OpTry:
+				stack = append(stack, work{in.Body, w.loop}, work{in.ElseBody(), w.loop})
+				for _, h := range in.Handlers() {
+					stack = append(stack, work{h.Body, w.loop})
+				}
+			case ir.OpLoop:
+				stack = append(stack, work{in.Body, true})
+			case ir.OpI32Const, ir.OpF32Const, ir.OpI64Const, ir.OpF64Const:
+				var next ir.Op = ir.OpNop
+				if i+1 < len(w.instrs) {
+					next = w.instrs[i+1].Op
+				}
+				// A constant address (clang's for static data: 0 plus
+				// the data's address as the offset) gets a slot anywhere.
+				if !(w.loop && !immediateUse(next) || isLoad(uint16(next))) {
+					continue
+				}
+				v := in.Value
+				if in.Op == ir.OpI32Const || in.Op == ir.OpF32Const {
+					v = uint64(uint32(v))
+				}
+				if !seen[v] && len(out) < maxConstSlots {
+					seen[v] = true
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// immediateUse reports whether a constant just before an instruction op
+// needs no slot: op takes it as an immediate or stores it to a local
+// directly.
+func immediateUse(op ir.Op) bool {
+	if _, ok := immOps[op]; ok {
+		return true
+	}
+	switch op {
+	case ir.OpLocalSet, ir.OpLocalTee, ir.OpDrop, ir.OpCall, ir.OpReturn, ir.OpBr, ir.OpEnd:
+		return true
+	}
+	return false
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 	"testing"
 
@@ -177,5 +178,96 @@ func TestFusedCode(t *testing.T) {
 		if !strings.Contains(d, want) {
 			t.Errorf("no %q in\n%s", want, d)
 		}
+	}
+}
+
+// TestZeroLocals: setting a declared local to zero before any branch
+// target, while nothing wrote it since entry, compiles to nothing; after
+// a write, a join or in a loop it must still happen.
+func TestZeroLocals(t *testing.T) {
+	inst := instantiate(t, `(module
+		(func $z (export "z") (param i32) (result i32) (local i32 i64 f64)
+			(local.set 1 (i32.const 0))
+			(local.set 2 (i64.const 0))
+			(local.set 1 (i32.add (local.get 1) (local.get 0)))
+			(local.set 1 (i32.const 0))
+			(if (local.get 0) (then (local.set 1 (i32.const 7))))
+			(local.set 1 (local.tee 1 (i32.const 0)))
+			(f64.eq (local.get 3) (f64.const 0))
+			(i32.add (local.get 1))
+			(i32.add (i32.wrap_i64 (local.get 2))))
+		(func (export "loop") (param i32) (result i32) (local i32 i32)
+			(loop $l
+				(local.set 2 (i32.add (local.get 2) (local.get 1)))
+				(local.set 1 (i32.const 0))
+				(local.set 1 (i32.add (local.get 1) (i32.const 5)))
+				(br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+			(local.get 2))
+		(func (export "again") (param i32) (result i32) (local i32)
+			(local.set 1 (i32.const 0))
+			(if (i32.gt_u (local.get 0) (i32.const 0))
+				(then (local.set 1 (call $z (i32.const 3)))))
+			(local.get 1)))`)
+	for _, n := range []int32{0, 1, 9} {
+		expect(t, inst, "z", args(i32(n)), i32(1))
+		expect(t, inst, "again", args(i32(n)), i32(min(n, 1)))
+	}
+	expect(t, inst, "loop", args(i32(4)), i32(15))
+	mod := compile(t, `(module (func (local i32) (local.set 0 (i32.const 0))))`)
+	if d := mod.Disassemble(); strings.Contains(d, "const") {
+		t.Errorf("local.set of zero at entry compiled to code:\n%s", d)
+	}
+}
+
+// TestConstSlots: constants that loops use other than as immediates (and
+// constant addresses) live in slots the function's entry fills; every
+// frame has its own, recursive ones included.
+func TestConstSlots(t *testing.T) {
+	inst := instantiate(t, `(module (memory 1)
+		(func $f (export "f") (param i32 i32) (result i64) (local i64 f64)
+			(local.set 2 (i64.const 1))
+			(local.set 3 (f64.const 1))
+			(loop $l
+				(i32.store8 offset=100 (local.get 0) (i32.const 0xab))
+				(local.set 2 (i64.rotl (i64.add (local.get 2) (i64.load offset=96 (i32.const 0))) (i64.const 61)))
+				(local.set 3 (f64.mul (local.get 3) (f64.const 1.5)))
+				(br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+			(local.get 2)
+			(i64.trunc_f64_s (local.get 3))
+			(i64.add)
+			(if (result i64) (local.get 1)
+				(then (call $f (i32.const 2) (i32.sub (local.get 1) (i32.const 1))))
+				(else (i64.const 1000)))
+			(i64.add)))`)
+	// The same in Go.
+	mem := make([]byte, 256)
+	var f func(n, depth int32) int64
+	f = func(n, depth int32) int64 {
+		x, y := uint64(1), 1.0
+		for {
+			mem[100+n] = 0xab
+			v := uint64(0)
+			for i := 7; i >= 0; i-- {
+				v = v<<8 | uint64(mem[96+i])
+			}
+			x = bits.RotateLeft64(x+v, 61)
+			y *= 1.5
+			if n--; n == 0 {
+				break
+			}
+		}
+		r := int64(x) + int64(y)
+		if depth != 0 {
+			return r + f(2, depth-1)
+		}
+		return r + 1000
+	}
+	for _, depth := range []int32{0, 1, 5} {
+		for _, n := range []int32{1, 3, 8} {
+			expect(t, inst, "f", args(i32(n), i32(depth)), i64(f(n, depth)))
+		}
+	}
+	if d := compile(t, `(module (func (param i32) (loop (br_if 0 (i32.lt_s (i32.const 3) (local.get 0))))))`).Disassemble(); !strings.Contains(d, "consts=[3]") {
+		t.Errorf("no constant slot for a loop's constant operand:\n%s", d)
 	}
 }

@@ -82,13 +82,15 @@ func WithFuel(ctx context.Context, n int64) context.Context {
 	return context.WithValue(ctx, fuelKey{}, n)
 }
 
-// enter makes room for fc's frame at fp and zeroes its declared locals.
+// enter makes room for fc's frame at fp, zeroes its declared locals and
+// fills its constant slots.
 func (t *thread) enter(fc *funcCode, fp int) {
 	need := fp + int(fc.frame)
 	if need > len(t.stack) {
 		t.growStack(need, fc)
 	}
 	clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+	copy(t.stack[fp+int(fc.locals):], fc.consts)
 	if fc.usesRefs {
 		t.enterRefs(fc, fp)
 	}
