@@ -250,6 +250,22 @@ const (
 	_
 	_
 
+	// Arithmetic pairs: a multiply-add, a shift then a mask or an xor
+	// (bit fields, xorshift, hashes).
+	opI32MulAdd  // a ← b*c + slot imm
+	opI64MulAdd  // a ← b*c + slot imm
+	opI32ShrUAnd // a ← (b >> c) & imm
+	opI32ShlXor  // a ← (b << imm) ^ c
+	opI32ShrUXor // a ← (b >> imm) ^ c
+	opI64ShlXor  // a ← (b << imm) ^ c
+	opI64ShrUXor // a ← (b >> imm) ^ c
+
+	// Rotations by a constant (immOps).
+	opI32RotlI // a ← b rotl imm
+	opI32RotrI
+	opI64RotlI
+	opI64RotrI
+
 	numOps
 )
 
@@ -264,6 +280,7 @@ var immOps = map[ir.Op]uint16{
 	ir.OpI64Add: opI64AddI, ir.OpI64Sub: opI64SubI, ir.OpI64Mul: opI64MulI,
 	ir.OpI64And: opI64AndI, ir.OpI64Or: opI64OrI, ir.OpI64Xor: opI64XorI,
 	ir.OpI64Shl: opI64ShlI, ir.OpI64ShrS: opI64ShrSI, ir.OpI64ShrU: opI64ShrUI,
+	ir.OpI32Rotl: opI32RotlI, ir.OpI32Rotr: opI32RotrI, ir.OpI64Rotl: opI64RotlI, ir.OpI64Rotr: opI64RotrI,
 }
 
 func init() {
@@ -433,7 +450,12 @@ func checkSlots(fc *funcCode, in *instr) string {
 		return first(check("a", a, 1), check("b", b, 1))
 	case op >= opAddBr && op < opAddBr+10:
 		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1), check("imm", uint64(uint32(in.imm)), 1))
-	case op >= opI32AddI && op < opI32CmpI+10, op >= opI64AddI && op < opI64CmpI+10:
+	case op == opI32MulAdd, op == opI64MulAdd:
+		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1), check("imm", in.imm, 1))
+	case op >= opI32ShlXor && op <= opI64ShrUXor:
+		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1))
+	case op == opI32ShrUAnd, op >= opI32RotlI && op <= opI64RotrI,
+		op >= opI32AddI && op < opI32CmpI+10, op >= opI64AddI && op < opI64CmpI+10:
 		return first(check("a", a, 1), check("b", b, 1))
 	case op < uint16(ir.NumOps):
 		// Numeric instructions, loads and stores run inline: a is the

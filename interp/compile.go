@@ -971,6 +971,8 @@ func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
 	}
 	if isLoad(out.op) || isStore(out.op) {
 		c.fuseAddress(&out, &args[0])
+	} else if len(args) == 2 && len(info.Results) == 1 {
+		c.fuseALU(&out, args)
 	}
 	switch len(info.Results) {
 	case 0:

@@ -1968,6 +1968,50 @@ reload:
 				}
 				ip = unsafe.Add(ip, instrSize)
 				continue
+			case opI32MulAdd:
+				l.set(in.a, uint64(uint32(l.get(in.b))*uint32(l.get(in.c))+uint32(l.get(uint32(in.imm)))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI64MulAdd:
+				l.set(in.a, l.get(in.b)*l.get(in.c)+l.get(uint32(in.imm)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI32ShrUAnd:
+				l.set(in.a, uint64(uint32(l.get(in.b))>>(in.c&31)&uint32(in.imm)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI32ShlXor:
+				l.set(in.a, uint64(uint32(l.get(in.b))<<(in.imm&31)^uint32(l.get(in.c))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI32ShrUXor:
+				l.set(in.a, uint64(uint32(l.get(in.b))>>(in.imm&31)^uint32(l.get(in.c))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI64ShlXor:
+				l.set(in.a, l.get(in.b)<<(in.imm&63)^l.get(in.c))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI64ShrUXor:
+				l.set(in.a, l.get(in.b)>>(in.imm&63)^l.get(in.c))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI32RotlI:
+				l.set(in.a, uint64(bits.RotateLeft32(uint32(l.get(in.b)), int(in.imm&31))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI32RotrI:
+				l.set(in.a, uint64(bits.RotateLeft32(uint32(l.get(in.b)), -int(in.imm&31))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI64RotlI:
+				l.set(in.a, bits.RotateLeft64(l.get(in.b), int(in.imm&63)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI64RotrI:
+				l.set(in.a, bits.RotateLeft64(l.get(in.b), -int(in.imm&63)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
 			// Numeric instructions whose code is too large to inline here.
 			case uint16(ir.OpI32Popcnt), uint16(ir.OpI64Popcnt), uint16(ir.OpF32Ceil),
 				uint16(ir.OpF32Floor), uint16(ir.OpF32Trunc), uint16(ir.OpF32Nearest),

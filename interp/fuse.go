@@ -13,7 +13,9 @@ import "github.com/watt-wasm/watt/ir"
 //     adds itself (every load and store adds an i32 immediate, zero
 //     unless fused; opLoadAdd and opStoreAdd add a slot);
 //   - an i32 addition into a value that a compare-and-branch then tests,
-//     as loop counters do (opAddIBr, opAddIBrI, opAddBr).
+//     as loop counters do (opAddIBr, opAddIBrI, opAddBr);
+//   - a multiplication feeding an addition, a shift feeding a mask or an
+//     xor (opI32MulAdd and after: dot products, bit fields, hashes).
 //
 // Fusing removes the first instruction from the code, so it is allowed
 // only when nothing branches to the second one (compiler.canFuse) and, for
@@ -73,6 +75,44 @@ func (c *compiler) fuseAddress(out *instr, addr *operand) {
 	c.dropLast()
 }
 
+// fuseALU fuses a binary instruction out (operands args, b and c or
+// b and an immediate already filled in) with the instruction that computed
+// one of its operands, for the pairs of opI32MulAdd and after.
+func (c *compiler) fuseALU(out *instr, args []operand) {
+	for i := range args {
+		p := c.producer(&args[i])
+		if p == nil {
+			continue
+		}
+		other := out.c // the operand that is not p's result
+		if i == 1 {
+			other = out.b
+		}
+		var f instr
+		switch {
+		case out.op == uint16(ir.OpI32Add) && p.op == uint16(ir.OpI32Mul):
+			f = instr{op: opI32MulAdd, b: p.b, c: p.c, imm: uint64(other)}
+		case out.op == uint16(ir.OpI64Add) && p.op == uint16(ir.OpI64Mul):
+			f = instr{op: opI64MulAdd, b: p.b, c: p.c, imm: uint64(other)}
+		case out.op == opI32AndI && p.op == opI32ShrUI:
+			f = instr{op: opI32ShrUAnd, b: p.b, c: uint32(p.imm & 31), imm: uint64(uint32(out.imm))}
+		case out.op == uint16(ir.OpI32Xor) && p.op == opI32ShlI:
+			f = instr{op: opI32ShlXor, b: p.b, c: other, imm: p.imm & 31}
+		case out.op == uint16(ir.OpI32Xor) && p.op == opI32ShrUI:
+			f = instr{op: opI32ShrUXor, b: p.b, c: other, imm: p.imm & 31}
+		case out.op == uint16(ir.OpI64Xor) && p.op == opI64ShlI:
+			f = instr{op: opI64ShlXor, b: p.b, c: other, imm: p.imm & 63}
+		case out.op == uint16(ir.OpI64Xor) && p.op == opI64ShrUI:
+			f = instr{op: opI64ShrUXor, b: p.b, c: other, imm: p.imm & 63}
+		default:
+			continue
+		}
+		c.dropLast()
+		*out = f
+		return
+	}
+}
+
 // swapCmp maps a comparison index to the comparison with its operands
 // swapped (lt↔gt, le↔ge).
 var swapCmp = [10]uint16{0, 1, 4, 5, 2, 3, 8, 9, 6, 7}
@@ -123,6 +163,17 @@ func init() {
 	for i, n := range stores {
 		pseudoNames[opStoreAdd+uint16(i)] = n + "_add"
 	}
+	pseudoNames[opI32MulAdd] = "i32.mul_add"
+	pseudoNames[opI64MulAdd] = "i64.mul_add"
+	pseudoNames[opI32ShrUAnd] = "i32.shr_u_and"
+	pseudoNames[opI32ShlXor] = "i32.shl_xor"
+	pseudoNames[opI32ShrUXor] = "i32.shr_u_xor"
+	pseudoNames[opI64ShlXor] = "i64.shl_xor"
+	pseudoNames[opI64ShrUXor] = "i64.shr_u_xor"
+	pseudoNames[opI32RotlI] = "i32.rotl_imm"
+	pseudoNames[opI32RotrI] = "i32.rotr_imm"
+	pseudoNames[opI64RotlI] = "i64.rotl_imm"
+	pseudoNames[opI64RotrI] = "i64.rotr_imm"
 	for i, n := range cmpNames {
 		pseudoNames[opAddIBr+uint16(i)] = "add_imm.br_" + n
 		pseudoNames[opAddIBrI+uint16(i)] = "add_imm.br_" + n + "_imm"

@@ -271,3 +271,53 @@ func TestConstSlots(t *testing.T) {
 		t.Errorf("no constant slot for a loop's constant operand:\n%s", d)
 	}
 }
+
+// TestFusedArithmetic: multiply-adds, shifts feeding masks and xors, and
+// rotations by constants, against their unfused pairs.
+func TestFusedArithmetic(t *testing.T) {
+	type pair struct{ typ, body, first string }
+	pairs := []pair{
+		{"i32", "(i32.add %s (local.get 2))", "(i32.mul (local.get 0) (local.get 1))"},
+		{"i32", "(i32.add (local.get 2) %s)", "(i32.mul (local.get 0) (local.get 1))"},
+		{"i64", "(i64.add %s (local.get 2))", "(i64.mul (local.get 0) (local.get 1))"},
+		{"i64", "(i64.add (local.get 2) %s)", "(i64.mul (local.get 0) (local.get 1))"},
+		{"i32", "(i32.and %s (i32.const 0x7f))", "(i32.shr_u (local.get 0) (i32.const 37))"},
+		{"i32", "(i32.xor %s (local.get 2))", "(i32.shl (local.get 0) (i32.const 13))"},
+		{"i32", "(i32.xor (local.get 1) %s)", "(i32.shr_u (local.get 0) (i32.const 17))"},
+		{"i64", "(i64.xor %s (local.get 0))", "(i64.shl (local.get 0) (i64.const 77))"},
+		{"i64", "(i64.xor (local.get 2) %s)", "(i64.shr_u (local.get 1) (i64.const 7))"},
+	}
+	vals := []uint64{0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0x123456789abcdef0, 0xffffffffffffffff}
+	for _, p := range pairs {
+		src := fusePair("(param "+p.typ+" "+p.typ+" "+p.typ+")", "(result "+p.typ+")", p.body, p.first)
+		src = strings.ReplaceAll(src, "(block (result i32)", "(block (result "+p.typ+")")
+		if d := compile(t, src).Disassemble(); !strings.Contains(d, "_add ") && !strings.Contains(d, "_and ") && !strings.Contains(d, "_xor ") {
+			t.Errorf("%s: not fused:\n%s", p.first, d)
+		}
+		inst := instantiate(t, src)
+		v := func(x uint64) interp.Value {
+			if p.typ == "i32" {
+				return i32(int32(x))
+			}
+			return i64(int64(x))
+		}
+		for _, x := range vals {
+			for _, y := range vals {
+				sameResults(t, inst, v(x), v(y), v(x^y))
+			}
+		}
+	}
+	inst := instantiate(t, `(module
+		(func (export "r") (param i32 i64) (result i64)
+			(i64.extend_i32_u (i32.rotl (local.get 0) (i32.const 35)))
+			(i64.extend_i32_u (i32.rotr (local.get 0) (i32.const 3)))
+			(i64.xor)
+			(i64.xor (i64.rotl (local.get 1) (i64.const 61)))
+			(i64.add (i64.rotr (local.get 1) (i64.const -1)))))`)
+	for _, x := range vals {
+		a, b := uint32(x), x*3
+		want := uint64(bits.RotateLeft32(a, 3)) ^ uint64(bits.RotateLeft32(a, -3)) ^ bits.RotateLeft64(b, 61)
+		want += bits.RotateLeft64(b, 1)
+		expect(t, inst, "r", args(i32(int32(a)), i64(int64(b))), i64(int64(want)))
+	}
+}
