@@ -260,6 +260,16 @@ const (
 	opI64ShlXor  // a ← (b << imm) ^ c
 	opI64ShrUXor // a ← (b >> imm) ^ c
 
+	// Floating-point pairs: a multiply whose operand is loaded (imm: the
+	// load's addend in the low half, its offset in the high half), a
+	// multiply feeding an addition (rounded in between, not fused).
+	opF64MulLoad // a ← c * f64.load[uint32(b + imm.lo) + imm.hi]
+	opF64MulAdd  // a ← b*c + slot imm
+
+	// Moves: two copies in a row; a copy (of the last argument) and a call.
+	opCopyCopy // a ← b, then c ← slot imm
+	opCallMove // a ← c, then call funcs[imm], arguments from b
+
 	// Rotations by a constant (immOps).
 	opI32RotlI // a ← b rotl imm
 	opI32RotrI
@@ -450,7 +460,13 @@ func checkSlots(fc *funcCode, in *instr) string {
 		return first(check("a", a, 1), check("b", b, 1))
 	case op >= opAddBr && op < opAddBr+10:
 		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1), check("imm", uint64(uint32(in.imm)), 1))
-	case op == opI32MulAdd, op == opI64MulAdd:
+	case op == opF64MulLoad:
+		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1))
+	case op == opCopyCopy:
+		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1), check("imm", in.imm, 1))
+	case op == opCallMove:
+		return first(check("a", a, 1), check("b", b, 0), check("c", c, 1))
+	case op == opI32MulAdd, op == opI64MulAdd, op == opF64MulAdd:
 		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1), check("imm", in.imm, 1))
 	case op >= opI32ShlXor && op <= opI64ShrUXor:
 		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1))

@@ -283,6 +283,14 @@ func (c *compiler) local(i uint32) (uint32, ir.ValType) {
 }
 
 func (c *compiler) emit(in instr) int {
+	if in.op == opCopy && c.canFuse() {
+		// Two copies in a row are one instruction (see fuse.go).
+		if last := &c.fc.code[c.pc()-1]; last.op == opCopy {
+			*last = instr{op: opCopyCopy, a: last.a, b: last.b, c: in.a, imm: uint64(in.b)}
+			c.lastRet = -1
+			return c.pc() - 1
+		}
+	}
 	c.fc.code = append(c.fc.code, in)
 	c.fc.pos = append(c.fc.pos, c.pos)
 	c.lastRet = -1
@@ -608,7 +616,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 	case ir.OpCall:
 		ft := c.env.m.Types[c.env.funcTypes[in.Index]].FuncType
 		base := c.callArgs(ft)
-		c.emit(instr{op: opCall, b: base, imm: uint64(in.Index)})
+		c.emitCall(instr{op: opCall, b: base, imm: uint64(in.Index)})
 		c.callResults(ft)
 	case ir.OpCallIndirect:
 		ft := c.env.m.Types[in.Index].FuncType

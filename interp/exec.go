@@ -51,6 +51,11 @@ reload:
 				l.set(in.a, l.get(in.b))
 				ip = unsafe.Add(ip, instrSize)
 				continue
+			case opCopyCopy:
+				l.set(in.a, l.get(in.b))
+				l.set(in.c, l.get(uint32(in.imm)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
 			case opCopy2:
 				l.set(in.a, l.get(in.b))
 				l.set(in.a+1, l.get(in.b+1))
@@ -235,6 +240,10 @@ reload:
 				l = frameAt(t.stack, fr.fp)
 				continue
 			case opCall:
+				callee = fn.inst.funcs[in.imm]
+				goto call
+			case opCallMove:
+				l.set(in.a, l.get(in.c))
 				callee = fn.inst.funcs[in.imm]
 				goto call
 			case opCallIndirect:
@@ -1970,6 +1979,19 @@ reload:
 				continue
 			case opI32MulAdd:
 				l.set(in.a, uint64(uint32(l.get(in.b))*uint32(l.get(in.c))+uint32(l.get(uint32(in.imm)))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opF64MulAdd:
+				l.set(in.a, b64(float64(f64(l.get(in.b))*f64(l.get(in.c)))+f64(l.get(uint32(in.imm)))))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opF64MulLoad:
+				ea := uint64(uint32(l.get(in.b))+uint32(in.imm)) + in.imm>>32
+				if ea+8 > uint64(len(mem)) {
+					t.memFault(fn, ip, ea+8)
+					continue reload
+				}
+				l.set(in.a, b64(f64(l.get(in.c))*f64(ld64(mem, ea))))
 				ip = unsafe.Add(ip, instrSize)
 				continue
 			case opI64MulAdd:

@@ -15,7 +15,12 @@ import "github.com/watt-wasm/watt/ir"
 //   - an i32 addition into a value that a compare-and-branch then tests,
 //     as loop counters do (opAddIBr, opAddIBrI, opAddBr);
 //   - a multiplication feeding an addition, a shift feeding a mask or an
-//     xor (opI32MulAdd and after: dot products, bit fields, hashes).
+//     xor (opI32MulAdd and after: dot products, bit fields, hashes), a
+//     load feeding a floating-point multiplication;
+//   - two copies in a row, and a call's last argument's copy and the call
+//     (copies move arguments and loop-carried values).
+//
+// Copies fuse whatever they move: the pair runs them in order.
 //
 // Fusing removes the first instruction from the code, so it is allowed
 // only when nothing branches to the second one (compiler.canFuse) and, for
@@ -104,6 +109,10 @@ func (c *compiler) fuseALU(out *instr, args []operand) {
 			f = instr{op: opI64ShlXor, b: p.b, c: other, imm: p.imm & 63}
 		case out.op == uint16(ir.OpI64Xor) && p.op == opI64ShrUI:
 			f = instr{op: opI64ShrUXor, b: p.b, c: other, imm: p.imm & 63}
+		case out.op == uint16(ir.OpF64Add) && p.op == uint16(ir.OpF64Mul):
+			f = instr{op: opF64MulAdd, b: p.b, c: p.c, imm: uint64(other)}
+		case out.op == uint16(ir.OpF64Mul) && p.op == uint16(ir.OpF64Load) && p.imm <= 0xffffffff:
+			f = instr{op: opF64MulLoad, b: p.b, c: other, imm: uint64(p.c) | p.imm<<32}
 		default:
 			continue
 		}
@@ -111,6 +120,18 @@ func (c *compiler) fuseALU(out *instr, args []operand) {
 		*out = f
 		return
 	}
+}
+
+// emitCall emits a call, fused with a copy just before it (of its last
+// argument, as callArgs leaves it).
+func (c *compiler) emitCall(in instr) {
+	if c.canFuse() {
+		if last := &c.fc.code[c.pc()-1]; last.op == opCopy {
+			in.op, in.a, in.c = opCallMove, last.a, last.b
+			c.dropLast()
+		}
+	}
+	c.emit(in)
 }
 
 // swapCmp maps a comparison index to the comparison with its operands
@@ -170,6 +191,10 @@ func init() {
 	pseudoNames[opI32ShrUXor] = "i32.shr_u_xor"
 	pseudoNames[opI64ShlXor] = "i64.shl_xor"
 	pseudoNames[opI64ShrUXor] = "i64.shr_u_xor"
+	pseudoNames[opF64MulLoad] = "f64.mul_load"
+	pseudoNames[opF64MulAdd] = "f64.mul_add"
+	pseudoNames[opCopyCopy] = "copy_copy"
+	pseudoNames[opCallMove] = "copy.call"
 	pseudoNames[opI32RotlI] = "i32.rotl_imm"
 	pseudoNames[opI32RotrI] = "i32.rotr_imm"
 	pseudoNames[opI64RotlI] = "i64.rotl_imm"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"strings"
 	"testing"
@@ -319,5 +320,70 @@ func TestFusedArithmetic(t *testing.T) {
 		want := uint64(bits.RotateLeft32(a, 3)) ^ uint64(bits.RotateLeft32(a, -3)) ^ bits.RotateLeft64(b, 61)
 		want += bits.RotateLeft64(b, 1)
 		expect(t, inst, "r", args(i32(int32(a)), i64(int64(b))), i64(int64(want)))
+	}
+}
+
+// TestFusedFloat: a multiply feeding an add (rounded in between, never
+// fused into one rounding) and a multiply by a loaded value, against
+// their pairs; the load traps the same way out of bounds.
+func TestFusedFloat(t *testing.T) {
+	src := fusePair("(param f64 f64 f64)", "(result f64)", "(f64.add %s (local.get 2))", "(f64.mul (local.get 0) (local.get 1))")
+	inst := instantiate(t, strings.ReplaceAll(src, "(block (result i32)", "(block (result f64)"))
+	vals := []float64{0, -0.0, 1, 1.0 / 3, 1e308, -1e308, 5e-324, math.Inf(1), math.NaN(), 0.1}
+	for _, x := range vals {
+		for _, y := range vals {
+			for _, z := range []float64{0, -1.0 / 9, 1e308} {
+				sameResults(t, inst, interp.F64(x), interp.F64(y), interp.F64(z))
+			}
+		}
+	}
+	// (0.1*3)+(-0.3) is 5.55e-17 rounded twice, 2.8e-17 fused.
+	inst = instantiate(t, `(module (func (export "f") (param f64 f64 f64) (result f64)
+		(f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2))))`)
+	x, y, z := 0.1, 3.0, -0.3
+	expect(t, inst, "f", args(interp.F64(x), interp.F64(y), interp.F64(z)), interp.F64(float64(x*y)+z))
+	if float64(x*y)+z == math.FMA(x, y, z) {
+		t.Fatal("the test's numbers do not tell fused from unfused")
+	}
+
+	src = fusePair("(param i32 i32 f64)", "(result f64)", "(f64.mul (local.get 2) (f64.load offset=8 %s))", "(i32.add (local.get 0) (local.get 1))")
+	inst = instantiate(t, strings.Replace(strings.ReplaceAll(src, "(block (result i32)", "(block (result i32)"),
+		"(memory 1)", `(memory 1) (data (i32.const 65512) "\00\00\00\00\00\00\f8\3f\00\00\00\00\00\00\04\c0")`, 1))
+	for _, a := range []uint32{65504, 65512, 65520, 65528, 0xfffffff8} {
+		for _, b := range []uint32{0, 8, 0xfffffff8} {
+			sameResults(t, inst, i32(int32(a)), i32(int32(b)), interp.F64(2.5))
+		}
+	}
+}
+
+// TestFusedCopies: copies in pairs and a call's argument copy, with
+// arguments permuted and locals rotated (each copy sees the ones before).
+func TestFusedCopies(t *testing.T) {
+	inst := instantiate(t, `(module
+		(func $six (param i32 i32 i32 i32 i32 i32) (result i32)
+			(i32.add (i32.mul (local.get 0) (i32.const 100000))
+			(i32.add (i32.mul (local.get 1) (i32.const 10000))
+			(i32.add (i32.mul (local.get 2) (i32.const 1000))
+			(i32.add (i32.mul (local.get 3) (i32.const 100))
+			(i32.add (i32.mul (local.get 4) (i32.const 10)) (local.get 5)))))))
+		(func (export "perm") (param i32 i32 i32 i32 i32 i32) (result i32)
+			(call $six (local.get 5) (local.get 3) (local.get 1) (local.get 0) (local.get 2) (local.get 4)))
+		(func (export "rot") (param i32 i32 i32 i32) (result i32) (local i32)
+			(loop $l
+				(local.set 4 (local.get 0))
+				(local.set 0 (local.get 1))
+				(local.set 1 (local.get 2))
+				(local.set 2 (local.get 4))
+				(br_if $l (local.tee 3 (i32.sub (local.get 3) (i32.const 1)))))
+			(i32.add (i32.mul (local.get 0) (i32.const 100))
+				(i32.add (i32.mul (local.get 1) (i32.const 10)) (local.get 2)))))`)
+	expect(t, inst, "perm", args(i32(1), i32(2), i32(3), i32(4), i32(5), i32(6)), i32(642135))
+	expect(t, inst, "rot", args(i32(1), i32(2), i32(3), i32(1)), i32(231))
+	expect(t, inst, "rot", args(i32(1), i32(2), i32(3), i32(2)), i32(312))
+	expect(t, inst, "rot", args(i32(1), i32(2), i32(3), i32(3)), i32(123))
+	d := compile(t, `(module (func $f (param i32 i32 i32))
+		(func (param i32 i32 i32) (call $f (local.get 2) (local.get 1) (local.get 0))))`).Disassemble()
+	if !strings.Contains(d, "copy_copy") || !strings.Contains(d, "copy.call") {
+		t.Errorf("argument copies not fused:\n%s", d)
 	}
 }
