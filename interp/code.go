@@ -6,18 +6,52 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// instr is one compiled instruction. Operands are frame-relative slots of the
-// value stack (the operand stack's heights are static in wasm, so every
-// position is known at compile time):
+// instr is one compiled instruction: 24 bytes, read by the loop in run
+// (exec.go) through a pointer that steps from one to the next.
 //
+//	op   what to do: a table op (op < ir.NumOps, its ir.Op number) or a
+//	     pseudo-op below (the loop's jump table is indexed by op)
+//	x    a lane, a flag (flagNeg), a table index, a packed field's bits
 //	a    destination slot
 //	b    first source slot (for three or more operands: the first of the
 //	     contiguous operand slots)
-//	c    second source slot, or a small immediate
-//	imm  constant, memory offset, branch target pc, index or side-table index
-//	x    lane, or flagBack on branches that close a loop
+//	c    second source slot, or a 32-bit immediate
+//	imm  a constant, memory offset, index or side-table index, or a branch
+//	     target (see below)
 //
-// Table ops (op < ir.NumOps) keep their ir.Op number; pseudo-ops follow.
+// Slots index the executing function's frame, a window of the value stack
+// ([]uint64; a v128 takes two slots, a reference one slot whose referent
+// is in thread.refs):
+//
+//	[0, params)               parameters
+//	[params, locals)          declared locals, zero on entry
+//	[locals, locals+consts)   constant slots (funcCode.consts, see loopConsts)
+//	[locals+consts, frame)    the operand stack, every position static
+//
+// A call's arguments are the caller's topmost operand slots, which become
+// the callee's parameters: the callee's frame starts there (no copying).
+// Results are left at the callee's slot 0, which is the caller's slot b.
+//
+// Operands are read in place: a local.get or a constant feeding an
+// instruction is not an instruction of its own (the compiler's lazy
+// operands); binary ops with a constant right operand have immediate forms
+// (opI32AddI and after); a result that a local.set takes is computed
+// straight into the local. Every load and store adds c (loads) or a
+// (stores), an i32 immediate, to its address before the memarg offset:
+// zero unless the addition computing the address was fused (fuse.go).
+//
+// Branches: while compiling, a branch target is a pc; finalize turns it
+// into a byte offset from the branch itself, which the loop adds to its
+// instruction pointer, so that branching needs no code base. Plain
+// branches keep the target in imm; the fused add-and-branch families keep
+// their addend in imm's low half and the target in its high half (see
+// target, setTarget). br_table's targets are in a side table (brTable).
+// Every function's code ends in a sentinel nothing reaches, so the
+// instruction pointer never points past the code.
+//
+// The slots each inline instruction accesses are verified against the
+// frame size when the code is finalized (checkSlots): the loop accesses
+// them without bounds checks (see frameSlots).
 type instr struct {
 	op      uint16
 	x       uint16
@@ -320,7 +354,6 @@ type funcCode struct {
 	src       *ir.Source
 	usesRefs  bool       // some operand, local or result is a reference (see thread.enterRefs)
 	refLocals bool       // some declared local is a reference: entering clears them in thread.refs
-	entryWork bool       // entering has locals to clear or references to ready
 	handlers  []handler  // exception handlers, innermost last among nested ones (see exn.go)
 	casts     []castInfo // targets of ref.test, ref.cast, br_on_cast
 	trace     *funcTrace // set in a Module.Trace copy, whose code has an opTrace before each instruction

@@ -227,7 +227,6 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	if c.fc.frame < c.fc.locals+c.fc.results {
 		c.fc.frame = c.fc.locals + c.fc.results
 	}
-	c.fc.entryWork = c.fc.locals > c.fc.params || c.fc.usesRefs || len(c.fc.consts) > 0
 	if n := c.fc.locals - c.fc.params + uint32(len(c.fc.consts)); n > 0 {
 		c.fc.init = make([]uint64, n)
 		copy(c.fc.init[c.fc.locals-c.fc.params:], c.fc.consts)

@@ -131,6 +131,13 @@ func appendOperands(b []byte, pc int, in *instr, l []uint64) []byte {
 				b = appendValue(b, p, l[slot], hi)
 			}
 			if info.Imm == ir.ImmMemArg || info.Imm == ir.ImmMemArgLane {
+				// A fused addition's addend (see fuse.go), then the offset.
+				if k := in.c; isLoad(in.op) && k != 0 || isStore(in.op) && in.a != 0 {
+					if isStore(in.op) {
+						k = in.a
+					}
+					b = strconv.AppendUint(append(b, " +"...), uint64(k), 10)
+				}
 				b = append(b, " +"...)
 				b = strconv.AppendUint(b, in.imm, 10)
 			}
@@ -161,6 +168,17 @@ func appendOperands(b []byte, pc int, in *instr, l []uint64) []byte {
 		return target(two(ir.F32, l[in.b], l[in.c]))
 	case in.op >= opBrF64 && in.op < opBrF64+6:
 		return target(two(ir.F64, l[in.b], l[in.c]))
+	case in.op >= opAddIBr && in.op < opAddIBr+10:
+		b = two(ir.I32, l[in.b], uint64(uint32(in.imm)))
+		return target(appendValue(append(b, ", "...), ir.I32, l[in.c], 0))
+	case in.op >= opAddIBrI && in.op < opAddIBrI+10:
+		b = two(ir.I32, l[in.b], uint64(uint32(in.imm)))
+		return target(appendValue(append(b, ", "...), ir.I32, uint64(in.c), 0))
+	case in.op >= opAddBr && in.op < opAddBr+10:
+		b = two(ir.I32, l[in.b], l[uint32(in.imm)])
+		return target(appendValue(append(b, ", "...), ir.I32, l[in.c], 0))
+	case in.op >= opLoadAdd && in.op < opLoadAdd+14:
+		return strconv.AppendUint(append(two(ir.I32, l[in.b], l[in.c]), " +"...), in.imm, 10)
 	}
 	switch in.op {
 	case opBr:
