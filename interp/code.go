@@ -344,6 +344,7 @@ type funcCode struct {
 	locals    uint32   // parameter and local slots
 	results   uint32   // result slots
 	frame     uint32   // locals plus the deepest operand stack
+	fastFrame uint32   // frame, or more than the value stack when the loop's call path cannot enter the function (it uses references)
 	hugeFrame uint64   // locals' slots when they exceed the value stack (frame is then maxStackSlots+1)
 	brTables  []brTable
 	v128s     []uint64 // v128 constants and shuffle masks, two words each
@@ -409,12 +410,22 @@ func setTarget(in *instr, v int64) {
 func branchTarget(pc int, in *instr) int { return pc + int(target(in))/int(instrSize) }
 
 // finalize readies compiled code for the loop: branch targets become byte
-// offsets from the branch (the loop adds them to its instruction pointer), and every slot the loop accesses without bounds checks is
-// verified to lie in the frame (see frameSlots); a violation is a compiler
-// bug, reported as a compile error rather than risked at run time.
+// offsets from the branch (the loop adds them to its instruction pointer),
+// calls get their return point, and every slot the loop accesses without
+// bounds checks is verified to lie in the frame (see frameSlots); a
+// violation is a compiler bug, reported as a compile error rather than
+// risked at run time.
 func finalize(fc *funcCode) {
+	fc.fastFrame = fc.frame
+	if fc.usesRefs {
+		fc.fastFrame = maxStackSlots + 1
+	}
 	for pc := range fc.code {
 		in := &fc.code[pc]
+		if in.op == opCall || in.op == opCallMove || in.op == opCallIndirect {
+			// The return point, for the call's frame: imm's high half.
+			in.imm = uint64(uint32(in.imm)) | uint64((pc+1)*int(instrSize))<<32
+		}
 		if isBranch(in.op) {
 			setTarget(in, (target(in)-int64(pc))*int64(instrSize))
 		} else if in.op == opBrTable {

@@ -188,6 +188,7 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 		c.fc.frame = maxStackSlots + 1
 		c.fc.hugeFrame = need
 		c.emit(instr{op: uint16(ir.OpUnreachable)})
+		finalize(c.fc)
 		return c.fc, nil
 	}
 	for _, t := range ft.Params {

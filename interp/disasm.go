@@ -64,6 +64,8 @@ func (m *Module) Disassemble() string {
 			imm := in.imm
 			if isBranch(in.op) {
 				imm = uint64(branchTarget(pc, &in)) // the target pc, not its offset
+			} else if in.op == opCall || in.op == opCallMove || in.op == opCallIndirect {
+				imm = uint64(uint32(imm)) // not the return point (finalize)
 			}
 			fmt.Fprintf(&b, "  %3d %-18s a=%d b=%d c=%d imm=%d", pc, opName(in.op), in.a, in.b, in.c, imm)
 			if in.op == opMemory {

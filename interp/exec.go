@@ -240,11 +240,11 @@ reload:
 				l = frameAt(t.stack, fr.fp)
 				continue
 			case opCall:
-				callee = fn.inst.funcs[in.imm]
+				callee = fn.inst.funcs[uint32(in.imm)]
 				goto call
 			case opCallMove:
 				l.set(in.a, l.get(in.c))
-				callee = fn.inst.funcs[in.imm]
+				callee = fn.inst.funcs[uint32(in.imm)]
 				goto call
 			case opCallIndirect:
 				// The common case inline: an element of the caller's
@@ -255,7 +255,7 @@ reload:
 				if i := uint64(uint32(l.get(in.c))); i < uint64(len(elems)) {
 					if o := loadRef(&elems[i]); o != nil {
 						callee = o.rt.fn
-						if callee.tid == inst.typeIDs[in.imm] && callee.store == inst.store {
+						if callee.tid == inst.typeIDs[uint32(in.imm)] && callee.store == inst.store {
 							goto call
 						}
 					}
@@ -2077,16 +2077,16 @@ reload:
 			{
 				fc := callee.code
 				d := t.depth
-				if callee.inst != fn.inst || fc.usesRefs || t.ticks <= 0 || d >= len(t.frames) {
+				if callee.inst != fn.inst || t.ticks <= 0 || d >= len(t.frames) {
 					goto callSlow
 				}
 				fp := t.fp
 				newfp := fp + int(in.b)
-				if newfp+int(fc.frame) > len(t.stack) {
+				if newfp+int(fc.fastFrame) > len(t.stack) {
 					goto callSlow
 				}
 				t.ticks--
-				t.frames[d] = frame{fn: fn.code.funcIndex, ip: uint32(uintptr(ip) + instrSize - uintptr(unsafe.Pointer(unsafe.SliceData(fn.code.code)))), fp: fp}
+				t.frames[d] = frame{fn: fn.code.funcIndex, ip: uint32(in.imm >> 32), fp: fp}
 				t.depth = d + 1
 				t.fp = newfp
 				fn = callee

@@ -94,7 +94,7 @@ func (t *thread) callFrom(fn *Function, ip unsafe.Pointer, callee *Function, bas
 func (t *thread) callIndirect(fn *Function, ip unsafe.Pointer, base int) {
 	in := t.leave(fn, ip)
 	l := t.stack[t.fp:]
-	callee := t.indirect(t.fn.inst, t.pc, in.x, uint64(uint32(l[in.c])), in.imm)
+	callee := t.indirect(t.fn.inst, t.pc, in.x, uint64(uint32(l[in.c])), uint64(uint32(in.imm)))
 	t.callSlow(callee, in.b, base)
 }
 

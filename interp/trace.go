@@ -194,7 +194,7 @@ func appendOperands(b []byte, pc int, in *instr, l []uint64) []byte {
 	case opCopy:
 		return strconv.AppendUint(append(b, ' '), l[in.b], 10)
 	case opCall, opReturnCall, opRefFunc:
-		return strconv.AppendUint(append(b, " $"...), in.imm, 10)
+		return strconv.AppendUint(append(b, " $"...), uint64(uint32(in.imm)), 10)
 	case opCallIndirect, opReturnCallIndirect:
 		return appendValue(append(b, ' '), ir.I32, l[in.c], 0)
 	case opReturn:
