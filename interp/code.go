@@ -286,13 +286,16 @@ const (
 
 	// Arithmetic pairs: a multiply-add, a shift then a mask or an xor
 	// (bit fields, xorshift, hashes).
-	opI32MulAdd  // a ← b*c + slot imm
-	opI64MulAdd  // a ← b*c + slot imm
-	opI32ShrUAnd // a ← (b >> c) & imm
-	opI32ShlXor  // a ← (b << imm) ^ c
-	opI32ShrUXor // a ← (b >> imm) ^ c
-	opI64ShlXor  // a ← (b << imm) ^ c
-	opI64ShrUXor // a ← (b >> imm) ^ c
+	opI32MulAdd    // a ← b*c + slot imm
+	opI64MulAdd    // a ← b*c + slot imm
+	opI32ShrUAnd   // a ← (b >> c) & imm
+	opI32ShlXor    // a ← (b << imm) ^ c
+	opI32ShrUXor   // a ← (b >> imm) ^ c
+	opI64ShlXor    // a ← (b << imm) ^ c
+	opI64ShrUXor   // a ← (b >> imm) ^ c
+	opI32ShlAdd    // a ← (b << c) + imm: scaled indices
+	opI32AndShl    // a ← (b & imm) << c
+	opI32AndShlAdd // a ← ((b & imm.lo) << c) + imm.hi
 
 	// Floating-point pairs: a multiply whose operand is loaded (imm: the
 	// load's addend in the low half, its offset in the high half), a
@@ -514,7 +517,7 @@ func checkSlots(fc *funcCode, in *instr) string {
 		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1), check("imm", in.imm, 1))
 	case op >= opI32ShlXor && op <= opI64ShrUXor:
 		return first(check("a", a, 1), check("b", b, 1), check("c", c, 1))
-	case op == opI32ShrUAnd, op >= opI32RotlI && op <= opI64RotrI,
+	case op == opI32ShrUAnd, op >= opI32ShlAdd && op <= opI32AndShlAdd, op >= opI32RotlI && op <= opI64RotrI,
 		op >= opI32AddI && op < opI32CmpI+10, op >= opI64AddI && op < opI64CmpI+10:
 		return first(check("a", a, 1), check("b", b, 1))
 	case op < uint16(ir.NumOps):

@@ -2002,6 +2002,18 @@ reload:
 				l.set(in.a, uint64(uint32(l.get(in.b))>>(in.c&31)&uint32(in.imm)))
 				ip = unsafe.Add(ip, instrSize)
 				continue
+			case opI32ShlAdd:
+				l.set(in.a, uint64(uint32(l.get(in.b))<<(in.c&31)+uint32(in.imm)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI32AndShl:
+				l.set(in.a, uint64((uint32(l.get(in.b))&uint32(in.imm))<<(in.c&31)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
+			case opI32AndShlAdd:
+				l.set(in.a, uint64((uint32(l.get(in.b))&uint32(in.imm))<<(in.c&31)+uint32(in.imm>>32)))
+				ip = unsafe.Add(ip, instrSize)
+				continue
 			case opI32ShlXor:
 				l.set(in.a, uint64(uint32(l.get(in.b))<<(in.imm&31)^uint32(l.get(in.c))))
 				ip = unsafe.Add(ip, instrSize)

@@ -109,6 +109,12 @@ func (c *compiler) fuseALU(out *instr, args []operand) {
 			f = instr{op: opI64ShlXor, b: p.b, c: other, imm: p.imm & 63}
 		case out.op == uint16(ir.OpI64Xor) && p.op == opI64ShrUI:
 			f = instr{op: opI64ShrUXor, b: p.b, c: other, imm: p.imm & 63}
+		case out.op == opI32AddI && p.op == opI32ShlI:
+			f = instr{op: opI32ShlAdd, b: p.b, c: uint32(p.imm & 31), imm: uint64(uint32(out.imm))}
+		case out.op == opI32ShlI && p.op == opI32AndI:
+			f = instr{op: opI32AndShl, b: p.b, c: uint32(out.imm & 31), imm: uint64(uint32(p.imm))}
+		case out.op == opI32AddI && p.op == opI32AndShl:
+			f = instr{op: opI32AndShlAdd, b: p.b, c: p.c, imm: p.imm | out.imm<<32}
 		case out.op == uint16(ir.OpF64Add) && p.op == uint16(ir.OpF64Mul):
 			f = instr{op: opF64MulAdd, b: p.b, c: p.c, imm: uint64(other)}
 		case out.op == uint16(ir.OpF64Mul) && p.op == uint16(ir.OpF64Load) && p.imm <= 0xffffffff:
@@ -191,6 +197,9 @@ func init() {
 	pseudoNames[opI32ShrUXor] = "i32.shr_u_xor"
 	pseudoNames[opI64ShlXor] = "i64.shl_xor"
 	pseudoNames[opI64ShrUXor] = "i64.shr_u_xor"
+	pseudoNames[opI32ShlAdd] = "i32.shl_add_imm"
+	pseudoNames[opI32AndShl] = "i32.and_shl_imm"
+	pseudoNames[opI32AndShlAdd] = "i32.and_shl_add_imm"
 	pseudoNames[opF64MulLoad] = "f64.mul_load"
 	pseudoNames[opF64MulAdd] = "f64.mul_add"
 	pseudoNames[opCopyCopy] = "copy_copy"

@@ -287,12 +287,16 @@ func TestFusedArithmetic(t *testing.T) {
 		{"i32", "(i32.xor (local.get 1) %s)", "(i32.shr_u (local.get 0) (i32.const 17))"},
 		{"i64", "(i64.xor %s (local.get 0))", "(i64.shl (local.get 0) (i64.const 77))"},
 		{"i64", "(i64.xor (local.get 2) %s)", "(i64.shr_u (local.get 1) (i64.const 7))"},
+		{"i32", "(i32.add %s (i32.const 525328))", "(i32.shl (local.get 0) (i32.const 34))"},
+		{"i32", "(i32.shl %s (i32.const 2))", "(i32.and (local.get 0) (i32.const 0xff))"},
+		{"i32", "(i32.add %s (i32.const -8))", "(i32.shl (i32.and (local.get 1) (i32.const 0xfff0)) (i32.const 3))"},
 	}
 	vals := []uint64{0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0x123456789abcdef0, 0xffffffffffffffff}
 	for _, p := range pairs {
 		src := fusePair("(param "+p.typ+" "+p.typ+" "+p.typ+")", "(result "+p.typ+")", p.body, p.first)
 		src = strings.ReplaceAll(src, "(block (result i32)", "(block (result "+p.typ+")")
-		if d := compile(t, src).Disassemble(); !strings.Contains(d, "_add ") && !strings.Contains(d, "_and ") && !strings.Contains(d, "_xor ") {
+		if d := compile(t, src).Disassemble(); !strings.Contains(d, "_add ") && !strings.Contains(d, "_and ") && !strings.Contains(d, "_xor ") &&
+			!strings.Contains(d, "_imm ") {
 			t.Errorf("%s: not fused:\n%s", p.first, d)
 		}
 		inst := instantiate(t, src)
