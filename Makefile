@@ -7,14 +7,15 @@ FUZZTIME  ?= 10s
 # Minimising each new corpus entry takes up to 60s by default, which would
 # eat a short run; keep it brief.
 FUZZMINIMIZETIME ?= 2s
-BENCHRUNS ?= 3
+BENCHRUNS ?= 5
 
 .PHONY: all build test vet generate check-generated bench bench-tools bench-interp fuzz clean
 
 all: build vet test
 
 # Compile everything and put the tools (wat2wasm, wasm2wat, wasm-validate,
-# wasm-interp, spectest-interp, wasm-litmus) in $(BIN)/
+# wasm-objdump, wasm-strip, wat-desugar, wast2json, wasm-interp,
+# spectest-interp, wasm-litmus) in $(BIN)/.
 build:
 	$(GO) build ./...
 	$(GO) build -o $(BIN)/ ./cmd/...

@@ -132,6 +132,11 @@ func (d *decoder) readCustomSection(idOff, end int, after byte) {
 		// section with a negative length, which is an unexpected end.
 		d.fail(len(d.data), "unexpected end of section or function: custom section name longer than the section")
 	}
+	if end > len(d.data) {
+		// The section size counts from the size field, as for every
+		// length, so it can claim up to five bytes past the input.
+		d.fail(len(d.data), "unexpected end of section or function: custom section extends %d bytes past the end", end-len(d.data))
+	}
 	content := d.data[d.pos:end:end]
 	d.pos = end
 	if name == "name" && !d.namesDecoded && d.decodeNameSection(content) {
@@ -274,6 +279,8 @@ func (d *decoder) readElemSection() {
 		case flags&elemFlagExplicitTable == 0:
 			e.Mode = ir.SegmentPassive
 		default:
+			// Declarative segments came with reference types.
+			d.requireFeature(off, ir.FeatureReferenceTypes, "malformed elements segment kind", fmt.Sprintf("segment kind %d", flags))
 			e.Mode = ir.SegmentDeclarative
 		}
 		if flags&(elemFlagPassive|elemFlagExplicitTable) != 0 { // explicit element kind or type
@@ -289,9 +296,12 @@ func (d *decoder) readElemSection() {
 		count := d.readLength()
 		if exprs {
 			e.Init = decodeMakeSlice[[][]ir.Instr](count, d.capFor(count, 2))
+			// ref.func items need no feature, as in the text format.
+			d.elemItems = true
 			for range count {
 				e.Init = append(e.Init, d.readConstExpr())
 			}
+			d.elemItems = false
 		} else {
 			// One backing array for all the ref.func expressions.
 			refs := make([]ir.Instr, 0, count) // count <= remaining bytes

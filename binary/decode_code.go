@@ -203,7 +203,7 @@ func (d *decoder) readExpr() []ir.Instr {
 			if imm == ir.ImmTryTable {
 				in.SetCatches(d.readCatches())
 			}
-			d.frames = append(d.frames, decodeFrame{instr: in, start: len(d.scratch)})
+			d.frames = append(grown(d.frames), decodeFrame{instr: in, start: len(d.scratch)})
 			continue
 		}
 		// Decode in place: an Instr is large, so avoid copying it.
@@ -312,7 +312,7 @@ func (d *decoder) readOpcode(off int, b byte) ir.Op {
 	if !ok {
 		d.fail(off, "illegal opcode %02x", b)
 	}
-	if f := op.Info().Feature; !d.features.Has(f) {
+	if f := op.Info().Feature; !d.features.Has(f) && !(op == ir.OpRefFunc && d.elemItems) {
 		d.fail(off, "illegal opcode %02x: %s requires %s", b, op, f.Flag())
 	}
 	return op

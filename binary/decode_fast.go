@@ -201,8 +201,8 @@ func (d *decoder) scanBody(p, end int, exact bool) (top int32, total int, ok boo
 					return 0, 0, false
 				}
 			}
-			frames = append(frames, scanFrame{idx: len(d.counts), isIf: op == ir.OpIf})
-			d.counts = append(d.counts, 0, 0)
+			frames = append(grown(frames), scanFrame{idx: len(d.counts), isIf: op == ir.OpIf})
+			d.counts = append(grown(d.counts), 0, 0)
 		case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmElem, ir.ImmData,
 			ir.ImmI32, ir.ImmI64, ir.ImmTag, ir.ImmType, ir.ImmHeapType, ir.ImmRefType:
 			p, _ = skipLEB(data, p, end)
@@ -440,7 +440,7 @@ func (d *decoder) readBodyFast(store []ir.Instr, counts []int32, top int32, end 
 				in.Body = store[free : free+n : free+n]
 				free += n
 			}
-			frames = append(frames, fastFrame{in: in, arm: in.Body, idx: idx})
+			frames = append(grown(frames), fastFrame{in: in, arm: in.Body, idx: idx})
 			continue
 		}
 		if imm == ir.ImmTry {

@@ -27,6 +27,9 @@ func (d *decoder) decodeNameSection(content []byte) (ok bool) {
 		last = id
 		size := nd.readLength()
 		end := nd.pos + size
+		if end > len(nd.data) {
+			nd.fail(len(nd.data), "unexpected end of section or function: name subsection extends past the section")
+		}
 		switch id {
 		case nameSubModule:
 			moduleName = nd.readName()

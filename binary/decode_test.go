@@ -245,6 +245,41 @@ func TestDecodeFeatureGates(t *testing.T) {
 	}
 }
 
+// TestDecodeElemWithoutReferenceTypes: element segments of function
+// indices, in the MVP form or as ref.func expressions, need no reference
+// types; ref.null items and declarative segments do (issue 10).
+func TestDecodeElemWithoutReferenceTypes(t *testing.T) {
+	noRefs := ir.DefaultFeatures().With(ir.FeatureReferenceTypes, false)
+	module := func(elem ...byte) []byte {
+		return decodeTestModule(
+			decodeTestSection(sectionType, []byte{1, 0x60, 0, 0}),
+			decodeTestSection(sectionFunction, []byte{1, 0}),
+			decodeTestSection(sectionTable, []byte{1, 0x70, 0, 1}),
+			decodeTestSection(sectionElem, append([]byte{1}, elem...)),
+			decodeTestCode([]byte{0}),
+		)
+	}
+	for name, elem := range map[string][]byte{
+		"function indices": {0, 0x41, 0, 0x0b, 1, 0},
+		"ref.func items":   {4, 0x41, 0, 0x0b, 1, 0xd2, 0, 0x0b},
+		"passive ref.func": {5, 0x70, 1, 0xd2, 0, 0x0b},
+	} {
+		m := decodeTestMust(t, module(elem...), noRefs)
+		if init := m.Elems[0].Init; len(init) != 1 || init[0][0].Op != ir.OpRefFunc {
+			t.Errorf("%s: items %v", name, init)
+		}
+	}
+	for name, elem := range map[string][]byte{
+		"ref.null item": {4, 0x41, 0, 0x0b, 1, 0xd0, 0x70, 0x0b},
+		"declarative":   {3, 0, 1, 0},
+	} {
+		if e := decodeTestError(t, module(elem...), noRefs); !strings.Contains(e.Msg, "--enable-reference-types") {
+			t.Errorf("%s: error %q does not name --enable-reference-types", name, e.Msg)
+		}
+		decodeTestMust(t, module(elem...), ir.DefaultFeatures())
+	}
+}
+
 func TestDecodeReservedBytes(t *testing.T) {
 	// Without multi-memory, memory.size's index is one zero byte: 0x80 0x00
 	// is not zero. With multi-memory it is a LEB128 index.

@@ -166,10 +166,13 @@ func (d *decoder) readValType() ir.ValType {
 }
 
 // readRefType reads a reference type (table element type, element segment
-// type).
+// type): funcref is the MVP's there and needs no feature.
 func (d *decoder) readRefType() ir.ValType {
 	off := d.pos
 	b := d.readTypeByte()
+	if h, ok := ir.AbstractHeap(b); ok && h == ir.HeapFunc {
+		return ir.FuncRef
+	}
 	t, ok := d.readRefTypeAfter(off, b, "malformed reference type")
 	if !ok {
 		d.fail(off, "malformed reference type %#x", b)

@@ -37,6 +37,8 @@ type moduleEncoder struct {
 	// metaNames are the code metadata section names the instructions
 	// carry, when a custom section of such a name has to be left out.
 	metaNames map[string]bool
+
+	blocks []encodeBlock // open blocks (writeInstrs)
 }
 
 // fail records the first error.

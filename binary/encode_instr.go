@@ -15,14 +15,80 @@ func (e *moduleEncoder) writeExpr(body []ir.Instr) {
 	e.buf = append(e.buf, encodeOpEnd)
 }
 
-// writeInstrs writes an instruction sequence, recursing into blocks.
+// writeInstrs writes an instruction sequence. Open blocks are kept on an
+// explicit stack, not the goroutine's, so nesting depth is limited only
+// by memory.
 func (e *moduleEncoder) writeInstrs(body []ir.Instr) {
-	for i := range body {
-		if e.err != nil {
+	// After an error the output is dropped, and so may be the blocks
+	// left open.
+	base := len(e.blocks)
+	for {
+		for len(body) > 0 {
+			if e.err != nil {
+				return
+			}
+			in := &body[0]
+			body = body[1:]
+			if e.writeInstr(in) {
+				// A block, loop or if: its header is written.
+				e.blocks = append(grown(e.blocks), encodeBlock{in: in, rest: body})
+				body = in.Body
+			}
+		}
+		n := len(e.blocks)
+		if n == base || e.err != nil {
 			return
 		}
-		e.writeInstr(&body[i])
+		b := &e.blocks[n-1]
+		// wabt omits an empty else arm.
+		if els := b.in.ElseBody(); !b.inElse && len(els) > 0 {
+			if b.in.Op != ir.OpIf {
+				e.fail(b.in.Pos, "%s has an else arm", b.in.Op)
+				return
+			}
+			e.buf = append(e.buf, encodeOpElse)
+			b.inElse = true
+			body = els
+			continue
+		}
+		if b.in.Op == ir.OpTry {
+			// A legacy try's catch and catch_all arms, then end or
+			// delegate (which ends the try itself).
+			if hs := b.in.Handlers(); b.arm < len(hs) {
+				h := &hs[b.arm]
+				b.arm++
+				if h.All {
+					e.writeOpcode(ir.OpCatchAll.Info())
+				} else {
+					e.writeOpcode(ir.OpCatch.Info())
+					e.buf = appendULEB128(e.buf, uint64(h.Tag))
+				}
+				body = h.Body
+				continue
+			}
+			if label, ok := b.in.Delegate(); ok {
+				e.writeOpcode(ir.OpDelegate.Info())
+				e.buf = appendULEB128(e.buf, uint64(label))
+				body = b.rest
+				e.blocks[n-1] = encodeBlock{}
+				e.blocks = e.blocks[:n-1]
+				continue
+			}
+		}
+		e.buf = append(e.buf, encodeOpEnd)
+		body = b.rest
+		e.blocks[n-1] = encodeBlock{}
+		e.blocks = e.blocks[:n-1]
 	}
+}
+
+// encodeBlock is a block, loop, if, try_table or legacy try whose body
+// is being written.
+type encodeBlock struct {
+	in     *ir.Instr
+	rest   []ir.Instr // the instructions after it
+	inElse bool
+	arm    int // the legacy try's handlers written so far
 }
 
 // writeOpcode writes op's prefix and code as the opcode table gives them.
@@ -36,8 +102,10 @@ func (e *moduleEncoder) writeOpcode(info *ir.OpInfo) {
 }
 
 // writeInstr writes one instruction: the opcode from the table, then the
-// immediates its shape calls for.
-func (e *moduleEncoder) writeInstr(in *ir.Instr) {
+// immediates its shape calls for. For a block, loop, if, try_table or
+// legacy try it writes the header (opcode, block type, catch clauses) and
+// reports true: writeInstrs writes the body and the arms.
+func (e *moduleEncoder) writeInstr(in *ir.Instr) (block bool) {
 	if in.Op >= ir.NumOps {
 		e.fail(in.Pos, "invalid instruction (opcode table index %d)", in.Op)
 		return
@@ -61,9 +129,16 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 	b := e.buf
 	switch info.Imm {
 	case ir.ImmNone:
-	case ir.ImmBlock, ir.ImmTry:
-		e.writeBlock(in)
-		return
+	case ir.ImmBlock:
+		e.writeBlockType(in)
+		return true
+	case ir.ImmTry:
+		e.writeBlockType(in)
+		if _, ok := in.Delegate(); ok && len(in.Handlers()) > 0 {
+			e.fail(in.Pos, "try has both handlers and a delegate")
+			return
+		}
+		return true
 	case ir.ImmTryTable:
 		e.writeBlockType(in)
 		cs := in.Catches()
@@ -79,9 +154,7 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 			}
 			e.buf = appendULEB128(e.buf, uint64(c.Label))
 		}
-		e.writeInstrs(in.Body)
-		e.buf = append(e.buf, encodeOpEnd)
-		return
+		return true
 	case ir.ImmLabel, ir.ImmFunc, ir.ImmLocal, ir.ImmGlobal, ir.ImmTable, ir.ImmMemory, ir.ImmElem,
 		ir.ImmTag, ir.ImmType:
 		b = appendULEB128(b, uint64(in.Index))
@@ -177,6 +250,7 @@ func (e *moduleEncoder) writeInstr(in *ir.Instr) {
 		return
 	}
 	e.buf = b
+	return false
 }
 
 // Flags of br_on_cast and br_on_cast_fail: which of the two reference types
@@ -199,42 +273,6 @@ func (e *moduleEncoder) writeRefHeap(t ir.ValType, in *ir.Instr) {
 func appendLE64(b []byte, v uint64) []byte {
 	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24),
 		byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
-}
-
-// writeBlock writes a block type, the body, the else arm of an if when it
-// has instructions (wabt omits an empty one), and end.
-func (e *moduleEncoder) writeBlock(in *ir.Instr) {
-	e.writeBlockType(in)
-	e.writeInstrs(in.Body)
-	if els := in.ElseBody(); len(els) > 0 {
-		if in.Op != ir.OpIf {
-			e.fail(in.Pos, "%s has an else arm", in.Op)
-			return
-		}
-		e.buf = append(e.buf, encodeOpElse)
-		e.writeInstrs(els)
-	}
-	if in.Op == ir.OpTry {
-		if _, ok := in.Delegate(); ok && len(in.Handlers()) > 0 {
-			e.fail(in.Pos, "try has both handlers and a delegate")
-			return
-		}
-		for _, h := range in.Handlers() {
-			if h.All {
-				e.writeOpcode(ir.OpCatchAll.Info())
-			} else {
-				e.writeOpcode(ir.OpCatch.Info())
-				e.buf = appendULEB128(e.buf, uint64(h.Tag))
-			}
-			e.writeInstrs(h.Body)
-		}
-		if label, ok := in.Delegate(); ok {
-			e.writeOpcode(ir.OpDelegate.Info())
-			e.buf = appendULEB128(e.buf, uint64(label))
-			return // delegate ends the try
-		}
-	}
-	e.buf = append(e.buf, encodeOpEnd)
 }
 
 // writeBlockType writes the short forms (0x40 or a value type) whenever the

@@ -3,6 +3,7 @@ package binary
 import (
 	"bytes"
 	"encoding/hex"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -587,16 +588,40 @@ func TestEncodeLargeSectionSizes(t *testing.T) {
 	}
 }
 
+// TestEncodeDeepNesting encodes and decodes a million nested blocks,
+// loops and ifs under a 64 MB stack limit: both keep open blocks on the
+// heap (issue 10).
 func TestEncodeDeepNesting(t *testing.T) {
-	// 100,000 nested blocks: the recursion must cope, as the parser's does.
-	const depth = 100000
-	var body []ir.Instr
-	for range depth {
-		body = []ir.Instr{{Op: ir.OpBlock, Body: body}}
-	}
-	got := encodeTestBody(t, nil, body...)
-	if want := 3*depth + 1; len(got) != want || got[0] != 0x02 || got[1] != 0x40 || got[len(got)-2] != 0x0b {
-		t.Errorf("got %d bytes starting % x, want %d", len(got), got[:4], want)
+	const depth = 1_000_000
+	defer debug.SetMaxStack(debug.SetMaxStack(64 << 20))
+	for _, op := range []ir.Op{ir.OpBlock, ir.OpLoop, ir.OpIf} {
+		body := []ir.Instr{{Op: ir.OpNop}}
+		for range depth {
+			in := ir.Instr{Op: op, Body: body}
+			if op == ir.OpIf {
+				in.SetElseBody([]ir.Instr{{Op: ir.OpNop}})
+				body = []ir.Instr{{Op: ir.OpI32Const}, in}
+			} else {
+				body = []ir.Instr{in}
+			}
+		}
+		got := encodeTestBody(t, nil, body...)
+		perLevel := 3 // op, block type, end
+		if op == ir.OpIf {
+			perLevel = 7 // i32.const 0, if, block type, else, nop, end
+		}
+		if want := perLevel*depth + 2; len(got) != want || got[len(got)-1] != 0x0b {
+			t.Fatalf("%s: got %d bytes ending % x, want %d", op, len(got), got[max(0, len(got)-4):], want)
+		}
+		m := decodeTestMust(t, encodeTestMust(t, &ir.Module{Types: []ir.TypeDef{ir.FuncTypeDef(ir.FuncType{})}, Funcs: []ir.Func{{Body: body}}}, EncodeOptions{}), ir.DefaultFeatures())
+		d, inner := 0, m.Funcs[0].Body
+		for len(inner) > 0 && inner[len(inner)-1].Op == op {
+			d++
+			inner = inner[len(inner)-1].Body
+		}
+		if d != depth || len(inner) != 1 || inner[0].Op != ir.OpNop {
+			t.Errorf("%s: decoded %d levels, then %v", op, d, inner)
+		}
 	}
 }
 

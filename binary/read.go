@@ -2,6 +2,7 @@ package binary
 
 import (
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/watt-wasm/watt/ir"
@@ -45,6 +46,7 @@ type decoder struct {
 	dataCount    int    // -1 when there is no data count section
 	firstDataUse ir.Pos // first memory.init or data.drop, for "data count section required"
 	namesDecoded bool   // a name section went into m.Names
+	elemItems    bool   // reading element segment items: ref.func needs no feature
 }
 
 // decodeBailout is the panic value that carries a decoding error to Decode.
@@ -213,4 +215,14 @@ func (d *decoder) readFixed64() uint64 {
 	b := d.readBytes(8)
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// grown returns s with room for at least one more element, doubling its
+// capacity when it is full: append grows a large slice by a quarter, which
+// copies the stack of a deep nest several times over.
+func grown[S ~[]E, E any](s S) S {
+	if len(s) == cap(s) {
+		return slices.Grow(s, len(s)+1)
+	}
+	return s
 }

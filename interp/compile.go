@@ -241,9 +241,9 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	return c.fc, nil
 }
 
-// localRun is n locals of one type, from local index first on, in slots
-// from slot on: locals are looked up by run, so a function's declared
-// locals cost the compiler nothing each.
+// localRun starts a run of locals of one type: local index first lives in
+// slot slot, and the run goes on up to the next run's first. Locals are
+// looked up by run, so declaring them costs the compiler nothing each.
 type localRun struct {
 	first, slot uint32
 	typ         ir.ValType

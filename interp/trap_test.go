@@ -71,7 +71,7 @@ func TestErrorsAsTrapStart(t *testing.T) {
 		t.Fatalf("error %v, want uninstantiable", err)
 	}
 	var trap *interp.Trap
-	if !errors.As(err, &trap) || trap.Msg != "unreachable" || trap.Func != "start" {
+	if !errors.As(err, &trap) || trap.Msg != "unreachable executed" || trap.Func != "start" {
 		t.Errorf("trap = %+v", trap)
 	}
 }

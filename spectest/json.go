@@ -17,6 +17,11 @@ import (
 // JSON scripts are what wabt's wast2json writes: a .json command list plus
 // one .wasm (or .wat, for text modules under assert_malformed) per module.
 // RunJSONFile lets scripts written for wabt's spectest-interp run unchanged.
+// The threads proposal's commands, which wabt does not convert, are read
+// in the form watt's wast2json writes them:
+//
+//	{"type": "thread", "line": N, "name": "$T", "shared_modules": ["$M"], "commands": [...]}
+//	{"type": "wait", "line": N, "thread": "$T"}
 
 type jsonScript struct {
 	SourceFilename string        `json:"source_filename"`
@@ -33,6 +38,10 @@ type jsonCommand struct {
 	ModuleType string      `json:"module_type"`
 	Action     *jsonAction `json:"action"`
 	Expected   []jsonValue `json:"expected"`
+	// thread and wait
+	SharedModules []string      `json:"shared_modules"`
+	Commands      []jsonCommand `json:"commands"`
+	Thread        string        `json:"thread"`
 }
 
 type jsonAction struct {
@@ -66,20 +75,38 @@ func RunJSONFile(ctx context.Context, path string, opts Options) (*Result, error
 		name = path
 	}
 	maxLine := 1
-	for _, c := range js.Commands {
-		maxLine = max(maxLine, c.Line)
+	var lines func(cmds []jsonCommand)
+	lines = func(cmds []jsonCommand) {
+		for _, c := range cmds {
+			maxLine = max(maxLine, c.Line)
+			lines(c.Commands)
+		}
 	}
+	lines(js.Commands)
 	src := ir.NewSource(name, bytes.Repeat([]byte{'\n'}, maxLine), false)
 	dir := filepath.Dir(path)
-	script := &wat.Script{}
-	for _, c := range js.Commands {
+	cmds, err := convertAll(js.Commands, src, dir, name)
+	if err != nil {
+		return nil, err
+	}
+	return RunScript(ctx, src, &wat.Script{Commands: cmds}, opts)
+}
+
+func convertAll(in []jsonCommand, src *ir.Source, dir, name string) ([]wat.Command, error) {
+	var out []wat.Command
+	for _, c := range in {
 		cmd, err := c.convert(src, dir)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", name, c.Line, err)
 		}
-		script.Commands = append(script.Commands, cmd)
+		if t, ok := cmd.(*wat.ThreadCommand); ok {
+			if t.Commands, err = convertAll(c.Commands, src, dir, name); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, cmd)
 	}
-	return RunScript(ctx, src, script, opts)
+	return out, nil
 }
 
 // linePos is the position of the start of line in a source of empty lines.
@@ -134,6 +161,14 @@ func (c *jsonCommand) convert(src *ir.Source, dir string) (wat.Command, error) {
 		kinds := map[string]ir.ErrorKind{"assert_malformed": ir.Malformed, "assert_invalid": ir.Invalid,
 			"assert_unlinkable": ir.Unlinkable, "assert_uninstantiable": ir.Uninstantiable}
 		return &wat.AssertModule{Pos: pos, Kind: kinds[c.Type], Module: m, Message: c.Text}, nil
+	case "thread":
+		t := &wat.ThreadCommand{Pos: pos, Name: strings.TrimPrefix(c.Name, "$")}
+		for _, m := range c.SharedModules {
+			t.Shared = append(t.Shared, strings.TrimPrefix(m, "$"))
+		}
+		return t, nil // the caller converts the commands
+	case "wait":
+		return &wat.WaitCommand{Pos: pos, Thread: strings.TrimPrefix(c.Thread, "$")}, nil
 	}
 	return nil, fmt.Errorf("unknown command type %q", c.Type)
 }

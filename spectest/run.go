@@ -24,8 +24,11 @@ import (
 // Options control a run.
 type Options struct {
 	// Features enabled for every module; zero means wabt's defaults plus
-	// threads, which is what the threads proposal's suite needs.
+	// threads, which is what the threads proposal's suite needs, unless
+	// ExactFeatures is set.
 	Features ir.Features
+	// ExactFeatures makes a zero Features mean every feature off.
+	ExactFeatures bool
 	// WaitTimeout bounds each (wait $T) and each action; zero means 60 s.
 	// A thread that misses it is cancelled and reported, never waited for
 	// forever.
@@ -35,6 +38,12 @@ type Options struct {
 	NoRoundTrip bool
 	// Output receives what the spectest print functions print (nil: dropped).
 	Output io.Writer
+	// Trace, when set, receives a line per executed instruction (see
+	// interp.Module.Trace).
+	Trace io.Writer
+	// MaxCallDepth bounds nested calls (interp.Store.MaxCallDepth); zero
+	// means the interpreter's default.
+	MaxCallDepth int
 }
 
 // Outcome is the result of one command.
@@ -43,6 +52,9 @@ type Outcome struct {
 	Line int
 	Cmd  string // "assert_return", "module", …
 	Err  *ir.Error
+	// Duration is how long the command took (for thread: starting it; for
+	// wait: the join).
+	Duration time.Duration
 }
 
 // Result is the outcome of a whole script.
@@ -75,15 +87,17 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 
 // DefaultFeatures are the features a run enables when Options.Features is
 // zero: the WebAssembly 3.0 standard plus threads and the legacy exception
-// instructions (the core suite's legacy/ directory tests them).
+// instructions (the core suite's legacy/ directory tests them), without the
+// pre-standard instruction names, which 3.0 scripts expect rejected.
 func DefaultFeatures() ir.Features {
-	return ir.DefaultFeatures().With(ir.FeatureThreads, true).With(ir.FeatureLegacyExceptions, true)
+	return ir.DefaultFeatures().With(ir.FeatureThreads, true).With(ir.FeatureLegacyExceptions, true).
+		With(ir.FeatureLegacyNames, false)
 }
 
 // Run parses and runs a script. A script that does not parse returns the
 // parse error; everything after that is reported per command in Result.
 func Run(ctx context.Context, src *ir.Source, opts Options) (*Result, error) {
-	if opts.Features == 0 {
+	if opts.Features == 0 && !opts.ExactFeatures {
 		opts.Features = DefaultFeatures()
 	}
 	script, err := wat.ParseScript(src, opts.Features)
@@ -95,13 +109,14 @@ func Run(ctx context.Context, src *ir.Source, opts Options) (*Result, error) {
 
 // RunScript runs an already parsed script; src resolves its positions.
 func RunScript(ctx context.Context, src *ir.Source, script *wat.Script, opts Options) (*Result, error) {
-	if opts.Features == 0 {
+	if opts.Features == 0 && !opts.ExactFeatures {
 		opts.Features = DefaultFeatures()
 	}
 	if opts.WaitTimeout == 0 {
 		opts.WaitTimeout = 60 * time.Second
 	}
 	store := interp.NewStore()
+	store.MaxCallDepth = opts.MaxCallDepth
 	host, err := HostModule(store, opts.Output)
 	if err != nil {
 		return nil, err
@@ -128,6 +143,7 @@ type runner struct {
 	lastDef  *interp.Module            // the most recently defined module
 	threads  map[string]*thread
 	outcomes []Outcome
+	started  time.Time // when the current command started
 }
 
 // thread is a running (thread $T …) command.
@@ -161,10 +177,17 @@ func (r *runner) Resolve(module, name string) (interp.Extern, bool) {
 }
 
 func (r *runner) record(c wat.Command, cmd string, err error) {
-	o := Outcome{Pos: c.Position(), Line: r.src.Position(c.Position()).Line, Cmd: cmd}
+	o := Outcome{Pos: c.Position(), Line: r.src.Position(c.Position()).Line, Cmd: cmd, Duration: time.Since(r.started)}
 	if err != nil {
 		var e *ir.Error
 		if errors.As(err, &e) && e.Src == r.src {
+			if !e.Pos.IsValid() {
+				// No position of its own (an action interrupted by its
+				// timeout): the command's.
+				withPos := *e
+				withPos.Pos = c.Position()
+				e = &withPos
+			}
 			o.Err = e
 		} else {
 			o.Err = &ir.Error{Src: r.src, Pos: c.Position(), Kind: errKind(err), Msg: cmd + ": " + err.Error()}
@@ -183,6 +206,7 @@ func errKind(err error) ir.ErrorKind {
 
 func (r *runner) run(cmds []wat.Command) {
 	for _, c := range cmds {
+		r.started = time.Now()
 		if r.ctx.Err() != nil {
 			r.record(c, "cancelled", r.ctx.Err())
 			continue
@@ -266,7 +290,11 @@ func (r *runner) load(c *wat.ModuleCommand, roundTrip bool) (*ir.Module, *ir.Sou
 
 // roundTrip checks text → IR → binary → IR → binary: both binaries equal.
 func (r *runner) roundTrip(m *ir.Module) error {
-	b1, err := binary.Encode(m, binary.EncodeOptions{DebugNames: true})
+	// The element segment forms depend on the features (function
+	// references); the zero value would mean 3.0's, and legacy names is a
+	// text-only feature the encoder ignores.
+	enc := binary.EncodeOptions{DebugNames: true, Features: r.opts.Features | ir.Features(ir.FeatureLegacyNames)}
+	b1, err := binary.Encode(m, enc)
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
@@ -274,7 +302,7 @@ func (r *runner) roundTrip(m *ir.Module) error {
 	if err != nil {
 		return fmt.Errorf("decode of encoded module: %w", err)
 	}
-	b2, err := binary.Encode(m2, binary.EncodeOptions{DebugNames: true})
+	b2, err := binary.Encode(m2, enc)
 	if err != nil {
 		return fmt.Errorf("re-encode: %w", err)
 	}
@@ -298,6 +326,9 @@ func (r *runner) instantiate(m *ir.Module, src *ir.Source) (*interp.Instance, er
 }
 
 func (r *runner) instantiateCompiled(cm *interp.Module) (*interp.Instance, error) {
+	if r.opts.Trace != nil {
+		cm = cm.Trace(r.opts.Trace)
+	}
 	ctx, cancel := context.WithTimeout(r.ctx, r.opts.WaitTimeout)
 	defer cancel()
 	return interp.InstantiateContext(ctx, r.store, cm, r)

@@ -22,6 +22,6 @@ func ExampleModule() {
 	}
 	fmt.Println(validate.Module(m, src, features))
 	// Output:
-	// bad.wat:3:9: type mismatch: instruction requires [i32] but stack has [i64] at end of function
+	// bad.wat:3:23: type mismatch: instruction requires [i32] but stack has [i64] at end of function
 	// bad.wat:4:16: atomic alignment must be natural: i32.atomic.load has alignment 2, natural is 4
 }

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,6 +86,9 @@ type funcChecker struct {
 	// ir.OneType would allocate (concrete and non-nullable references):
 	// slices of it live until the next function.
 	arena []ir.ValType
+	// elemItems is set while element segment items are checked: ref.func
+	// needs no feature there (an MVP segment's function indices).
+	elemItems bool
 
 	locals    []ir.ValType // params then declared locals, up to maxExpandedLocals
 	runs      []ir.LocalRun
@@ -256,6 +260,11 @@ func (c *funcChecker) run() {
 }
 
 func (c *funcChecker) pushFrame(kind frameKind, params, results []ir.ValType, body, elseBody []ir.Instr, in *ir.Instr) {
+	if len(c.ctrl) == cap(c.ctrl) {
+		// Double, rather than append's quarter for large slices: a deep
+		// nest copies its frames less often.
+		c.ctrl = slices.Grow(c.ctrl, len(c.ctrl)+1)
+	}
 	c.ctrl = append(c.ctrl, frame{
 		kind: kind, height: len(c.vals), initHeight: int32(len(c.inits)), params: params, results: results,
 		body: body, elseBody: elseBody, in: in, arm: -1,
@@ -482,6 +491,12 @@ func (c *funcChecker) failEnd(fr *frame, what string, got []ir.ValType) {
 		case fr.kind == kindCatch:
 			where = "at end of catch"
 		}
+	}
+	// The end of a function or block has no position of its own: its
+	// last instruction is where the mismatch shows (wabt points there for
+	// functions, at the end for blocks).
+	if n := len(fr.body); fr.kind != kindConst && n > 0 && fr.body[n-1].Pos.IsValid() {
+		pos = fr.body[n-1].Pos
 	}
 	if !pos.IsValid() {
 		pos = c.pos

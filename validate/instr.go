@@ -36,7 +36,7 @@ var laneCounts = func() (n [ir.NumOps]uint8) {
 // the opcode table; only the special ones are typed by hand.
 func (c *funcChecker) instr(in *ir.Instr) {
 	info := in.Op.Info()
-	if !c.mc.features.Has(info.Feature) {
+	if !c.mc.features.Has(info.Feature) && !(in.Op == ir.OpRefFunc && c.elemItems) {
 		c.failf(in, "%s requires %s", info.Name, info.Feature.Flag())
 		return
 	}

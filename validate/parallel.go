@@ -109,12 +109,25 @@ func (mc *moduleChecker) checkFuncs() {
 }
 
 // countUpTo adds the instructions of body, nested ones included, to n,
-// stopping once limit is reached.
+// stopping once limit is reached. Nested bodies wait on a work list, not
+// the goroutine stack.
 func countUpTo(body []ir.Instr, n, limit int) int {
-	n += len(body)
-	for i := 0; i < len(body) && n < limit; i++ {
-		if in := &body[i]; in.Body != nil || in.Ext != nil {
-			n = countUpTo(in.ElseBody(), countUpTo(in.Body, n, limit), limit)
+	var buf [16][]ir.Instr
+	pending := append(buf[:0], body)
+	for len(pending) > 0 && n < limit {
+		body := pending[len(pending)-1]
+		pending = pending[:len(pending)-1]
+		n += len(body)
+		for i := 0; i < len(body) && n < limit; i++ {
+			if in := &body[i]; in.Body != nil || in.Ext != nil {
+				pending = append(pending, in.Body)
+				if els := in.ElseBody(); len(els) > 0 {
+					pending = append(pending, els)
+				}
+				for _, h := range in.Handlers() { // a legacy try's arms
+					pending = append(pending, h.Body)
+				}
+			}
 		}
 	}
 	return n

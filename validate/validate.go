@@ -329,6 +329,17 @@ func (mc *moduleChecker) checkElem(e *ir.Elem) {
 		return
 	}
 	funcs := e.Type.Heap() == ir.HeapFunc
+	switch {
+	case e.Mode == ir.SegmentPassive && !mc.features.Has(ir.FeatureBulkMemory):
+		mc.errorf(e.Pos, "passive element segments require %s", ir.FeatureBulkMemory.Flag())
+	case e.Mode == ir.SegmentDeclarative && !mc.features.Has(ir.FeatureBulkMemory):
+		mc.errorf(e.Pos, "declarative element segments require %s", ir.FeatureBulkMemory.Flag())
+	case e.Mode == ir.SegmentDeclarative && !mc.features.Has(ir.FeatureReferenceTypes):
+		mc.errorf(e.Pos, "declarative element segments require %s", ir.FeatureReferenceTypes.Flag())
+	}
+	// An MVP segment's function indices are ref.func items: they need
+	// no feature there.
+	mc.fc.elemItems = true
 	for _, init := range e.Init {
 		// Most elements are one ref.func of a function of a valid type
 		// (compilers' function tables): that matches a segment of
@@ -339,6 +350,7 @@ func (mc *moduleChecker) checkElem(e *ir.Elem) {
 		}
 		mc.checkConst(init, e.Type, e.Pos, mc.segmentGlobals())
 	}
+	mc.fc.elemItems = false
 	switch e.Mode {
 	case ir.SegmentActive:
 		if uint64(e.Table) >= uint64(len(mc.tables)) {
@@ -366,6 +378,9 @@ func (mc *moduleChecker) checkData(d *ir.Data) {
 		}
 		mc.checkConst(d.Offset, mc.addrType(d.Memory), d.Pos, mc.segmentGlobals())
 	case ir.SegmentPassive:
+		if !mc.features.Has(ir.FeatureBulkMemory) {
+			mc.errorf(d.Pos, "passive data segments require %s", ir.FeatureBulkMemory.Flag())
+		}
 	default:
 		mc.errorf(d.Pos, "invalid data segment mode %d", d.Mode)
 	}

@@ -2,6 +2,7 @@ package validate_test
 
 import (
 	"errors"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -304,23 +305,35 @@ func TestErrorsPerFunction(t *testing.T) {
 	}
 }
 
-// TestDeepNesting validates 100,000 nested blocks: the checker walks the
-// tree with an explicit stack, so depth costs heap, not goroutine stack.
+// TestDeepNesting validates a million nested blocks, loops and ifs under
+// a 64 MB stack limit: the checker walks the tree with an explicit stack,
+// so depth costs heap, not goroutine stack (issue 10).
 func TestDeepNesting(t *testing.T) {
-	const depth = 100000
-	inner := body(i32c(1))
-	for i := 0; i < depth; i++ {
-		inner = body(block(bv(i32), inner...))
+	const depth = 1_000_000
+	defer debug.SetMaxStack(debug.SetMaxStack(64 << 20))
+	nest := func(innermost ir.Instr, wrap func([]ir.Instr) []ir.Instr) []ir.Instr {
+		inner := body(innermost)
+		for range depth {
+			inner = wrap(inner)
+		}
+		return inner
 	}
-	if err := validate.Module(fn(toI32, inner...), nil, ir.Wasm2Features()); err != nil {
-		t.Fatal(err)
+	kinds := map[string]func([]ir.Instr) []ir.Instr{
+		"block": func(b []ir.Instr) []ir.Instr { return body(block(bv(i32), b...)) },
+		"loop":  func(b []ir.Instr) []ir.Instr { return body(ir.Instr{Op: ir.OpLoop, Block: bv(i32), Body: b}) },
+		"if": func(b []ir.Instr) []ir.Instr {
+			in := ir.Instr{Op: ir.OpIf, Block: bv(i32), Body: b}
+			in.SetElseBody(body(i32c(2)))
+			return body(i32c(1), in)
+		},
+	}
+	for name, wrap := range kinds {
+		if err := validate.Module(fn(toI32, nest(i32c(1), wrap)...), nil, ir.DefaultFeatures()); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
 	}
 	// The same depth with a mismatch at the bottom is reported, not lost.
-	inner = body(i64c(1))
-	for i := 0; i < depth; i++ {
-		inner = body(block(bv(i32), inner...))
-	}
-	err := validate.Module(fn(toI32, inner...), nil, ir.Wasm2Features())
+	err := validate.Module(fn(toI32, nest(i64c(1), kinds["block"])...), nil, ir.DefaultFeatures())
 	if err == nil || !strings.HasPrefix(err.Error(), "type mismatch") {
 		t.Fatalf("got %v, want type mismatch", err)
 	}

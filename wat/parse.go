@@ -36,6 +36,9 @@ type parser struct {
 	// lists are copied out into arena-allocated exact-size slices.
 	instrs []ir.Instr
 	arena  []ir.Instr
+	frames []instrFrame // open blocks and folded instructions (parse_nest.go)
+
+	elemItems bool // parsing element segment items: ref.func needs no feature
 }
 
 // parseBailout is the panic value that carries a parse error up.
@@ -312,13 +315,18 @@ func (p *parser) parseValType() ir.ValType {
 			}
 			if t.IsRef() {
 				p.checkHeapFeature(t.Heap(), t.String()+" type")
+				p.requireRefValType()
 			}
 			p.next()
 			return t
 		}
 	}
 	if p.tok.kind == scanLParen {
+		start := p.tok.start
 		if t, ok := p.parseRefTypeForm(); ok {
+			if !p.features.Has(ir.FeatureReferenceTypes) {
+				p.failAt(start, t.String()+" type requires "+ir.FeatureReferenceTypes.Flag())
+			}
 			return t
 		}
 	}
@@ -402,16 +410,34 @@ func (p *parser) parseRefTypeForm() (ir.ValType, bool) {
 	return ir.Ref(null, h), true
 }
 
-// parseRefType reads a reference type.
+// requireRefValType rejects the reference type at the current token as a
+// value type (of a param, result, local or global) when reference types
+// are off, as wabt does: only tables and element segments hold funcref
+// in the MVP.
+func (p *parser) requireRefValType() {
+	if !p.features.Has(ir.FeatureReferenceTypes) {
+		p.fail(p.tokenSnippet() + " type requires " + ir.FeatureReferenceTypes.Flag())
+	}
+}
+
+// parseRefType reads a reference type: the element type of a table or
+// element segment, where funcref needs no feature (the MVP's).
 func (p *parser) parseRefType() ir.ValType {
 	if p.tok.kind == scanKeyword {
 		if t, ok := parseValTypeNames[scanTransient(p.text())]; ok && t.IsRef() {
 			p.checkHeapFeature(t.Heap(), t.String()+" type")
+			if t != ir.FuncRef {
+				p.requireRefValType()
+			}
 			p.next()
 			return t
 		}
 	}
+	start := p.tok.start
 	if t, ok := p.parseRefTypeForm(); ok {
+		if t != ir.FuncRef && !p.features.Has(ir.FeatureReferenceTypes) {
+			p.failAt(start, t.String()+" type requires "+ir.FeatureReferenceTypes.Flag())
+		}
 		return t
 	}
 	p.unexpected("a reference type")

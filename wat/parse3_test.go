@@ -11,7 +11,7 @@ import (
 
 // parse3Features are the WebAssembly 3.0 features with legacy exceptions,
 // as the core suite is written.
-var parse3Features = ir.DefaultFeatures().With(ir.FeatureLegacyExceptions, true)
+var parse3Features = ir.DefaultFeatures().With(ir.FeatureLegacyExceptions, true).With(ir.FeatureLegacyNames, false)
 
 func parse3(t *testing.T, src string) *ir.Module {
 	t.Helper()
@@ -292,7 +292,7 @@ func TestParse3Errors(t *testing.T) {
 		{"(func (block $b (try_table $t (catch_all $t))))", parse3Features, "unknown label $t", 1, 42},
 		{"(func (try (do) (catch_all) (catch 0)))", parse3Features, "unexpected token catch", 1, 30},
 		{"(func (br_on_cast 0 anyref))", parse3Features, "unexpected token )", 1, 27},
-		{"(func get_local 0)", parse3Features, "unknown operator get_local", 1, 7},
+		{"(func get_local 0)", off(ir.FeatureLegacyNames), "unknown operator get_local", 1, 7},
 		{"(global anyfunc (ref.null func))", parse3Features, "unknown operator anyfunc", 1, 9},
 		{"(func (i8x16.extract_lane_s 256 (v128.const i32x4 0 0 0 0)) drop)", parse3Features, "i8 constant out of range", 1, 29},
 		{`(@custom "x" (after nothing))`, parse3Features, "@custom annotation: malformed section kind", 1, 14},

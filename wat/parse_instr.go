@@ -4,27 +4,6 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// parseInstrSeq parses instructions (plain and folded) onto the scratch
-// stack until a ')', the end of input, or a keyword that ends a block
-// (end, else); the terminator is not consumed.
-func (p *parser) parseInstrSeq() {
-	for {
-		switch p.tok.kind {
-		case scanLParen:
-			p.parseFoldedInstr()
-		case scanKeyword:
-			if parseEndsSeq(p.text()) {
-				return
-			}
-			p.parsePlainInstr()
-		case scanRParen, scanEOF:
-			return
-		default:
-			p.unexpected("an instruction")
-		}
-	}
-}
-
 // lookupOp resolves the instruction keyword at the current token, checking
 // that its feature is enabled.
 func (p *parser) lookupOp() ir.Op {
@@ -40,7 +19,7 @@ func (p *parser) lookupOp() ir.Op {
 		p.fail("unknown operator " + p.tokenSnippet())
 	}
 	op := e.op
-	if f := op.Info().Feature; !p.features.Has(f) {
+	if f := op.Info().Feature; !p.features.Has(f) && !(op == ir.OpRefFunc && p.elemItems) {
 		p.fail(p.tokenSnippet() + ": instruction requires " + f.Flag())
 	}
 	return op
@@ -69,48 +48,6 @@ func parseEndsSeq(b []byte) bool {
 	return false
 }
 
-// parsePlainInstr parses one unfolded instruction, including a whole
-// block … end.
-func (p *parser) parsePlainInstr() {
-	var meta []ir.CodeMeta
-	if len(p.annots) > 0 {
-		meta = p.takeMeta()
-	}
-	pos := p.tok.start
-	op := p.lookupOp()
-	p.next()
-	in := ir.Instr{Op: op, Pos: ir.PosAt(pos)}
-	if meta != nil {
-		in.SetMeta(meta)
-	}
-	if imm := op.Info().Imm; imm != ir.ImmBlock {
-		if imm == ir.ImmTryTable || imm == ir.ImmTry {
-			p.parsePlainTry(&in)
-		} else {
-			p.parseImmediates(&in)
-		}
-		p.instrs = append(p.instrs, in)
-		return
-	}
-	label := p.pushLabel()
-	p.parseBlockType(&in)
-	mark := len(p.instrs)
-	p.parseInstrSeq()
-	if op == ir.OpIf && p.isKeyword("else") {
-		in.Body = p.finishInstrs(mark)
-		p.next()
-		p.checkEndLabel(label)
-		p.parseInstrSeq()
-		in.SetElseBody(p.finishInstrs(mark))
-	} else {
-		in.Body = p.finishInstrs(mark)
-	}
-	p.expectKeyword("end")
-	p.checkEndLabel(label)
-	p.popLabel()
-	p.instrs = append(p.instrs, in)
-}
-
 // pushLabel reads an optional block label and pushes it.
 func (p *parser) pushLabel() parseLabel {
 	l := parseLabel{}
@@ -137,7 +74,7 @@ func (p *parser) pushLabelEntry(l parseLabel) {
 		}
 		st.labelTop[name] = len(st.labels)
 	}
-	st.labels = append(st.labels, l)
+	st.labels = append(grown(st.labels), l)
 }
 
 // popLabel pops the innermost label and returns it.
@@ -182,85 +119,6 @@ func (p *parser) parseBlockType(in *ir.Instr) {
 	case len(ft.Results) == 1:
 		in.Block = ir.BlockOf(ft.Results[0])
 	}
-}
-
-// parseFoldedInstr parses one parenthesised instruction at '(': its folded
-// operands are emitted first, then the instruction itself.
-func (p *parser) parseFoldedInstr() {
-	var meta []ir.CodeMeta
-	if len(p.annots) > 0 {
-		meta = p.takeMeta()
-	}
-	open := p.tok.start
-	p.next()
-	if len(p.annots) > 0 && meta == nil {
-		meta = p.takeMeta() // also accepted just after the '('
-	}
-	pos := p.tok.start
-	op := p.lookupOp()
-	p.next()
-	in := ir.Instr{Op: op, Pos: ir.PosAt(pos)}
-	if meta != nil {
-		in.SetMeta(meta)
-	}
-	imm := op.Info().Imm
-	if imm == ir.ImmTryTable || imm == ir.ImmTry {
-		p.parseFoldedTry(&in, open)
-		p.instrs = append(p.instrs, in)
-		return
-	}
-	if imm != ir.ImmBlock {
-		p.parseImmediates(&in)
-		for p.tok.kind == scanLParen {
-			p.parseFoldedInstr()
-		}
-		if p.tok.kind != scanRParen {
-			p.unexpected(")")
-		}
-		p.next()
-		p.instrs = append(p.instrs, in)
-		return
-	}
-	p.pushLabel()
-	p.parseBlockType(&in)
-	if op != ir.OpIf {
-		mark := len(p.instrs)
-		p.parseInstrSeq()
-		in.Body = p.finishInstrs(mark)
-	} else {
-		// (if label bt cond* (then instr*) (else instr*)?)
-		// The condition runs before the if, outside its label's scope.
-		label := p.popLabel()
-		for p.tok.kind == scanLParen && !p.isOpen("then") {
-			p.parseFoldedInstr()
-		}
-		p.pushLabelEntry(label)
-		if !p.isOpen("then") {
-			p.unexpected("(then")
-		}
-		p.next()
-		p.next()
-		mark := len(p.instrs)
-		p.parseInstrSeq()
-		in.Body = p.finishInstrs(mark)
-		p.expectRParen()
-		if p.isOpen("else") {
-			p.next()
-			p.next()
-			p.parseInstrSeq()
-			in.SetElseBody(p.finishInstrs(mark))
-			p.expectRParen()
-		}
-	}
-	p.popLabel()
-	if p.tok.kind != scanRParen {
-		if p.tok.kind == scanEOF {
-			p.failAt(open, "unexpected end of input, unclosed (")
-		}
-		p.unexpected(")")
-	}
-	p.next()
-	p.instrs = append(p.instrs, in)
 }
 
 // parseLabelIndex reads a label: a depth or a $id on the label stack.

@@ -48,9 +48,9 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 		case "func":
 			p.parseFuncField()
 		case "table":
-			p.parseTableField()
+			p.parseTableField(kwStart)
 		case "memory":
-			p.parseMemoryField()
+			p.parseMemoryField(kwStart)
 		case "global":
 			p.parseGlobalField()
 		case "import":
@@ -311,10 +311,12 @@ func (p *parser) parseGlobalType() ir.GlobalType {
 	return ir.GlobalType{Type: p.parseValType()}
 }
 
-func (p *parser) parseTableField() {
+// parseTableField reads a table field after its keyword, which starts at
+// kw: errors about the table point there, as wabt's do.
+func (p *parser) parseTableField(kw int) {
 	st := p.mod
 	m := st.m
-	pos := ir.PosAt(p.tok.start)
+	pos := ir.PosAt(kw)
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceTable)
 	p.setName(&m.Names.Tables, idx, name)
@@ -395,10 +397,13 @@ func (p *parser) parseTagField() {
 	m.Tags = append(m.Tags, ir.Tag{Type: typeIdx, Pos: pos})
 }
 
-func (p *parser) parseMemoryField() {
+// parseMemoryField reads a memory field after its keyword, which starts at
+// kw: errors about the memory (its limits, sharing) point there, as wabt's
+// do.
+func (p *parser) parseMemoryField(kw int) {
 	st := p.mod
 	m := st.m
-	pos := ir.PosAt(p.tok.start)
+	pos := ir.PosAt(kw)
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceMemory)
 	p.setName(&m.Names.Memories, idx, name)
@@ -622,8 +627,12 @@ func (p *parser) parseFuncIndexItems() [][]ir.Instr {
 	return items
 }
 
-// parseElemExprItems reads ((item instr*) | (instr))*.
+// parseElemExprItems reads ((item instr*) | (instr))*. ref.func is allowed
+// there without reference types, as in wabt: a list of them is an MVP
+// segment's function indices.
 func (p *parser) parseElemExprItems() [][]ir.Instr {
+	p.elemItems = true
+	defer func() { p.elemItems = false }()
 	var items [][]ir.Instr
 	for p.tok.kind == scanLParen {
 		if p.isOpen("item") {
@@ -677,6 +686,9 @@ func (p *parser) parseElemField(open int) {
 	p.nameAnnot(&m.Names.Elems, idx)
 	switch {
 	case p.isKeyword("declare"):
+		// Declarative segments came with reference types, on top of
+		// bulk memory's segment forms.
+		p.requireFeatures("declarative element segments", ir.FeatureBulkMemory, ir.FeatureReferenceTypes)
 		p.next()
 		e.Mode = ir.SegmentDeclarative
 		p.parseElemList(&e, false)
@@ -696,11 +708,22 @@ func (p *parser) parseElemField(open int) {
 		e.Offset = p.parseOffset()
 		p.parseElemList(&e, true)
 	default:
+		p.requireFeatures("passive element segments", ir.FeatureBulkMemory)
 		e.Mode = ir.SegmentPassive
 		p.parseElemList(&e, false)
 	}
 	p.expectRParen()
 	m.Elems = append(m.Elems, e)
+}
+
+// requireFeatures fails at the current token, naming what and the first
+// flag of fs that is off.
+func (p *parser) requireFeatures(what string, fs ...ir.Feature) {
+	for _, f := range fs {
+		if !p.features.Has(f) {
+			p.fail(what + " require " + f.Flag())
+		}
+	}
 }
 
 func (p *parser) parseDataField(open int) {
@@ -723,6 +746,7 @@ func (p *parser) parseDataField(open int) {
 	case p.tok.kind == scanLParen:
 		d.Offset = p.parseOffset()
 	default:
+		p.requireFeatures("passive data segments", ir.FeatureBulkMemory)
 		d.Mode = ir.SegmentPassive
 	}
 	for p.tok.kind == scanString {

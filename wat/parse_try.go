@@ -21,104 +21,95 @@ func (p *parser) readLabel() parseLabel {
 	return l
 }
 
-// parsePlainTry parses the rest of `try_table label? bt catch* instr* end`
-// or `try label? bt instr* (catch x instr*)* (catch_all instr*)? end` /
-// `try label? bt instr* delegate l` after the keyword.
-func (p *parser) parsePlainTry(in *ir.Instr) {
+// tryHeader parses a plain try_table's or try's label, block type and
+// (try_table) catch clauses after the keyword, and binds the label for the
+// body, which parser.frames parses next.
+func (p *parser) tryHeader(in *ir.Instr) parseLabel {
 	label := p.readLabel()
 	p.parseBlockType(in)
 	if in.Op == ir.OpTryTable {
 		p.parseCatchClauses(in)
 	}
 	p.pushLabelEntry(label)
-	mark := len(p.instrs)
-	p.parseInstrSeq()
-	in.Body = p.finishInstrs(mark)
-	if in.Op == ir.OpTry {
-		var handlers []ir.Handler
-		for p.isKeyword("catch") || p.isKeyword("catch_all") {
-			h := ir.Handler{Pos: ir.PosAt(p.tok.start), All: p.isKeyword("catch_all")}
-			if len(handlers) > 0 && handlers[len(handlers)-1].All {
-				p.fail("unexpected token " + p.tokenSnippet() + ", expected end")
-			}
-			p.next()
-			if !h.All {
-				h.Tag = p.parseIndex(spaceTag)
-			}
-			p.parseInstrSeq()
-			h.Body = p.finishInstrs(mark)
-			handlers = append(handlers, h)
-		}
-		in.SetHandlers(handlers)
-		if len(handlers) == 0 && p.isKeyword("delegate") {
-			p.next()
-			p.popLabel()
-			in.SetDelegate(p.parseLabelIndex())
-			return
-		}
-	}
-	p.expectKeyword("end")
-	p.checkEndLabel(label)
-	p.popLabel()
+	return label
 }
 
-// parseFoldedTry parses the rest of `(try_table label? bt catch* instr*)`
-// or `(try label? bt (do instr*) (catch x instr*)* (catch_all instr*)?)` /
-// `(try label? bt (do instr*) (delegate l))` after the keyword; open is
-// where its '(' is.
-func (p *parser) parseFoldedTry(in *ir.Instr, open int) {
-	label := p.readLabel()
-	p.parseBlockType(in)
-	if in.Op == ir.OpTryTable {
-		p.parseCatchClauses(in)
-		p.pushLabelEntry(label)
-		mark := len(p.instrs)
-		p.parseInstrSeq()
-		in.Body = p.finishInstrs(mark)
-		p.popLabel()
-	} else {
-		p.pushLabelEntry(label)
-		mark := len(p.instrs)
-		if !p.isOpen("do") {
-			p.unexpected("(do")
+// plainTryArms is reached at the end of a plain try's body or of one of
+// its arms (at catch, catch_all, delegate or end, not consumed): it starts
+// the next catch or catch_all arm, or ends the try with delegate or end.
+func (p *parser) plainTryArms(f *instrFrame) {
+	if p.isKeyword("catch") || p.isKeyword("catch_all") {
+		if n := len(f.handlers); n > 0 && f.handlers[n-1].All {
+			p.fail("unexpected token " + p.tokenSnippet() + ", expected end")
 		}
+		h := ir.Handler{Pos: ir.PosAt(p.tok.start), All: p.isKeyword("catch_all")}
 		p.next()
-		p.next()
-		p.parseInstrSeq()
-		in.Body = p.finishInstrs(mark)
-		p.expectRParen()
-		var handlers []ir.Handler
-		for p.isOpen("catch") || p.isOpen("catch_all") {
-			p.next()
-			h := ir.Handler{Pos: ir.PosAt(p.tok.start), All: p.isKeyword("catch_all")}
-			if len(handlers) > 0 && handlers[len(handlers)-1].All {
-				p.fail("unexpected token " + p.tokenSnippet() + ", expected )")
-			}
-			p.next()
-			if !h.All {
-				h.Tag = p.parseIndex(spaceTag)
-			}
-			p.parseInstrSeq()
-			h.Body = p.finishInstrs(mark)
-			p.expectRParen()
-			handlers = append(handlers, h)
+		if !h.All {
+			h.Tag = p.parseIndex(spaceTag)
 		}
-		in.SetHandlers(handlers)
-		p.popLabel()
-		if len(handlers) == 0 && p.isOpen("delegate") {
-			p.next()
-			p.next()
-			in.SetDelegate(p.parseLabelIndex())
-			p.expectRParen()
-		}
+		f.handlers = append(f.handlers, h)
+		f.kind, f.mark = framePlainCatch, len(p.instrs)
+		return
 	}
-	if p.tok.kind != scanRParen {
-		if p.tok.kind == scanEOF {
-			p.failAt(open, "unexpected end of input, unclosed (")
-		}
-		p.unexpected(")")
+	f.in.SetHandlers(f.handlers)
+	if f.kind == framePlain && p.isKeyword("delegate") { // only without handlers
+		p.next()
+		p.popLabel() // delegate's label is one of the enclosing context
+		f.in.SetDelegate(p.parseLabelIndex())
+		p.popFrame()
+		return
+	}
+	p.endPlain(f)
+}
+
+// beginFoldedTry parses the header of `(try_table label? bt catch* instr*)`
+// or `(try label? bt (do instr*) …)` after the keyword, up to the body,
+// and pushes its frame; open is where its '(' is.
+func (p *parser) beginFoldedTry(in ir.Instr, open int) {
+	label := p.readLabel()
+	p.parseBlockType(&in)
+	if in.Op == ir.OpTryTable {
+		p.parseCatchClauses(&in)
+		p.pushLabelEntry(label)
+		p.pushFrame(instrFrame{in: in, label: label, open: open, mark: len(p.instrs), kind: frameFoldedBlock})
+		return
+	}
+	p.pushLabelEntry(label)
+	if !p.isOpen("do") {
+		p.unexpected("(do")
 	}
 	p.next()
+	p.next()
+	p.pushFrame(instrFrame{in: in, label: label, open: open, mark: len(p.instrs), kind: frameFoldedDo})
+}
+
+// foldedTryArms is reached after the ')' of a folded try's (do …) or of
+// one of its arms: it starts the next (catch x …) or (catch_all …) arm, or
+// reads an optional (delegate l) and the try's closing ')'.
+func (p *parser) foldedTryArms(f *instrFrame) {
+	if p.isOpen("catch") || p.isOpen("catch_all") {
+		p.next()
+		h := ir.Handler{Pos: ir.PosAt(p.tok.start), All: p.isKeyword("catch_all")}
+		if n := len(f.handlers); n > 0 && f.handlers[n-1].All {
+			p.fail("unexpected token " + p.tokenSnippet() + ", expected )")
+		}
+		p.next()
+		if !h.All {
+			h.Tag = p.parseIndex(spaceTag)
+		}
+		f.handlers = append(f.handlers, h)
+		f.kind, f.mark = frameFoldedCatch, len(p.instrs)
+		return
+	}
+	f.in.SetHandlers(f.handlers)
+	p.popLabel()
+	if f.kind == frameFoldedDo && p.isOpen("delegate") { // only without handlers
+		p.next()
+		p.next()
+		f.in.SetDelegate(p.parseLabelIndex())
+		p.expectRParen()
+	}
+	p.closeFolded(f)
 }
 
 // parseCatchClauses reads try_table's (catch x l), (catch_ref x l),

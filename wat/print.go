@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/watt-wasm/watt/ir"
 )
@@ -29,6 +30,9 @@ type PrintOptions struct {
 	// without, so a funcref list of ref.func items is written that way
 	// only when function references are off (as wabt 1.0.32 does).
 	Features ir.Features
+	// Layout, when set, writes the module as its source text laid it out
+	// (wat-desugar) rather than in section order (wasm2wat).
+	Layout *Layout
 }
 
 // Print writes m in the text format. The default output is byte for byte
@@ -107,6 +111,8 @@ type printer struct {
 	inlineExps  map[printKey][]int     // export indices written inline
 	rawIndices  bool                   // print references as indices, never names
 	branchNames map[*ir.Instr][]string // label names of branches (folded, generated names)
+	flatFrames  []printFlatFrame       // open blocks (flat mode)
+	foldFrames  []printFoldFrame       // trees and blocks being written (folded mode)
 }
 
 // printKey identifies an entity: an index in one index space.
@@ -115,14 +121,23 @@ type printKey struct {
 	index uint32
 }
 
-const printSpaces = "                                                                                                                                "
+// printMaxIndent is the deepest indentation written: wabt's grows by two
+// spaces a level without limit, which makes the text of a deep nest
+// quadratic in its depth (two terabytes for a million nested blocks).
+// Past 1,000 levels, far deeper than compilers nest (a Go program's
+// resume-point dispatch reaches a few hundred), lines stay at 2,000
+// columns.
+const printMaxIndent = 2000
+
+// printSpaces holds the deepest indentation.
+var printSpaces = strings.Repeat(" ", printMaxIndent)
+
+// printIndentCap is printMaxIndent; tests lower it to keep the text of
+// their deep nests small.
+var printIndentCap = printMaxIndent
 
 func (p *printer) writeIndent() {
-	n := max(p.indent, 0)
-	for n > len(printSpaces) {
-		p.out = append(p.out, printSpaces...)
-		n -= len(printSpaces)
-	}
+	n := min(max(p.indent, 0), printIndentCap)
 	p.out = append(p.out, printSpaces[:n]...)
 }
 

@@ -75,32 +75,84 @@ func (p *printer) endBindings(st *printBindings) {
 	}
 }
 
-// flat writes instructions one per line, blocks closed by "end".
+// flat writes instructions one per line, blocks closed by "end". Open
+// blocks are kept on an explicit stack, not the goroutine's, so nesting
+// depth is limited only by memory.
 func (p *printer) flat(body []ir.Instr) {
-	for i := range body {
-		in := &body[i]
-		if in.Ext != nil {
-			p.meta(in)
-		}
-		if imm := in.Op.Info().Imm; imm != ir.ImmBlock {
-			if imm == ir.ImmTryTable || imm == ir.ImmTry {
-				p.flatTry(in)
+	base := len(p.flatFrames)
+	for {
+		for len(body) > 0 {
+			in := &body[0]
+			body = body[1:]
+			if in.Ext != nil {
+				p.meta(in)
+			}
+			switch in.Op.Info().Imm {
+			case ir.ImmBlock, ir.ImmTryTable, ir.ImmTry:
+			default:
+				p.instr(in)
 				continue
 			}
-			p.instr(in)
-			continue
+			p.beginBlock(in) // try_table's catch clauses included
+			p.flatFrames = append(grown(p.flatFrames), printFlatFrame{in: in, rest: body})
+			body = in.Body
 		}
-		p.beginBlock(in)
-		p.flat(in.Body)
-		if els := in.ElseBody(); in.Op == ir.OpIf && len(els) > 0 {
+		n := len(p.flatFrames)
+		if n == base {
+			return
+		}
+		f := &p.flatFrames[n-1]
+		if els := f.in.ElseBody(); !f.inElse && f.in.Op == ir.OpIf && len(els) > 0 {
 			p.indent -= 2
 			p.puts(ir.OpElse.Info().Name, printSpace)
 			p.indent += 2
 			p.newline(true)
-			p.flat(els)
+			f.inElse = true
+			body = els
+			continue
+		}
+		if f.in.Op == ir.OpTry {
+			// A legacy try's catch and catch_all arms, then end or
+			// delegate (whose label is outside the try's).
+			if hs := f.in.Handlers(); f.arm < len(hs) {
+				h := &hs[f.arm]
+				f.arm++
+				p.indent -= 2
+				if h.All {
+					p.puts("catch_all", printSpace)
+				} else {
+					p.puts("catch", printSpace)
+					p.ref(&p.names.tags, h.Tag, printSpace)
+				}
+				p.indent += 2
+				p.newline(true)
+				body = h.Body
+				continue
+			}
+			if l, ok := f.in.Delegate(); ok {
+				p.indent -= 2
+				p.popLabel()
+				p.puts("delegate", printSpace)
+				p.delegateLabel(f.in, l, printNewline)
+				body = f.rest
+				p.flatFrames[n-1] = printFlatFrame{}
+				p.flatFrames = p.flatFrames[:n-1]
+				continue
+			}
 		}
 		p.endBlock()
+		body = f.rest
+		p.flatFrames[n-1] = printFlatFrame{}
+		p.flatFrames = p.flatFrames[:n-1]
 	}
+}
+
+// printFlatFrame is a block being written by flat.
+type printFlatFrame struct {
+	in     *ir.Instr
+	rest   []ir.Instr // the instructions after it
+	inElse bool
+	arm    int // a legacy try's handlers started so far
 }
 
 // beginBlock writes a block, loop or if header and enters its label.
@@ -168,17 +220,34 @@ func (p *printer) blockSig(in *ir.Instr) (params, results []ir.ValType, ok bool)
 // labelName is the generated name of a block's label ($B0, $L1, $I2), ""
 // without --generate-names. Labels are numbered in the order blocks start.
 func (p *printer) labelName(in *ir.Instr) string {
+	var n int
+	if p.opts.GenerateNames {
+		// Numbered in the order blocks start, named ones included.
+		if p.labelNums != nil {
+			n = p.labelNums[in]
+		} else {
+			n = p.labelCount
+			p.labelCount++
+		}
+	}
+	if name := p.layoutLabel(in); name != "" {
+		return name
+	}
 	if !p.opts.GenerateNames {
 		return ""
 	}
-	var n int
-	if p.labelNums != nil {
-		n = p.labelNums[in]
-	} else {
-		n = p.labelCount
-		p.labelCount++
-	}
 	return printLabelPrefix(in.Op) + strconv.Itoa(n)
+}
+
+// layoutLabel is the label the source text gives a block ("$name"), ""
+// without a Layout or a label.
+func (p *printer) layoutLabel(in *ir.Instr) string {
+	if l := p.opts.Layout; l != nil {
+		if name, ok := l.Labels[in.Pos]; ok {
+			return "$" + name
+		}
+	}
+	return ""
 }
 
 func printLabelPrefix(op ir.Op) string {

@@ -13,6 +13,12 @@ func (p *printer) module() {
 	} else {
 		p.newline(false)
 	}
+	if p.opts.Layout != nil {
+		p.layoutModule(p.opts.Layout)
+		p.close(printNewline)
+		p.writeNext()
+		return
+	}
 	p.typeSection()
 	var counts [5]uint32 // imports seen so far, by kind
 	for i := range m.Imports {
@@ -104,6 +110,13 @@ func (p *printer) beginFunc(index, typeIndex uint32, imported bool) {
 	p.entity(&p.names.funcs, index)
 	p.inlineExports(ir.ExternFunc, index)
 	p.inlineImport(ir.ExternFunc, index)
+	if l := p.opts.Layout; l != nil && !l.ExplicitType[index] {
+		// As the text wrote it: the signature, without (type N).
+		if imported {
+			p.funcSig(p.funcType(typeIndex))
+		}
+		return
+	}
 	p.open("type", printSpace)
 	p.ref(&p.names.types, typeIndex, printNone)
 	p.close(printSpace)
@@ -366,8 +379,10 @@ func (p *printer) elem(e *ir.Elem, index uint32, raw bool) {
 		p.valType(e.Type, printSpace)
 		for _, item := range e.Init {
 			// wabt applies names to an item only when it starts with
-			// ref.func; anything else keeps its indices.
-			p.rawIndices = raw || len(item) > 0 && item[0].Op != ir.OpRefFunc
+			// ref.func; anything else keeps its indices (in text read by
+			// wat-desugar: as the text wrote them).
+			p.rawIndices = raw || len(item) > 0 && item[0].Op != ir.OpRefFunc &&
+				(p.opts.Layout == nil || !p.opts.Layout.ByName[item[0].Pos])
 			if len(item) > 1 {
 				p.open("item", printSpace)
 				p.initExprSeq(item)

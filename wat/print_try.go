@@ -6,8 +6,9 @@ import "github.com/watt-wasm/watt/ir"
 // its catch clauses after the block type; their labels are printed in the
 // enclosing context, as the text format reads them. The legacy try is
 // written as wabt 1.0.32 writes it: "catch $e" / "catch_all" arms and
-// "delegate N" flat, (do …) (catch $e …) (catch_all …) / (delegate N)
-// folded.
+// "delegate N" flat (flat, print_instr.go), (do …) (catch $e …)
+// (catch_all …) / (delegate N) folded (startTree and endArm,
+// print_fold.go). Both keep open blocks on explicit stacks.
 
 // catchClauses writes try_table's (catch x l) … clauses.
 func (p *printer) catchClauses(in *ir.Instr) {
@@ -31,71 +32,6 @@ func (p *printer) catchClauses(in *ir.Instr) {
 		p.branch(in, k, c.Label, printNone)
 		p.close(printSpace)
 	}
-}
-
-// flatTry writes a try_table or legacy try, flat.
-func (p *printer) flatTry(in *ir.Instr) {
-	p.beginBlock(in)
-	p.flat(in.Body)
-	if in.Op == ir.OpTry {
-		for i := range in.Handlers() {
-			h := &in.Handlers()[i]
-			p.indent -= 2
-			if h.All {
-				p.puts("catch_all", printSpace)
-			} else {
-				p.puts("catch", printSpace)
-				p.ref(&p.names.tags, h.Tag, printSpace)
-			}
-			p.indent += 2
-			p.newline(true)
-			p.flat(h.Body)
-		}
-		if l, ok := in.Delegate(); ok {
-			p.indent -= 2
-			p.popLabel()
-			p.puts("delegate", printSpace)
-			p.delegateLabel(in, l, printNewline)
-			return
-		}
-	}
-	p.endBlock()
-}
-
-// foldTry writes a try_table or legacy try, folded.
-func (p *printer) foldTry(in *ir.Instr) {
-	p.puts("(", printNone)
-	p.beginBlock(in)
-	if in.Op == ir.OpTryTable {
-		p.foldList(in.Body)
-		p.flushTrees()
-		p.close(printNewline)
-		p.popLabel()
-		return
-	}
-	p.open("do", printNewline)
-	p.foldList(in.Body)
-	p.flushTrees()
-	p.close(printNewline)
-	for i := range in.Handlers() {
-		h := &in.Handlers()[i]
-		if h.All {
-			p.open("catch_all", printNewline)
-		} else {
-			p.open("catch", printSpace)
-			p.ref(&p.names.tags, h.Tag, printNewline)
-		}
-		p.foldList(h.Body)
-		p.flushTrees()
-		p.close(printNewline)
-	}
-	p.popLabel()
-	if l, ok := in.Delegate(); ok {
-		p.open("delegate", printSpace)
-		p.delegateLabel(in, l, printNone)
-		p.close(printNewline)
-	}
-	p.close(printNewline)
 }
 
 // delegateLabel writes delegate's label (the try's own label already

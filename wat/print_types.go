@@ -92,9 +92,12 @@ func (p *printer) tag(typeIndex, index uint32) {
 	p.entity(&p.names.tags, index)
 	p.inlineExports(ir.ExternTag, index)
 	p.inlineImport(ir.ExternTag, index)
-	p.open("type", printSpace)
-	p.ref(&p.names.types, typeIndex, printNone)
-	p.close(printSpace)
+	if l := p.opts.Layout; l == nil || l.ExplicitTagType[index] {
+		// wat-desugar writes (type N) only where the text did.
+		p.open("type", printSpace)
+		p.ref(&p.names.types, typeIndex, printNone)
+		p.close(printSpace)
+	}
 	p.funcSig(p.funcType(typeIndex))
 }
 

@@ -6,8 +6,67 @@ import (
 	"github.com/watt-wasm/watt/ir"
 )
 
-// parseCommand parses one script command at '('.
+// parseCommand parses one script command at '('. Nested (thread …)
+// commands are kept on an explicit stack, not the goroutine's.
 func (p *parser) parseCommand() Command {
+	var threads []*ThreadCommand // open threads, outermost first
+	for {
+		if p.isOpen("thread") {
+			threads = append(threads, p.parseThreadHead())
+		} else {
+			c := p.parseSimpleCommand()
+			if len(threads) == 0 {
+				return c
+			}
+			t := threads[len(threads)-1]
+			t.Commands = append(t.Commands, c)
+		}
+		// Close the innermost threads whose commands have ended.
+		for len(threads) > 0 && p.tok.kind != scanLParen {
+			p.expectRParen()
+			t := threads[len(threads)-1]
+			threads = threads[:len(threads)-1]
+			if len(threads) == 0 {
+				return t
+			}
+			parent := threads[len(threads)-1]
+			parent.Commands = append(parent.Commands, t)
+		}
+	}
+}
+
+// parseThreadHead parses the start of (thread $name (shared (module $M))*,
+// up to its commands.
+func (p *parser) parseThreadHead() *ThreadCommand {
+	pos := ir.PosAt(p.tok.start)
+	p.next()
+	p.next()
+	c := &ThreadCommand{Pos: pos}
+	if p.tok.kind != scanID {
+		p.unexpected("a thread $name")
+	}
+	c.Name, _, _ = p.optID()
+	for p.isOpen("shared") {
+		p.next()
+		p.next()
+		if !p.isOpen("module") {
+			p.unexpected("(module")
+		}
+		p.next()
+		p.next()
+		if p.tok.kind != scanID {
+			p.unexpected("a module $name")
+		}
+		name, _, _ := p.optID()
+		c.Shared = append(c.Shared, name)
+		p.expectRParen()
+		p.expectRParen()
+	}
+	return c
+}
+
+// parseSimpleCommand parses one command other than thread at '('.
+func (p *parser) parseSimpleCommand() Command {
 	// Annotations between commands belong to no module: the spec
 	// interpreter's handlers only see those inside a module's text.
 	p.annots = p.annots[:0]
@@ -99,35 +158,6 @@ func (p *parser) parseCommand() Command {
 			p.failAt(c.Instance.Pos.Offset(), "unexpected token instance, expected a module")
 		}
 		c.Message = string(p.parseString())
-		p.expectRParen()
-		return c
-	case "thread":
-		p.next()
-		p.next()
-		c := &ThreadCommand{Pos: pos}
-		if p.tok.kind != scanID {
-			p.unexpected("a thread $name")
-		}
-		c.Name, _, _ = p.optID()
-		for p.isOpen("shared") {
-			p.next()
-			p.next()
-			if !p.isOpen("module") {
-				p.unexpected("(module")
-			}
-			p.next()
-			p.next()
-			if p.tok.kind != scanID {
-				p.unexpected("a module $name")
-			}
-			name, _, _ := p.optID()
-			c.Shared = append(c.Shared, name)
-			p.expectRParen()
-			p.expectRParen()
-		}
-		for p.tok.kind == scanLParen {
-			c.Commands = append(c.Commands, p.parseCommand())
-		}
 		p.expectRParen()
 		return c
 	case "wait":
@@ -279,22 +309,37 @@ func (p *parser) parseAction() Action {
 	return a
 }
 
-// parseResult parses an expected result.
+// parseResult parses an expected result. Nested (either …) results are
+// kept on an explicit stack, not the goroutine's.
 func (p *parser) parseResult() Result {
-	pos := ir.PosAt(p.tok.start)
-	if p.isOpen("either") {
-		p.next()
-		p.next()
-		r := Result{Pos: pos, Kind: ResultEither}
-		for p.tok.kind == scanLParen {
-			r.Either = append(r.Either, p.parseResult())
+	var eithers []Result // open (either …), outermost first
+	for {
+		pos := ir.PosAt(p.tok.start)
+		if p.isOpen("either") {
+			p.next()
+			p.next()
+			eithers = append(eithers, Result{Pos: pos, Kind: ResultEither})
+		} else {
+			v, r := p.parseValue(true)
+			r.Pos, r.Value = pos, v
+			if len(eithers) == 0 {
+				return r
+			}
+			e := &eithers[len(eithers)-1]
+			e.Either = append(e.Either, r)
 		}
-		p.expectRParen()
-		return r
+		// Close the innermost eithers whose results have ended.
+		for len(eithers) > 0 && p.tok.kind != scanLParen {
+			p.expectRParen()
+			r := eithers[len(eithers)-1]
+			eithers = eithers[:len(eithers)-1]
+			if len(eithers) == 0 {
+				return r
+			}
+			e := &eithers[len(eithers)-1]
+			e.Either = append(e.Either, r)
+		}
 	}
-	v, r := p.parseValue(true)
-	r.Pos, r.Value = pos, v
-	return r
 }
 
 // parseValue parses a constant; withPatterns allows the result-only forms

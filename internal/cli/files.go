@@ -178,16 +178,19 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// defaultOutputName derives wat2wasm's output name from its input:
-// "x.wat" and "x.wast" become "x.wasm", anything else gets ".wasm" appended.
-// The file goes next to its input, as with wabt.
+// defaultOutputName derives an output name from the input's as wabt does:
+// the input's base name, from its last '.' on replaced by ext, in the
+// current directory: "dir/x.wat" becomes "x.wasm", "a.b.wat" "a.b.wasm",
+// "noext" "noext.wasm" and ".hidden" just ".wasm".
 func defaultOutputName(input, ext string) string {
-	for _, old := range []string{".wat", ".wast"} {
-		if strings.HasSuffix(input, old) && len(input) > len(old) {
-			return strings.TrimSuffix(input, old) + ext
-		}
+	base := input
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
 	}
-	return input + ext
+	if i := strings.LastIndexByte(base, '.'); i >= 0 {
+		base = base[:i]
+	}
+	return base + ext
 }
 
 // recoverInternal turns a panic inside a tool into an error message and

@@ -12,14 +12,18 @@ import (
 )
 
 func TestDefaultOutputName(t *testing.T) {
+	// wabt writes next to the current directory, not next to the input.
 	tests := map[string]string{
 		"a.wat":         "a.wasm",
-		"dir/a.wast":    "dir/a.wasm",
-		"a.txt":         "a.txt.wasm",
+		"dir/a.wast":    "a.wasm",
+		"a.txt":         "a.wasm",
 		"a":             "a.wasm",
-		".wat":          ".wat.wasm",
-		"a.wat.bak":     "a.wat.bak.wasm",
-		"x/y.z/mod.wat": "x/y.z/mod.wasm",
+		".wat":          ".wasm",
+		"a.wat.bak":     "a.wat.wasm",
+		"a.b.wat":       "a.b.wasm",
+		"x/y.z/mod":     "mod.wasm",
+		"x/y.z/mod.wat": "mod.wasm",
+		"/abs/m.wat":    "m.wasm",
 	}
 	for in, want := range tests {
 		if got := defaultOutputName(in, ".wasm"); got != want {

@@ -38,10 +38,22 @@ func FuzzWat2Wasm(f *testing.F) {
 	f.Add([]byte("(module (memory 1 shared) (func (i32.atomic.load align=2 (i32.const 0))))"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		var wasm, stderr bytes.Buffer
-		code := Wat2Wasm([]string{"--enable-threads", "-"}, bytes.NewReader(src), &wasm, &stderr)
+		code := Wat2Wasm([]string{"--enable-threads", "--debug-names", "-"}, bytes.NewReader(src), &wasm, &stderr)
 		checkToolResult(t, "wat2wasm", code, stderr.String())
 		if code != 0 {
 			return
+		}
+		// wat-desugar's text is the same module: it compiles to the same
+		// binary.
+		var desugared, again, errOut bytes.Buffer
+		if code := WatDesugar([]string{"--enable-threads", "-"}, bytes.NewReader(src), &desugared, &errOut); code != 0 {
+			t.Fatalf("wat-desugar rejects what wat2wasm compiles (exit %d):\n%s", code, errOut.String())
+		}
+		if code := Wat2Wasm([]string{"--enable-threads", "--debug-names", "-"}, bytes.NewReader(desugared.Bytes()), &again, &errOut); code != 0 {
+			t.Fatalf("wat-desugar's output does not compile:\n%s\n%s", desugared.String(), errOut.String())
+		}
+		if !bytes.Equal(wasm.Bytes(), again.Bytes()) {
+			t.Errorf("wat-desugar's output compiles to another binary:\n%s", desugared.String())
 		}
 		for name, tool := range map[string]func([]string, io.Reader, io.Writer, io.Writer) int{
 			"wasm-validate": WasmValidate, "wasm2wat": Wasm2Wat,
@@ -67,6 +79,13 @@ func FuzzWasmTools(f *testing.F) {
 			var out, stderr bytes.Buffer
 			code := tool([]string{"--enable-all", "-"}, bytes.NewReader(data), &out, &stderr)
 			checkToolResult(t, name, code, stderr.String())
+		}
+		var out, stderr bytes.Buffer
+		code := WasmStrip([]string{"-"}, bytes.NewReader(data), &out, &stderr)
+		checkToolResult(t, "wasm-strip", code, stderr.String())
+		stderr.Reset()
+		if code := WasmObjdump([]string{"-h", "-x", "-d", "-s", "-"}, bytes.NewReader(data), io.Discard, &stderr); code > 1 {
+			t.Fatalf("wasm-objdump exit %d:\n%s", code, stderr.String())
 		}
 	})
 }

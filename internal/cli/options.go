@@ -23,6 +23,14 @@ type option struct {
 	metavar string // argument name shown in help; "" if the option takes none
 	help    string
 	hidden  bool // accepted but not listed by --help
+	// alias marks another spelling of an option (--enable-simd where wabt
+	// lists --disable-simd): accepted when written in full, never as a
+	// prefix, so it cannot make a prefix that is unique in wabt ambiguous.
+	alias bool
+	// extra marks an option wabt's tool does not have: a prefix selects it
+	// only when no wabt option has that prefix, so "--run" still means
+	// wasm-interp's --run-all-exports as in wabt.
+	extra bool
 	// set is called with the option's argument ("" for flags).
 	set func(arg string) error
 }
@@ -40,6 +48,8 @@ type command struct {
 	positional func(arg string) error
 
 	stdout, stderr io.Writer
+
+	args []string // what parse was given, for --version -v
 }
 
 // errHelp reports that --help or --version was handled: exit 0 without
@@ -60,6 +70,7 @@ func usagef(format string, args ...any) error {
 // parse processes args. It returns (true, 0) when the tool should go on,
 // otherwise (false, exit code) after printing help, version or an error.
 func (c *command) parse(args []string) (ok bool, code int) {
+	c.args = args
 	err := c.parseArgs(args)
 	switch e := err.(type) {
 	case nil:
@@ -95,17 +106,16 @@ func (c *command) parseArgs(args []string) error {
 			}
 			return nil
 		case strings.HasPrefix(arg, "--"):
-			name, value, hasValue := strings.Cut(arg[2:], "=")
-			opt := c.lookupLong(name)
-			if opt == nil {
-				return usagef("unknown option '--%s'", name)
+			opt, value, hasValue, err := c.matchLong(arg)
+			if err != nil {
+				return err
 			}
 			if opt.metavar == "" {
 				if hasValue {
-					return usagef("option '--%s' does not take an argument", name)
+					return usagef("unknown option '%s'", arg)
 				}
 			} else if !hasValue {
-				v, err := next("--" + name)
+				v, err := next("--" + opt.long)
 				if err != nil {
 					return err
 				}
@@ -149,13 +159,45 @@ func (c *command) parseArgs(args []string) error {
 	return nil
 }
 
-func (c *command) lookupLong(name string) *option {
+// matchLong finds the option a "--name" or "--name=value" argument means,
+// as wabt's option parser does: the full name, or else a prefix of exactly
+// one option's name ("--enable-thr", "--debug-name"); a prefix of several is
+// ambiguous. A value after "=" needs the full name (wabt reports
+// "--out=FILE" as unknown). Aliases match only in full; watt's extra
+// options match a prefix only when no wabt option does.
+func (c *command) matchLong(arg string) (opt *option, value string, hasValue bool, err error) {
+	name, value, hasValue := strings.Cut(arg[2:], "=")
 	for i := range c.opts {
 		if c.opts[i].long == name {
-			return &c.opts[i]
+			return &c.opts[i], value, hasValue, nil
 		}
 	}
-	return nil
+	if hasValue || name == "" {
+		return nil, "", false, usagef("unknown option '%s'", arg)
+	}
+	var wabtMatches, extraMatches []*option
+	for i := range c.opts {
+		o := &c.opts[i]
+		if o.alias || !strings.HasPrefix(o.long, name) {
+			continue
+		}
+		if o.extra {
+			extraMatches = append(extraMatches, o)
+		} else {
+			wabtMatches = append(wabtMatches, o)
+		}
+	}
+	matches := wabtMatches
+	if len(matches) == 0 {
+		matches = extraMatches
+	}
+	switch len(matches) {
+	case 0:
+		return nil, "", false, usagef("unknown option '%s'", arg)
+	case 1:
+		return matches[0], "", false, nil
+	}
+	return nil, "", false, usagef("ambiguous option '%s'", arg)
 }
 
 func (c *command) lookupShort(b byte) *option {
@@ -215,7 +257,13 @@ func (c *command) commonOptions(verbose *int) []option {
 			return errHelp{}
 		}},
 		{long: "version", help: "Print version information", set: func(string) error {
-			fmt.Fprintln(c.stdout, versionString())
+			// wabt's version alone, as scripts expect; with -v (before
+			// or after) watt's own too.
+			if *verbose > 0 || c.wantsVerbose() {
+				fmt.Fprintln(c.stdout, versionString())
+			} else {
+				fmt.Fprintln(c.stdout, wabtVersion)
+			}
 			return errHelp{}
 		}},
 		{short: 'v', long: "verbose", help: "Use multiple times for more info", set: func(string) error {
@@ -225,16 +273,42 @@ func (c *command) commonOptions(verbose *int) []option {
 	}
 }
 
+// wantsVerbose reports whether the arguments ask for -v anywhere before
+// "--": "-v", "--verbose" or a group of short flags holding a v.
+func (c *command) wantsVerbose() bool {
+	for _, a := range c.args {
+		switch {
+		case a == "--":
+			return false
+		case strings.HasPrefix(a, "--"):
+			if o, _, _, err := c.matchLong(a); err == nil && o.long == "verbose" {
+				return true
+			}
+		case len(a) > 1 && a[0] == '-':
+			for j := 1; j < len(a); j++ {
+				o := c.lookupShort(a[j])
+				if o == nil || o.metavar != "" {
+					break
+				}
+				if o.long == "verbose" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // featureOptions returns one option per feature, listed as wabt lists them:
 // "--enable-X" for features off by default, "--disable-X" for those on. The
 // other spelling is accepted too (hidden), so "--enable-simd" is harmless.
 func featureOptions(f *ir.Features) []option {
 	var opts []option
 	for _, fi := range ir.AllFeatures {
-		enable := option{long: "enable-" + fi.Name, help: "Enable " + fi.Help, hidden: fi.Default,
-			set: func(string) error { *f = f.With(fi.Feature, true); return nil }}
-		disable := option{long: "disable-" + fi.Name, help: "Disable " + fi.Help, hidden: !fi.Default,
-			set: func(string) error { *f = f.With(fi.Feature, false); return nil }}
+		enable := option{long: "enable-" + fi.Name, help: "Enable " + fi.Help, hidden: fi.Default, alias: fi.Default,
+			set: func(string) error { *f = featureDependencies(f.With(fi.Feature, true)); return nil }}
+		disable := option{long: "disable-" + fi.Name, help: "Disable " + fi.Help, hidden: !fi.Default, alias: !fi.Default,
+			set: func(string) error { *f = featureDependencies(f.With(fi.Feature, false)); return nil }}
 		if fi.Default {
 			opts = append(opts, disable, enable)
 		} else {
@@ -243,7 +317,72 @@ func featureOptions(f *ir.Features) []option {
 	}
 	opts = append(opts, option{long: "enable-all", help: "Enable all features",
 		set: func(string) error { *f = ir.AllFeaturesOn(); return nil }})
+	opts = append(opts, option{long: "features", metavar: "LIST", extra: true,
+		help: "Set features from a comma-separated list: wasm1, wasm2 or wasm3 (a standard's set), all, X (enable), -X (disable)",
+		set: func(v string) error {
+			g, err := parseFeatureList(*f, v)
+			if err == nil {
+				*f = g
+			}
+			return err
+		}})
 	return opts
+}
+
+// parseFeatureList applies a --features list to f: the presets replace
+// the set (wasm2 is what the threads proposal's suite is written for:
+// `--features=wasm2,threads`), names switch one feature on, -names off,
+// each followed by wabt's dependency rules as the --enable/--disable
+// flags are.
+func parseFeatureList(f ir.Features, list string) (ir.Features, error) {
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		switch item {
+		case "":
+			continue
+		case "wasm1":
+			f = ir.Features(ir.FeatureMutableGlobals | ir.FeatureLegacyNames)
+			continue
+		case "wasm2":
+			f = ir.Wasm2Features()
+			continue
+		case "wasm3":
+			f = ir.DefaultFeatures()
+			continue
+		case "all":
+			f = ir.AllFeaturesOn()
+			continue
+		}
+		name, on := strings.CutPrefix(item, "-")
+		x, ok := ir.LookupFeature(name)
+		if !ok {
+			return f, usagef("unknown feature '%s' in --features (known: wasm1, wasm2, wasm3, all, %s)", name, featureNames())
+		}
+		f = featureDependencies(f.With(x, !on))
+	}
+	return f, nil
+}
+
+func featureNames() string {
+	names := make([]string, len(ir.AllFeatures))
+	for i, fi := range ir.AllFeatures {
+		names[i] = fi.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// featureDependencies applies wabt's rules between features after each
+// flag (its Features::UpdateDependencies): exceptions and function
+// references turn reference types on, and reference types need bulk
+// memory, so --disable-bulk-memory turns them off.
+func featureDependencies(f ir.Features) ir.Features {
+	if f.Has(ir.FeatureExceptions) || f.Has(ir.FeatureFunctionReferences) {
+		f = f.With(ir.FeatureReferenceTypes, true)
+	}
+	if !f.Has(ir.FeatureBulkMemory) {
+		f = f.With(ir.FeatureReferenceTypes, false)
+	}
+	return f
 }
 
 // singleFile returns a positional handler accepting exactly one file name.

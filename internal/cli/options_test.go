@@ -12,7 +12,7 @@ import (
 // testCommand builds a command with one flag, one valued option, the
 // feature options and a single positional file, recording what it sees.
 func testCommand() (c *command, got *parsed) {
-	got = &parsed{features: ir.Wasm2Features()}
+	got = &parsed{features: ir.DefaultFeatures()}
 	var stdout, stderr bytes.Buffer
 	c = &command{
 		name: "tool", usage: "[options] filename", description: "does things",
@@ -38,27 +38,37 @@ type parsed struct {
 }
 
 func TestParseAccepted(t *testing.T) {
-	threads := ir.Wasm2Features().With(ir.FeatureThreads, true)
+	threads := ir.DefaultFeatures().With(ir.FeatureThreads, true)
 	tests := []struct {
 		args []string
 		want parsed
 	}{
-		{[]string{"a.wat"}, parsed{file: "a.wat", features: ir.Wasm2Features()}},
-		{[]string{"a.wat", "-o", "b"}, parsed{file: "a.wat", output: "b", features: ir.Wasm2Features()}},
-		{[]string{"-ob", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.Wasm2Features()}},
-		{[]string{"--output=b", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.Wasm2Features()}},
-		{[]string{"--output", "b", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.Wasm2Features()}},
-		{[]string{"-o", "-", "-"}, parsed{file: "-", output: "-", features: ir.Wasm2Features()}},
-		{[]string{"-vvf", "a"}, parsed{file: "a", verbose: 2, fold: true, features: ir.Wasm2Features()}},
-		{[]string{"-vfo", "out", "a"}, parsed{file: "a", output: "out", verbose: 1, fold: true, features: ir.Wasm2Features()}},
-		{[]string{"--", "-v"}, parsed{file: "-v", features: ir.Wasm2Features()}},
+		{[]string{"a.wat"}, parsed{file: "a.wat", features: ir.DefaultFeatures()}},
+		{[]string{"a.wat", "-o", "b"}, parsed{file: "a.wat", output: "b", features: ir.DefaultFeatures()}},
+		{[]string{"-ob", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.DefaultFeatures()}},
+		{[]string{"--output=b", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.DefaultFeatures()}},
+		{[]string{"--output", "b", "a.wat"}, parsed{file: "a.wat", output: "b", features: ir.DefaultFeatures()}},
+		{[]string{"-o", "-", "-"}, parsed{file: "-", output: "-", features: ir.DefaultFeatures()}},
+		{[]string{"-vvf", "a"}, parsed{file: "a", verbose: 2, fold: true, features: ir.DefaultFeatures()}},
+		{[]string{"-vfo", "out", "a"}, parsed{file: "a", output: "out", verbose: 1, fold: true, features: ir.DefaultFeatures()}},
+		{[]string{"--", "-v"}, parsed{file: "-v", features: ir.DefaultFeatures()}},
 		{[]string{"--enable-threads", "a"}, parsed{file: "a", features: threads}},
-		{[]string{"--enable-threads", "--disable-threads", "a"}, parsed{file: "a", features: ir.Wasm2Features()}},
-		{[]string{"--disable-simd", "a"}, parsed{file: "a", features: ir.Wasm2Features().With(ir.FeatureSIMD, false)}},
+		{[]string{"--enable-threads", "--disable-threads", "a"}, parsed{file: "a", features: ir.DefaultFeatures()}},
+		{[]string{"--disable-simd", "a"}, parsed{file: "a", features: ir.DefaultFeatures().With(ir.FeatureSIMD, false)}},
 		// The spelling wabt does not list is accepted too.
-		{[]string{"--enable-simd", "a"}, parsed{file: "a", features: ir.Wasm2Features()}},
+		{[]string{"--enable-simd", "a"}, parsed{file: "a", features: ir.DefaultFeatures()}},
 		{[]string{"--enable-all", "a"}, parsed{file: "a", features: ir.AllFeaturesOn()}},
 		{[]string{"--enable-all", "--disable-gc", "a"}, parsed{file: "a", features: ir.AllFeaturesOn().With(ir.FeatureGC, false)}},
+		// Unique prefixes of long options, as in wabt.
+		{[]string{"--enable-thr", "a"}, parsed{file: "a", features: threads}},
+		{[]string{"--out", "b", "a"}, parsed{file: "a", output: "b", features: ir.DefaultFeatures()}},
+		{[]string{"--verb", "--fo", "a"}, parsed{file: "a", verbose: 1, fold: true, features: ir.DefaultFeatures()}},
+		// A hidden second spelling never takes part in prefix matching:
+		// "--enable-le" is --enable-legacy-exceptions (off by default),
+		// although --enable-legacy-names (on by default) exists too. (In
+		// wabt, with 2.0 defaults, "--enable-mu" is --enable-multi-memory
+		// that way; with 3.0 defaults all three --enable-mu… are hidden.)
+		{[]string{"--enable-le", "a"}, parsed{file: "a", features: ir.DefaultFeatures().With(ir.FeatureLegacyExceptions, true)}},
 	}
 	for _, tt := range tests {
 		c, got := testCommand()
@@ -82,7 +92,12 @@ func TestParseRejected(t *testing.T) {
 		{[]string{"-x", "a"}, "tool: unknown option '-x'\n"},
 		{[]string{"a", "-o"}, "tool: option '-o' requires argument\n"},
 		{[]string{"a", "--output"}, "tool: option '--output' requires argument\n"},
-		{[]string{"--fold=yes", "a"}, "tool: option '--fold' does not take an argument\n"},
+		{[]string{"--fold=yes", "a"}, "tool: unknown option '--fold=yes'\n"},
+		// Prefixes, as wabt's option parser takes them.
+		{[]string{"--enable", "a"}, "tool: ambiguous option '--enable'\n"},
+		{[]string{"--out=b", "a"}, "tool: unknown option '--out=b'\n"},
+		{[]string{"--", "a", "b"}, "tool: unexpected argument 'b'\n"},
+		{[]string{"--=x", "a"}, "tool: unknown option '--=x'\n"},
 		{[]string{"a", "b"}, "tool: unexpected argument 'b'\n"},
 		{[]string{"--enable-nonsense", "a"}, "tool: unknown option '--enable-nonsense'\n"},
 	}
@@ -127,12 +142,50 @@ func TestHelpListsFeatureFlagsAsWabtDoes(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	c, _ := testCommand()
-	if ok, code := c.parse([]string{"--version"}); ok || code != 0 {
-		t.Fatalf("--version: parse = %v, %d; want false, 0", ok, code)
+	for _, tt := range []struct {
+		args []string
+		watt bool
+	}{
+		{[]string{"--version"}, false},
+		{[]string{"--version", "a.wat"}, false},
+		{[]string{"--version", "-v"}, true},
+		{[]string{"-v", "--version"}, true},
+		{[]string{"--version", "-vf"}, true},
+		{[]string{"--version", "--verb"}, true},
+		{[]string{"--version", "--", "-v"}, false},
+	} {
+		c, _ := testCommand()
+		if ok, code := c.parse(tt.args); ok || code != 0 {
+			t.Fatalf("%q: parse = %v, %d; want false, 0", tt.args, ok, code)
+		}
+		got := c.stdout.(*bytes.Buffer).String()
+		if !tt.watt {
+			if got != "1.0.32\n" {
+				t.Errorf("%q printed %q, want wabt's \"1.0.32\\n\"", tt.args, got)
+			}
+		} else if !strings.HasPrefix(got, "1.0.32 (watt ") || !strings.HasSuffix(got, ")\n") {
+			t.Errorf("%q printed %q, want \"1.0.32 (watt <version>)\"", tt.args, got)
+		}
 	}
-	got := c.stdout.(*bytes.Buffer).String()
-	if !strings.HasPrefix(got, "1.0.32 (watt ") || !strings.HasSuffix(got, ")\n") {
-		t.Errorf("--version printed %q, want \"1.0.32 (watt <version>)\"", got)
+}
+
+// TestExtraOptionsDoNotShadowWabtPrefixes: a prefix that selects one of
+// wabt's options still does when watt adds an option with that prefix.
+func TestExtraOptionsDoNotShadowWabtPrefixes(t *testing.T) {
+	var all, one, rep bool
+	c := &command{name: "tool", positional: func(string) error { return nil },
+		stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	c.opts = []option{
+		{long: "run-all-exports", set: func(string) error { all = true; return nil }},
+		{long: "run-export", metavar: "NAME", extra: true, set: func(string) error { one = true; return nil }},
+		{long: "repeat", metavar: "N", extra: true, set: func(string) error { rep = true; return nil }},
+		{long: "reload", extra: true, set: func(string) error { return nil }},
+	}
+	if ok, _ := c.parse([]string{"--run", "--repe", "3"}); !ok || !all || one || !rep {
+		t.Errorf("--run --repe 3: ok=%v run-all-exports=%v run-export=%v repeat=%v; want --run as wabt's --run-all-exports",
+			ok, all, one, rep)
+	}
+	if ok, _ := c.parse([]string{"--re"}); ok {
+		t.Errorf("--re: accepted, want ambiguous between watt's --repeat and --reload")
 	}
 }

@@ -3,9 +3,12 @@ package cli
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -25,6 +28,10 @@ func TestMain(m *testing.M) {
 		"wat2wasm":      func() { os.Exit(Wat2Wasm(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wasm2wat":      func() { os.Exit(Wasm2Wat(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wasm-validate": func() { os.Exit(WasmValidate(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wasm-strip":    func() { os.Exit(WasmStrip(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wasm-objdump":  func() { os.Exit(WasmObjdump(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wat-desugar":   func() { os.Exit(WatDesugar(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wast2json":     func() { os.Exit(Wast2JSON(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 
 		"wasm-interp": func() { os.Exit(WasmInterp(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"spectest-interp": func() {
@@ -60,6 +67,8 @@ func wabtDir() string {
 //
 //	[wabt]           condition: wabt is installed; $WABT is its directory
 //	hex FILE         prints FILE's bytes as hex, 16 per line
+//	status N CMD...  runs CMD (found on the script's PATH) and checks that
+//	                 it exits with status N; its output becomes stdout/stderr
 //	$EXAMPLES        the testdata/threads directory
 //	mkfifo NAME      makes a FIFO (named pipe)
 func TestScripts(t *testing.T) {
@@ -83,6 +92,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"hex":    hexCmd,
 			"mkfifo": mkfifoCmd,
+			"status": statusCmd,
 		},
 	})
 }
@@ -98,4 +108,47 @@ func hexCmd(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Stdout().Write([]byte(hex.EncodeToString(data[:n]) + "\n"))
 		data = data[n:]
 	}
+}
+
+func statusCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: status N CMD [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	path := args[1]
+	if !strings.Contains(path, "/") {
+		for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+			if p := filepath.Join(dir, path); fileExists(p) {
+				path = p
+				break
+			}
+		}
+	}
+	cmd := exec.Command(path, args[2:]...)
+	cmd.Dir = ts.Getenv("WORK")
+	for _, kv := range []string{"PATH", "HOME", "WORK", "TMPDIR"} {
+		cmd.Env = append(cmd.Env, kv+"="+ts.Getenv(kv))
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	ts.Stdout().Write(stdout.Bytes())
+	ts.Stderr().Write(stderr.Bytes())
+	got := 0
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		got = exit.ExitCode()
+	case err != nil:
+		ts.Fatalf("%s: %v", args[1], err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir()
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -18,11 +17,18 @@ import (
 const spectestDescription = `read spec scripts (.wast, or wast2json's .json) and run all their
 commands: modules, register, invoke/get, every assertion, and the threads
 proposal's (thread …) and (wait …), each thread on its own goroutine over
-one shared memory. Files run in parallel; each failure is printed as
-file.wast:line:col: message, then a summary per file and a total line
-"N passed, N failed". Unlike wabt, threads is on by default (this is the
-threads proposal's runner); --disable-threads turns it off. Every text
-module is also round-tripped through the binary format.`
+one shared memory. Files run in parallel and each file's result is printed
+as soon as it finishes: its failures as file.wast:line:col: message, then
+"file.wast: N passed, N failed" (on a terminal, failures and a progress
+line instead). A total line "total: N passed, N failed" ends the output.
+The exit status is the number of failed commands (at most 255; a file that
+does not load counts as one), as wabt's. Unlike wabt, threads is on by
+default (this is the threads proposal's runner); --disable-threads turns it
+off. Every text module is also round-tripped through the binary format.
+
+--junit FILE writes a JUnit XML report (one testsuite per file, one
+testcase per command with its line and time); --json prints JSON lines
+instead of text: one record per command, one per file, and a total.`
 
 const spectestExamples = `# run the whole threads proposal suite
 $ spectest-interp testsuite/*.wast testsuite/simd/*.wast testsuite/threads/*.wast
@@ -30,38 +36,64 @@ $ spectest-interp testsuite/*.wast testsuite/simd/*.wast testsuite/threads/*.was
 # run the litmus tests 1000 times each
 $ spectest-interp --repeat=1000 testsuite/threads/*.wast
 
-# machine-readable results
+# in CI: a JUnit report for the test dashboard
+$ spectest-interp --junit=spec.xml testsuite/*.wast
+
+# machine-readable results, one JSON object a line
 $ spectest-interp --json test.wast`
 
-// fileReport is one file's results, as printed and as JSON.
+// fileReport is one file's results.
 type fileReport struct {
-	File     string          `json:"file"`
-	Passed   int             `json:"passed"`
-	Failed   int             `json:"failed"`
-	Failures []failureReport `json:"failures,omitempty"`
-	Error    string          `json:"error,omitempty"` // the file did not parse or load
+	File     string
+	Passed   int
+	Failed   int
+	Commands []commandReport
+	// Error is set when the file did not load or parse; it counts as one
+	// failure.
+	Error    string
+	Start    time.Time
+	Duration time.Duration
 }
 
-type failureReport struct {
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Command string `json:"command"`
-	Message string `json:"message"`
-	Text    string `json:"text"` // file:line:col: message
+// commandReport is one command's result.
+type commandReport struct {
+	Line     int
+	Column   int
+	Command  string        // "assert_return", "module", …
+	Run      int           // 1-based repetition, with --repeat
+	Failed   bool          //
+	Message  string        // the failure's message
+	Text     string        // the failure as file:line:col: message
+	Duration time.Duration //
+}
+
+// failures lists the failed commands.
+func (r *fileReport) failures() []commandReport {
+	var out []commandReport
+	for _, c := range r.Commands {
+		if c.Failed {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // SpectestInterp is the spectest-interp tool.
-func SpectestInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func SpectestInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer recoverInternal("spectest-interp", stderr, &code)
 	var (
 		files     []string
 		verbose   int
 		features  = spectest.DefaultFeatures()
 		jsonOut   bool
+		junitFile string
 		repeat    = 1
 		timeout   = 60 * time.Second
 		noRound   bool
 		jobs      = runtime.GOMAXPROCS(0)
 		quietPass bool
+		callDepth int
+		trace     bool
 	)
 	cmd := &command{
 		name:        "spectest-interp",
@@ -72,21 +104,34 @@ func SpectestInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		stdout:      stdout,
 		stderr:      stderr,
 	}
+	positive := func(name string, dst *int) func(string) error {
+		return func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return usagef("--%s needs a positive number, got '%s'", name, v)
+			}
+			*dst = n
+			return nil
+		}
+	}
 	cmd.opts = cmd.commonOptions(&verbose)
 	cmd.opts = append(cmd.opts, featureOptions(&features)...)
 	cmd.opts = append(cmd.opts,
-		option{long: "json", help: "Print results as JSON",
-			set: func(string) error { jsonOut = true; return nil }},
-		option{long: "repeat", metavar: "N", help: "Run each file N times (for the memory-model litmus tests)",
-			set: func(v string) error {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 1 {
-					return usagef("--repeat needs a positive number, got '%s'", v)
-				}
-				repeat = n
-				return nil
+		option{short: 'V', long: "value-stack-size", metavar: "SIZE", help: "Size in elements of the value stack", hidden: true,
+			set: func(string) error {
+				return usagef("option '--value-stack-size' is not supported by watt (the value stack grows as needed, up to 64 MiB)")
 			}},
-		option{long: "timeout", metavar: "DURATION", help: "Limit for each (wait) and each action (default 60s)",
+		option{short: 'C', long: "call-stack-size", metavar: "SIZE", help: "Size in elements of the call stack (watt: the call depth limit)",
+			set: positive("call-stack-size", &callDepth)},
+		option{short: 't', long: "trace", help: "Trace execution, one line per instruction, to stdout (runs one file at a time)",
+			set: func(string) error { trace = true; return nil }},
+		option{long: "json", extra: true, help: "Print JSON lines: one record per command, per file, and a total",
+			set: func(string) error { jsonOut = true; return nil }},
+		option{long: "junit", metavar: "FILE", extra: true, help: `Write a JUnit XML report to FILE ("-": stdout, instead of the text)`,
+			set: func(v string) error { junitFile = v; return nil }},
+		option{long: "repeat", metavar: "N", extra: true, help: "Run each file N times (for the memory-model litmus tests)",
+			set: positive("repeat", &repeat)},
+		option{long: "timeout", metavar: "DURATION", extra: true, help: "Limit for each (wait) and each action (default 60s)",
 			set: func(v string) error {
 				d, err := time.ParseDuration(v)
 				if err != nil || d <= 0 {
@@ -95,31 +140,13 @@ func SpectestInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 				timeout = d
 				return nil
 			}},
-		option{short: 'j', long: "jobs", metavar: "N", help: "Files run in parallel (default: number of CPUs)",
-			set: func(v string) error {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 1 {
-					return usagef("--jobs needs a positive number, got '%s'", v)
-				}
-				jobs = n
-				return nil
-			}},
-		option{long: "no-round-trip", help: "Skip the text -> binary -> text module round trip",
+		option{short: 'j', long: "jobs", metavar: "N", extra: true, help: "Files run in parallel (default: number of CPUs)",
+			set: positive("jobs", &jobs)},
+		option{long: "no-round-trip", extra: true, help: "Skip the text -> binary -> text module round trip",
 			set: func(string) error { noRound = true; return nil }},
-		option{short: 'q', long: "quiet", help: "Print only failures and the total",
+		option{short: 'q', long: "quiet", extra: true, help: "Print only failures and the total",
 			set: func(string) error { quietPass = true; return nil }},
 	)
-	// wabt's interpreter limits: accepted for compatibility; watt's stacks
-	// grow as needed and the call depth limit is the store's.
-	for _, o := range []option{
-		{short: 'V', long: "value-stack-size", metavar: "SIZE", help: "Accepted for wabt compatibility; watt's stack grows"},
-		{short: 'C', long: "call-stack-size", metavar: "SIZE", help: "Accepted for wabt compatibility; watt's stack grows"},
-		{short: 't', long: "trace", help: "Accepted for wabt compatibility; no effect"},
-	} {
-		o.hidden = true
-		o.set = func(string) error { return nil }
-		cmd.opts = append(cmd.opts, o)
-	}
 	if ok, code := cmd.parse(args); !ok {
 		return code
 	}
@@ -127,66 +154,87 @@ func SpectestInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "spectest-interp: expected filename argument.\nTry '--help' for more information.\n")
 		return 1
 	}
-	opts := spectest.Options{Features: features, WaitTimeout: timeout, NoRoundTrip: noRound}
+	opts := spectest.Options{Features: features, ExactFeatures: true, WaitTimeout: timeout, NoRoundTrip: noRound, MaxCallDepth: callDepth}
 	if verbose > 0 {
-		opts.Output = &lockedWriter{w: stdout}
+		// What the spectest module prints is -v output: stderr, so that
+		// stdout stays the report.
+		opts.Output = &lockedWriter{w: stderr}
+	}
+	if trace {
+		opts.Trace = stdout
+		jobs = 1 // one trace at a time
 	}
 
+	var rep reporter
+	switch {
+	case jsonOut:
+		rep = &jsonReporter{w: stdout}
+	case junitFile == stdinName:
+		rep = nopReporter{}
+	case isTerminal(stdout) && !trace:
+		rep = &progressReporter{w: stdout, files: len(files)}
+	default:
+		rep = &textReporter{w: stdout, quiet: quietPass}
+	}
+
+	start := time.Now()
 	reports := make([]fileReport, len(files))
-	var wg sync.WaitGroup
+	finished := make(chan int)
 	work := make(chan int)
+	var wg sync.WaitGroup
 	for w := 0; w < jobs; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
 				reports[i] = runSpecFile(files[i], repeat, opts)
+				finished <- i
 			}
 		}()
 	}
-	for i := range files {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-
+	go func() {
+		for i := range files {
+			work <- i
+		}
+		close(work)
+		wg.Wait()
+		close(finished)
+	}()
 	var passed, failed int
-	for _, r := range reports {
+	for i := range finished {
+		r := &reports[i]
 		passed += r.Passed
 		failed += r.Failed
+		rep.file(r)
 	}
-	if jsonOut {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(struct {
-			Files  []fileReport `json:"files"`
-			Passed int          `json:"passed"`
-			Failed int          `json:"failed"`
-		}{reports, passed, failed})
-	} else {
-		for _, r := range reports {
-			if r.Error != "" {
-				fmt.Fprintln(stdout, r.Error)
-			}
-			for _, f := range r.Failures {
-				fmt.Fprintln(stdout, f.Text)
-			}
-			if !quietPass || r.Failed > 0 {
-				fmt.Fprintf(stdout, "%s: %d passed, %d failed\n", r.File, r.Passed, r.Failed)
-			}
+	elapsed := time.Since(start)
+	rep.total(passed, failed, elapsed)
+
+	if junitFile != "" {
+		err := writeOutputWith(junitFile, stdout, func(w io.Writer) error {
+			return writeJUnit(w, reports, elapsed)
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "spectest-interp: %v\n", err)
+			return 1
 		}
-		fmt.Fprintf(stdout, "total: %d passed, %d failed\n", passed, failed)
 	}
-	if failed > 0 {
-		return 1
-	}
-	return 0
+	return failureStatus(failed)
+}
+
+// failureStatus is the exit status for n failures. wabt's spectest-interp
+// exits with the number of failures, which the system truncates to its low
+// byte, so 256 failures exit 0; watt exits n up to 255 and 255 beyond, so
+// that failures never look like success.
+func failureStatus(n int) int {
+	return min(n, 255)
 }
 
 // runSpecFile runs one file repeat times. A file that cannot be read or
 // parsed counts as one failure.
 func runSpecFile(path string, repeat int, opts spectest.Options) fileReport {
-	rep := fileReport{File: path}
+	rep := fileReport{File: path, Start: time.Now()}
+	defer func() { rep.Duration = time.Since(rep.Start) }()
 	for n := 0; n < repeat; n++ {
 		var res *spectest.Result
 		var err error
@@ -203,17 +251,17 @@ func runSpecFile(path string, repeat int, opts spectest.Options) fileReport {
 		rep.Passed += res.Passed
 		rep.Failed += res.Failed
 		for _, o := range res.Outcomes {
-			if o.Err == nil {
-				continue
+			p := res.Src.Position(o.Pos)
+			c := commandReport{Line: p.Line, Column: p.Column, Command: o.Cmd, Run: n + 1, Duration: o.Duration}
+			if o.Err != nil {
+				c.Failed = true
+				c.Message = o.Err.Msg
+				c.Text = o.Err.Error()
+				if repeat > 1 {
+					c.Text += fmt.Sprintf(" (run %d of %d)", n+1, repeat)
+				}
 			}
-			p := o.Err.Position()
-			text := o.Err.Error()
-			if repeat > 1 {
-				text += fmt.Sprintf(" (run %d of %d)", n+1, repeat)
-			}
-			rep.Failures = append(rep.Failures, failureReport{
-				Line: p.Line, Column: p.Column, Command: o.Cmd, Message: o.Err.Msg, Text: text,
-			})
+			rep.Commands = append(rep.Commands, c)
 		}
 	}
 	return rep

@@ -66,6 +66,10 @@ func Wasm2Wat(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		option{long: "generate-names", help: "Give auto-generated names to non-named functions, types, etc.",
 			set: flag(&opts.GenerateNames)},
 		option{long: "no-check", help: "Don't check for invalid modules", set: flag(&noCheck)},
+		option{long: "quoted-names", extra: true, set: flag(&opts.QuotedNames),
+			help: "Write debug names that are not plain identifiers quoted ($\"a b\"), not with '_' for each other character"},
+		option{long: "custom-sections", extra: true, set: flag(&opts.Annotations),
+			help: "Write custom sections as (@custom ...) annotations, which wat2wasm reads back"},
 	)
 	if ok, code := cmd.parse(args); !ok {
 		return code
@@ -77,6 +81,7 @@ func Wasm2Wat(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 	if verbose > 0 {
 		printSections(stderr, src.Data) // stdout may carry the text
 	}
+	opts.Features = features // the text is for these: element list forms
 	err := writeOutputWith(output, stdout, func(w io.Writer) error {
 		return wat.Print(w, m, opts)
 	})

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -51,8 +52,8 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		verbose      int
 		features     = ir.DefaultFeatures()
 		runAll       bool
-		runExports   []string
-		callArgs     []interp.Value
+		runExports   []exportCall
+		callDepth    int
 		trace        bool
 		hostPrint    bool
 		dummyImports bool
@@ -77,13 +78,23 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdout: stdout,
 		stderr: stderr,
 	}
-	accept := func(string) error { return nil }
 	cmd.opts = cmd.commonOptions(&verbose)
 	cmd.opts = append(cmd.opts, featureOptions(&features)...)
 	cmd.opts = append(cmd.opts,
-		option{short: 'V', long: "value-stack-size", metavar: "SIZE", help: "Size in elements of the value stack (accepted; watt's stack grows)", set: accept},
-		option{short: 'C', long: "call-stack-size", metavar: "SIZE", help: "Size in elements of the call stack (accepted; watt's stack grows)", set: accept},
-		option{short: 't', long: "trace", help: "Trace execution (watt: each export run; with --wasi, every WASI call, to stderr)",
+		option{short: 'V', long: "value-stack-size", metavar: "SIZE", help: "Size in elements of the value stack", hidden: true,
+			set: func(string) error {
+				return usagef("option '--value-stack-size' is not supported by watt (the value stack grows as needed, up to 64 MiB)")
+			}},
+		option{short: 'C', long: "call-stack-size", metavar: "SIZE", help: "Size in elements of the call stack (watt: the call depth limit)",
+			set: func(v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 {
+					return usagef("--call-stack-size needs a positive number, got '%s'", v)
+				}
+				callDepth = n
+				return nil
+			}},
+		option{short: 't', long: "trace", help: "Trace execution: one line per instruction (with --wasi, and every WASI call, to stderr)",
 			set: func(string) error { trace = true; return nil }},
 		option{long: "wasi", help: "Assume input module is WASI compliant (Export  WASI API the the module and invoke _start function)",
 			set: func(string) error { useWASI = true; return nil }},
@@ -107,7 +118,7 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				dirs = append(dirs, wasi.Dir{Host: host, Guest: guest})
 				return nil
 			}},
-		option{long: "max-threads", metavar: "N", help: fmt.Sprintf("With --wasi, let at most N spawned threads run at once; thread-spawn fails beyond (default %d)", wasi.DefaultMaxThreads),
+		option{long: "max-threads", metavar: "N", extra: true, help: fmt.Sprintf("With --wasi, let at most N spawned threads run at once; thread-spawn fails beyond (default %d)", wasi.DefaultMaxThreads),
 			set: func(v string) error {
 				n, err := strconv.Atoi(v)
 				if err != nil || n < 1 {
@@ -118,15 +129,19 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}},
 		option{long: "run-all-exports", help: "Run all the exported functions, in order. Useful for testing",
 			set: func(string) error { runAll = true; return nil }},
-		option{long: "run-export", metavar: "NAME", help: "Run the exported function NAME (repeatable)",
-			set: func(v string) error { runExports = append(runExports, v); return nil }},
-		option{long: "argument", metavar: "TYPE:VALUE", help: "Argument for --run-export, e.g. i32:42 (repeatable)",
+		option{long: "run-export", metavar: "NAME", extra: true, help: "Run the exported function NAME (repeatable)",
+			set: func(v string) error { runExports = append(runExports, exportCall{name: v}); return nil }},
+		option{long: "argument", metavar: "TYPE:VALUE", extra: true, help: "Argument for the --run-export before it, e.g. i32:42 (repeatable)",
 			set: func(v string) error {
+				if len(runExports) == 0 {
+					return usagef("--argument must follow the --run-export it is for")
+				}
 				val, err := parseArgument(v)
 				if err != nil {
 					return err
 				}
-				callArgs = append(callArgs, val)
+				last := &runExports[len(runExports)-1]
+				last.args = append(last.args, val)
 				return nil
 			}},
 		option{long: "host-print", help: `Include an importable function named "host.print" for printing to stdout`,
@@ -149,8 +164,29 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		printError(stderr, err)
 		return 1
 	}
-	out := &lockedWriter{w: stdout}
+	if verbose > 0 && mod.Src.Binary {
+		printSections(stderr, mod.Src.Data)
+	}
+	outW := stdout
+	if trace && !useWASI {
+		// A line per instruction: buffer them (flushed on return).
+		bw := bufio.NewWriterSize(stdout, 64<<10)
+		defer bw.Flush()
+		outW = bw
+	}
+	out := &lockedWriter{w: outW}
+	errOut := &lockedWriter{w: stderr}
+	if trace {
+		// One line per executed instruction, as wabt's --trace; with
+		// --wasi on stderr, since the program owns stdout.
+		if useWASI {
+			mod = mod.Trace(errOut)
+		} else {
+			mod = mod.Trace(out)
+		}
+	}
 	store := interp.NewStore()
+	store.MaxCallDepth = callDepth
 	hosts := &hostImports{store: store, mod: mod, out: out, print: hostPrint, dummy: dummyImports}
 
 	if useWASI {
@@ -159,7 +195,7 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Env:        env,
 			Stdin:      stdin,
 			Stdout:     out,
-			Stderr:     &lockedWriter{w: stderr},
+			Stderr:     errOut,
 			Dirs:       dirs,
 			MaxThreads: maxThreads,
 			Store:      store,
@@ -207,12 +243,18 @@ func WasmInterp(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			run(ex.Name, nil)
 		}
 	}
-	for _, name := range runExports {
-		if !run(name, callArgs) {
+	for _, c := range runExports {
+		if !run(c.name, c.args) {
 			status = 1
 		}
 	}
 	return status
+}
+
+// exportCall is one --run-export with the --argument options after it.
+type exportCall struct {
+	name string
+	args []interp.Value
 }
 
 // printError prints watt's errors as wabt does (file:line:col: error: …
@@ -245,11 +287,15 @@ func loadModule(name string, stdin io.Reader, features ir.Features) (*interp.Mod
 	}
 	var m *ir.Module
 	var src *ir.Source
-	if bytes.HasPrefix(data, []byte("\x00asm")) {
+	// An empty file is a binary missing its magic number, as in wabt.
+	if len(data) == 0 || bytes.HasPrefix(data, []byte("\x00asm")) {
 		src = ir.NewSource(display, data, true)
 		m, err = binary.Decode(src, features)
 	} else {
 		src = ir.NewSource(display, data, false)
+		if err := checkNotEmpty(src, "a module field or a module"); err != nil {
+			return nil, err
+		}
 		m, err = wat.ParseModule(src, features)
 	}
 	if err != nil {

@@ -56,6 +56,8 @@ func WasmValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) (cod
 		return code
 	}
 	if verbose > 0 {
+		// -v reports go to stderr, as wabt's log does.
+		stdout := stderr
 		fmt.Fprintf(stdout, "%s: valid (features: %s)\n", src.Name, features)
 		fmt.Fprintf(stdout, "  %d types, %d imports, %d functions, %d tables, %d memories, %d globals, %d exports, %d elem segments, %d data segments\n",
 			len(m.Types), len(m.Imports), len(m.Funcs), len(m.Tables), len(m.Memories),

@@ -22,8 +22,8 @@ with the flag that enables them. "-" as filename reads standard input; the
 binary then goes to standard output unless -o is given. No output file is
 written (or truncated) unless everything succeeded.`
 
-const wat2wasmExamples = `# parse test.wat and write to .wasm binary file with the same name
-$ wat2wasm test.wat
+const wat2wasmExamples = `# parse dir/test.wat and write to test.wasm (in the current directory)
+$ wat2wasm dir/test.wat
 
 # parse test.wat and write to binary file test.wasm
 $ wat2wasm test.wat -o test.wasm
@@ -32,7 +32,7 @@ $ wat2wasm test.wat -o test.wasm
 $ wat2wasm --enable-threads mandelbrot.wat -o -
 
 # parse test.wat and print the sizes of the sections written (-vv: and
-# of the largest functions)
+# of the largest functions) to stderr
 $ wat2wasm test.wat -v`
 
 // Wat2Wasm is the wat2wasm tool: text module in, binary module out.
@@ -95,6 +95,10 @@ func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		return 1
 	}
 	src := ir.NewSource(name, data, false)
+	if err := checkNotEmpty(src, "a module field or a module"); err != nil {
+		fmt.Fprint(stderr, ir.Format(err))
+		return 1
+	}
 	m, err := wat.ParseModule(src, features)
 	if err != nil {
 		fmt.Fprint(stderr, ir.Format(err))
@@ -106,7 +110,7 @@ func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 			return 1
 		}
 	}
-	wasm, err := binary.Encode(m, binary.EncodeOptions{DebugNames: debugNames})
+	wasm, err := binary.Encode(m, encodeOptions(features, debugNames))
 	if err != nil {
 		fmt.Fprint(stderr, ir.Format(err))
 		return 1
@@ -116,11 +120,8 @@ func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		return 1
 	}
 	if verbose > 0 {
-		// Keep stdout clean when it carries the binary.
-		w := stdout
-		if output == stdinName {
-			w = stderr
-		}
+		// On stderr, as wabt's log: stdout may carry the binary.
+		w := stderr
 		fmt.Fprintf(w, "%s: %d bytes of text -> %s: %d bytes of wasm (features: %s)\n",
 			name, len(data), displayOutput(output), len(wasm), features)
 		printSections(w, wasm)
@@ -152,4 +153,18 @@ func unsupportedOptions(opts ...option) []option {
 		}
 	}
 	return opts
+}
+
+// encodeOptions are the encoder's options for a tool's features: the
+// element segment forms depend on them (wabt 1.0.32's without function
+// references, the spec's with them), so the binary decodes back to the
+// same segment types with the same flags.
+func encodeOptions(features ir.Features, debugNames bool) binary.EncodeOptions {
+	if features == 0 {
+		// The zero value means 3.0 to the encoder; legacy names is a
+		// text-only feature it ignores, so every feature off still gets
+		// the forms without function references.
+		features = ir.Features(ir.FeatureLegacyNames)
+	}
+	return binary.EncodeOptions{DebugNames: debugNames, Features: features}
 }

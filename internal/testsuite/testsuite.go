@@ -20,38 +20,43 @@ import (
 // after memory.size is a memory index, not a reserved zero.)
 var Features = ir.Wasm2Features().With(ir.FeatureThreads, true)
 
-const howToGet = "threads test suite not found: set $WASM_TESTSUITE to the test/core " +
-	"directory of a checkout of github.com/WebAssembly/threads, or put it at ../shared/testsuite/threads " +
-	"beside the repository"
+// suite says where one official suite lives: $env, else a directory of
+// ../shared/testsuite beside the repository.
+type suite struct {
+	env, dir string
+	howToGet string // the skip message when it is missing
+}
 
-// Lookup returns the suite directory and whether it exists.
-func Lookup() (string, bool) {
-	if d := os.Getenv("WASM_TESTSUITE"); d != "" {
+var threadsSuite = suite{"WASM_TESTSUITE", "threads", "threads test suite not found: set $WASM_TESTSUITE to the test/core " +
+	"directory of a checkout of github.com/WebAssembly/threads, or put it at ../shared/testsuite/threads " +
+	"beside the repository"}
+
+func (s suite) lookup() (string, bool) {
+	if d := os.Getenv(s.env); d != "" {
 		return d, isDir(d)
 	}
 	root, ok := repoRoot()
 	if !ok {
 		return "", false
 	}
-	d := filepath.Join(root, "..", "shared", "testsuite", "threads")
+	d := filepath.Join(root, "..", "shared", "testsuite", s.dir)
 	return d, isDir(d)
 }
 
-// Dir returns the suite directory, or skips t.
-func Dir(t testing.TB) string {
+func (s suite) root(t testing.TB) string {
 	t.Helper()
-	d, ok := Lookup()
+	d, ok := s.lookup()
 	if !ok {
-		t.Skip(howToGet)
+		t.Skip(s.howToGet)
 	}
 	return d
 }
 
-// Files lists the suite's .wast files (subdirectories included), sorted;
+// files lists the suite's .wast files (subdirectories included), sorted;
 // it skips t when the suite is absent and fails it when it is empty.
-func Files(t testing.TB) []string {
+func (s suite) files(t testing.TB) []string {
 	t.Helper()
-	dir := Dir(t)
+	dir := s.root(t)
 	var files []string
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".wast") {
@@ -69,15 +74,28 @@ func Files(t testing.TB) []string {
 	return files
 }
 
-// Rel names a suite file relative to the suite directory, with slashes
-// ("threads/MP.wast"), for subtest names.
-func Rel(t testing.TB, path string) string {
-	rel, err := filepath.Rel(Dir(t), path)
+// rel names a suite file relative to the suite directory, with slashes.
+func (s suite) rel(t testing.TB, path string) string {
+	rel, err := filepath.Rel(s.root(t), path)
 	if err != nil {
 		return filepath.ToSlash(path)
 	}
 	return filepath.ToSlash(rel)
 }
+
+// Lookup returns the threads suite directory and whether it exists.
+func Lookup() (string, bool) { return threadsSuite.lookup() }
+
+// Dir returns the threads suite directory, or skips t.
+func Dir(t testing.TB) string { t.Helper(); return threadsSuite.root(t) }
+
+// Files lists the threads suite's .wast files (subdirectories included),
+// sorted; it skips t when the suite is absent and fails it when it is empty.
+func Files(t testing.TB) []string { t.Helper(); return threadsSuite.files(t) }
+
+// Rel names a threads suite file relative to the suite directory, with
+// slashes ("threads/MP.wast"), for subtest names.
+func Rel(t testing.TB, path string) string { return threadsSuite.rel(t, path) }
 
 func isDir(d string) bool {
 	fi, err := os.Stat(d)

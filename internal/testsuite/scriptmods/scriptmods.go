@@ -21,12 +21,18 @@ type Module struct {
 	Binary  []byte // the bytes of a (module binary …)
 }
 
-// Modules parses a script and lists every module in it, in script order:
-// top-level ones, those inside (thread …) bodies, and those under
-// assertions. file names them in Module.File.
+// Modules parses a script of the threads suite and lists every module in
+// it, in script order: top-level ones, those inside (thread …) bodies, and
+// those under assertions. file names them in Module.File.
 func Modules(file string, data []byte) ([]Module, error) {
+	return ModulesFor(file, data, testsuite.Features)
+}
+
+// ModulesFor is Modules for a script written for features (the core
+// suite's: testsuite.CoreFeatures).
+func ModulesFor(file string, data []byte, features ir.Features) ([]Module, error) {
 	src := ir.NewSource(file, data, false)
-	script, err := wat.ParseScript(src, testsuite.Features)
+	script, err := wat.ParseScript(src, features)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,15 @@
+(module $M
+  (func $imp (import "a" "b") (param f32))
+  (func $f (export "f") (param $x i32) (result i32)
+    (block $b (result i32) (br 0 (i32.add (local.get $x) (local.get 0))))
+    drop
+    (block (loop $l (br_if 1 (i32.const 1)) (br $l)))
+    (call $f (i32.const 0x10)))
+  (memory (data "hi"))
+  (func (param i64) (i64.store offset=0x8 align=4 (i32.const 0) (local.get 0)) (call 1 (i32.const 1)) drop)
+  (type $t (func (param i32) (result i32)))
+  (func (type $t) (local.get 0))
+  (table funcref (elem $f 1))
+  (global (mut f32) (f32.const -0x1p-1))
+  (func (param i32) (result i32) (local.get 0))
+)
