@@ -70,7 +70,7 @@ func allocArray(rt *rtType, n uint32) *Object {
 // newArray allocates an array of n default elements.
 func (t *thread) newArray(rt *rtType, n uint32) *Object {
 	if !arrayFits(rt, n) {
-		panic(newTrap(ir.Exhaustion, msgOutOfMemory).at(t.fc, t.pc))
+		panic(newTrap(ir.Exhaustion, msgOutOfMemory).at(t.code(), t.pc))
 	}
 	return allocArray(rt, n)
 }

@@ -147,8 +147,18 @@ type compiler struct {
 	locals  []localRun // by first local index
 	top     uint32     // next free slot
 	lastRet int        // pc of the last instruction whose result slot may be retargeted, or -1
+	joinPC  int        // the last pc that became a branch target (see here)
 	pos     ir.Pos
 	exn     *exnCompiler // exception handlers of the function, once it has a try
+
+	constSlot map[uint64]uint32 // slots of constants that loops use (see loopConsts)
+
+	// Until the first branch target, the code runs straight from the
+	// function's entry, where the declared locals are zero: setting one
+	// that nothing wrote yet to zero is nothing to do. written lists the
+	// locals set since entry.
+	entry   bool
+	written map[uint32]bool
 }
 
 func slots(ts []ir.ValType) uint32 {
@@ -161,7 +171,7 @@ func slots(ts []ir.ValType) uint32 {
 
 func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	ft := env.m.Types[f.Type].FuncType
-	c := &compiler{env: env, lastRet: -1, pos: f.Pos}
+	c := &compiler{env: env, lastRet: -1, joinPC: -1, pos: f.Pos, entry: true}
 	c.fc = &funcCode{typ: ft, funcIndex: index, name: fmt.Sprintf("func[%d]", index)}
 	c.fc.results = slots(ft.Results)
 	// A valid function may declare up to 2^32-1 locals. When they alone do
@@ -177,6 +187,8 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	if need > maxStackSlots {
 		c.fc.frame = maxStackSlots + 1
 		c.fc.hugeFrame = need
+		c.emit(instr{op: uint16(ir.OpUnreachable)})
+		finalize(c.fc)
 		return c.fc, nil
 	}
 	for _, t := range ft.Params {
@@ -187,6 +199,15 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 		c.addLocals(r.Count, r.Type)
 	}
 	c.fc.locals = c.top
+	if consts := loopConsts(f.Body); len(consts) > 0 {
+		// Constant slots follow the locals (see loopConsts).
+		c.fc.consts = consts
+		c.constSlot = make(map[uint64]uint32, len(consts))
+		for _, v := range consts {
+			c.constSlot[v] = c.top
+			c.top++
+		}
+	}
 	c.fc.frame = c.top
 	for _, r := range f.Locals {
 		c.fc.refLocals = c.fc.refLocals || r.Type.IsRef()
@@ -207,7 +228,16 @@ func compileFunc(env *moduleEnv, f *ir.Func, index uint32) (*funcCode, error) {
 	if c.fc.frame < c.fc.locals+c.fc.results {
 		c.fc.frame = c.fc.locals + c.fc.results
 	}
-	c.fc.entryWork = c.fc.locals > c.fc.params || c.fc.usesRefs
+	if n := c.fc.locals - c.fc.params + uint32(len(c.fc.consts)); n > 0 {
+		c.fc.init = make([]uint64, n)
+		copy(c.fc.init[c.fc.locals-c.fc.params:], c.fc.consts)
+	}
+	// A sentinel no path reaches: after the last instruction (which
+	// never falls through) the loop's instruction pointer points at it,
+	// never past the code. Every frame has a slot (see frameAt).
+	c.emit(instr{op: uint16(ir.OpUnreachable)})
+	c.fc.frame = max(c.fc.frame, 1)
+	finalize(c.fc)
 	return c.fc, nil
 }
 
@@ -253,6 +283,14 @@ func (c *compiler) local(i uint32) (uint32, ir.ValType) {
 }
 
 func (c *compiler) emit(in instr) int {
+	if in.op == opCopy && c.canFuse() {
+		// Two copies in a row are one instruction (see fuse.go).
+		if last := &c.fc.code[c.pc()-1]; last.op == opCopy {
+			*last = instr{op: opCopyCopy, a: last.a, b: last.b, c: in.a, imm: uint64(in.b)}
+			c.lastRet = -1
+			return c.pc() - 1
+		}
+	}
 	c.fc.code = append(c.fc.code, in)
 	c.fc.pos = append(c.fc.pos, c.pos)
 	c.lastRet = -1
@@ -260,6 +298,18 @@ func (c *compiler) emit(in instr) int {
 }
 
 func (c *compiler) pc() int { return len(c.fc.code) }
+
+// here marks the current pc as a branch target (or a handler's bound):
+// nothing emitted from now on may be fused with the instruction before.
+func (c *compiler) here() {
+	c.lastRet = -1
+	c.joinPC = c.pc()
+	c.entry = false
+}
+
+// canFuse reports whether the last instruction emitted may be fused with
+// the next one: no branch targets the pc between them.
+func (c *compiler) canFuse() bool { return c.pc() > 0 && c.joinPC != c.pc() }
 
 func (c *compiler) push(t ir.ValType) uint32 {
 	if t.IsRef() {
@@ -344,6 +394,9 @@ func (c *compiler) src(o *operand) uint32 {
 	case kindLocal:
 		return o.src
 	case kindConst:
+		if s, ok := c.constSlot[o.val]; ok && !o.typ.IsRef() {
+			return s
+		}
 		c.materialize(o)
 	}
 	return o.pos
@@ -351,16 +404,16 @@ func (c *compiler) src(o *operand) uint32 {
 
 // placeLabel resolves the forward branches to f at the current pc.
 func (c *compiler) placeLabel(f *ctrl) {
-	pc := uint64(c.pc())
+	pc := c.pc()
 	for _, fx := range f.fixups {
 		if fx.table >= 0 {
 			c.fc.brTables[fx.table].targets[fx.entry].pc = uint32(pc)
 		} else {
-			c.fc.code[fx.pc].imm = pc
+			setTarget(&c.fc.code[fx.pc], int64(pc))
 		}
 	}
 	f.fixups = nil
-	c.lastRet = -1
+	c.here()
 }
 
 func (c *compiler) blockType(bt ir.BlockType) (params, results []ir.ValType) {
@@ -435,7 +488,7 @@ func (c *compiler) open(in *ir.Instr) {
 		c.work = append(c.work, pending{instrs: in.Body, f: f})
 	case ir.OpLoop:
 		f := c.enterBlock(in.Op, in.Block)
-		c.lastRet = -1
+		c.here()
 		c.work = append(c.work, pending{instrs: in.Body, f: f})
 	case ir.OpIf:
 		cond := c.pop()
@@ -444,7 +497,7 @@ func (c *compiler) open(in *ir.Instr) {
 		// Jump to the else arm (or the end) when the condition is false.
 		var brPC int
 		if fused {
-			brPC = c.emit(c.cmpBranch(cmp, true))
+			brPC = c.emitBranch(c.cmpBranch(cmp, true))
 		} else {
 			brPC = c.emit(instr{op: opBrIfNot, b: c.src(&cond)})
 		}
@@ -479,8 +532,8 @@ func (c *compiler) close(w *pending, reachable bool) {
 		c.flush()
 		c.jump(f, instr{op: opBr})
 	}
-	c.fc.code[w.els.brPC].imm = uint64(c.pc())
-	c.lastRet = -1
+	setTarget(&c.fc.code[w.els.brPC], int64(c.pc()))
+	c.here()
 	// The else arm starts from the block's parameters; what lies below them
 	// the then arm could not touch.
 	c.truncate(f.depth)
@@ -524,13 +577,11 @@ func (c *compiler) moveTo(f *ctrl) {
 // jump emits a branch op to f (with op and operands given), recording the
 // fixup or the loop target.
 func (c *compiler) jump(f *ctrl, in instr) {
+	pc := c.emitBranch(in)
 	if f.op == ir.OpLoop {
-		in.imm = uint64(f.startPC)
-		in.x |= flagBack
-		c.emit(in)
+		setTarget(&c.fc.code[pc], int64(f.startPC))
 		return
 	}
-	pc := c.emit(in)
 	f.fixups = append(f.fixups, fixup{pc: pc, table: -1})
 }
 
@@ -565,7 +616,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 	case ir.OpCall:
 		ft := c.env.m.Types[c.env.funcTypes[in.Index]].FuncType
 		base := c.callArgs(ft)
-		c.emit(instr{op: opCall, b: base, imm: uint64(in.Index)})
+		c.emitCall(instr{op: opCall, b: base, imm: uint64(in.Index)})
 		c.callResults(ft)
 	case ir.OpCallIndirect:
 		ft := c.env.m.Types[in.Index].FuncType
@@ -704,13 +755,13 @@ func (c *compiler) brIf(in *ir.Instr) {
 		// Branch around the moves when the condition is false.
 		var skip int
 		if fused {
-			skip = c.emit(c.cmpBranch(cmp, true))
+			skip = c.emitBranch(c.cmpBranch(cmp, true))
 		} else {
 			skip = c.emit(instr{op: opBrIfNot, b: c.src(&cond)})
 		}
 		c.branch(f)
-		c.fc.code[skip].imm = uint64(c.pc())
-		c.lastRet = -1
+		setTarget(&c.fc.code[skip], int64(c.pc()))
+		c.here()
 		return
 	}
 	if fused {
@@ -776,6 +827,19 @@ func (c *compiler) callResults(ft ir.FuncType) {
 func (c *compiler) localSet(in *ir.Instr) {
 	v := c.pop()
 	dst, t := c.local(in.Index)
+	if c.entry {
+		if v.kind == kindConst && v.val == 0 && !t.IsRef() && dst >= c.fc.params && !c.written[dst] {
+			// Still zero since entry (see compiler.entry).
+			if in.Op == ir.OpLocalTee {
+				c.pushOperand(operand{typ: t, kind: kindLocal, src: dst})
+			}
+			return
+		}
+		if c.written == nil {
+			c.written = map[uint32]bool{}
+		}
+		c.written[dst] = true
+	}
 	last := c.lastRet
 	c.flushLocal(dst)
 	switch {
@@ -912,6 +976,11 @@ func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
 	case ir.ImmNone, ir.ImmFence:
 	default:
 		panic(fmt.Sprintf("unsupported immediate of %s", info.Name))
+	}
+	if isLoad(out.op) || isStore(out.op) {
+		c.fuseAddress(&out, &args[0])
+	} else if len(args) == 2 && len(info.Results) == 1 {
+		c.fuseALU(&out, args)
 	}
 	switch len(info.Results) {
 	case 0:

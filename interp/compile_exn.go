@@ -88,6 +88,7 @@ func (c *compiler) openTry(in *ir.Instr) {
 		}
 		for _, cc := range catches {
 			f := c.label(cc.Label)
+			c.here()
 			ct := catch{tag: -1, dst: f.height, exnAt: -1, pad: uint32(c.pc())}
 			n := uint32(0)
 			if cc.Kind == ir.Catch || cc.Kind == ir.CatchRef {
@@ -107,8 +108,8 @@ func (c *compiler) openTry(in *ir.Instr) {
 			h.catches = append(h.catches, ct)
 		}
 		if skip >= 0 {
-			c.fc.code[skip].imm = uint64(c.pc())
-			c.lastRet = -1
+			setTarget(&c.fc.code[skip], int64(c.pc()))
+			c.here()
 		}
 	}
 	f := c.enterBlock(in.Op, in.Block)
@@ -118,6 +119,7 @@ func (c *compiler) openTry(in *ir.Instr) {
 		h.delegate = true
 		h.parent = c.exn.innermost(len(c.ctrls) - 2 - int(l))
 	}
+	c.here()
 	h.start = uint32(c.pc())
 	idx := len(c.fc.handlers)
 	c.fc.handlers = append(c.fc.handlers, h)
@@ -130,6 +132,7 @@ func (c *compiler) openTry(in *ir.Instr) {
 func (c *compiler) closeTry(w *pending, reachable bool) {
 	a, f := w.try, w.f
 	if a.arm < 0 {
+		c.here()
 		c.fc.handlers[a.handler].end = uint32(c.pc())
 		c.exn.active = c.exn.active[:len(c.exn.active)-1]
 	}
@@ -154,7 +157,7 @@ func (c *compiler) closeTry(w *pending, reachable bool) {
 	arm := &arms[next]
 	c.truncate(f.depth)
 	c.top = f.height
-	c.lastRet = -1
+	c.here()
 	ct := catch{tag: -1, dst: f.height + 1, exnAt: int32(f.height), pad: uint32(c.pc())}
 	c.push(ir.ExnRef)
 	if !arm.All {

@@ -54,9 +54,20 @@ func opName(op uint16) string {
 func (m *Module) Disassemble() string {
 	var b strings.Builder
 	for _, fc := range m.funcs {
-		fmt.Fprintf(&b, "%s: params=%d locals=%d frame=%d results=%d\n", fc.name, fc.params, fc.locals, fc.frame, fc.results)
-		for pc, in := range fc.code {
-			fmt.Fprintf(&b, "  %3d %-18s a=%d b=%d c=%d imm=%d", pc, opName(in.op), in.a, in.b, in.c, in.imm)
+		fmt.Fprintf(&b, "%s: params=%d locals=%d frame=%d results=%d", fc.name, fc.params, fc.locals, fc.frame, fc.results)
+		if len(fc.consts) > 0 {
+			fmt.Fprintf(&b, " consts=%v", fc.consts)
+		}
+		b.WriteByte('\n')
+		// The last instruction is the sentinel compileFunc adds.
+		for pc, in := range fc.code[:max(len(fc.code)-1, 0)] {
+			imm := in.imm
+			if isBranch(in.op) {
+				imm = uint64(branchTarget(pc, &in)) // the target pc, not its offset
+			} else if in.op == opCall || in.op == opCallMove || in.op == opCallIndirect {
+				imm = uint64(uint32(imm)) // not the return point (finalize)
+			}
+			fmt.Fprintf(&b, "  %3d %-18s a=%d b=%d c=%d imm=%d", pc, opName(in.op), in.a, in.b, in.c, imm)
 			if in.op == opMemory {
 				ma := fc.memargs[in.imm]
 				fmt.Fprintf(&b, " %s memory=%d offset=%d", ir.Op(in.x), ma.mem, ma.offset)
@@ -69,7 +80,14 @@ func (m *Module) Disassemble() string {
 			b.WriteByte('\n')
 		}
 		for i, bt := range fc.brTables {
-			fmt.Fprintf(&b, "  table %d: src=%d n=%d targets=%v\n", i, bt.src, bt.n, bt.targets)
+			fmt.Fprintf(&b, "  table %d: src=%d n=%d targets=[", i, bt.src, bt.n)
+			for j, tg := range bt.targets {
+				if j > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "{%d %d %v}", tg.pc, tg.dst, tg.back)
+			}
+			b.WriteString("]\n")
 		}
 	}
 	return b.String()

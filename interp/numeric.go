@@ -2,6 +2,10 @@ package interp
 
 import (
 	"math"
+	"math/bits"
+	"unsafe"
+
+	"github.com/watt-wasm/watt/ir"
 )
 
 // Float helpers with WebAssembly's exact semantics. Arithmetic NaN results
@@ -222,4 +226,109 @@ func b2u(b bool) uint64 {
 		return 1
 	}
 	return 0
+}
+
+// numeric runs the numeric instructions the loop does not inline (see
+// run): their code exceeds what the compiler inlines into the loop.
+func (t *thread) numeric(fn *Function, ip unsafe.Pointer) {
+	in := t.leave(fn, ip)
+	l := t.stack[t.fp:]
+	switch in.op {
+	case uint16(ir.OpI32Popcnt):
+		l[in.a] = uint64(bits.OnesCount32(uint32(l[in.b])))
+	case uint16(ir.OpI64Popcnt):
+		l[in.a] = uint64(bits.OnesCount64(l[in.b]))
+	case uint16(ir.OpF32Ceil):
+		l[in.a] = round32(l[in.b], math.Ceil)
+	case uint16(ir.OpF32Floor):
+		l[in.a] = round32(l[in.b], math.Floor)
+	case uint16(ir.OpF32Trunc):
+		l[in.a] = round32(l[in.b], math.Trunc)
+	case uint16(ir.OpF32Nearest):
+		l[in.a] = round32(l[in.b], math.RoundToEven)
+	case uint16(ir.OpF32Sqrt):
+		l[in.a] = sqrt32(l[in.b])
+	case uint16(ir.OpF32Min):
+		l[in.a] = fmin32(l[in.b], l[in.c])
+	case uint16(ir.OpF32Max):
+		l[in.a] = fmax32(l[in.b], l[in.c])
+	case uint16(ir.OpF64Ceil):
+		l[in.a] = round64(l[in.b], math.Ceil)
+	case uint16(ir.OpF64Floor):
+		l[in.a] = round64(l[in.b], math.Floor)
+	case uint16(ir.OpF64Trunc):
+		l[in.a] = round64(l[in.b], math.Trunc)
+	case uint16(ir.OpF64Nearest):
+		l[in.a] = round64(l[in.b], math.RoundToEven)
+	case uint16(ir.OpF64Sqrt):
+		l[in.a] = sqrt64(l[in.b])
+	case uint16(ir.OpF64Min):
+		l[in.a] = fmin64(l[in.b], l[in.c])
+	case uint16(ir.OpF64Max):
+		l[in.a] = fmax64(l[in.b], l[in.c])
+	case uint16(ir.OpI32TruncF32S):
+		v, msg := truncS32(float64(f32(l[in.b])))
+		if msg != "" {
+			panic(t.trapAt(t.pc, msg))
+		}
+		l[in.a] = v
+	case uint16(ir.OpI32TruncF32U):
+		v, msg := truncU32(float64(f32(l[in.b])))
+		if msg != "" {
+			panic(t.trapAt(t.pc, msg))
+		}
+		l[in.a] = v
+	case uint16(ir.OpI32TruncF64S):
+		v, msg := truncS32(f64(l[in.b]))
+		if msg != "" {
+			panic(t.trapAt(t.pc, msg))
+		}
+		l[in.a] = v
+	case uint16(ir.OpI32TruncF64U):
+		v, msg := truncU32(f64(l[in.b]))
+		if msg != "" {
+			panic(t.trapAt(t.pc, msg))
+		}
+		l[in.a] = v
+	case uint16(ir.OpI64TruncF32S):
+		v, msg := truncS64(float64(f32(l[in.b])))
+		if msg != "" {
+			panic(t.trapAt(t.pc, msg))
+		}
+		l[in.a] = v
+	case uint16(ir.OpI64TruncF32U):
+		v, msg := truncU64(float64(f32(l[in.b])))
+		if msg != "" {
+			panic(t.trapAt(t.pc, msg))
+		}
+		l[in.a] = v
+	case uint16(ir.OpI64TruncF64S):
+		v, msg := truncS64(f64(l[in.b]))
+		if msg != "" {
+			panic(t.trapAt(t.pc, msg))
+		}
+		l[in.a] = v
+	case uint16(ir.OpI64TruncF64U):
+		v, msg := truncU64(f64(l[in.b]))
+		if msg != "" {
+			panic(t.trapAt(t.pc, msg))
+		}
+		l[in.a] = v
+	case uint16(ir.OpI32TruncSatF32S):
+		l[in.a] = satS32(float64(f32(l[in.b])))
+	case uint16(ir.OpI32TruncSatF32U):
+		l[in.a] = satU32(float64(f32(l[in.b])))
+	case uint16(ir.OpI32TruncSatF64S):
+		l[in.a] = satS32(f64(l[in.b]))
+	case uint16(ir.OpI32TruncSatF64U):
+		l[in.a] = satU32(f64(l[in.b]))
+	case uint16(ir.OpI64TruncSatF32S):
+		l[in.a] = satS64(float64(f32(l[in.b])))
+	case uint16(ir.OpI64TruncSatF32U):
+		l[in.a] = satU64(float64(f32(l[in.b])))
+	case uint16(ir.OpI64TruncSatF64S):
+		l[in.a] = satS64(f64(l[in.b]))
+	case uint16(ir.OpI64TruncSatF64U):
+		l[in.a] = satU64(f64(l[in.b]))
+	}
 }

@@ -23,12 +23,18 @@ const (
 // thread is one goroutine's execution state: the value stack and the call
 // frames. Threads are pooled so calls allocate nothing once warm.
 type thread struct {
-	stack  []uint64
-	refs   []*Object // references, slot for slot beside stack once code using them ran (see enterRefs)
-	frames []frame
+	stack   []uint64
+	refs    []*Object   // references, slot for slot beside stack once code using them ran (see enterRefs)
+	frames  []frame     // callers' frames: frames[:depth]; the length is what is allocated
+	callers []*Function // callers of crossFrame frames, by depth
+	depth   int
 
-	fc *funcCode // executing function, for trap positions
-	pc int       // pc when a helper that may trap was called
+	// The executing frame, as run's loop leaves it for its helpers and
+	// its reload (see run): the function, its frame base in stack and a
+	// pc (after the instruction a helper runs; where the loop goes on).
+	fn *Function
+	fp int
+	pc int
 
 	ctx      context.Context
 	stop     *atomic.Bool // set when ctx is done; per call, so a late cancel cannot reach the next call
@@ -38,15 +44,8 @@ type thread struct {
 	maxDepth int
 }
 
-type frame struct {
-	fc   *funcCode
-	inst *Instance
-	pc   int
-	fp   int
-}
-
 var threadPool = sync.Pool{New: func() any {
-	return &thread{stack: make([]uint64, 1024), frames: make([]frame, 0, 64)}
+	return &thread{stack: make([]uint64, 1024), frames: make([]frame, 64)}
 }}
 
 type fuelKey struct{}
@@ -83,13 +82,15 @@ func WithFuel(ctx context.Context, n int64) context.Context {
 	return context.WithValue(ctx, fuelKey{}, n)
 }
 
-// enter makes room for fc's frame at fp and zeroes its declared locals.
+// enter makes room for fc's frame at fp, zeroes its declared locals and
+// fills its constant slots.
 func (t *thread) enter(fc *funcCode, fp int) {
 	need := fp + int(fc.frame)
 	if need > len(t.stack) {
 		t.growStack(need, fc)
 	}
 	clear(t.stack[fp+int(fc.params) : fp+int(fc.locals)])
+	copy(t.stack[fp+int(fc.locals):], fc.consts)
 	if fc.usesRefs {
 		t.enterRefs(fc, fp)
 	}
@@ -125,7 +126,7 @@ func (t *thread) growStack(need int, callee *funcCode) {
 			msg += fmt.Sprintf(": the locals of %s need %d value stack slots, beyond the limit of %d",
 				callee.name, callee.hugeFrame, maxStackSlots)
 		}
-		panic(newTrap(ir.Exhaustion, msg).at(t.fc, t.pc))
+		panic(newTrap(ir.Exhaustion, msg).at(t.code(), t.pc))
 	}
 	n := 2 * len(t.stack)
 	for n < need {
@@ -144,14 +145,14 @@ func (t *thread) checkpoint(pc int) {
 		if t.ctx != nil && t.ctx.Err() != nil {
 			msg += ": " + t.ctx.Err().Error()
 		}
-		panic(newTrap(ir.Trap, msg).at(t.fc, pc))
+		panic(newTrap(ir.Trap, msg).at(t.code(), pc))
 	}
 	if !t.fuelOn {
 		t.ticks = checkInterval
 		return
 	}
 	if t.fuel <= 0 {
-		panic(newTrap(ir.Exhaustion, msgFuelExhausted).at(t.fc, pc))
+		panic(newTrap(ir.Exhaustion, msgFuelExhausted).at(t.code(), pc))
 	}
 	// Take the next slice of fuel; the event that got us here spends one.
 	n := min(t.fuel, checkInterval)
@@ -160,7 +161,16 @@ func (t *thread) checkpoint(pc int) {
 }
 
 func (t *thread) trapAt(pc int, msg string) *Trap {
-	return newTrap(ir.Trap, msg).at(t.fc, pc)
+	return newTrap(ir.Trap, msg).at(t.code(), pc)
+}
+
+// code returns the executing function's code (nil when a host function
+// is called from outside wasm).
+func (t *thread) code() *funcCode {
+	if t.fn == nil {
+		return nil
+	}
+	return t.fn.code
 }
 
 // memSlow handles a failed bounds check against the cached memory slice: a
@@ -197,7 +207,7 @@ func (t *thread) callHost(f *Function, fp int) *Object {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	res, err := f.host(withDepth(ctx, len(t.frames)+1), args)
+	res, err := f.host(withDepth(ctx, t.depth+1), args)
 	if err != nil {
 		if x, ok := err.(*Exception); ok && x.obj.rt.tag.store == f.store {
 			// The host function lets an exception through (one a call
@@ -284,8 +294,8 @@ func (f *Function) Call(ctx context.Context, args ...Value) ([]Value, error) {
 func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []Value, err error) {
 	t.ctx = ctx
 	t.stop = nil
-	t.frames = t.frames[:0]
-	t.fc, t.pc = nil, 0
+	t.depth = 0
+	t.fn, t.fp, t.pc = nil, 0, 0
 	t.ticks = 0
 	t.fuel, t.fuelOn = 0, false
 	if n, ok := ctx.Value(fuelKey{}).(int64); ok {
@@ -318,7 +328,8 @@ func (t *thread) invoke(ctx context.Context, f *Function, args []Value) (res []V
 			}
 		}
 		t.ctx = nil
-		t.frames = t.frames[:0]
+		t.depth = 0
+		t.fn = nil
 	}()
 	if need := int(f.ioSlots); need > len(t.stack) {
 		t.growStack(need, nil)

@@ -45,7 +45,7 @@ func (m *Module) Trace(w io.Writer) *Module {
 		for pc, in := range fc.code {
 			c.code[2*pc] = instr{op: opTrace, imm: uint64(pc)}
 			if isBranch(in.op) {
-				in.imm *= 2
+				setTarget(&in, int64(2*branchTarget(pc, &in))) // finalize makes it an offset again
 			}
 			c.code[2*pc+1] = in
 		}
@@ -71,19 +71,11 @@ func (m *Module) Trace(w io.Writer) *Module {
 			}
 			c.handlers[k] = h
 		}
+		finalize(&c)
 		c.trace = &funcTrace{w: w, orig: fc.code, name: fc.name, v128s: fc.v128s}
 		t.funcs[i] = &c
 	}
 	return t
-}
-
-// isBranch reports whether op's imm is a target pc.
-func isBranch(op uint16) bool {
-	switch op {
-	case opBr, opBrIf, opBrIfNot, opBrIf64, opBrIfNot64:
-		return true
-	}
-	return op >= opBrI32 && op < opBrI64I+10 || op >= opBrF32 && op < opBrF64+6
 }
 
 // step prints the instruction at pc of the original code.
@@ -101,7 +93,7 @@ func (ft *funcTrace) step(depth, pc int, l []uint64) {
 	if in.op == opConstV128 {
 		b = appendValue(append(b, ' '), ir.V128, ft.v128s[in.imm], ft.v128s[in.imm+1])
 	} else {
-		b = appendOperands(b, in, l)
+		b = appendOperands(b, pc, in, l)
 	}
 	b = append(b, '\n')
 	ft.w.Write(b)
@@ -110,7 +102,7 @@ func (ft *funcTrace) step(depth, pc int, l []uint64) {
 // appendOperands writes an instruction's operands: the values it reads for
 // the opcode table's fixed-signature instructions (and their fused forms),
 // its fields otherwise.
-func appendOperands(b []byte, in *instr, l []uint64) []byte {
+func appendOperands(b []byte, pc int, in *instr, l []uint64) []byte {
 	if in.op < uint16(ir.NumOps) {
 		info := ir.Op(in.op).Info()
 		if !info.Special {
@@ -139,6 +131,13 @@ func appendOperands(b []byte, in *instr, l []uint64) []byte {
 				b = appendValue(b, p, l[slot], hi)
 			}
 			if info.Imm == ir.ImmMemArg || info.Imm == ir.ImmMemArgLane {
+				// A fused addition's addend (see fuse.go), then the offset.
+				if k := in.c; isLoad(in.op) && k != 0 || isStore(in.op) && in.a != 0 {
+					if isStore(in.op) {
+						k = in.a
+					}
+					b = strconv.AppendUint(append(b, " +"...), uint64(k), 10)
+				}
 				b = append(b, " +"...)
 				b = strconv.AppendUint(b, in.imm, 10)
 			}
@@ -150,7 +149,7 @@ func appendOperands(b []byte, in *instr, l []uint64) []byte {
 		return appendValue(append(b, ", "...), t, y, 0)
 	}
 	target := func(b []byte) []byte {
-		return strconv.AppendUint(append(b, " @"...), in.imm, 10)
+		return strconv.AppendInt(append(b, " @"...), int64(branchTarget(pc, in)), 10)
 	}
 	switch {
 	case in.op >= opI32AddI && in.op < opI32CmpI+10:
@@ -169,6 +168,17 @@ func appendOperands(b []byte, in *instr, l []uint64) []byte {
 		return target(two(ir.F32, l[in.b], l[in.c]))
 	case in.op >= opBrF64 && in.op < opBrF64+6:
 		return target(two(ir.F64, l[in.b], l[in.c]))
+	case in.op >= opAddIBr && in.op < opAddIBr+10:
+		b = two(ir.I32, l[in.b], uint64(uint32(in.imm)))
+		return target(appendValue(append(b, ", "...), ir.I32, l[in.c], 0))
+	case in.op >= opAddIBrI && in.op < opAddIBrI+10:
+		b = two(ir.I32, l[in.b], uint64(uint32(in.imm)))
+		return target(appendValue(append(b, ", "...), ir.I32, uint64(in.c), 0))
+	case in.op >= opAddBr && in.op < opAddBr+10:
+		b = two(ir.I32, l[in.b], l[uint32(in.imm)])
+		return target(appendValue(append(b, ", "...), ir.I32, l[in.c], 0))
+	case in.op >= opLoadAdd && in.op < opLoadAdd+14:
+		return strconv.AppendUint(append(two(ir.I32, l[in.b], l[in.c]), " +"...), in.imm, 10)
 	}
 	switch in.op {
 	case opBr:
@@ -184,7 +194,7 @@ func appendOperands(b []byte, in *instr, l []uint64) []byte {
 	case opCopy:
 		return strconv.AppendUint(append(b, ' '), l[in.b], 10)
 	case opCall, opReturnCall, opRefFunc:
-		return strconv.AppendUint(append(b, " $"...), in.imm, 10)
+		return strconv.AppendUint(append(b, " $"...), uint64(uint32(in.imm)), 10)
 	case opCallIndirect, opReturnCallIndirect:
 		return appendValue(append(b, ' '), ir.I32, l[in.c], 0)
 	case opReturn:

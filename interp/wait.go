@@ -72,7 +72,7 @@ func (t *thread) wait(m *Memory, mem []byte, ea, size, expected uint64, timeout 
 	}
 	m.mu.Unlock()
 	if t.ctx != nil && t.ctx.Err() != nil {
-		panic(newTrap(ir.Trap, msgInterrupted+": "+t.ctx.Err().Error()).at(t.fc, t.pc))
+		panic(newTrap(ir.Trap, msgInterrupted+": "+t.ctx.Err().Error()).at(t.code(), t.pc))
 	}
 	return 2
 }

@@ -146,8 +146,10 @@ const fifoTransferWAT = `(module
   (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
   (import "env" "memory" (memory 1 1 shared))
-  (data (i32.const 100) "fifo")
-  (data (i32.const 110) "pipe")
+  ;; Passive, as wasi-threads toolchains emit them: every thread's instance
+  ;; would otherwise write the names again while another thread reads them.
+  (data $fifo "fifo")
+  (data $pipe "pipe")
   (func (export "wasi_thread_start") (param $tid i32) (param $arg i32)
     (local $fd i32) (local $i i32)
     ;; "fifo" (arg 1) or "pipe" (arg 2); fd at 200 + 4*arg
@@ -158,18 +160,26 @@ const fifoTransferWAT = `(module
                     (i32.add (i32.const 200) (i32.shl (local.get $arg) (i32.const 2))))
       (then unreachable))
     (local.set $fd (i32.load (i32.add (i32.const 200) (i32.shl (local.get $arg) (i32.const 2)))))
-    ;; 16 iovecs at 1024, each all of memory (reading uses the first)
+    ;; 16 iovecs of its own at 1024 + 128*arg, each the 56 KiB from 8192
+    ;; that no thread writes (reading uses the first), so that the threads'
+    ;; accesses do not race
     (loop $iov
-      (i32.store (i32.add (i32.const 1024) (i32.shl (local.get $i) (i32.const 3))) (i32.const 0))
-      (i32.store (i32.add (i32.const 1028) (i32.shl (local.get $i) (i32.const 3))) (i32.const 65536))
+      (i32.store (i32.add (i32.add (i32.const 1024) (i32.shl (local.get $arg) (i32.const 7)))
+                          (i32.shl (local.get $i) (i32.const 3)))
+                 (i32.const 8192))
+      (i32.store (i32.add (i32.add (i32.const 1028) (i32.shl (local.get $arg) (i32.const 7)))
+                          (i32.shl (local.get $i) (i32.const 3)))
+                 (i32.const 57344))
       (br_if $iov (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 16))))
     (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
     (drop (memory.atomic.notify (i32.const 0) (i32.const 1)))
     (if (i32.eq (local.get $arg) (i32.const 1))
-      (then (drop (call $read (local.get $fd) (i32.const 1024) (i32.const 1) (i32.const 300))))
-      (else (drop (call $write (local.get $fd) (i32.const 1024) (i32.const 16) (i32.const 300))))))
+      (then (drop (call $read (local.get $fd) (i32.const 1152) (i32.const 1) (i32.const 300))))
+      (else (drop (call $write (local.get $fd) (i32.const 1280) (i32.const 16) (i32.const 304))))))
   (func (export "_start")
     (local $n i32)
+    (memory.init $fifo (i32.const 100) (i32.const 0) (i32.const 4))
+    (memory.init $pipe (i32.const 110) (i32.const 0) (i32.const 4))
     (if (i32.le_s (call $spawn (i32.const 1)) (i32.const 0)) (then unreachable))
     (if (i32.le_s (call $spawn (i32.const 2)) (i32.const 0)) (then unreachable))
     (block $started

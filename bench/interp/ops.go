@@ -70,12 +70,19 @@ func (s *opStats) Write(line []byte) (int, error) {
 // category groups an op by what its handler mostly does.
 func category(op string) string {
 	switch {
-	case op == "copy" || op == "copy2" || op == "move":
+	case op == "copy" || op == "copy2" || op == "move" || op == "copy_copy":
 		return "operand moves (copy, move)"
 	case op == "const" || strings.HasSuffix(op, ".const"):
 		return "constants"
-	case op == "call" || op == "call_indirect" || op == "return" || strings.HasPrefix(op, "return_call"):
+	case op == "call" || op == "call_indirect" || op == "return" || strings.HasPrefix(op, "return_call") || op == "copy.call":
 		return "calls and returns"
+	case strings.HasPrefix(op, "add_imm.br_") || strings.HasPrefix(op, "add.br_"):
+		return "add and compare-and-branch (fused)"
+	case strings.HasSuffix(op, "_add") && (strings.Contains(op, ".load") || strings.Contains(op, ".store")):
+		return "memory loads and stores"
+	case op == "i32.mul_add" || op == "i64.mul_add" || op == "f64.mul_add" || op == "f64.mul_load" ||
+		op == "i32.shr_u_and" || strings.HasSuffix(op, "_xor") && strings.Contains(op, ".sh"):
+		return "ALU pairs (fused)"
 	case strings.HasPrefix(op, "br"):
 		if strings.HasPrefix(op, "br_i") || strings.HasPrefix(op, "br_f") {
 			return "compare-and-branch (fused)"

@@ -1,0 +1,5 @@
+//go:build !race
+
+package wat
+
+const raceDetector = false
