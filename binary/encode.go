@@ -39,6 +39,14 @@ type moduleEncoder struct {
 	metaNames map[string]bool
 
 	blocks []encodeBlock // open blocks (writeInstrs)
+
+	// A code section written in parallel (encode_code.go): its function
+	// entries stay in the chunks they were written into, parts holds the
+	// output before buf, and keepParts returns them as they are
+	// (EncodeBuffers) rather than joined.
+	chunks    []encodeChunk
+	parts     [][]byte
+	keepParts bool
 }
 
 // fail records the first error.
@@ -99,6 +107,7 @@ func (e *moduleEncoder) encodeModule() {
 			if dataCountStart >= 0 && !e.usesDataCount {
 				e.buf = append(e.buf[:dataCountStart], e.buf[dataCountEnd:]...)
 			}
+			e.detachCode()
 		case sectionData:
 			e.writeDataSection()
 		}
@@ -109,6 +118,9 @@ func (e *moduleEncoder) encodeModule() {
 	}
 	if e.opts.DebugNames {
 		e.writeNameSection()
+	}
+	if len(e.parts) > 0 && !e.keepParts {
+		e.buf = e.joinParts()
 	}
 }
 
@@ -409,24 +421,18 @@ func (e *moduleEncoder) writeCodeSection() {
 	if len(e.m.Funcs) == 0 {
 		return
 	}
+	if e.writeCodeParallel() {
+		return
+	}
 	start := e.beginSection(sectionCode)
 	e.codeStart = start - encodeSizeReserve - 1
 	e.writeCount(len(e.m.Funcs))
 	imported := e.m.NumImported(ir.ExternFunc)
 	for i := range e.m.Funcs {
-		f := &e.m.Funcs[i]
-		e.ensureRoom(encodeBodyRoom)
-		body := e.beginSized()
-		e.funcIndex, e.bodyStart = uint32(imported+i), body
-		e.writeLocals(f)
-		e.writeInstrs(f.Body)
-		e.buf = append(e.buf, encodeOpEnd)
-		if e.err != nil {
+		if e.writeFuncEntry(&e.m.Funcs[i], uint32(imported+i)); e.err != nil {
 			return
 		}
-		e.endSized(body, f.Pos)
 	}
-	e.bodyStart = -1
 	e.endSized(start, ir.NoPos)
 }
 

@@ -2,6 +2,7 @@ package wat
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -28,6 +29,20 @@ func literalDigits(b []byte, base uint64) (v uint64, ok, overflow bool) {
 	if len(b) == 0 {
 		return 0, false, false
 	}
+	if base == 10 && len(b) <= 19 {
+		// The common case: up to 19 decimal digits cannot overflow, so
+		// no check per digit.
+		for _, c := range b {
+			d := uint64(c) - '0'
+			if d > 9 {
+				goto general // an underscore, or not a digit
+			}
+			v = v*10 + d
+		}
+		return v, true, false
+	}
+general:
+	v = 0
 	prevDigit := false
 	for _, c := range b {
 		if c == '_' {
@@ -61,11 +76,11 @@ func literalDigits(b []byte, base uint64) (v uint64, ok, overflow bool) {
 	return v, prevDigit, overflow
 }
 
+// mulAdd returns v*m + a, hi non-zero when it does not fit in 64 bits.
 func mulAdd(v, m, a uint64) (hi, lo uint64) {
-	if v <= (math.MaxUint64-a)/m {
-		return 0, v*m + a
-	}
-	return 1, 0
+	hi, lo = bits.Mul64(v, m)
+	lo, carry := bits.Add64(lo, a, 0)
+	return hi | carry, lo
 }
 
 // literalInt parses an integer literal of the given bit width (32 or 64),

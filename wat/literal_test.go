@@ -2,6 +2,7 @@ package wat
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -202,20 +203,72 @@ func TestScanTokens(t *testing.T) {
 	}
 }
 
-func TestScanWordHasStop(t *testing.T) {
-	for c := 0; c < 256; c++ {
-		for pos := 0; pos < 8; pos++ {
-			var b [8]byte
-			for i := range b {
-				b[i] = 'a'
+// TestScanSkipForm compares the skipper with a byte-by-byte one on random
+// text of the bytes it stops at, some of it around the ends of its search
+// windows.
+func TestScanSkipForm(t *testing.T) {
+	ref := func(src []byte, i int) (int, bool, bool) {
+		depth, annot := 1, false
+		for i < len(src) {
+			switch c := src[i]; {
+			case c == '(' && i+1 < len(src) && src[i+1] == ';':
+				end, ok := scanBlockComment(src, i)
+				if !ok {
+					return len(src), false, annot
+				}
+				i = end
+				continue
+			case c == '(':
+				annot = annot || i+1 < len(src) && src[i+1] == '@'
+				depth++
+			case c == ')':
+				if depth--; depth == 0 {
+					return i + 1, true, annot
+				}
+			case c == ';' && i+1 < len(src) && src[i+1] == ';':
+				for i < len(src) && src[i] != '\n' && src[i] != '\r' {
+					i++
+				}
+				continue
+			case c == '"':
+				i++
+				for i < len(src) && src[i] != '"' {
+					if src[i] == '\n' {
+						return i, false, annot
+					}
+					if src[i] == '\\' {
+						i++
+					}
+					i++
+				}
+				if i >= len(src) {
+					return len(src), false, annot
+				}
 			}
-			b[pos] = byte(c)
-			x := uint64(0)
-			for i := 7; i >= 0; i-- {
-				x = x<<8 | uint64(b[i])
+			i++
+		}
+		return len(src), false, annot
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "()();;\"\\@ a\n\r"
+	for n := range 3000 {
+		size := rng.IntN(64)
+		if n%10 == 0 {
+			size = scanSkipWindow*2 + rng.IntN(64) - 32
+		}
+		src := make([]byte, size)
+		for i := range src {
+			if n%10 == 0 && rng.IntN(8) != 0 {
+				src[i] = 'x' // long runs without stops
+				continue
 			}
-			if got, want := scanWordHasStop(x), scanSkipStop[c]; got != want {
-				t.Fatalf("byte %#x at %d: %v, want %v", c, pos, got, want)
+			src[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		for i := 0; i <= len(src); i += 1 + len(src)/8 {
+			e1, ok1, a1 := scanSkipFormAnnot(src, i)
+			e2, ok2, a2 := ref(src, i)
+			if e1 != e2 || ok1 != ok2 || a1 != a2 {
+				t.Fatalf("%q from %d: %d %v %v, want %d %v %v", src, i, e1, ok1, a1, e2, ok2, a2)
 			}
 		}
 	}

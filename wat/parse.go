@@ -39,6 +39,11 @@ type parser struct {
 	frames []instrFrame // open blocks and folded instructions (parse_nest.go)
 
 	elemItems bool // parsing element segment items: ref.func needs no feature
+
+	// strBuf is scratch space for decoding strings; bytes is an arena
+	// the bytes of data segments are copied into, exactly sized.
+	strBuf []byte
+	bytes  []byte
 }
 
 // parseBailout is the panic value that carries a parse error up.
@@ -492,13 +497,18 @@ func (p *parser) parseHeapType() ir.HeapType {
 
 // skipForm skips the rest of the form opened at byte offset open, whose
 // '(' has been consumed, using the cheap byte-level skipper from the
-// current token on, and leaves the token after its ')'.
-func (p *parser) skipForm(open int) {
-	end, ok := scanSkipForm(p.data, p.tok.start)
+// current token on, leaves the token after its ')' and returns the offset
+// after the ')'.
+func (p *parser) skipForm(open int) int {
+	end, ok, annot := scanSkipFormAnnot(p.data, p.tok.start)
 	if !ok {
 		p.failAt(open, "unexpected end of input, unclosed (")
 	}
+	if annot {
+		p.sc.sawAnnot = true
+	}
 	p.resetTo(end)
+	return end
 }
 
 // finishInstrs copies instrs[mark:] into an exact-size slice and pops them.
@@ -523,3 +533,23 @@ func (p *parser) finishInstrs(mark int) []ir.Instr {
 }
 
 func parseValidUTF8(b []byte) bool { return utf8.Valid(b) }
+
+// copyBytes returns a copy of b (nil if empty) from the parser's byte
+// arena: tens of thousands of small data segments take no more memory than
+// their bytes.
+func (p *parser) copyBytes(b []byte) []byte {
+	n := len(b)
+	if n == 0 {
+		return nil
+	}
+	if n > len(p.bytes) {
+		if n >= 16<<10 {
+			return append([]byte(nil), b...)
+		}
+		p.bytes = make([]byte, 64<<10)
+	}
+	out := p.bytes[:n:n]
+	p.bytes = p.bytes[n:]
+	copy(out, b)
+	return out
+}

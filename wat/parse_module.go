@@ -9,8 +9,18 @@ import (
 // pass first, then rewinds and parses for real.
 func (p *parser) parseModuleFields(name string) *ir.Module {
 	outer := p.mod
-	p.mod = newModuleState()
 	defer func() { p.mod = outer }()
+	if m := p.parseModuleFieldsParallel(name); m != nil {
+		return m
+	}
+	return p.parseModuleFieldsOnce(name, false)
+}
+
+// parseModuleFieldsOnce parses the module fields; with parallel, function
+// bodies and data segments are deferred to parallel workers when that
+// pays (parse_parallel.go).
+func (p *parser) parseModuleFieldsOnce(name string, parallel bool) *ir.Module {
+	p.mod = newModuleState()
 	m := p.mod.m
 	m.Name = name
 
@@ -20,8 +30,10 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 	p.annots = p.annots[:0]
 	start := p.tok.start
 	p.annotsOff = true
+	p.sc.sawAnnot = false
 	p.resolveCollect()
 	p.annotsOff = false
+	p.mod.presize()
 	p.mod.count = [numSpaces]uint32{}
 	p.parseTypeFields()
 	p.resetTo(start)
@@ -29,8 +41,9 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 	if name, ok := p.takeName("module"); ok {
 		m.Name = name
 	}
+	deferring := parallel && p.shouldDefer(start, len(lead) > 0)
 
-	for p.tok.kind == scanLParen {
+	for field := 0; p.tok.kind == scanLParen; field++ {
 		p.takeCustoms()
 		open := p.tok.start
 		p.next()
@@ -40,13 +53,17 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 		kwStart := p.tok.start
 		kw := scanTransient(p.text())
 		p.next()
+		deferField := -1 // field's number when its body may be deferred
+		if deferring && field < len(p.mod.spans) && int(p.mod.spans[field].open) == open {
+			deferField = field
+		}
 		switch kw {
 		case "type", "rec":
 			p.skipForm(open) // parsed by parseTypeFields
 		case "tag":
 			p.parseTagField()
 		case "func":
-			p.parseFuncField()
+			p.parseFuncField(deferField)
 		case "table":
 			p.parseTableField(kwStart)
 		case "memory":
@@ -62,7 +79,7 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 		case "elem":
 			p.parseElemField(open)
 		case "data":
-			p.parseDataField(open)
+			p.parseDataField(open, deferField)
 		default:
 			p.failAt(kwStart, "unknown operator "+string(p.data[kwStart:p.tokEndAt(kwStart)])+", expected a module field")
 		}
@@ -75,6 +92,10 @@ func (p *parser) parseModuleFields(name string) *ir.Module {
 		p.misplacedAnnot()
 	}
 	p.mod.sortCustoms()
+	if len(p.mod.jobs) > 0 {
+		p.runJobs()
+	}
+	p.mod.trimEmpty()
 	return m
 }
 
@@ -149,7 +170,10 @@ func (p *parser) nextIndex(space parseSpace) uint32 {
 	return i
 }
 
-func (p *parser) parseFuncField() {
+// parseFuncField parses a function field after its keyword. With field >=
+// 0 (the field's number), the body is deferred to a parallel worker and
+// skipped.
+func (p *parser) parseFuncField(field int) {
 	st := p.mod
 	m := st.m
 	pos := ir.PosAt(p.tok.start)
@@ -197,6 +221,17 @@ func (p *parser) parseFuncField() {
 			m.Names.Locals = map[uint32]ir.NameMap{}
 		}
 		m.Names.Locals[idx] = st.localNames
+	}
+	if field >= 0 {
+		// The body is parsed by a worker, with this function's locals.
+		job := parseJob{kind: jobFunc, field: int32(field), index: len(m.Funcs), start: p.tok.start}
+		if len(st.locals) > 0 {
+			job.locals, st.locals = st.locals, nil
+		}
+		st.jobs = append(st.jobs, job)
+		m.Funcs = append(m.Funcs, fn)
+		p.resetTo(int(st.spans[field].end))
+		return
 	}
 	p.resetLabels()
 	mark := len(p.instrs)
@@ -726,13 +761,30 @@ func (p *parser) requireFeatures(what string, fs ...ir.Feature) {
 	}
 }
 
-func (p *parser) parseDataField(open int) {
-	m := p.mod.m
+// parseDataField parses a data segment after its keyword; with field >= 0
+// (the field's number) all after its $id is deferred to a parallel worker
+// and skipped.
+func (p *parser) parseDataField(open, field int) {
+	st := p.mod
+	m := st.m
 	d := ir.Data{Pos: ir.PosAt(open)}
 	name, _, _ := p.optID()
 	idx := p.nextIndex(spaceData)
 	p.setName(&m.Names.Datas, idx, name)
 	p.nameAnnot(&m.Names.Datas, idx)
+	if field >= 0 {
+		st.deferData(field, len(m.Datas), p.tok.start)
+		m.Datas = append(m.Datas, d)
+		p.resetTo(int(st.spans[field].end))
+		return
+	}
+	p.parseDataRest(&d)
+	p.expectRParen()
+	m.Datas = append(m.Datas, d)
+}
+
+// parseDataRest parses a data segment after its $id up to its ')'.
+func (p *parser) parseDataRest(d *ir.Data) {
 	switch {
 	case p.isOpen("memory"):
 		p.next()
@@ -749,10 +801,23 @@ func (p *parser) parseDataField(open int) {
 		p.requireFeatures("passive data segments", ir.FeatureBulkMemory)
 		d.Mode = ir.SegmentPassive
 	}
+	if p.tok.kind == scanString && p.tok.end-p.tok.start >= 16<<10 {
+		// A huge literal is decoded into one allocation no larger
+		// than its text.
+		for p.tok.kind == scanString {
+			d.Init = literalString(d.Init, p.text())
+			p.next()
+		}
+		return
+	}
+	// Decoded into scratch space first (the text of a string is up to
+	// four times its bytes, and a segment can be many strings), then
+	// copied into the arena.
+	buf := p.strBuf[:0]
 	for p.tok.kind == scanString {
-		d.Init = literalString(d.Init, p.text())
+		buf = literalString(buf, p.text())
 		p.next()
 	}
-	p.expectRParen()
-	m.Datas = append(m.Datas, d)
+	p.strBuf = buf
+	d.Init = p.copyBytes(buf)
 }

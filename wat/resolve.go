@@ -2,6 +2,7 @@ package wat
 
 import (
 	"encoding/binary"
+	"math"
 
 	"github.com/watt-wasm/watt/ir"
 )
@@ -58,7 +59,65 @@ type parseModuleState struct {
 	typeFields []int
 	// fields maps a type's field names to field indices, by type index.
 	fields map[uint32]map[string]uint32
+
+	// spans are the extents of the module fields, from the collecting
+	// pass; the main pass uses them to defer function bodies and data
+	// segments to parallel workers (parse_parallel.go).
+	spans []parseSpan
+	// internAt is the offset of the type use that appended each implicit
+	// type, by type index: a deferred body may use such a type only if it
+	// was appended before the body in the text (else the types would be
+	// numbered in another order than a sequential parse gives).
+	internAt map[uint32]int
+	// worker marks the state of a parallel worker: it reads the module's
+	// names and types but never appends a type (internType bails out
+	// instead, and the module is parsed again sequentially).
+	worker bool
+	// jobs are the deferred bodies and segments of the main pass, and
+	// deferring says that the main pass makes them.
+	jobs      []parseJob
+	deferring bool
 }
+
+// presize gives the slices of the module's definitions room for the
+// counts the collecting pass found (imports included), so that appending
+// never copies them.
+func (st *parseModuleState) presize() {
+	m, c := st.m, &st.count
+	if c[spaceFunc] > 0 {
+		m.Funcs = make([]ir.Func, 0, c[spaceFunc])
+	}
+	if c[spaceData] > 0 {
+		m.Datas = make([]ir.Data, 0, c[spaceData])
+	}
+	if c[spaceElem] > 0 {
+		m.Elems = make([]ir.Elem, 0, c[spaceElem])
+	}
+	if c[spaceGlobal] > 0 {
+		m.Globals = make([]ir.Global, 0, c[spaceGlobal])
+	}
+}
+
+// trimEmpty sets the definition slices presize made that stayed empty
+// (all imports) back to nil, as a module without them has.
+func (st *parseModuleState) trimEmpty() {
+	m := st.m
+	if len(m.Funcs) == 0 {
+		m.Funcs = nil
+	}
+	if len(m.Datas) == 0 {
+		m.Datas = nil
+	}
+	if len(m.Elems) == 0 {
+		m.Elems = nil
+	}
+	if len(m.Globals) == 0 {
+		m.Globals = nil
+	}
+}
+
+// parseSpan is the extent [open, end) of a module field.
+type parseSpan struct{ open, end uint32 }
 
 // parseLabel is a block label on the label stack: its name (from idKey, ""
 // for unnamed blocks) and the stack index of the outer label it shadows
@@ -212,7 +271,10 @@ func (p *parser) resolveCollect() {
 				p.skipForm(child)
 			}
 		}
-		p.skipForm(open)
+		end := p.skipForm(open)
+		if end <= math.MaxUint32 { // positions are 32-bit anyway
+			p.mod.spans = append(grown(p.mod.spans), parseSpan{uint32(open), uint32(end)})
+		}
 	}
 }
 
@@ -302,30 +364,48 @@ func (p *parser) internType(params, results []ir.ValType) uint32 {
 	st := p.mod
 	m := st.m
 	if st.typeIndexOf == nil {
-		st.typeIndexOf = make(map[string]uint32, len(m.Types)+8)
-		inGroup := parseTypesInGroups(m)
-		for i := range m.Types {
-			td := &m.Types[i]
-			if td.Kind != ir.CompFunc || td.Open || len(td.Supers) > 0 || inGroup != nil && inGroup[i] {
-				continue // the spec reuses only final singleton function types
-			}
-			key := string(parseSigKey(nil, td.Params, td.Results))
-			if _, dup := st.typeIndexOf[key]; !dup {
-				st.typeIndexOf[key] = uint32(i)
-			}
-		}
+		st.initTypeIndex()
 	}
 	st.sigKey = parseSigKey(st.sigKey[:0], params, results)
-	if i, ok := st.typeIndexOf[scanTransient(st.sigKey)]; ok {
+	i, ok := st.typeIndexOf[scanTransient(st.sigKey)]
+	if st.worker {
+		if at, implicit := st.internAt[i]; !ok || implicit && at > p.tok.start {
+			panic(parseBailout{&ir.Error{Src: p.src, Pos: ir.PosAt(p.tok.start), Kind: ir.Malformed, Msg: "deferred type use"}})
+		}
+		return i
+	}
+	if ok {
 		return i
 	}
 	m.Types = append(m.Types, ir.FuncTypeDef(ir.FuncType{
 		Params:  append([]ir.ValType(nil), params...),
 		Results: append([]ir.ValType(nil), results...),
 	}))
-	i := uint32(len(m.Types) - 1)
+	i = uint32(len(m.Types) - 1)
 	st.typeIndexOf[string(st.sigKey)] = i
+	if st.internAt == nil {
+		st.internAt = map[uint32]int{}
+	}
+	st.internAt[i] = p.tok.start
 	return i
+}
+
+// initTypeIndex indexes the types defined so far (the explicit ones) by
+// signature, for internType.
+func (st *parseModuleState) initTypeIndex() {
+	m := st.m
+	st.typeIndexOf = make(map[string]uint32, len(m.Types)+8)
+	inGroup := parseTypesInGroups(m)
+	for i := range m.Types {
+		td := &m.Types[i]
+		if td.Kind != ir.CompFunc || td.Open || len(td.Supers) > 0 || inGroup != nil && inGroup[i] {
+			continue // the spec reuses only final singleton function types
+		}
+		key := string(parseSigKey(nil, td.Params, td.Results))
+		if _, dup := st.typeIndexOf[key]; !dup {
+			st.typeIndexOf[key] = uint32(i)
+		}
+	}
 }
 
 // sigKey encodes a signature as bytes: params, a separator, results,

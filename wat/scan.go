@@ -1,6 +1,7 @@
 package wat
 
 import (
+	"bytes"
 	"encoding/binary"
 	"unicode/utf8"
 )
@@ -40,6 +41,9 @@ type scanner struct {
 	// mean something. (A flag here rather than in every token keeps the
 	// token path as it was.)
 	annot bool
+	// sawAnnot is set for good once an annotation was skipped: modules
+	// with annotations are parsed on one goroutine (parse_parallel.go).
+	sawAnnot bool
 }
 
 // scanIsLineEnd marks the characters that end a line comment: the spec's
@@ -76,26 +80,24 @@ func (s *scanner) scan() scanToken {
 	i := s.off
 	for i < len(src) {
 		c := src[i]
-		switch {
-		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
-			i++
-			// Indentation comes in long runs of spaces.
-			for i+8 <= len(src) && binary.LittleEndian.Uint64(src[i:]) == 0x2020202020202020 {
-				i += 8
-			}
-			continue
-		case c == ';':
-			if i+1 < len(src) && src[i+1] == ';' {
-				// Line comment: up to the end of the line.
-				i += 2
-				for i < len(src) && !scanIsLineEnd(src[i]) {
-					i++
+		if c <= ' ' {
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
+				i++
+				// Indentation comes in long runs of spaces.
+				if i < len(src) && src[i] == ' ' {
+					for i+8 <= len(src) && binary.LittleEndian.Uint64(src[i:]) == 0x2020202020202020 {
+						i += 8
+					}
 				}
 				continue
 			}
-			s.off = i + 1
-			return s.fail(i, "unexpected character ';'")
-		case c == '(':
+			return s.word(i) // a control character: an error
+		}
+		if scanIDChar[c] {
+			return s.word(i)
+		}
+		switch c {
+		case '(':
 			if i+1 < len(src) && src[i+1] == ';' {
 				end, ok := scanBlockComment(src, i)
 				if !ok {
@@ -113,9 +115,20 @@ func (s *scanner) scan() scanToken {
 			}
 			s.off = i + 1
 			return scanToken{scanLParen, i, i + 1}
-		case c == ')':
+		case ')':
 			s.off = i + 1
 			return scanToken{scanRParen, i, i + 1}
+		case ';':
+			if i+1 < len(src) && src[i+1] == ';' {
+				// Line comment: up to the end of the line.
+				i += 2
+				for i < len(src) && !scanIsLineEnd(src[i]) {
+					i++
+				}
+				continue
+			}
+			s.off = i + 1
+			return s.fail(i, "unexpected character ';'")
 		}
 		return s.word(i)
 	}
@@ -123,8 +136,53 @@ func (s *scanner) scan() scanToken {
 	return scanToken{scanEOF, len(src), len(src)}
 }
 
-// word scans a maximal run of idchars and strings starting at i.
+// scanWordKind is the kind of a word of idchars by its first byte: a
+// keyword starts with a lower-case letter, a number with a digit or sign,
+// an id with '$'.
+var scanWordKind = func() (t [256]scanKind) {
+	for c := range t {
+		t[c] = scanReserved
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = scanKeyword
+	}
+	for _, c := range "0123456789+-" {
+		t[c] = scanNumber
+	}
+	t['$'] = scanID
+	return
+}()
+
+// word scans a maximal run of idchars and strings starting at i. Most
+// words are idchars only: one tight loop, then the kind from the first
+// byte; strings (and errors) take wordStrings.
 func (s *scanner) word(i int) scanToken {
+	src := s.src
+	start := i
+	tbl := &scanIDChar
+	rest := src[i:]
+	n := 0
+	for n+4 <= len(rest) && tbl[rest[n]] && tbl[rest[n+1]] && tbl[rest[n+2]] && tbl[rest[n+3]] {
+		n += 4
+	}
+	for n < len(rest) && tbl[rest[n]] {
+		n++
+	}
+	i += n
+	if n == 0 || n < len(rest) && rest[n] == '"' {
+		return s.wordStrings(start)
+	}
+	s.off = i
+	kind := scanWordKind[src[start]]
+	if kind == scanID && i-start == 1 {
+		return s.fail(start, "empty identifier")
+	}
+	return scanToken{kind: kind, start: start, end: i}
+}
+
+// wordStrings scans a word at i that is, or holds, a string ("…",
+// $"…", data"a"), or is no token at all.
+func (s *scanner) wordStrings(i int) scanToken {
 	src := s.src
 	start := i
 	if src[i] == '$' && i+1 < len(src) && src[i+1] == '"' {
@@ -168,17 +226,11 @@ func (s *scanner) word(i int) scanToken {
 		}
 		return scanToken{kind: scanReserved, start: start, end: i}
 	}
-	switch c := src[start]; {
-	case c >= 'a' && c <= 'z':
-		return scanToken{kind: scanKeyword, start: start, end: i}
-	case c == '$' && i-start > 1:
-		return scanToken{kind: scanID, start: start, end: i}
-	case c == '$':
+	kind := scanWordKind[src[start]]
+	if kind == scanID && i-start == 1 {
 		return s.fail(start, "empty identifier")
-	case c >= '0' && c <= '9' || c == '+' || c == '-':
-		return scanToken{kind: scanNumber, start: start, end: i}
 	}
-	return scanToken{kind: scanReserved, start: start, end: i}
+	return scanToken{kind: kind, start: start, end: i}
 }
 
 // quotedID scans $"…" at src[i] == '$'. It reports false when the token is
@@ -219,7 +271,7 @@ func (s *scanner) skipAnnotations(t scanToken) scanToken {
 			s.off = end
 			return s.fail(at, msg)
 		}
-		s.annot = true
+		s.annot, s.sawAnnot = true, true
 		s.off = end
 		t = s.scan()
 	}
@@ -353,69 +405,120 @@ func scanHexDigit(c byte) (byte, bool) {
 // scanSkipForm skips from just after a '(' to just after its matching ')',
 // using only parentheses, strings and comments: the cheap pass that finds
 // module fields without tokenizing their contents. It returns false at end
-// of input or a lexical error (the full parse reports those properly).
+// of input or at a string or comment that does not end (the full parse
+// reports those properly). Strings are not checked here: a bad escape or
+// character is reported by the scanner when it reads the string.
 func scanSkipForm(src []byte, i int) (int, bool) {
+	end, ok, _ := scanSkipFormAnnot(src, i)
+	return end, ok
+}
+
+// scanSkipWindow is how far ahead scanSkipFormAnnot looks for each byte
+// it stops at in one search.
+const scanSkipWindow = 4096
+
+// scanSkipFormAnnot is scanSkipForm that also reports whether the form
+// holds an annotation ("(@").
+//
+// Most bytes are uninteresting. For each of the four it must look at — (
+// ) ; " — it keeps where that byte next occurs (found with
+// bytes.IndexByte, which looks at many bytes per instruction, at most
+// scanSkipWindow ahead), and goes from one such stop to the next; a
+// search is repeated only for the byte just passed, or ones that a
+// comment or string skipped over.
+func scanSkipFormAnnot(src []byte, i int) (end int, ok, annot bool) {
+	const (
+		open = iota
+		close
+		semi
+		quote
+	)
+	stops := [4]byte{'(', ')', ';', '"'}
+	// next[k] is where stops[k] next occurs at or after i, or, with
+	// found[k] false, a point before which it does not occur.
+	var next [4]int
+	var found [4]bool
+	for k := range next {
+		next[k] = -1
+	}
 	depth := 1
-	for i < len(src) {
-		// Most bytes are uninteresting: skip them eight at a time, then
-		// one at a time up to the next interesting one.
-		for i+8 <= len(src) {
-			w := binary.LittleEndian.Uint64(src[i:])
-			if w != 0x2020202020202020 && scanWordHasStop(w) { // indentation first: cheapest test
-				break
+	for {
+		q, k := len(src), -1
+		for c := range next {
+			if next[c] < i || !found[c] && next[c] <= i {
+				lim := min(i+scanSkipWindow, len(src))
+				if j := bytes.IndexByte(src[i:lim], stops[c]); j >= 0 {
+					next[c], found[c] = i+j, true
+				} else {
+					next[c], found[c] = lim, false
+				}
 			}
-			i += 8
+			if next[c] < q || next[c] == q && k >= 0 && !found[k] {
+				q, k = next[c], c
+			}
 		}
-		for i < len(src) && !scanSkipStop[src[i]] {
-			i++
+		if k < 0 || !found[k] {
+			if q >= len(src) {
+				return len(src), false, annot
+			}
+			i = q // nothing before q: look further
+			continue
 		}
-		if i >= len(src) {
-			break
-		}
-		switch src[i] {
-		case '(':
-			if i+1 < len(src) && src[i+1] == ';' {
-				end, ok := scanBlockComment(src, i)
+		switch k {
+		case open:
+			if q+1 < len(src) && src[q+1] == ';' {
+				end, ok := scanBlockComment(src, q)
 				if !ok {
-					return len(src), false
+					return len(src), false, annot
 				}
 				i = end
 				continue
 			}
+			if q+1 < len(src) && src[q+1] == '@' {
+				annot = true
+			}
 			depth++
-		case ')':
+		case close:
 			depth--
 			if depth == 0 {
-				return i + 1, true
+				return q + 1, true, annot
 			}
-		case ';':
-			if i+1 < len(src) && src[i+1] == ';' {
+		case semi:
+			if q+1 < len(src) && src[q+1] == ';' {
+				i = q + 2
 				for i < len(src) && !scanIsLineEnd(src[i]) {
 					i++
 				}
 				continue
 			}
-		case '"':
-			end, msg, _ := scanStringEnd(src, i)
-			if msg != "" {
-				return end, false
+		case quote:
+			end, ok := scanSkipString(src, q)
+			if !ok {
+				return end, false, annot
 			}
 			i = end
 			continue
 		}
-		i++
+		i = q + 1
 	}
-	return len(src), false
 }
 
-// scanSkipStop marks the bytes scanSkipForm must look at.
-var scanSkipStop = [256]bool{'(': true, ')': true, ';': true, '"': true}
-
-// scanWordHasStop reports whether any byte of the 8-byte word x is one of
-// ( ) ; " (the classic SWAR zero-byte test; '(' and ')' differ only in
-// their low bit, so one test covers both).
-func scanWordHasStop(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	hasZero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
-	return hasZero((x|ones)^(0x29*ones))|hasZero(x^(';'*ones))|hasZero(x^('"'*ones)) != 0
+// scanSkipString returns the offset after the string starting at src[i] ==
+// '"', without checking its contents: only \" and \\ matter to where it
+// ends. Like the scanner's, a string ends (badly) at the end of its line.
+func scanSkipString(src []byte, i int) (int, bool) {
+	i++
+	for i < len(src) {
+		switch src[i] {
+		case '"':
+			return i + 1, true
+		case '\\':
+			i += 2
+		case '\n':
+			return i, false
+		default:
+			i++
+		}
+	}
+	return len(src), false
 }

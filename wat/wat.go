@@ -36,7 +36,11 @@
 //
 // Resource use: scanning never allocates per token; a module is read in two
 // passes (a cheap one that skips bodies byte by byte to learn every $id,
-// then the real one), so forward references need no fix-ups. Nesting is
+// then the real one), so forward references need no fix-ups. In a large
+// module (from 256 KiB of text) the real pass parses the fields and the
+// function headers in order but leaves function bodies and data segments
+// to workers on up to GOMAXPROCS goroutines, which only read the names and
+// types (the result is the same IR; see parse_parallel.go). Nesting is
 // limited only by memory (100,000-deep block nests parse), label lookups
 // are O(1), and a string literal is decoded into one allocation no larger
 // than its text, so a huge data segment costs at most about twice the

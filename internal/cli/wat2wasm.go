@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/watt-wasm/watt/binary"
 	"github.com/watt-wasm/watt/ir"
@@ -89,7 +91,11 @@ func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 		}
 	}
 
-	name, data, err := readInput(input, stdin)
+	// A mapped input that shrinks under us faults: an internal error
+	// (recoverInternal), not a crash.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	name, data, release, err := readInputMapped(input, stdin)
+	defer release()
 	if err != nil {
 		fmt.Fprintf(stderr, "wat2wasm: %v\n", err)
 		return 1
@@ -110,16 +116,27 @@ func Wat2Wasm(args []string, stdin io.Reader, stdout, stderr io.Writer) (code in
 			return 1
 		}
 	}
-	wasm, err := binary.Encode(m, encodeOptions(features, debugNames))
+	// The module in pieces (a large code section's bodies as the encoder's
+	// goroutines wrote them), written out one after the other rather than
+	// copied into one buffer first.
+	parts, err := binary.EncodeBuffers(m, encodeOptions(features, debugNames))
 	if err != nil {
 		fmt.Fprint(stderr, ir.Format(err))
 		return 1
 	}
-	if err := writeOutput(output, wasm, stdout); err != nil {
+	if err := writeOutputWith(output, stdout, func(w io.Writer) error {
+		for _, p := range parts {
+			if _, err := w.Write(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
 		fmt.Fprintf(stderr, "wat2wasm: %v\n", err)
 		return 1
 	}
 	if verbose > 0 {
+		wasm := bytes.Join(parts, nil)
 		// On stderr, as wabt's log: stdout may carry the binary.
 		w := stderr
 		fmt.Fprintf(w, "%s: %d bytes of text -> %s: %d bytes of wasm (features: %s)\n",
