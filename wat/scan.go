@@ -522,3 +522,13 @@ func scanSkipString(src []byte, i int) (int, bool) {
 	}
 	return len(src), false
 }
+
+// Blank reports whether text holds no token: nothing but white space,
+// comments and annotations, which the text format treats alike. Parsing
+// accepts such a text as an empty module; tools that read a file refuse
+// it, as wabt does. A malformed comment or annotation is not blank:
+// parsing the text reports it.
+func Blank(text []byte) bool {
+	s := scanner{src: text}
+	return s.next().kind == scanEOF
+}
