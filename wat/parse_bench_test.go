@@ -11,7 +11,8 @@ import (
 
 // benchModuleText generates a module of about size bytes in the style of
 // compiler output: many functions of flat instructions with locals, loads,
-// stores, branches and calls, plus some folded code and data.
+// stores, atomics, branches and calls (to functions up to 100 on, so the
+// module needs at least 100), plus some folded code and data segments.
 func benchModuleText(size int) []byte {
 	var b strings.Builder
 	b.WriteString("(module\n  (type $t (func (param i32 i32) (result i32)))\n")
@@ -27,9 +28,12 @@ func benchModuleText(size int) []byte {
 		b.WriteString("        local.get $i\n        local.get $i\n        i32.atomic.rmw.add offset=4\n        drop\n")
 		b.WriteString("        f64.const 0x1.8p3\n        f64.const 1.5e10\n        f64.mul\n        local.set 4\n")
 		b.WriteString("        local.get $i\n        i32.const 1\n        i32.add\n        local.set $i\n        br $top\n      end\n    end\n")
-		b.WriteString("    (i32.add (local.get $a) (call $imp (local.get $b)))\n")
+		fmt.Fprintf(&b, "    (i32.add (local.get $a) (call $f%d (local.get $b)))\n", (i+1)%100)
 		fmt.Fprintf(&b, "    (if (result i32) (i32.eqz (global.get $g)) (then (call_indirect (type $t) (local.get $a) (local.get $b) (i32.const %d))) (else (i32.const -1)))\n", i%8)
 		b.WriteString("    i32.add\n  )\n")
+		if i%5 == 0 {
+			fmt.Fprintf(&b, "  (data (i32.const %d) \"hello\\00world\\ff\")\n  (data $d%d (memory $mem) (offset (i32.const 7)) \"x\" \"y\")\n", i, i)
+		}
 	}
 	b.WriteString("  (data (i32.const 1024) \"hello\\00world\\ff\")\n)\n")
 	return []byte(b.String())
