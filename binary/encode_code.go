@@ -20,9 +20,10 @@ import (
 // error are gathered per chunk and combined in function order: the bytes
 // and errors are those of the sequential loop.
 
-// encodeParallelMin is the number of instructions in all bodies from which the code section is written in parallel (starting
-// goroutines costs more than it saves below); a variable so that tests can
-// force either path.
+// encodeParallelMin is the number of instructions in all bodies from
+// which the code section is written in parallel (starting goroutines costs
+// more than it saves below); a variable so that tests can force either
+// path.
 var encodeParallelMin atomic.Int64
 
 func init() { encodeParallelMin.Store(1 << 14) }
