@@ -439,10 +439,10 @@ func (d *disasm) decode() instr {
 		in.imm = strconv.FormatInt(int64(in.u64), 10)
 	case ir.ImmF32:
 		in.u64 = uint64(r.fixed32("f32.const value"))
-		in.imm = hexFloat(in.u64, 23, 8)
+		in.imm = string(ir.AppendHexFloat(nil, in.u64, 23, 8))
 	case ir.ImmF64:
 		in.u64 = r.fixed64("f64.const value")
-		in.imm = hexFloat(in.u64, 52, 11)
+		in.imm = string(ir.AppendHexFloat(nil, in.u64, 52, 11))
 	case ir.ImmV128, ir.ImmShuffle:
 		for i := range in.v128 {
 			in.v128[i] = r.fixed32("v128 value")

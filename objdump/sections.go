@@ -446,9 +446,9 @@ func (p *pass) initExprText(e initExpr, unsigned bool) string {
 				parts[i] += fmt.Sprintf(" %d", int64(in.u64))
 			case ir.OpF32Const:
 				// wabt 1.0.32 ends a float constant's line here.
-				parts[i] += " " + hexFloat(in.u64, 23, 8) + "\n"
+				parts[i] += " " + string(ir.AppendHexFloat(nil, in.u64, 23, 8)) + "\n"
 			case ir.OpF64Const:
-				parts[i] += " " + hexFloat(in.u64, 52, 11) + "\n"
+				parts[i] += " " + string(ir.AppendHexFloat(nil, in.u64, 52, 11)) + "\n"
 			case ir.OpGlobalGet:
 				parts[i] += fmt.Sprintf(" %d%s", in.u64, p.globalName(uint32(in.u64)))
 			case ir.OpRefFunc:
@@ -474,9 +474,9 @@ func (p *pass) initExprText(e initExpr, unsigned bool) string {
 	case ir.OpI64Const:
 		return fmt.Sprintf(" - init i64=%d", int64(in.u64))
 	case ir.OpF32Const:
-		return " - init f32=" + hexFloat(in.u64, 23, 8)
+		return " - init f32=" + string(ir.AppendHexFloat(nil, in.u64, 23, 8))
 	case ir.OpF64Const:
-		return " - init f64=" + hexFloat(in.u64, 52, 11)
+		return " - init f64=" + string(ir.AppendHexFloat(nil, in.u64, 52, 11))
 	case ir.OpGlobalGet:
 		return fmt.Sprintf(" - init global=%d%s", in.u64, p.globalName(uint32(in.u64)))
 	case ir.OpV128Const:
