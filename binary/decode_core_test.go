@@ -11,23 +11,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/watt-wasm/watt/internal/testsuite"
+	"github.com/watt-wasm/watt/internal/testsuite/scriptmods"
 	"github.com/watt-wasm/watt/ir"
 	"github.com/watt-wasm/watt/wat"
 )
 
-// coreBinaryModule is one `(module binary …)` of a core suite script.
-type coreBinaryModule struct {
-	file    string
-	line    int
-	command string // "module", "assert_malformed", "assert_invalid", ...
-	want    string
-	bytes   []byte
-}
-
-// coreBinaryModules lists the binary modules of every core suite file. A
-// file the text parser cannot read yet (3.0 text syntax it lacks) is
-// listed in unparsed; its binary modules are missing from the result.
-func coreBinaryModules(t *testing.T) (mods []coreBinaryModule, unparsed []string) {
+// coreScriptModules lists the modules of every core suite file. A file
+// the text parser cannot read is listed in unparsed; its modules are
+// missing from the result.
+func coreScriptModules(t *testing.T) (mods []scriptmods.Module, unparsed []string) {
 	t.Helper()
 	for _, path := range testsuite.CoreFiles(t) {
 		data, err := os.ReadFile(path)
@@ -35,42 +27,26 @@ func coreBinaryModules(t *testing.T) (mods []coreBinaryModule, unparsed []string
 			t.Fatal(err)
 		}
 		rel := testsuite.CoreRel(t, path)
-		src := ir.NewSource(rel, data, false)
-		script, err := wat.ParseScript(src, testsuite.CoreFeatures)
+		ms, err := scriptmods.ModulesFor(rel, data, testsuite.CoreFeatures)
 		if err != nil {
 			unparsed = append(unparsed, rel)
 			continue
 		}
-		add := func(m *wat.ModuleCommand, command, want string) {
-			if m.Kind == wat.ModuleBinary {
-				mods = append(mods, coreBinaryModule{rel, src.Position(m.Pos).Line, command, want, m.Binary})
-			}
-		}
-		var walk func(cmds []wat.Command)
-		walk = func(cmds []wat.Command) {
-			for _, c := range cmds {
-				switch c := c.(type) {
-				case *wat.ModuleCommand:
-					add(c, "module", "")
-				case *wat.AssertTrap:
-					if c.Module != nil {
-						add(c.Module, "assert_trap", c.Message)
-					}
-				case *wat.AssertModule:
-					add(c.Module, coreAssertName[c.Kind], c.Message)
-				case *wat.ThreadCommand:
-					walk(c.Commands)
-				}
-			}
-		}
-		walk(script.Commands)
+		mods = append(mods, ms...)
 	}
 	return mods, unparsed
 }
 
-var coreAssertName = map[ir.ErrorKind]string{
-	ir.Malformed: "assert_malformed", ir.Invalid: "assert_invalid",
-	ir.Unlinkable: "assert_unlinkable", ir.Uninstantiable: "assert_uninstantiable",
+// coreBinaryModules lists the binary modules of every core suite file
+// (see coreScriptModules).
+func coreBinaryModules(t *testing.T) (mods []scriptmods.Module, unparsed []string) {
+	all, unparsed := coreScriptModules(t)
+	for _, m := range all {
+		if m.Kind == wat.ModuleBinary {
+			mods = append(mods, m)
+		}
+	}
+	return mods, unparsed
 }
 
 // Numbers of binary modules of the core suite this test checks, so that a
@@ -90,27 +66,27 @@ func TestDecodeCoreSuite(t *testing.T) {
 	mods, unparsed := coreBinaryModules(t)
 	var malformed, decoded int
 	for _, b := range mods {
-		m, err := Decode(ir.NewSource(b.file, b.bytes, true), testsuite.CoreFeatures)
-		if b.command == "assert_malformed" {
+		m, err := Decode(ir.NewSource(b.File, b.Binary, true), testsuite.CoreFeatures)
+		if b.Command == "assert_malformed" {
 			malformed++
 			var e *ir.Error
 			switch {
 			case err == nil:
-				t.Errorf("%s:%d: decoded, want error %q", b.file, b.line, b.want)
+				t.Errorf("%s:%d: decoded, want error %q", b.File, b.Line, b.Want)
 			case !errors.As(err, &e):
-				t.Errorf("%s:%d: error %T is not an *ir.Error", b.file, b.line, err)
-			case !strings.HasPrefix(e.Msg, b.want):
-				t.Errorf("%s:%d: error %q, want %q", b.file, b.line, e.Msg, b.want)
+				t.Errorf("%s:%d: error %T is not an *ir.Error", b.File, b.Line, err)
+			case !strings.HasPrefix(e.Msg, b.Want):
+				t.Errorf("%s:%d: error %q, want %q", b.File, b.Line, e.Msg, b.Want)
 			case e.Kind != ir.Malformed || !e.Pos.IsValid():
-				t.Errorf("%s:%d: error %v has kind %v, pos %v", b.file, b.line, e, e.Kind, e.Pos)
+				t.Errorf("%s:%d: error %v has kind %v, pos %v", b.File, b.Line, e, e.Kind, e.Pos)
 			}
 			continue
 		}
 		decoded++
 		if err != nil {
-			t.Errorf("%s:%d (%s): %v", b.file, b.line, b.command, err)
+			t.Errorf("%s:%d (%s): %v", b.File, b.Line, b.Command, err)
 		} else if m == nil {
-			t.Errorf("%s:%d: nil module without error", b.file, b.line)
+			t.Errorf("%s:%d: nil module without error", b.File, b.Line)
 		}
 	}
 	t.Logf("core suite: %d malformed binary modules rejected as expected, %d others decoded; %d files the text parser cannot read yet: %v",
@@ -129,7 +105,7 @@ func TestCoreSuiteBinaryRoundTrip(t *testing.T) {
 	mods, _ := coreBinaryModules(t)
 	n := 0
 	for _, b := range mods {
-		m, err := Decode(ir.NewSource(b.file, b.bytes, true), testsuite.CoreFeatures)
+		m, err := Decode(ir.NewSource(b.File, b.Binary, true), testsuite.CoreFeatures)
 		if err != nil {
 			continue
 		}
@@ -137,23 +113,23 @@ func TestCoreSuiteBinaryRoundTrip(t *testing.T) {
 		opts := EncodeOptions{DebugNames: m.Name != "" || !namesEmpty(&m.Names), Features: testsuite.CoreFeatures}
 		out, err := Encode(m, opts)
 		if err != nil {
-			t.Errorf("%s:%d: encode: %v", b.file, b.line, err)
+			t.Errorf("%s:%d: encode: %v", b.File, b.Line, err)
 			continue
 		}
 		m2, err := Decode(ir.NewSource("reencoded.wasm", out, true), testsuite.CoreFeatures)
 		if err != nil {
-			t.Errorf("%s:%d: decoding the re-encoded module: %v", b.file, b.line, err)
+			t.Errorf("%s:%d: decoding the re-encoded module: %v", b.File, b.Line, err)
 			continue
 		}
 		if out2, err := Encode(m2, opts); err != nil || !bytes.Equal(out, out2) {
-			t.Errorf("%s:%d: encoding is not stable: %v", b.file, b.line, err)
+			t.Errorf("%s:%d: encoding is not stable: %v", b.File, b.Line, err)
 		}
 		clearCustomAfter(m)
 		clearCustomAfter(m2)
 		shortenBlockTypes(m)
 		funcIndexElemTypes(m, testsuite.CoreFeatures)
 		if diff := diffModules(m, m2); diff != "" {
-			t.Errorf("%s:%d: encode → decode changed the IR:\n%s", b.file, b.line, diff)
+			t.Errorf("%s:%d: encode → decode changed the IR:\n%s", b.File, b.Line, diff)
 		}
 	}
 	t.Logf("%d core suite binary modules round-tripped", n)
@@ -162,52 +138,14 @@ func TestCoreSuiteBinaryRoundTrip(t *testing.T) {
 	}
 }
 
-// coreTextModule is one parsed text module of a core suite script.
-type coreTextModule struct {
-	file, command string
-	line          int
-	m             *ir.Module
-}
-
 // coreTextModules lists the text modules of every core suite file that
 // the text parser accepts (those under assert_malformed excluded).
-func coreTextModules(t *testing.T) []coreTextModule {
-	t.Helper()
-	var mods []coreTextModule
-	for _, path := range testsuite.CoreFiles(t) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
+func coreTextModules(t *testing.T) (mods []scriptmods.Module) {
+	all, _ := coreScriptModules(t)
+	for _, m := range all {
+		if m.Kind == wat.ModuleText && m.Parsed != nil && m.Command != "assert_malformed" {
+			mods = append(mods, m)
 		}
-		rel := testsuite.CoreRel(t, path)
-		src := ir.NewSource(rel, data, false)
-		script, err := wat.ParseScript(src, testsuite.CoreFeatures)
-		if err != nil {
-			continue
-		}
-		add := func(c *wat.ModuleCommand, command string) {
-			if c.Kind == wat.ModuleText && c.Module != nil && command != "assert_malformed" {
-				mods = append(mods, coreTextModule{rel, command, src.Position(c.Pos).Line, c.Module})
-			}
-		}
-		var walk func(cmds []wat.Command)
-		walk = func(cmds []wat.Command) {
-			for _, c := range cmds {
-				switch c := c.(type) {
-				case *wat.ModuleCommand:
-					add(c, "module")
-				case *wat.AssertTrap:
-					if c.Module != nil {
-						add(c.Module, "assert_trap")
-					}
-				case *wat.AssertModule:
-					add(c.Module, coreAssertName[c.Kind])
-				case *wat.ThreadCommand:
-					walk(c.Commands)
-				}
-			}
-		}
-		walk(script.Commands)
 	}
 	return mods
 }
@@ -224,20 +162,20 @@ const coreMinText = 5127
 func TestCoreSuiteTextRoundTrip(t *testing.T) {
 	mods := coreTextModules(t)
 	failures := 0
-	fail := func(m coreTextModule, format string, args ...any) {
+	fail := func(m scriptmods.Module, format string, args ...any) {
 		if failures++; failures <= 20 {
-			t.Errorf("%s:%d (%s): %s", m.file, m.line, m.command, fmt.Sprintf(format, args...))
+			t.Errorf("%s:%d (%s): %s", m.File, m.Line, m.Command, fmt.Sprintf(format, args...))
 		}
 	}
 	for _, tm := range mods {
-		out, err := Encode(tm.m, EncodeOptions{Features: testsuite.CoreFeatures})
+		out, err := Encode(tm.Parsed, EncodeOptions{Features: testsuite.CoreFeatures})
 		if err != nil {
 			fail(tm, "encode: %v", err)
 			continue
 		}
 		back, err := Decode(ir.NewSource("encoded.wasm", out, true), testsuite.CoreFeatures)
 		if err != nil {
-			if tm.command == "assert_invalid" && strings.Contains(err.Error(), "data count section required") {
+			if tm.Command == "assert_invalid" && strings.Contains(err.Error(), "data count section required") {
 				continue // data.drop without data segments: no data count section to write
 			}
 			fail(tm, "decode: %v", err)
@@ -246,7 +184,7 @@ func TestCoreSuiteTextRoundTrip(t *testing.T) {
 		if again, err := Encode(back, EncodeOptions{Features: testsuite.CoreFeatures}); err != nil || !bytes.Equal(again, out) {
 			fail(tm, "encoding the decoded module gives other bytes (%v)", err)
 		}
-		want := clearPositions(tm.m)
+		want := clearPositions(tm.Parsed)
 		want.Name, want.Names = "", ir.Names{}
 		shortenBlockTypes(want)
 		untypeEmptySelects(want)
@@ -270,14 +208,14 @@ func TestCoreSuiteTextRoundTrip(t *testing.T) {
 			fail(tm, "text and decoded IR differ (-text +decoded):\n%s", diff)
 		}
 		// The debug names come back from the name section.
-		out, err = Encode(tm.m, EncodeOptions{DebugNames: true, Features: testsuite.CoreFeatures})
+		out, err = Encode(tm.Parsed, EncodeOptions{DebugNames: true, Features: testsuite.CoreFeatures})
 		if err != nil {
 			fail(tm, "encode with names: %v", err)
 			continue
 		}
 		if back, err = Decode(ir.NewSource("named.wasm", out, true), testsuite.CoreFeatures); err == nil {
-			if diff := cmp.Diff(tm.m.Names, back.Names, cmpopts.EquateEmpty()); diff != "" || tm.m.Name != back.Name {
-				fail(tm, "names differ (-text +decoded):\n%s\nmodule name %q, decoded %q", diff, tm.m.Name, back.Name)
+			if diff := cmp.Diff(tm.Parsed.Names, back.Names, cmpopts.EquateEmpty()); diff != "" || tm.Parsed.Name != back.Name {
+				fail(tm, "names differ (-text +decoded):\n%s\nmodule name %q, decoded %q", diff, tm.Parsed.Name, back.Name)
 			}
 		}
 	}

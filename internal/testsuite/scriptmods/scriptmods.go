@@ -17,8 +17,9 @@ type Module struct {
 	Command string // "module", "assert_malformed", "assert_invalid", "assert_trap", ...
 	Want    string // the assertion's expected message ("" for plain modules)
 	Kind    wat.ModuleKind
-	Text    string // the whole (module …) form as written
-	Binary  []byte // the bytes of a (module binary …)
+	Text    string     // the whole (module …) form as written
+	Binary  []byte     // the bytes of a (module binary …)
+	Parsed  *ir.Module // a text module as parsed (nil if it did not parse)
 }
 
 // Modules parses a script of the threads suite and lists every module in
@@ -40,7 +41,7 @@ func ModulesFor(file string, data []byte, features ir.Features) ([]Module, error
 	add := func(m *wat.ModuleCommand, command, want string) {
 		out = append(out, Module{
 			File: file, Line: src.Position(m.Pos).Line, Command: command, Want: want,
-			Kind: m.Kind, Text: string(data[m.Start:m.End]), Binary: m.Binary,
+			Kind: m.Kind, Text: string(data[m.Start:m.End]), Binary: m.Binary, Parsed: m.Module,
 		})
 	}
 	var walk func(cmds []wat.Command)
