@@ -1,6 +1,8 @@
 package interp_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/watt-wasm/watt/interp"
@@ -61,4 +63,36 @@ func TestCallsAcrossInstances(t *testing.T) {
 		want += 3*x + 7 + 3*(x+1) + 7 + 100
 	}
 	expect(t, a, "h", args(i32(4)), i32(want+35))
+}
+
+// TestCallIndirectManyTables: call_indirect and return_call_indirect reach
+// a table whose index needs more than 16 bits (a module may have any
+// number of tables).
+func TestCallIndirectManyTables(t *testing.T) {
+	const n = 70000
+	var b strings.Builder
+	b.WriteString("(module (type $t (func (result i32)))\n")
+	for range n {
+		b.WriteString("(table 1 funcref)\n")
+	}
+	fmt.Fprintf(&b, "(func $f (result i32) (i32.const 42)) (elem (table %d) (i32.const 0) func $f)\n", n-1)
+	fmt.Fprintf(&b, "(func (export \"call\") (result i32) (call_indirect %d (type $t) (i32.const 0)))\n", n-1)
+	fmt.Fprintf(&b, "(func (export \"tail\") (result i32) (return_call_indirect %d (type $t) (i32.const 0))))\n", n-1)
+	features := ir.DefaultFeatures()
+	s := ir.NewSource("tables.wat", []byte(b.String()), false)
+	m, err := wat.ParseModule(s, features)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := interp.Compile(m, s, features)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := interp.Instantiate(interp.NewStore(), mod, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"call", "tail"} {
+		expect(t, inst, name, nil, interp.I32(42))
+	}
 }

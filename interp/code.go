@@ -78,13 +78,13 @@ const (
 	opBrTable                                       // brTables[imm], index in b
 	opReturn                                        // results b..b+c → frame base, pop frame
 	opCall                                          // call funcs[imm], arguments from b
-	opCallIndirect                                  // call tables[x][c] with type imm, arguments from b
+	opCallIndirect                                  // call tables[a][c] with type imm, arguments from b
 	opGlobalGet2                                    // v128 global.get
 	opGlobalSet2                                    // v128 global.set
 	opSelect2                                       // v128 select
 	opRefFunc                                       // a ← funcref of funcs[imm]
 	opReturnCall                                    // tail call funcs[imm]: a argument slots from b
-	opReturnCallIndirect                            // tail call through tables[x][c] with type imm: a argument slots from b
+	opReturnCallIndirect                            // tail call through tables[imm.hi][c] with type imm.lo: a argument slots from b
 
 	// Memories and 64-bit tables (multimem.go, memory64.go, table64.go).
 	opMemory     // memory instruction x on any memory: memargs[imm] (memory index, offset, lane); operands as the table op's

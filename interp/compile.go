@@ -623,7 +623,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		idx := c.pop()
 		s := c.tableIndexSlot(in.Index2, &idx)
 		base := c.callArgs(ft)
-		c.emit(instr{op: opCallIndirect, b: base, c: s, imm: uint64(in.Index), x: tableIndex(in.Index2)})
+		c.emit(instr{op: opCallIndirect, a: in.Index2, b: base, c: s, imm: uint64(in.Index)})
 		c.callResults(ft)
 	case ir.OpReturnCall:
 		ft := c.env.m.Types[c.env.funcTypes[in.Index]].FuncType
@@ -637,7 +637,7 @@ func (c *compiler) instr(in *ir.Instr) bool {
 		s := c.tableIndexSlot(in.Index2, &idx)
 		base := c.callArgs(ft)
 		c.tailCallRefs(ft, base)
-		c.emit(instr{op: opReturnCallIndirect, a: slots(ft.Params), b: base, c: s, imm: uint64(in.Index), x: tableIndex(in.Index2)})
+		c.emit(instr{op: opReturnCallIndirect, a: slots(ft.Params), b: base, c: s, imm: uint64(in.Index) | uint64(in.Index2)<<32})
 		return false
 	case ir.OpDrop:
 		c.pop()
@@ -990,13 +990,4 @@ func (c *compiler) generic(in *ir.Instr, info *ir.OpInfo) {
 	default:
 		panic(fmt.Sprintf("unsupported signature of %s", info.Name))
 	}
-}
-
-// tableIndex narrows a table index into instr.x; a module with more tables
-// than that is beyond this interpreter (Compile reports the panic).
-func tableIndex(i uint32) uint16 {
-	if i > 0xffff {
-		panic(fmt.Sprintf("table index %d out of the interpreter's range", i))
-	}
-	return uint16(i)
 }

@@ -251,7 +251,7 @@ reload:
 				// type (canonical type ids are equal); t.callIndirect
 				// does the rest, traps and subtypes.
 				inst := fn.inst
-				elems := inst.tables[in.x].load()
+				elems := inst.tables[in.a].load()
 				if i := uint64(uint32(l.get(in.c))); i < uint64(len(elems)) {
 					if o := loadRef(&elems[i]); o != nil {
 						callee = o.rt.fn

@@ -94,7 +94,7 @@ func (t *thread) callFrom(fn *Function, ip unsafe.Pointer, callee *Function, bas
 func (t *thread) callIndirect(fn *Function, ip unsafe.Pointer, base int) {
 	in := t.leave(fn, ip)
 	l := t.stack[t.fp:]
-	callee := t.indirect(t.fn.inst, t.pc, in.x, uint64(uint32(l[in.c])), uint64(uint32(in.imm)))
+	callee := t.indirect(t.fn.inst, t.pc, in.a, uint64(uint32(l[in.c])), uint64(uint32(in.imm)))
 	t.callSlow(callee, in.b, base)
 }
 
@@ -116,7 +116,7 @@ func (t *thread) returnCall(fn *Function, ip unsafe.Pointer, base int) bool {
 	case opReturnCall:
 		callee = t.fn.inst.funcs[in.imm]
 	case opReturnCallIndirect:
-		callee = t.indirect(t.fn.inst, t.pc, in.x, uint64(uint32(l[in.c])), in.imm)
+		callee = t.indirect(t.fn.inst, t.pc, uint32(in.imm>>32), uint64(uint32(l[in.c])), uint64(uint32(in.imm)))
 	default:
 		callee = t.funcRef(t.pc, t.fp, in.c)
 	}
@@ -275,7 +275,7 @@ func (t *thread) rare(fn *Function, ip unsafe.Pointer) {
 // indirect resolves call_indirect's callee: element i of table tab, which
 // must hold a function whose type matches type index typ (canonical type
 // inst.typeIDs[typ] or a subtype of it).
-func (t *thread) indirect(inst *Instance, pc int, tab uint16, i uint64, typ uint64) *Function {
+func (t *thread) indirect(inst *Instance, pc int, tab uint32, i uint64, typ uint64) *Function {
 	elems := inst.tables[tab].load()
 	if i >= uint64(len(elems)) {
 		panic(t.trapAt(pc, msgUndefinedElement))
