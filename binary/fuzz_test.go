@@ -181,7 +181,7 @@ func walkInstrs(m *ir.Module, f func(*ir.Instr)) {
 	}
 }
 
-// shortenBlockTypes rewrites block types given by an index of a signature
+// shortenBlockTypes rewrites block types given by the index of a function type
 // without params and with at most one result to the short form.
 func shortenBlockTypes(m *ir.Module) {
 	walkInstrs(m, func(in *ir.Instr) {
@@ -189,7 +189,10 @@ func shortenBlockTypes(m *ir.Module) {
 		if in.Op.Info().Imm != ir.ImmBlock || bt.Kind() != ir.BlockIndex || int(bt.Index) >= len(m.Types) {
 			return
 		}
-		if ft := m.Types[bt.Index]; len(ft.Params) == 0 && len(ft.Results) <= 1 {
+		// Only a function type has the short forms; an index naming
+		// another type (an invalid module, which the decoder accepts)
+		// stays an index.
+		if ft := m.Types[bt.Index]; ft.Kind == ir.CompFunc && len(ft.Params) == 0 && len(ft.Results) <= 1 {
 			*bt = ir.BlockType{}
 			if len(ft.Results) == 1 {
 				*bt = ir.BlockOf(ft.Results[0])

@@ -143,7 +143,7 @@ func printMismatch(a, b reflect.Value, path string) (string, reflect.Value, refl
 }
 
 // printCanonicalBlockTypes rewrites block types given by a type index
-// whose signature has no parameters and at most one result into the short
+// of a function type with no parameters and at most one result into the short
 // form, which is what the binary format (and so wasm2wat) writes for them.
 // It copies what it changes: the suite's modules are shared.
 func printCanonicalBlockTypes(m *ir.Module) {
@@ -154,7 +154,7 @@ func printCanonicalBlockTypes(m *ir.Module) {
 			in := body[i]
 			changed := false
 			if in.Op.Info().Imm == ir.ImmBlock && in.Block.Kind() == ir.BlockIndex && int(in.Block.Index) < len(m.Types) {
-				if ft := m.Types[in.Block.Index]; len(ft.Params) == 0 && len(ft.Results) <= 1 {
+				if ft := m.Types[in.Block.Index]; ft.Kind == ir.CompFunc && len(ft.Params) == 0 && len(ft.Results) <= 1 {
 					in.Block = ir.BlockType{}
 					if len(ft.Results) == 1 {
 						in.Block = ir.BlockOf(ft.Results[0])
