@@ -7,7 +7,6 @@ import (
 
 	"github.com/watt-wasm/watt/interp"
 	"github.com/watt-wasm/watt/ir"
-	"github.com/watt-wasm/watt/wat"
 )
 
 // TestCallsAcrossInstances: frames of calls within an instance name their
@@ -16,18 +15,7 @@ import (
 // memory, however the frames mix.
 func TestCallsAcrossInstances(t *testing.T) {
 	features := allFeatures.With(ir.FeatureTailCall, true)
-	parse := func(src string) *interp.Module {
-		s := ir.NewSource(t.Name()+".wat", []byte(src), false)
-		m, err := wat.ParseModule(s, features)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mod, err := interp.Compile(m, s, features)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return mod
-	}
+	parse := func(src string) *interp.Module { return compileWith(t, src, features) }
 	store := interp.NewStore()
 	b, err := interp.Instantiate(store, parse(`(module
 		(memory 1) (data (i32.const 0) "\07")
@@ -78,16 +66,7 @@ func TestCallIndirectManyTables(t *testing.T) {
 	fmt.Fprintf(&b, "(func $f (result i32) (i32.const 42)) (elem (table %d) (i32.const 0) func $f)\n", n-1)
 	fmt.Fprintf(&b, "(func (export \"call\") (result i32) (call_indirect %d (type $t) (i32.const 0)))\n", n-1)
 	fmt.Fprintf(&b, "(func (export \"tail\") (result i32) (return_call_indirect %d (type $t) (i32.const 0))))\n", n-1)
-	features := ir.DefaultFeatures()
-	s := ir.NewSource("tables.wat", []byte(b.String()), false)
-	m, err := wat.ParseModule(s, features)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod, err := interp.Compile(m, s, features)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mod := compileWith(t, b.String(), ir.DefaultFeatures())
 	inst, err := interp.Instantiate(interp.NewStore(), mod, nil)
 	if err != nil {
 		t.Fatal(err)

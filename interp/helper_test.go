@@ -16,12 +16,18 @@ var allFeatures = ir.Wasm2Features().With(ir.FeatureThreads, true)
 // compile parses and compiles a text module.
 func compile(t testing.TB, src string) *interp.Module {
 	t.Helper()
+	return compileWith(t, src, allFeatures)
+}
+
+// compileWith parses and compiles a text module with features.
+func compileWith(t testing.TB, src string, features ir.Features) *interp.Module {
+	t.Helper()
 	s := ir.NewSource(t.Name()+".wat", []byte(src), false)
-	m, err := wat.ParseModule(s, allFeatures)
+	m, err := wat.ParseModule(s, features)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	mod, err := interp.Compile(m, s, allFeatures)
+	mod, err := interp.Compile(m, s, features)
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}

@@ -170,16 +170,8 @@ func TestExceptionsAcrossHost(t *testing.T) {
 // TestUncaughtInStart: a start function's uncaught exception fails
 // instantiation.
 func TestUncaughtInStart(t *testing.T) {
-	source := ir.NewSource("start.wat", []byte(`(module (tag $e) (func $s (throw $e)) (start $s))`), false)
-	m, err := wat.ParseModule(source, refFeatures)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod, err := interp.Compile(m, source, refFeatures)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = interp.Instantiate(interp.NewStore(), mod, nil)
+	mod := compileWith(t, `(module (tag $e) (func $s (throw $e)) (start $s))`, refFeatures)
+	_, err := interp.Instantiate(interp.NewStore(), mod, nil)
 	checkErr(t, err, ir.Uninstantiable, "uncaught exception")
 }
 

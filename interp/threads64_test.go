@@ -268,16 +268,8 @@ func TestMemory64Limit(t *testing.T) {
 			t.Errorf("%s: %d bytes", mem, n)
 		}
 	}
-	text := ir.NewSource("big.wat", []byte(`(module (memory i64 5))`), false)
-	m, err := wat.ParseModule(text, features3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod, err := interp.Compile(m, text, features3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = interp.Instantiate(s, mod, nil)
+	mod := compileWith(t, `(module (memory i64 5))`, features3)
+	_, err := interp.Instantiate(s, mod, nil)
 	checkErr(t, err, ir.Uninstantiable, "memory of 5 pages is more than the limit")
 	if _, err := interp.NewMemory(ir.MemoryType{Limits: ir.Limits{Min: 1, Max: 1 << 40, HasMax: true, Is64: true}, Shared: true}); err != nil {
 		t.Errorf("a shared 64-bit memory with a huge maximum: %v", err)
