@@ -24,64 +24,76 @@ func compileText(path string) *interp.Module {
 	return cm
 }
 
-// mandelbrot renders testdata/threads/mandelbrot.wat's image (800x600, 400
-// iterations) on 1 and on 2 goroutines, alternating, each goroutine its own
-// instance over one shared memory; every image must equal the first.
+// mandelbrot renders the Mandelbrot image (800x600, 400 iterations) on 1
+// and on 2 goroutines, alternating, each goroutine its own instance over
+// one shared memory, with two programs: testdata/threads/mandelbrot.wat,
+// which claims one pixel per i32.atomic.rmw.add (the two cores fight over
+// the counter's cache line and store to neighbouring bytes: a contention
+// test), and programs/mandelbrot_rows.wat, which claims a row at a time
+// (the engine's scaling). Every image must equal the first.
 func mandelbrot(ctx context.Context, runs int) {
-	cm := compileText(filepath.Join("..", "..", "testdata", "threads", "mandelbrot.wat"))
 	const w, h, maxIter = 800, 600, 400
-	render := func(n int) (sample, []byte) {
-		mem, err := interp.NewMemory(ir.MemoryType{Limits: ir.Limits{Min: 16, Max: 256, HasMax: true}, Shared: true})
-		check(err)
-		store := interp.NewStore()
-		insts := make([]*interp.Instance, n)
-		for i := range insts {
-			insts[i], err = interp.Instantiate(store, cm, interp.ImportMap{"env": {"memory": mem}})
-			check(err)
-		}
-		var wg sync.WaitGroup
-		var total int32
-		var mu sync.Mutex
-		s := timeInProcess(func() {
-			for _, inst := range insts {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					res, err := inst.Call(ctx, "run", interp.I32(w), interp.I32(h), interp.I32(maxIter))
-					check(err)
-					mu.Lock()
-					total += res[0].Int32()
-					mu.Unlock()
-				}()
-			}
-			wg.Wait()
-		})
-		if total != w*h {
-			check(fmt.Errorf("mandelbrot: %d goroutines rendered %d pixels, want %d", n, total, w*h))
-		}
-		return s, append([]byte(nil), mem.Bytes()[4:4+w*h]...)
-	}
 	var ref []byte
-	walls := map[int][]time.Duration{}
-	cpus := map[int][]time.Duration{}
-	before := load1()
-	for r := 0; r < runs; r++ {
-		for _, n := range []int{1, 2} {
-			s, img := render(n)
-			if ref == nil {
-				ref = img
-			} else if string(img) != string(ref) {
-				check(fmt.Errorf("mandelbrot: image differs with %d goroutines", n))
+	for i, v := range []struct{ path, display, claim string }{
+		{filepath.Join("..", "..", "testdata", "threads", "mandelbrot.wat"), "testdata/threads/mandelbrot.wat", "pixels claimed one at a time with i32.atomic.rmw.add"},
+		{filepath.Join(programsDir, "mandelbrot_rows.wat"), "programs/mandelbrot_rows.wat", "rows claimed one at a time with i32.atomic.rmw.add"},
+	} {
+		cm := compileText(v.path)
+		render := func(n int) (sample, []byte) {
+			mem, err := interp.NewMemory(ir.MemoryType{Limits: ir.Limits{Min: 16, Max: 256, HasMax: true}, Shared: true})
+			check(err)
+			store := interp.NewStore()
+			insts := make([]*interp.Instance, n)
+			for i := range insts {
+				insts[i], err = interp.Instantiate(store, cm, interp.ImportMap{"env": {"memory": mem}})
+				check(err)
 			}
-			walls[n] = append(walls[n], s.wall)
-			cpus[n] = append(cpus[n], s.cpu)
+			var wg sync.WaitGroup
+			var total int32
+			var mu sync.Mutex
+			s := timeInProcess(func() {
+				for _, inst := range insts {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						res, err := inst.Call(ctx, "run", interp.I32(w), interp.I32(h), interp.I32(maxIter))
+						check(err)
+						mu.Lock()
+						total += res[0].Int32()
+						mu.Unlock()
+					}()
+				}
+				wg.Wait()
+			})
+			if total != w*h {
+				check(fmt.Errorf("mandelbrot: %s on %d goroutines rendered %d pixels, want %d", v.display, n, total, w*h))
+			}
+			return s, append([]byte(nil), mem.Bytes()[4:4+w*h]...)
 		}
-	}
-	fmt.Printf("\n### Threads\n\nMandelbrot (testdata/threads/mandelbrot.wat, %dx%d, %d iterations, pixels claimed with i32.atomic.rmw.add; image checked identical), %d runs alternating, load %s → %s:\n\n", w, h, maxIter, runs, before, load1())
-	fmt.Printf("| goroutines | best | median | CPU (median) | speedup (best) | speedup (median) |\n|---:|---:|---:|---:|---:|---:|\n")
-	for _, n := range []int{1, 2} {
-		fmt.Printf("| %d | %s | %s | %s | %.2fx | %.2fx |\n", n, secs(minimum(walls[n])), secs(median(walls[n])), secs(median(cpus[n])),
-			float64(minimum(walls[1]))/float64(minimum(walls[n])), float64(median(walls[1]))/float64(median(walls[n])))
+		walls := map[int][]time.Duration{}
+		cpus := map[int][]time.Duration{}
+		before := load1()
+		for r := 0; r < runs; r++ {
+			for _, n := range []int{1, 2} {
+				s, img := render(n)
+				if ref == nil {
+					ref = img
+				} else if string(img) != string(ref) {
+					check(fmt.Errorf("mandelbrot: %s: image differs with %d goroutines", v.display, n))
+				}
+				walls[n] = append(walls[n], s.wall)
+				cpus[n] = append(cpus[n], s.cpu)
+			}
+		}
+		if i == 0 {
+			fmt.Printf("\n### Threads\n")
+		}
+		fmt.Printf("\nMandelbrot (%s, %dx%d, %d iterations, %s; image checked identical), %d runs alternating, load %s → %s:\n\n", v.display, w, h, maxIter, v.claim, runs, before, load1())
+		fmt.Printf("| goroutines | best | median | CPU (median) | speedup (best) | speedup (median) |\n|---:|---:|---:|---:|---:|---:|\n")
+		for _, n := range []int{1, 2} {
+			fmt.Printf("| %d | %s | %s | %s | %.2fx | %.2fx |\n", n, secs(minimum(walls[n])), secs(median(walls[n])), secs(median(cpus[n])),
+				float64(minimum(walls[1]))/float64(minimum(walls[n])), float64(median(walls[1]))/float64(median(walls[n])))
+		}
 	}
 }
 
