@@ -180,15 +180,12 @@ func (c *compiler) emitBranch(in instr) int {
 }
 
 func init() {
-	loads := []string{"i32.load", "i64.load", "f32.load", "f64.load", "i32.load8_s", "i32.load8_u", "i32.load16_s",
-		"i32.load16_u", "i64.load8_s", "i64.load8_u", "i64.load16_s", "i64.load16_u", "i64.load32_s", "i64.load32_u"}
-	for i, n := range loads {
-		pseudoNames[opLoadAdd+uint16(i)] = n + "_add"
+	// The fused loads and stores are numbered as the table's (fuseAddress).
+	for op := ir.OpI32Load; op <= ir.OpI64Load32U; op++ {
+		pseudoNames[opLoadAdd+uint16(op-ir.OpI32Load)] = op.String() + "_add"
 	}
-	stores := []string{"i32.store", "i64.store", "f32.store", "f64.store", "i32.store8", "i32.store16", "i64.store8",
-		"i64.store16", "i64.store32"}
-	for i, n := range stores {
-		pseudoNames[opStoreAdd+uint16(i)] = n + "_add"
+	for op := ir.OpI32Store; op <= ir.OpI64Store32; op++ {
+		pseudoNames[opStoreAdd+uint16(op-ir.OpI32Store)] = op.String() + "_add"
 	}
 	pseudoNames[opI32MulAdd] = "i32.mul_add"
 	pseudoNames[opI64MulAdd] = "i64.mul_add"
