@@ -115,7 +115,7 @@ func compile(data []byte, c *config) (*interp.Module, error) {
 	// The module keeps its source for error positions, and decoded data
 	// segments may point into it: own a copy.
 	data = bytes.Clone(data)
-	isBinary := bytes.HasPrefix(data, []byte("\x00asm"))
+	isBinary := binary.HasMagic(data)
 	name := c.name
 	if name == "" {
 		name = "module.wat"

@@ -42,7 +42,7 @@ func (d *decoder) readModule() {
 	if d.remaining() < 4 {
 		d.failEOF()
 	}
-	if string(d.readBytes(4)) != "\x00asm" {
+	if string(d.readBytes(4)) != Magic {
 		d.fail(0, "magic header not detected")
 	}
 	if d.remaining() < 4 {

@@ -59,7 +59,7 @@ func (e *moduleEncoder) fail(pos ir.Pos, format string, args ...any) {
 func (e *moduleEncoder) encodeModule() {
 	m := e.m
 	e.buf = make([]byte, 0, encodeEstimateSize(m))
-	e.buf = append(e.buf, 0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00)
+	e.buf = append(append(e.buf, Magic...), 0x01, 0x00, 0x00, 0x00)
 	for i := range m.Customs {
 		if c := &m.Customs[i]; c.After > maxSectionID {
 			e.fail(c.Pos, "custom section %q placed after unknown section id %d", c.Name, c.After)

@@ -3,6 +3,17 @@ package binary
 // The binary format's ids and flag bits, shared by the encoder and the
 // decoder.
 
+// Magic is the first four bytes of every binary module; the version
+// (1, as a little-endian u32) follows it.
+const Magic = "\x00asm"
+
+// HasMagic reports whether data starts as a binary module does: tools
+// that take either format read such input as binary, anything else as
+// text.
+func HasMagic(data []byte) bool {
+	return len(data) >= len(Magic) && string(data[:len(Magic)]) == Magic
+}
+
 // Binary section ids.
 const (
 	sectionCustom    = 0

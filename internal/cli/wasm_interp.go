@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -288,7 +287,7 @@ func loadModule(name string, stdin io.Reader, features ir.Features) (*interp.Mod
 	var m *ir.Module
 	var src *ir.Source
 	// An empty file is a binary missing its magic number, as in wabt.
-	if len(data) == 0 || bytes.HasPrefix(data, []byte("\x00asm")) {
+	if len(data) == 0 || binary.HasMagic(data) {
 		src = ir.NewSource(display, data, true)
 		m, err = binary.Decode(src, features)
 	} else {

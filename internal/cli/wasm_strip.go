@@ -77,7 +77,7 @@ func stripCustomSections(src *ir.Source) ([]byte, error) {
 	fail := func(off int, format string, args ...any) error {
 		return &ir.Error{Src: src, Pos: ir.PosAt(off), Kind: ir.Malformed, Msg: fmt.Sprintf(format, args...)}
 	}
-	if len(data) < 4 || !bytes.Equal(data[:4], []byte("\x00asm")) {
+	if !binary.HasMagic(data) {
 		return nil, fail(0, "magic header not detected")
 	}
 	if len(data) < 8 || !bytes.Equal(data[4:8], []byte{1, 0, 0, 0}) {
